@@ -1,0 +1,34 @@
+// Wire-level constants shared by the sync server and every client. The y-websocket protocol
+// uses message types 0 (sync), 1 (awareness), 2 (auth) and 3 (query awareness); Hinanjo adds
+// two server-to-client types. A client that does not know them may ignore them.
+
+/**
+ * STORED: the server's state vector (Y.encodeStateVector, as a varUint8Array after the type)
+ * taken right after a commit to durable storage. Every update covered by it is on disk, so a
+ * client counts a local change as confirmed once its (clientID, clock) is covered.
+ * Sent to a client after the initial sync and after each commit that contains its updates.
+ */
+export const MESSAGE_STORED = 100;
+
+/** HEARTBEAT: empty, sent by the server every HEARTBEAT_INTERVAL_MS to every connection. */
+export const MESSAGE_HEARTBEAT = 101;
+
+export const HEARTBEAT_INTERVAL_MS = 5_000;
+/** A client that has heard nothing for this long treats the socket as dead and reconnects. */
+export const DEAD_CONNECTION_MS = 12_000;
+
+/** Largest WebSocket frame the server accepts; bigger frames close the connection (4413). */
+export const MAX_FRAME_BYTES = 4 * 1024 * 1024;
+
+/** WebSocket close codes used by the server (4000–4999 is the application range). */
+export const CLOSE = {
+  malformed: 4400,
+  unauthorized: 4401, // missing, invalid, expired or revoked token
+  forbidden: 4403, // valid token, but not for this document
+  unknownDoc: 4404,
+  tooLarge: 4413,
+  flood: 4429,
+} as const;
+
+/** Close codes after which reconnecting with the same token is pointless. */
+export const FATAL_CLOSE_CODES: readonly number[] = [CLOSE.unauthorized, CLOSE.forbidden, CLOSE.unknownDoc];

@@ -1,0 +1,182 @@
+// The sync data contract (schema v1) of shared/DESIGN.md, as types and accessors.
+// Every module that reads or writes a Yjs document goes through these accessors so that
+// a key name lives in exactly one place.
+import * as Y from 'yjs';
+
+export const SCHEMA_VERSION = 1;
+
+// ---- document names ---------------------------------------------------------------------
+
+export const HQ_DOC = 'hq';
+/** Shelter ids are generated on a device or taken from a registry: keep them URL- and path-safe. */
+export const SHELTER_ID_PATTERN = /^[A-Za-z0-9][A-Za-z0-9_-]{0,63}$/;
+
+export function shelterDocName(shelterId: string): string {
+  return `shelter/${shelterId}`;
+}
+
+export type DocRef = { kind: 'hq' } | { kind: 'shelter'; shelterId: string };
+
+/** Parses a document name; null for anything the server must refuse. */
+export function parseDocName(name: string): DocRef | null {
+  if (name === HQ_DOC) return { kind: 'hq' };
+  const m = /^shelter\/(.+)$/.exec(name);
+  if (m && SHELTER_ID_PATTERN.test(m[1])) return { kind: 'shelter', shelterId: m[1] };
+  return null;
+}
+
+// ---- vocabularies ------------------------------------------------------------------------
+
+export const HAZARDS = [
+  'flood', 'landslide', 'storm-surge', 'earthquake', 'tsunami', 'fire', 'inland-flood', 'volcano',
+] as const;
+export type Hazard = (typeof HAZARDS)[number];
+
+export const AGE_GROUPS = ['infant', 'child', 'adult', 'elderly'] as const;
+export type AgeGroup = (typeof AGE_GROUPS)[number];
+
+export const SEXES = ['female', 'male', 'other', 'unanswered'] as const;
+export type Sex = (typeof SEXES)[number];
+
+export const STAY_TYPES = ['shelter', 'car', 'home'] as const;
+export type StayType = (typeof STAY_TYPES)[number];
+
+/** Known needs; the schema allows others (free strings), these are the ones the UI offers. */
+export const NEEDS = [
+  'wheelchair', 'medical', 'pregnant', 'infant-care', 'allergy', 'dialysis', 'oxygen', 'pet',
+  'interpreter', 'halal', 'vegetarian', 'hearing', 'visual', 'dementia',
+] as const;
+export type Need = (typeof NEEDS)[number] | (string & {});
+
+export const SHELTER_STATUSES = ['open', 'closed', 'full'] as const;
+export type ShelterStatus = (typeof SHELTER_STATUSES)[number];
+
+export const LEDGER_REASONS = ['received', 'distributed', 'adjusted', 'transferred'] as const;
+export type LedgerReason = (typeof LEDGER_REASONS)[number];
+
+export const REQUEST_STATUSES = ['open', 'acknowledged', 'delivered', 'cancelled'] as const;
+export type RequestStatus = (typeof REQUEST_STATUSES)[number];
+
+/** 警戒レベル: 0 none … 5 緊急安全確保. */
+export const LEVELS = [0, 1, 2, 3, 4, 5] as const;
+export type Level = (typeof LEVELS)[number];
+
+export const CROWDING_BANDS = ['available', 'somewhat-crowded', 'crowded', 'full', 'closed'] as const;
+export type CrowdingBand = (typeof CROWDING_BANDS)[number];
+
+// ---- record shapes (plain values as read from the Y.Maps) ----------------------------------
+
+export interface ShelterInfo {
+  id: string;
+  name: string;
+  address: string;
+  lat: number;
+  lon: number;
+  capacity: number;
+  districtId: string;
+  hazards: Hazard[];
+}
+
+export interface District {
+  id: string;
+  name: string;
+  level: Level;
+  issuedAt: string | null;
+}
+
+export interface RoadClosure {
+  id: string;
+  /** A GeoJSON geometry object (LineString, Polygon, Multi*…). */
+  geometry: { type: string; coordinates: unknown };
+  reason: string;
+  since: string;
+  until: string | null;
+  source: string;
+}
+
+export interface Person {
+  id: string;
+  householdId: string;
+  name: string;
+  kana: string;
+  ageGroup: AgeGroup;
+  sex: Sex;
+  needs: Need[];
+  language: string;
+  districtId: string;
+  stay: StayType;
+  checkedInAt: string;
+  checkedOutAt: string | null;
+  note: string;
+  /** Consent to disclose safety information (安否情報); a compatible extension of schema v1. */
+  consentSafetyInfo: boolean;
+}
+
+export interface LedgerEntry {
+  id: string;
+  item: string;
+  delta: number;
+  reason: LedgerReason;
+  at: string;
+  by: string;
+  note?: string;
+}
+
+export interface Item {
+  id: string;
+  name: string;
+  unit: string;
+  perPersonPerDay: number | null;
+}
+
+export interface SupplyRequest {
+  id: string;
+  item: string;
+  quantity: number;
+  status: RequestStatus;
+  createdAt: string;
+  note: string;
+  /** When the status last changed; a compatible extension. */
+  updatedAt?: string;
+}
+
+export interface ShelterMeta {
+  schema: number;
+  status: ShelterStatus;
+  openedAt: string | null;
+}
+
+/** One change of a district's level, kept by HQ (a compatible extension: `getArray('levelHistory')`). */
+export interface LevelChange {
+  districtId: string;
+  from: Level;
+  to: Level;
+  at: string;
+  by: string;
+}
+
+// ---- accessors -----------------------------------------------------------------------------
+
+export const hqMeta = (doc: Y.Doc) => doc.getMap<unknown>('meta');
+export const hqShelters = (doc: Y.Doc) => doc.getMap<Y.Map<unknown>>('shelters');
+export const hqDistricts = (doc: Y.Doc) => doc.getMap<Y.Map<unknown>>('districts');
+export const hqRoadClosures = (doc: Y.Doc) => doc.getMap<Y.Map<unknown>>('roadClosures');
+export const hqLevelHistory = (doc: Y.Doc) => doc.getArray<LevelChange>('levelHistory');
+
+export const shelterMeta = (doc: Y.Doc) => doc.getMap<unknown>('meta');
+export const shelterPeople = (doc: Y.Doc) => doc.getMap<Y.Map<unknown>>('people');
+export const shelterStock = (doc: Y.Doc) => doc.getArray<LedgerEntry>('stock');
+export const shelterItems = (doc: Y.Doc) => doc.getMap<Item>('items');
+export const shelterRequests = (doc: Y.Doc) => doc.getMap<Y.Map<unknown>>('requests');
+
+/** Copies a nested Y.Map into a plain object (arrays stay arrays). */
+export function plain<T>(m: Y.Map<unknown>): T {
+  return m.toJSON() as T;
+}
+
+/** Builds a Y.Map from a plain record; call inside a transaction. */
+export function toYMap(record: Record<string, unknown>): Y.Map<unknown> {
+  const m = new Y.Map<unknown>();
+  for (const [k, v] of Object.entries(record)) if (v !== undefined) m.set(k, v);
+  return m;
+}
