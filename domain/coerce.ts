@@ -1,0 +1,58 @@
+// Readers that turn whatever a document holds into the schema's types. Documents come from
+// other devices, older versions and third-party clients, so a missing or odd value gets a
+// documented default instead of crashing a screen or the server.
+import * as Y from 'yjs';
+import {
+  AGE_GROUPS, type AgeGroup, SEXES, type Sex, STAY_TYPES, type StayType, SHELTER_STATUSES,
+  type ShelterStatus,
+} from './schema';
+
+export function asString(v: unknown, fallback = ''): string {
+  return typeof v === 'string' ? v : fallback;
+}
+
+export function asStringOrNull(v: unknown): string | null {
+  return typeof v === 'string' && v !== '' ? v : null;
+}
+
+export function asFiniteNumber(v: unknown, fallback = 0): number {
+  return typeof v === 'number' && Number.isFinite(v) ? v : fallback;
+}
+
+function member<T extends string>(list: readonly T[], v: unknown): v is T {
+  return typeof v === 'string' && (list as readonly string[]).includes(v);
+}
+
+/** Unknown stay types count where most people are: in the shelter. */
+export function asStay(v: unknown): StayType {
+  return member(STAY_TYPES, v) ? v : 'shelter';
+}
+
+export function asAgeGroup(v: unknown): AgeGroup {
+  return member(AGE_GROUPS, v) ? v : 'adult';
+}
+
+export function asSex(v: unknown): Sex {
+  return member(SEXES, v) ? v : 'unanswered';
+}
+
+export function asShelterStatus(v: unknown): ShelterStatus {
+  return member(SHELTER_STATUSES, v) ? v : 'open';
+}
+
+/** A string list stored as a plain array (schema v1) or, from other clients, as a Y.Array. */
+export function asStringList(v: unknown): string[] {
+  const arr = v instanceof Y.Array ? v.toArray() : v;
+  if (!Array.isArray(arr)) return [];
+  return arr.filter((x): x is string => typeof x === 'string');
+}
+
+/** A plain JSON value from a Y type or a plain value. */
+export function asPlain(v: unknown): unknown {
+  return v instanceof Y.AbstractType ? v.toJSON() : v;
+}
+
+/** Milliseconds since the epoch, or NaN for anything that is not a parseable time. */
+export function timeOf(v: unknown): number {
+  return typeof v === 'string' && v !== '' ? Date.parse(v) : Number.NaN;
+}

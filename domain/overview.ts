@@ -1,0 +1,70 @@
+// One shelter at a glance: the tablet's overview screen, the HQ overview and (through
+// status.ts) the public status are all built from this summary. The server recomputes it after
+// every change of a shelter document, so it reads the document in place and copies nothing
+// it does not return.
+import type * as Y from 'yjs';
+import type { AgeGroup, ShelterStatus, StayType, SupplyRequest } from './schema';
+import { shelterMeta } from './schema';
+import { asShelterStatus } from './coerce';
+import { JAPAN_TZ_OFFSET_MINUTES, peopleServed, tallyShelterPeople } from './counts';
+import { LOW_STOCK_DAYS, readItems, stockOnHand, supplyRows } from './stock';
+import { pendingRequests } from './requests';
+
+export interface LowStockItem {
+  item: string;
+  name: string;
+  daysLeft: number;
+}
+
+export interface ShelterSummary {
+  shelterId: string;
+  status: ShelterStatus;
+  /** Checked in and not checked out, by stay type. */
+  present: Record<StayType, number>;
+  /** Per special need, people present who have it. */
+  needs: Record<string, number>;
+  ageGroups: Record<AgeGroup, number>;
+  /** Check-ins and check-outs since local midnight (Japan time unless told otherwise). */
+  arrivalsToday: number;
+  departuresToday: number;
+  /** Open and acknowledged requests, oldest first. */
+  openRequests: SupplyRequest[];
+  /** Items with a daily ration whose stock lasts less than the threshold, shortest first. */
+  lowStock: LowStockItem[];
+  /** When the document last changed as seen by whoever computes this (the server's receipt time). */
+  lastUpdateAt: string | null;
+}
+
+export interface SummaryOptions {
+  /** Minutes east of UTC for "today"; Japan (UTC+9) by default. */
+  tzOffsetMinutes?: number;
+  /** Days of supply below which an item is low; 2 by default. */
+  lowStockDays?: number;
+}
+
+export function summarizeShelter(
+  doc: Y.Doc,
+  shelterId: string,
+  now: Date,
+  lastUpdateAt: string | null = null,
+  options: SummaryOptions = {},
+): ShelterSummary {
+  const tally = tallyShelterPeople(doc, now, options.tzOffsetMinutes ?? JAPAN_TZ_OFFSET_MINUTES);
+  const rows = supplyRows(readItems(doc), stockOnHand(doc), peopleServed(tally), options.lowStockDays ?? LOW_STOCK_DAYS);
+  const lowStock = rows
+    .filter((r) => r.low)
+    .map((r) => ({ item: r.item, name: r.name, daysLeft: r.daysLeft as number }))
+    .sort((a, b) => a.daysLeft - b.daysLeft);
+  return {
+    shelterId,
+    status: asShelterStatus(shelterMeta(doc).get('status')),
+    present: tally.present,
+    needs: tally.needs,
+    ageGroups: tally.ageGroups,
+    arrivalsToday: tally.arrivalsToday,
+    departuresToday: tally.departuresToday,
+    openRequests: pendingRequests(doc),
+    lowStock,
+    lastUpdateAt,
+  };
+}

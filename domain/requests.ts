@@ -1,0 +1,116 @@
+// Requests from a shelter to HQ for supplies. A request is a Y.Map so that HQ acknowledging it
+// and staff editing its note on another device are separate keys and both survive.
+import * as Y from 'yjs';
+import {
+  REQUEST_STATUSES, type RequestStatus, type SupplyRequest, shelterItems, shelterRequests,
+} from './schema';
+import { asFiniteNumber, asString } from './coerce';
+import { type Result, err, ok } from './result';
+
+export interface RequestInput {
+  item: string;
+  quantity: number;
+  note?: string;
+}
+
+export type RequestFieldError = 'unknown-item' | 'not-a-positive-integer' | 'too-large' | 'too-long';
+export type RequestErrors = Partial<Record<keyof RequestInput, RequestFieldError>>;
+
+export const MAX_REQUEST_QUANTITY = 10_000_000;
+
+/** Who may move a request where: staff open it, HQ acknowledges and delivers, either cancels. */
+export const REQUEST_TRANSITIONS: Readonly<Record<RequestStatus, readonly RequestStatus[]>> = {
+  open: ['acknowledged', 'cancelled'],
+  acknowledged: ['delivered', 'cancelled'],
+  delivered: [],
+  cancelled: [],
+};
+
+export function canTransition(from: RequestStatus, to: RequestStatus): boolean {
+  return REQUEST_TRANSITIONS[from].includes(to);
+}
+
+export function validateRequestInput(doc: Y.Doc, input: RequestInput): RequestErrors {
+  const errors: RequestErrors = {};
+  if (!shelterItems(doc).has(input.item)) errors.item = 'unknown-item';
+  const q = input.quantity;
+  if (typeof q !== 'number' || !Number.isSafeInteger(q) || q <= 0) errors.quantity = 'not-a-positive-integer';
+  else if (q > MAX_REQUEST_QUANTITY) errors.quantity = 'too-large';
+  if ((input.note ?? '').trim().length > 500) errors.note = 'too-long';
+  return errors;
+}
+
+export function createRequest(
+  doc: Y.Doc,
+  input: RequestInput,
+  ctx: { now: Date; newId: () => string },
+): Result<SupplyRequest, RequestErrors> {
+  const errors = validateRequestInput(doc, input);
+  if (Object.keys(errors).length > 0) return err(errors);
+  const at = ctx.now.toISOString();
+  const request: SupplyRequest = {
+    id: ctx.newId(),
+    item: input.item,
+    quantity: input.quantity,
+    status: 'open',
+    createdAt: at,
+    note: (input.note ?? '').trim(),
+    updatedAt: at,
+  };
+  doc.transact(() => {
+    const m = new Y.Map<unknown>();
+    for (const [k, v] of Object.entries(request)) if (k !== 'id') m.set(k, v);
+    shelterRequests(doc).set(request.id, m);
+  });
+  return ok(request);
+}
+
+export type RequestStatusError = 'not-found' | 'invalid-transition';
+
+export function setRequestStatus(
+  doc: Y.Doc,
+  id: string,
+  status: RequestStatus,
+  now: Date,
+): Result<SupplyRequest, RequestStatusError> {
+  const m = shelterRequests(doc).get(id);
+  if (!m) return err('not-found');
+  const current = readRequestMap(id, m);
+  if (!(REQUEST_STATUSES as readonly string[]).includes(status) || !canTransition(current.status, status)) {
+    return err('invalid-transition');
+  }
+  const updatedAt = now.toISOString();
+  doc.transact(() => {
+    m.set('status', status);
+    m.set('updatedAt', updatedAt);
+  });
+  return ok({ ...current, status, updatedAt });
+}
+
+function readRequestMap(id: string, m: Y.Map<unknown>): SupplyRequest {
+  const status = m.get('status');
+  const updatedAt = m.get('updatedAt');
+  return {
+    id,
+    item: asString(m.get('item')),
+    quantity: asFiniteNumber(m.get('quantity')),
+    status: (REQUEST_STATUSES as readonly unknown[]).includes(status) ? (status as RequestStatus) : 'open',
+    createdAt: asString(m.get('createdAt')),
+    note: asString(m.get('note')),
+    ...(typeof updatedAt === 'string' ? { updatedAt } : {}),
+  };
+}
+
+/** All requests, oldest first (the one waiting longest is the one to act on). */
+export function readRequests(doc: Y.Doc): SupplyRequest[] {
+  const out: SupplyRequest[] = [];
+  shelterRequests(doc).forEach((m, id) => {
+    if (m instanceof Y.Map) out.push(readRequestMap(id, m));
+  });
+  return out.sort((a, b) => (a.createdAt < b.createdAt ? -1 : a.createdAt > b.createdAt ? 1 : a.id < b.id ? -1 : 1));
+}
+
+/** Requests HQ still has to act on: open or acknowledged. */
+export function pendingRequests(doc: Y.Doc): SupplyRequest[] {
+  return readRequests(doc).filter((r) => r.status === 'open' || r.status === 'acknowledged');
+}

@@ -1,0 +1,181 @@
+import { describe, expect, it } from 'vitest';
+import * as Y from 'yjs';
+import {
+  activeClosures, addClosure, addClosures, closuresFeatureCollection, readClosures, removeClosure,
+  updateClosure, validateClosureImport,
+} from '../../domain/closures';
+import type { RoadClosure } from '../../domain/schema';
+import { idSequence, syncBoth } from './fixtures/docs';
+
+const NOW = new Date('2026-07-04T03:00:00.000Z');
+const line = { type: 'LineString', coordinates: [[130.6, 32.5], [130.61, 32.51]] };
+const square = { type: 'Polygon', coordinates: [[[130, 32], [130.1, 32], [130.1, 32.1], [130, 32]]] };
+
+function closure(id: string, over: Partial<RoadClosure> = {}): RoadClosure {
+  return { id, geometry: line, reason: '冠水', since: '2026-07-04T00:00:00.000Z', until: null, source: 'HQ', ...over };
+}
+
+describe('road closures in the hq document', () => {
+  it('keeps a closure as a Y.Map and reads it back', () => {
+    const hq = new Y.Doc();
+    expect(addClosure(hq, closure('c1')).ok).toBe(true);
+    expect(hq.getMap('roadClosures').get('c1')).toBeInstanceOf(Y.Map);
+    expect(readClosures(hq)).toEqual([closure('c1')]);
+  });
+
+  it('refuses a duplicate id or an invalid closure and changes nothing', () => {
+    const hq = new Y.Doc();
+    addClosure(hq, closure('c1'));
+    expect(addClosure(hq, closure('c1', { reason: 'other' }))).toEqual({ ok: false, error: 'already-exists' });
+    expect(addClosure(hq, closure('c2', { reason: '  ' }))).toEqual({ ok: false, error: 'invalid' });
+    expect(addClosure(hq, closure('c3', { geometry: { type: 'Point', coordinates: [130, 32] } }))).toEqual({ ok: false, error: 'invalid' });
+    expect(readClosures(hq).map((c) => c.id)).toEqual(['c1']);
+    expect(readClosures(hq)[0].reason).toBe('冠水');
+  });
+
+  it('adds a batch all or nothing', () => {
+    const hq = new Y.Doc();
+    expect(addClosures(hq, [closure('a'), closure('b', { until: 'soon' })]).ok).toBe(false);
+    expect(readClosures(hq)).toEqual([]);
+    expect(addClosures(hq, [closure('a'), closure('b')]).ok).toBe(true);
+    expect(readClosures(hq)).toHaveLength(2);
+  });
+
+  it('is active from since until until; a future start is not active yet, an end in the past is over', () => {
+    const hq = new Y.Doc();
+    addClosure(hq, closure('open-ended'));
+    addClosure(hq, closure('ends-later', { until: '2026-07-05T00:00:00.000Z' }));
+    addClosure(hq, closure('ended', { since: '2026-07-01T00:00:00.000Z', until: '2026-07-04T02:59:59.000Z' }));
+    addClosure(hq, closure('starts-later', { since: '2026-07-04T06:00:00.000Z' }));
+    addClosure(hq, closure('ends-now', { until: NOW.toISOString() }));
+    expect(activeClosures(hq, NOW).map((c) => c.id).sort()).toEqual(['ends-later', 'open-ended']);
+    expect(activeClosures(hq, new Date('2026-07-04T07:00:00.000Z')).map((c) => c.id).sort()).toEqual(['ends-later', 'open-ended', 'starts-later']);
+  });
+
+  it('publishes active closures as a FeatureCollection with the closure id on each feature', () => {
+    const hq = new Y.Doc();
+    addClosure(hq, closure('c1', { geometry: square, source: '国道事務所' }));
+    addClosure(hq, closure('old', { since: '2026-06-01T00:00:00.000Z', until: '2026-06-02T00:00:00.000Z' }));
+    const fc = closuresFeatureCollection(hq, NOW);
+    expect(fc).toEqual({
+      type: 'FeatureCollection',
+      features: [{
+        type: 'Feature', id: 'c1', geometry: square,
+        properties: { id: 'c1', reason: '冠水', since: '2026-07-04T00:00:00.000Z', until: null, source: '国道事務所' },
+      }],
+    });
+    expect(JSON.parse(JSON.stringify(fc))).toEqual(fc);
+  });
+
+  it('updates only the keys given; an end time set on one desk and a reason fixed on another both survive', () => {
+    const a = new Y.Doc();
+    addClosure(a, closure('c1'));
+    const b = new Y.Doc();
+    syncBoth(a, b);
+    expect(updateClosure(a, 'c1', { until: '2026-07-06T00:00:00.000Z' }).ok).toBe(true);
+    expect(updateClosure(b, 'c1', { reason: '土砂崩れ' }).ok).toBe(true);
+    syncBoth(a, b);
+    for (const d of [a, b]) {
+      expect(readClosures(d)[0]).toMatchObject({ reason: '土砂崩れ', until: '2026-07-06T00:00:00.000Z' });
+    }
+  });
+
+  it('refuses an update that would make the closure invalid, and an unknown id', () => {
+    const hq = new Y.Doc();
+    addClosure(hq, closure('c1'));
+    expect(updateClosure(hq, 'c1', { until: '2026-07-03T00:00:00.000Z' })).toEqual({ ok: false, error: 'invalid' });
+    expect(updateClosure(hq, 'nope', { reason: 'x' })).toEqual({ ok: false, error: 'not-found' });
+    expect(readClosures(hq)[0].until).toBeNull();
+  });
+
+  it('removes a closure', () => {
+    const hq = new Y.Doc();
+    addClosure(hq, closure('c1'));
+    expect(removeClosure(hq, 'c1').ok).toBe(true);
+    expect(removeClosure(hq, 'c1')).toEqual({ ok: false, error: 'not-found' });
+    expect(readClosures(hq)).toEqual([]);
+  });
+});
+
+describe('validateClosureImport', () => {
+  const feature = (geometry: unknown, properties: Record<string, unknown> = { reason: '冠水' }) => ({ type: 'Feature', geometry, properties });
+  const fc = (...features: unknown[]) => ({ type: 'FeatureCollection', features });
+
+  it('accepts every supported geometry type and fills in defaults', () => {
+    const multiLine = { type: 'MultiLineString', coordinates: [line.coordinates, [[130.7, 32.6], [130.71, 32.6]]] };
+    const multiPoly = { type: 'MultiPolygon', coordinates: [square.coordinates] };
+    const r = validateClosureImport(fc(
+      feature(line),
+      feature(multiLine, { reason: '橋梁損傷', since: '2026-07-03T00:00:00Z', until: '2026-07-10T00:00:00+09:00', source: '県' }),
+      feature({ ...square, bbox: [130, 32, 130.1, 32.1] }),
+      feature(multiPoly),
+    ), NOW, idSequence('c'));
+    expect(r.ok).toBe(true);
+    if (!r.ok) return;
+    expect(r.closures.map((c) => c.id)).toEqual(['c-1', 'c-2', 'c-3', 'c-4']);
+    expect(r.closures[0]).toEqual({ id: 'c-1', geometry: line, reason: '冠水', since: NOW.toISOString(), until: null, source: 'import' });
+    expect(r.closures[1]).toMatchObject({ reason: '橋梁損傷', since: '2026-07-03T00:00:00Z', until: '2026-07-10T00:00:00+09:00', source: '県' });
+    expect(r.closures[2].geometry).toEqual(square);
+  });
+
+  it('rejects anything that is not a FeatureCollection with features', () => {
+    for (const bad of [null, 42, 'x', {}, { type: 'Feature' }, { type: 'FeatureCollection' }, { type: 'FeatureCollection', features: [] }]) {
+      const r = validateClosureImport(bad, NOW, idSequence('c'));
+      expect(r.ok).toBe(false);
+      if (!r.ok) expect(r.errors).toHaveLength(1);
+    }
+  });
+
+  it('names the feature and the problem for each bad feature, and imports nothing', () => {
+    const r = validateClosureImport(fc(
+      feature(line), // 0: fine
+      feature({ type: 'Point', coordinates: [130, 32] }), // 1
+      feature({ type: 'LineString', coordinates: [[130, 32]] }), // 2
+      feature({ type: 'LineString', coordinates: [[130, 32], ['130', 32]] }), // 3
+      feature({ type: 'LineString', coordinates: [[190, 32], [130, 32]] }), // 4
+      feature({ type: 'LineString', coordinates: [[130, 95], [130, 32]] }), // 5
+      feature({ type: 'Polygon', coordinates: [[[130, 32], [130.1, 32], [130.1, 32.1], [130.2, 32.2]]] }), // 6
+      feature(line, {}), // 7
+      feature(line, { reason: '冠水', since: '7月4日' }), // 8
+      feature(line, { reason: '冠水', until: 12345 }), // 9
+      feature(null), // 10
+      { type: 'Thing' }, // 11
+      feature(line, { reason: '冠水', since: '2026-07-04T00:00:00Z', until: '2026-07-03T00:00:00Z' }), // 12
+      feature({ type: 'LineString', coordinates: [[130, 32], [130, Number.NaN]] }), // 13
+    ), NOW, idSequence('c'));
+    expect(r.ok).toBe(false);
+    if (r.ok) return;
+    const about = (i: number) => r.errors.filter((e) => e.startsWith(`feature ${i}:`)).join(' | ');
+    expect(about(0)).toBe('');
+    expect(about(1)).toMatch(/geometry type "Point"/);
+    expect(about(2)).toMatch(/at least 2 positions/);
+    expect(about(3)).toMatch(/not a number/);
+    expect(about(4)).toMatch(/longitude 190/);
+    expect(about(5)).toMatch(/latitude 95/);
+    expect(about(6)).toMatch(/not closed/);
+    expect(about(7)).toMatch(/"reason" is required/);
+    expect(about(8)).toMatch(/"since" is not an ISO 8601 time/);
+    expect(about(9)).toMatch(/"until" is not an ISO 8601 time/);
+    expect(about(10)).toMatch(/geometry is missing/);
+    expect(about(11)).toMatch(/not a GeoJSON Feature/);
+    expect(about(12)).toMatch(/"until" is not after "since"/);
+    expect(about(13)).toMatch(/not a number/);
+  });
+
+  it('lists several problems of one feature', () => {
+    const r = validateClosureImport(fc(feature({ type: 'Polygon', coordinates: [] }, { until: 'later' })), NOW, idSequence('c'));
+    expect(r.ok).toBe(false);
+    if (!r.ok) expect(r.errors).toHaveLength(3);
+  });
+
+  it('imports a valid file into the hq document in one step', () => {
+    const hq = new Y.Doc();
+    const r = validateClosureImport(fc(feature(line), feature(square, { reason: '倒木' })), NOW, idSequence('c'));
+    if (!r.ok) throw new Error(r.errors.join());
+    let transactions = 0;
+    hq.on('afterTransaction', () => transactions++);
+    expect(addClosures(hq, r.closures).ok).toBe(true);
+    expect(transactions).toBe(1);
+    expect(activeClosures(hq, NOW).map((c) => c.reason).sort()).toEqual(['倒木', '冠水']);
+  });
+});
