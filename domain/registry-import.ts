@@ -1,0 +1,354 @@
+// Shelter registry import: the CSV files municipalities already publish (GSI 指定避難所 and
+// 指定緊急避難場所, デジタル庁 推奨データセット 指定緊急避難場所) become shelters in the hq document.
+// Two steps, so HQ sees what will happen before anything changes: previewRegistryImport reads
+// the bytes and sorts rows into add / update / unchanged / bad; applyRegistryImport writes the
+// preview in one transaction. Rows are matched by the registry's own id (共通ID, ID), else by
+// name and address, so importing the same file again updates instead of duplicating.
+import type * as Y from 'yjs';
+import Papa from 'papaparse';
+import { HAZARDS, type Hazard, SHELTER_ID_PATTERN, hqShelters, toYMap } from './schema';
+import { asFiniteNumber, asString, asStringList } from './coerce';
+import { type Result, err, ok } from './result';
+
+// domain/ has no DOM or Node types; TextDecoder exists in both browsers and Node (with
+// Shift_JIS in both), so this module declares the little it uses.
+interface TextDecoderLike {
+  decode(input: Uint8Array): string;
+}
+declare const TextDecoder: {
+  new (label: string, options?: { fatal?: boolean; ignoreBOM?: boolean }): TextDecoderLike;
+};
+
+/** Key on a shelter's Y.Map holding the registry's id (a compatible extension of schema v1). */
+export const REGISTRY_ID_KEY = 'registryId';
+
+export type RegistryFormat = 'gsi-shelter' | 'gsi-emergency' | 'digital-agency-emergency';
+export type CsvEncoding = 'utf-8' | 'utf-8-bom' | 'shift_jis';
+
+/** The eight hazard columns, in the order of HAZARDS (GSI names; デジタル庁 prefixes 災害種別_). */
+export const HAZARD_COLUMNS: Record<Hazard, string> = {
+  flood: '洪水',
+  landslide: '崖崩れ、土石流及び地滑り',
+  'storm-surge': '高潮',
+  earthquake: '地震',
+  tsunami: '津波',
+  fire: '大規模な火事',
+  'inland-flood': '内水氾濫',
+  volcano: '火山現象',
+};
+
+interface FormatSpec {
+  id: string;
+  name: string;
+  address: string;
+  lat: string;
+  lon: string;
+  /** Hazard column per hazard, or null when the format carries no hazards. */
+  hazards: Record<Hazard, string> | null;
+  capacity: string | null;
+}
+
+const GSI_COMMON = { id: '共通ID', name: '施設・場所名', address: '住所', lat: '緯度', lon: '経度' };
+
+export const FORMATS: Record<RegistryFormat, FormatSpec> = {
+  'gsi-shelter': { ...GSI_COMMON, hazards: null, capacity: null },
+  'gsi-emergency': { ...GSI_COMMON, hazards: HAZARD_COLUMNS, capacity: null },
+  'digital-agency-emergency': {
+    id: 'ID',
+    name: '名称',
+    address: '所在地_連結表記',
+    lat: '緯度',
+    lon: '経度',
+    hazards: Object.fromEntries(HAZARDS.map((h) => [h, `災害種別_${HAZARD_COLUMNS[h]}`])) as Record<Hazard, string>,
+    capacity: '想定収容人数',
+  },
+};
+
+export interface RegistryRow {
+  /** Line in the file (1 = header), for the bad-row report and the preview. */
+  line: number;
+  registryId: string | null;
+  name: string;
+  address: string;
+  lat: number;
+  lon: number;
+  /** null when the format has no hazard columns (an update then keeps what HQ has). */
+  hazards: Hazard[] | null;
+  /** null when the file has no capacity (GSI files never do). */
+  capacity: number | null;
+}
+
+export type BadRowReason =
+  | 'missing-name'
+  | 'invalid-lat'
+  | 'invalid-lon'
+  | 'invalid-capacity'
+  | 'wrong-column-count'
+  | 'duplicate-in-file';
+
+export interface BadRow {
+  line: number;
+  reason: BadRowReason;
+  /** The offending value as written in the file, when there is one. */
+  value?: string;
+}
+
+export type ShelterField = 'name' | 'address' | 'lat' | 'lon' | 'hazards' | 'capacity';
+
+export interface RegistryPreview {
+  format: RegistryFormat;
+  encoding: CsvEncoding;
+  toAdd: { shelterId: string; row: RegistryRow }[];
+  toUpdate: { shelterId: string; row: RegistryRow; changes: ShelterField[] }[];
+  /** Rows that match a shelter and would change nothing. */
+  unchanged: number;
+  bad: BadRow[];
+}
+
+export type RegistryImportError =
+  | { kind: 'empty' }
+  | { kind: 'unknown-format'; header: string[] };
+
+// ---- bytes → text -------------------------------------------------------------------------
+
+/**
+ * Municipal files come as UTF-8 with or without BOM, or as Shift_JIS. A fatal UTF-8 decode
+ * fails on almost any Shift_JIS Japanese text (its lead bytes are invalid UTF-8 sequences),
+ * so trying UTF-8 first and falling back is reliable for these files.
+ */
+export function decodeCsvBytes(bytes: Uint8Array): { text: string; encoding: CsvEncoding } {
+  const hasBom = bytes.length >= 3 && bytes[0] === 0xef && bytes[1] === 0xbb && bytes[2] === 0xbf;
+  try {
+    const text = new TextDecoder('utf-8', { fatal: true, ignoreBOM: true }).decode(bytes);
+    return hasBom ? { text: text.slice(1), encoding: 'utf-8-bom' } : { text, encoding: 'utf-8' };
+  } catch {
+    return { text: new TextDecoder('shift_jis').decode(bytes), encoding: 'shift_jis' };
+  }
+}
+
+// ---- text → rows --------------------------------------------------------------------------
+
+export function detectFormat(header: readonly string[]): RegistryFormat | null {
+  const has = (c: string) => header.includes(c);
+  const spec = (f: RegistryFormat) => FORMATS[f];
+  const complete = (f: RegistryFormat) => {
+    const s = spec(f);
+    return [s.name, s.address, s.lat, s.lon, ...(s.hazards ? Object.values(s.hazards) : [])].every(has);
+  };
+  if (complete('digital-agency-emergency')) return 'digital-agency-emergency';
+  if (complete('gsi-emergency')) return 'gsi-emergency';
+  if (complete('gsi-shelter')) return 'gsi-shelter';
+  return null;
+}
+
+const TRUE_MARKS = new Set(['1', '○', '◯', '〇', 'true', 'TRUE', '有', 'あり', 'y', 'Y']);
+
+function parseCoordinate(raw: string, limit: number): number | null {
+  const t = raw.trim();
+  if (t === '') return null;
+  const n = Number(t);
+  return Number.isFinite(n) && Math.abs(n) <= limit ? n : null;
+}
+
+/** Spaces of any width and case differences do not make two shelters different. */
+function matchKey(name: string, address: string): string {
+  const norm = (s: string) => s.normalize('NFKC').replace(/\s+/g, '').toLowerCase();
+  return `${norm(name)}\u0000${norm(address)}`;
+}
+
+interface ParsedRows {
+  format: RegistryFormat;
+  rows: RegistryRow[];
+  bad: BadRow[];
+}
+
+export function parseRegistryCsv(text: string): Result<ParsedRows, RegistryImportError> {
+  const records: { line: number; fields: string[] }[] = [];
+  let prevCursor = 0;
+  let line = 1;
+  let countedTo = 0;
+  // step gives each record with the offset where it ends; counting newlines up to where the
+  // next one starts gives its true line number even when a quoted field spans lines.
+  Papa.parse<string[]>(text, {
+    header: false,
+    skipEmptyLines: 'greedy',
+    step: (res) => {
+      let start = prevCursor;
+      while (start < text.length && /\s/.test(text[start])) start++;
+      for (let i = countedTo; i < start; i++) if (text.charCodeAt(i) === 10) line++;
+      countedTo = start;
+      records.push({ line, fields: res.data });
+      prevCursor = res.meta.cursor;
+    },
+  });
+  if (records.length === 0) return err({ kind: 'empty' });
+  const header = records[0].fields.map((h) => h.trim());
+  const format = detectFormat(header);
+  if (!format) return err({ kind: 'unknown-format', header });
+  const spec = FORMATS[format];
+  const col = (name: string | null) => (name === null ? -1 : header.indexOf(name));
+  const idx = {
+    id: col(spec.id),
+    name: col(spec.name),
+    address: col(spec.address),
+    lat: col(spec.lat),
+    lon: col(spec.lon),
+    capacity: col(spec.capacity),
+  };
+
+  const rows: RegistryRow[] = [];
+  const bad: BadRow[] = [];
+  const seenIds = new Set<string>();
+  for (const { line: ln, fields } of records.slice(1)) {
+    if (fields.length !== header.length) {
+      bad.push({ line: ln, reason: 'wrong-column-count', value: `${fields.length}/${header.length}` });
+      continue;
+    }
+    const get = (i: number) => (i < 0 ? '' : (fields[i] ?? '').trim());
+    const name = get(idx.name);
+    if (name === '') {
+      bad.push({ line: ln, reason: 'missing-name' });
+      continue;
+    }
+    const lat = parseCoordinate(get(idx.lat), 90);
+    if (lat === null) {
+      bad.push({ line: ln, reason: 'invalid-lat', value: get(idx.lat) });
+      continue;
+    }
+    const lon = parseCoordinate(get(idx.lon), 180);
+    if (lon === null) {
+      bad.push({ line: ln, reason: 'invalid-lon', value: get(idx.lon) });
+      continue;
+    }
+    let capacity: number | null = null;
+    const capRaw = get(idx.capacity).replace(/,/g, '');
+    if (capRaw !== '') {
+      const n = Number(capRaw);
+      if (!Number.isInteger(n) || n < 0) {
+        bad.push({ line: ln, reason: 'invalid-capacity', value: get(idx.capacity) });
+        continue;
+      }
+      capacity = n;
+    }
+    const registryId = get(idx.id) || null;
+    if (registryId !== null) {
+      if (seenIds.has(registryId)) {
+        bad.push({ line: ln, reason: 'duplicate-in-file', value: registryId });
+        continue;
+      }
+      seenIds.add(registryId);
+    }
+    const hazards = spec.hazards
+      ? HAZARDS.filter((h) => TRUE_MARKS.has(get(header.indexOf(spec.hazards![h]))))
+      : null;
+    rows.push({ line: ln, registryId, name, address: get(idx.address), lat, lon, hazards, capacity });
+  }
+  return ok({ format, rows, bad });
+}
+
+// ---- rows → preview -----------------------------------------------------------------------
+
+/** A shelter id for a registry row: derived from the registry id when that is URL-safe, so two
+ * HQ desks importing the same file offline create the same shelter, not two. */
+export function shelterIdForRow(row: RegistryRow, newId: () => string): string {
+  if (row.registryId) {
+    const candidate = `reg-${row.registryId}`;
+    if (SHELTER_ID_PATTERN.test(candidate)) return candidate;
+  }
+  return newId();
+}
+
+function sameHazards(a: readonly string[], b: readonly string[]): boolean {
+  return a.length === b.length && [...a].sort().join() === [...b].sort().join();
+}
+
+export function previewRegistryImport(
+  hqDoc: Y.Doc,
+  bytes: Uint8Array,
+  opts: { newId: () => string },
+): Result<RegistryPreview, RegistryImportError> {
+  const { text, encoding } = decodeCsvBytes(bytes);
+  const parsed = parseRegistryCsv(text);
+  if (!parsed.ok) return parsed;
+  const { format, rows, bad } = parsed.value;
+
+  const byRegistryId = new Map<string, string>();
+  const byNameAddress = new Map<string, string>();
+  hqShelters(hqDoc).forEach((m, id) => {
+    const rid = asString(m.get(REGISTRY_ID_KEY));
+    if (rid) byRegistryId.set(rid, id);
+    byNameAddress.set(matchKey(asString(m.get('name')), asString(m.get('address'))), id);
+  });
+
+  const preview: RegistryPreview = { format, encoding, toAdd: [], toUpdate: [], unchanged: 0, bad };
+  const claimed = new Set<string>();
+  for (const row of rows) {
+    const existing =
+      (row.registryId !== null ? byRegistryId.get(row.registryId) : undefined) ??
+      byNameAddress.get(matchKey(row.name, row.address));
+    if (existing === undefined || claimed.has(existing)) {
+      let shelterId = shelterIdForRow(row, opts.newId);
+      if (hqShelters(hqDoc).has(shelterId) || claimed.has(shelterId)) shelterId = opts.newId();
+      claimed.add(shelterId);
+      preview.toAdd.push({ shelterId, row });
+      continue;
+    }
+    claimed.add(existing);
+    const m = hqShelters(hqDoc).get(existing)!;
+    const changes: ShelterField[] = [];
+    if (asString(m.get('name')) !== row.name) changes.push('name');
+    if (asString(m.get('address')) !== row.address) changes.push('address');
+    if (asFiniteNumber(m.get('lat'), NaN) !== row.lat) changes.push('lat');
+    if (asFiniteNumber(m.get('lon'), NaN) !== row.lon) changes.push('lon');
+    if (row.hazards !== null && !sameHazards(asStringList(m.get('hazards')), row.hazards)) changes.push('hazards');
+    if (row.capacity !== null && asFiniteNumber(m.get('capacity'), NaN) !== row.capacity) changes.push('capacity');
+    const registryIdMissing = row.registryId !== null && asString(m.get(REGISTRY_ID_KEY)) !== row.registryId;
+    if (changes.length === 0 && !registryIdMissing) preview.unchanged++;
+    else preview.toUpdate.push({ shelterId: existing, row, changes });
+  }
+  return ok(preview);
+}
+
+// ---- preview → document -------------------------------------------------------------------
+
+/**
+ * Writes a preview in one transaction. New shelters start with capacity 0 when the file has
+ * none (GSI files never do) and in `districtId` (HQ picks it in the preview); an update keeps
+ * what the file does not carry: capacity, district, hazards of a file without hazard columns.
+ */
+export function applyRegistryImport(
+  hqDoc: Y.Doc,
+  preview: RegistryPreview,
+  opts: { districtId?: string } = {},
+): { added: number; updated: number } {
+  const shelters = hqShelters(hqDoc);
+  hqDoc.transact(() => {
+    for (const { shelterId, row } of preview.toAdd) {
+      shelters.set(
+        shelterId,
+        toYMap({
+          name: row.name,
+          address: row.address,
+          lat: row.lat,
+          lon: row.lon,
+          capacity: row.capacity ?? 0,
+          districtId: opts.districtId ?? '',
+          hazards: row.hazards ?? [],
+          [REGISTRY_ID_KEY]: row.registryId ?? undefined,
+        }),
+      );
+    }
+    for (const { shelterId, row } of preview.toUpdate) {
+      const m = shelters.get(shelterId);
+      if (!m) continue; // deleted since the preview: nothing to update
+      m.set('name', row.name);
+      m.set('address', row.address);
+      m.set('lat', row.lat);
+      m.set('lon', row.lon);
+      if (row.hazards !== null) m.set('hazards', row.hazards);
+      if (row.capacity !== null) m.set('capacity', row.capacity);
+      if (row.registryId !== null) m.set(REGISTRY_ID_KEY, row.registryId);
+    }
+  });
+  return { added: preview.toAdd.length, updated: preview.toUpdate.length };
+}

@@ -1,0 +1,141 @@
+import { describe, expect, it } from 'vitest';
+import { readFileSync } from 'node:fs';
+import { resolve } from 'node:path';
+import * as Y from 'yjs';
+import { hqShelters, toYMap } from '../../domain/schema';
+import {
+  applyRegistryImport, decodeCsvBytes, previewRegistryImport, REGISTRY_ID_KEY,
+} from '../../domain/registry-import';
+import { capacityFromFloorArea, parseCapacity } from '../../domain/capacity';
+
+const fixture = (name: string) => new Uint8Array(readFileSync(resolve(import.meta.dirname, '../fixtures', name)));
+const GSI_SHELTERS = fixture('gsi-shelters-utf8.csv');
+const GSI_EMERGENCY = fixture('gsi-emergency-sites-utf8-bom.csv');
+const DIGITAL_AGENCY = fixture('digital-agency-emergency-sites-sjis.csv');
+
+function counter() {
+  let n = 0;
+  return () => `new-${++n}`;
+}
+
+describe('shelter registry import', () => {
+  it('reads UTF-8, UTF-8 with BOM and Shift_JIS files alike', () => {
+    expect(decodeCsvBytes(GSI_SHELTERS).encoding).toBe('utf-8');
+    const bom = decodeCsvBytes(GSI_EMERGENCY);
+    expect(bom.encoding).toBe('utf-8-bom');
+    expect(bom.text.startsWith('NO,共通ID')).toBe(true);
+    const sjis = decodeCsvBytes(DIGITAL_AGENCY);
+    expect(sjis.encoding).toBe('shift_jis');
+    expect(sjis.text).toContain('八代北中学校');
+  });
+
+  it('GSI 指定避難所: good rows to add, bad rows reported with their line and reason', () => {
+    const r = previewRegistryImport(new Y.Doc(), GSI_SHELTERS, { newId: counter() });
+    if (!r.ok) throw new Error(JSON.stringify(r.error));
+    const p = r.value;
+    expect(p.format).toBe('gsi-shelter');
+    expect(p.toAdd.map((a) => a.row.name)).toEqual(['八代第一小学校', '八代中央公民館', '八代福祉センター']);
+    // the quoted 備考 of row 3 spans two lines, so the rows after it sit one line lower
+    expect(p.bad).toEqual([
+      { line: 6, reason: 'missing-name' },
+      { line: 7, reason: 'invalid-lat', value: '北緯32.5' },
+      { line: 8, reason: 'wrong-column-count', value: '10/11' },
+    ]);
+    expect(p.toAdd[0]).toMatchObject({ shelterId: 'reg-432020001', row: { registryId: '432020001', lat: 32.5072, lon: 130.6015, hazards: null, capacity: null } });
+  });
+
+  it('GSI 指定緊急避難場所: the eight hazard columns become hazards', () => {
+    const r = previewRegistryImport(new Y.Doc(), GSI_EMERGENCY, { newId: counter() });
+    if (!r.ok) throw new Error(JSON.stringify(r.error));
+    expect(r.value.format).toBe('gsi-emergency');
+    const byName = Object.fromEntries(r.value.toAdd.map((a) => [a.row.name, a.row]));
+    expect(byName['八代第一小学校'].hazards).toEqual(['flood', 'storm-surge', 'earthquake', 'tsunami', 'fire']);
+    expect(byName['鏡高台広場'].hazards).toHaveLength(8);
+    expect(r.value.bad).toEqual([{ line: 5, reason: 'invalid-lon', value: '200.5' }]);
+  });
+
+  it('デジタル庁 推奨データセット in Shift_JIS: capacity from 想定収容人数, bad capacity and duplicate ids reported', () => {
+    const r = previewRegistryImport(new Y.Doc(), DIGITAL_AGENCY, { newId: counter() });
+    if (!r.ok) throw new Error(JSON.stringify(r.error));
+    expect(r.value.format).toBe('digital-agency-emergency');
+    expect(r.value.encoding).toBe('shift_jis');
+    expect(r.value.toAdd.map((a) => [a.row.name, a.row.capacity])).toEqual([['八代北中学校', 420], ['八代南グラウンド', 1500]]);
+    expect(r.value.toAdd[0].row.hazards).toEqual(['flood', 'storm-surge', 'earthquake', 'tsunami', 'fire', 'inland-flood']);
+    expect(r.value.bad).toEqual([
+      { line: 4, reason: 'invalid-capacity', value: '約80' },
+      { line: 5, reason: 'wrong-column-count', value: '13/23' },
+      { line: 6, reason: 'duplicate-in-file', value: '432024-0001' },
+    ]);
+  });
+
+  it('applies a preview in one transaction, and importing the same file again updates nothing twice', () => {
+    const doc = new Y.Doc();
+    let updates = 0;
+    doc.on('update', () => updates++);
+    const first = previewRegistryImport(doc, GSI_SHELTERS, { newId: counter() });
+    if (!first.ok) throw new Error('preview failed');
+    expect(applyRegistryImport(doc, first.value, { districtId: 'd1' })).toEqual({ added: 3, updated: 0 });
+    expect(updates).toBe(1);
+    expect(hqShelters(doc).size).toBe(3);
+    expect(hqShelters(doc).get('reg-432020001')!.toJSON()).toMatchObject({ capacity: 0, districtId: 'd1', hazards: [], [REGISTRY_ID_KEY]: '432020001' });
+
+    const again = previewRegistryImport(doc, GSI_SHELTERS, { newId: counter() });
+    if (!again.ok) throw new Error('preview failed');
+    expect(again.value.toAdd).toHaveLength(0);
+    expect(again.value.toUpdate).toHaveLength(0);
+    expect(again.value.unchanged).toBe(3);
+    applyRegistryImport(doc, again.value);
+    expect(hqShelters(doc).size).toBe(3);
+  });
+
+  it('a re-import updates what the file carries and keeps what HQ set (capacity, district)', () => {
+    const doc = new Y.Doc();
+    const first = previewRegistryImport(doc, GSI_SHELTERS, { newId: counter() });
+    if (!first.ok) throw new Error('preview failed');
+    applyRegistryImport(doc, first.value, { districtId: 'd1' });
+    hqShelters(doc).get('reg-432020001')!.set('capacity', 250);
+    const moved = new TextDecoder().decode(GSI_SHELTERS).replace('32.5072,130.6015', '32.5080,130.6015');
+    const r = previewRegistryImport(doc, new TextEncoder().encode(moved), { newId: counter() });
+    if (!r.ok) throw new Error('preview failed');
+    expect(r.value.toUpdate).toEqual([expect.objectContaining({ shelterId: 'reg-432020001', changes: ['lat'] })]);
+    applyRegistryImport(doc, r.value);
+    expect(hqShelters(doc).get('reg-432020001')!.toJSON()).toMatchObject({ lat: 32.508, capacity: 250, districtId: 'd1' });
+  });
+
+  it('matches a shelter entered by hand by its name and address when the file has a new id', () => {
+    const doc = new Y.Doc();
+    doc.transact(() => hqShelters(doc).set('hand-made', toYMap({
+      name: '八代第一小学校', address: '熊本県八代市本町１－１－１', lat: 32.5, lon: 130.6, capacity: 300, districtId: 'd1', hazards: [],
+    })));
+    const r = previewRegistryImport(doc, GSI_EMERGENCY, { newId: counter() });
+    if (!r.ok) throw new Error('preview failed');
+    // full-width digits in the hand-typed address still match (NFKC)
+    expect(r.value.toUpdate.map((u) => u.shelterId)).toEqual(['hand-made']);
+    applyRegistryImport(doc, r.value);
+    expect(hqShelters(doc).get('hand-made')!.get('hazards')).toEqual(['flood', 'storm-surge', 'earthquake', 'tsunami', 'fire']);
+    expect(hqShelters(doc).get('hand-made')!.get('capacity')).toBe(300);
+  });
+
+  it('refuses a file whose header is none of the known formats, naming what it saw', () => {
+    const r = previewRegistryImport(new Y.Doc(), new TextEncoder().encode('a,b,c\n1,2,3\n'), { newId: counter() });
+    expect(r).toEqual({ ok: false, error: { kind: 'unknown-format', header: ['a', 'b', 'c'] } });
+    expect(previewRegistryImport(new Y.Doc(), new Uint8Array(), { newId: counter() })).toEqual({ ok: false, error: { kind: 'empty' } });
+  });
+});
+
+describe('capacity', () => {
+  it('is the covered floor area at 3.5 m² per person, rounded down', () => {
+    expect(capacityFromFloorArea(35)).toBe(10);
+    expect(capacityFromFloorArea(700)).toBe(200);
+    expect(capacityFromFloorArea(34.9)).toBe(9);
+    expect(capacityFromFloorArea(-5)).toBe(0);
+  });
+
+  it('accepts what a Japanese keyboard types and refuses what is not a head count', () => {
+    expect(parseCapacity('１２０')).toEqual({ ok: true, value: 120 });
+    expect(parseCapacity('1,200')).toEqual({ ok: true, value: 1200 });
+    expect(parseCapacity('abc')).toEqual({ ok: false, error: 'not-a-number' });
+    expect(parseCapacity('-1')).toEqual({ ok: false, error: 'negative' });
+    expect(parseCapacity('2.5')).toEqual({ ok: false, error: 'not-whole' });
+  });
+});
