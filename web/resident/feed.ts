@@ -1,0 +1,136 @@
+// A public JSON layer that the page keeps fresh while it is open: asks with If-None-Match (a 304
+// costs the server almost nothing), keeps the last good copy and its times in localStorage so
+// an offline start still shows what was last seen, and never hides how old that copy is.
+
+export interface Cached<T> {
+  data: T;
+  etag: string | null;
+  /** When this copy was received (a 200). */
+  receivedAt: string;
+  /** When the server last confirmed this copy is current (a 200 or a 304). */
+  checkedAt: string;
+}
+
+export interface FeedState<T> {
+  cached: Cached<T> | null;
+  /** Outcome of the last attempt: 'ok' after a 200/304, 'offline' when the request failed. */
+  reach: 'unknown' | 'ok' | 'offline' | 'error';
+  lastAttemptAt: string | null;
+}
+
+export interface FeedOptions<T> {
+  url: string;
+  storageKey: string;
+  /** Rejects a body that is not the expected shape (returns null) so bad data never replaces good. */
+  parse: (json: unknown) => T | null;
+  intervalMs: number;
+  now?: () => Date;
+  storage?: Storage;
+}
+
+export interface Feed<T> {
+  state(): FeedState<T>;
+  subscribe(fn: (s: FeedState<T>, previous: FeedState<T>) => void): () => void;
+  checkNow(): Promise<void>;
+  start(): void;
+  stop(): void;
+}
+
+export function createFeed<T>(o: FeedOptions<T>): Feed<T> {
+  const now = o.now ?? (() => new Date());
+  const storage = o.storage ?? localStorage;
+  let state: FeedState<T> = { cached: readCache<T>(storage, o.storageKey, o.parse), reach: 'unknown', lastAttemptAt: null };
+  const listeners = new Set<(s: FeedState<T>, p: FeedState<T>) => void>();
+  let timer: ReturnType<typeof setTimeout> | null = null;
+  let inFlight: Promise<void> | null = null;
+  let running = false;
+
+  function set(next: FeedState<T>) {
+    const previous = state;
+    state = next;
+    for (const fn of listeners) fn(state, previous);
+  }
+
+  async function attempt(): Promise<void> {
+    const at = now().toISOString();
+    const headers: Record<string, string> = {};
+    if (state.cached?.etag) headers['If-None-Match'] = state.cached.etag;
+    try {
+      // no-store: we do the conditional request ourselves, so the browser cache must not answer
+      // in our place with a stale copy or turn the 304 into a 200.
+      const res = await fetch(o.url, { headers, cache: 'no-store' });
+      if (res.status === 304 && state.cached) {
+        const cached = { ...state.cached, checkedAt: at };
+        writeCache(storage, o.storageKey, cached);
+        set({ cached, reach: 'ok', lastAttemptAt: at });
+        return;
+      }
+      if (!res.ok) {
+        set({ ...state, reach: 'error', lastAttemptAt: at });
+        return;
+      }
+      const data = o.parse(await res.json());
+      if (data === null) {
+        set({ ...state, reach: 'error', lastAttemptAt: at });
+        return;
+      }
+      const cached: Cached<T> = { data, etag: res.headers.get('ETag'), receivedAt: at, checkedAt: at };
+      writeCache(storage, o.storageKey, cached);
+      set({ cached, reach: 'ok', lastAttemptAt: at });
+    } catch {
+      set({ ...state, reach: 'offline', lastAttemptAt: at });
+    }
+  }
+
+  function schedule() {
+    if (!running) return;
+    if (timer) clearTimeout(timer);
+    timer = setTimeout(() => void checkNow().finally(schedule), o.intervalMs);
+  }
+
+  function checkNow(): Promise<void> {
+    inFlight ??= attempt().finally(() => {
+      inFlight = null;
+    });
+    return inFlight;
+  }
+
+  return {
+    state: () => state,
+    subscribe(fn) {
+      listeners.add(fn);
+      return () => listeners.delete(fn);
+    },
+    checkNow,
+    start() {
+      if (running) return;
+      running = true;
+      void checkNow().finally(schedule);
+    },
+    stop() {
+      running = false;
+      if (timer) clearTimeout(timer);
+      timer = null;
+    },
+  };
+}
+
+function readCache<T>(storage: Storage, key: string, parse: (json: unknown) => T | null): Cached<T> | null {
+  try {
+    const raw = JSON.parse(storage.getItem(key) ?? 'null') as Partial<Cached<unknown>> | null;
+    if (!raw || typeof raw.receivedAt !== 'string' || typeof raw.checkedAt !== 'string') return null;
+    const data = parse(raw.data);
+    if (data === null) return null;
+    return { data, etag: typeof raw.etag === 'string' ? raw.etag : null, receivedAt: raw.receivedAt, checkedAt: raw.checkedAt };
+  } catch {
+    return null;
+  }
+}
+
+function writeCache<T>(storage: Storage, key: string, cached: Cached<T>): void {
+  try {
+    storage.setItem(key, JSON.stringify(cached));
+  } catch {
+    /* storage full or unavailable: the page still shows the copy it holds in memory */
+  }
+}

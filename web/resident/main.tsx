@@ -1,0 +1,47 @@
+// Entry of the resident page (/). Everything here is in the first load, so it stays small:
+// Preact, the dictionaries and this page's own modules. Leaflet and the service-worker helper
+// arrive later through dynamic imports.
+import { render } from 'preact';
+import { App } from './app';
+import { createFeed } from './feed';
+import { parseClosures, parseStatus } from './public-layers';
+import { checkIntervalMs, loadPrefs } from './prefs';
+import './resident.css';
+
+const checkEveryMs = checkIntervalMs();
+const statusFeed = createFeed({
+  url: '/api/public/status.json',
+  storageKey: 'hinanjo.resident.status.v1',
+  parse: parseStatus,
+  intervalMs: checkEveryMs,
+});
+const closuresFeed = createFeed({
+  url: '/api/public/road-closures.geojson',
+  storageKey: 'hinanjo.resident.closures.v1',
+  parse: parseClosures,
+  intervalMs: checkEveryMs,
+});
+
+render(
+  <App statusFeed={statusFeed} closuresFeed={closuresFeed} initialPrefs={loadPrefs()} checkEveryMs={checkEveryMs} />,
+  document.getElementById('app')!,
+);
+
+statusFeed.start();
+closuresFeed.start();
+
+// Back online or back to the tab: ask at once instead of waiting for the next tick.
+const checkAll = () => {
+  void statusFeed.checkNow();
+  void closuresFeed.checkNow();
+};
+window.addEventListener('online', checkAll);
+document.addEventListener('visibilitychange', () => {
+  if (document.visibilityState === 'visible') checkAll();
+});
+
+// The service worker makes the page start offline; registering it can wait until after the
+// first render, and its helper module is not part of the first load.
+if ('serviceWorker' in navigator && import.meta.env.PROD) {
+  void import('./register-sw').then(({ registerResidentSW }) => registerResidentSW());
+}

@@ -1,0 +1,68 @@
+// Readers for the two public layers. The page must keep working on whatever the server (or a
+// proxy in between) sends, so each record is checked and odd values get safe defaults; a body
+// that is not the layer at all is rejected and the last good copy stays on screen.
+import type { PublicDistrict, PublicShelter, PublicStatus } from '../../domain/public-status';
+import type { CrowdingBand, Hazard, ShelterStatus } from '../../domain/schema';
+import { asLevel } from './levels';
+
+const str = (v: unknown, d = ''): string => (typeof v === 'string' ? v : d);
+const num = (v: unknown, d = 0): number => (typeof v === 'number' && Number.isFinite(v) ? v : d);
+const isObj = (v: unknown): v is Record<string, unknown> => typeof v === 'object' && v !== null;
+
+const STATUSES: readonly string[] = ['open', 'closed', 'full'];
+const BANDS: readonly string[] = ['available', 'somewhat-crowded', 'crowded', 'full', 'closed'];
+
+export function parseStatus(json: unknown): PublicStatus | null {
+  if (!isObj(json) || !Array.isArray(json.districts) || !Array.isArray(json.shelters)) return null;
+  const districts: PublicDistrict[] = json.districts.filter(isObj).map((d) => ({
+    id: str(d.id),
+    name: str(d.name, str(d.id)),
+    level: asLevel(d.level),
+    issuedAt: typeof d.issuedAt === 'string' && d.issuedAt ? d.issuedAt : null,
+  }));
+  const shelters: PublicShelter[] = json.shelters.filter(isObj).map((s) => {
+    const status = (STATUSES.includes(s.status as string) ? s.status : 'closed') as ShelterStatus;
+    const stay = isObj(s.stay) ? s.stay : {};
+    return {
+      id: str(s.id),
+      name: str(s.name, str(s.id)),
+      lat: num(s.lat, NaN),
+      lon: num(s.lon, NaN),
+      districtId: str(s.districtId),
+      hazards: Array.isArray(s.hazards) ? (s.hazards.filter((h) => typeof h === 'string') as Hazard[]) : [],
+      status,
+      capacity: num(s.capacity),
+      headcount: num(s.headcount),
+      stay: { shelter: num(stay.shelter), car: num(stay.car), home: num(stay.home) },
+      crowding: (BANDS.includes(s.crowding as string) ? s.crowding : status === 'closed' ? 'closed' : 'available') as CrowdingBand,
+      updatedAt: typeof s.updatedAt === 'string' ? s.updatedAt : null,
+    };
+  });
+  return { generatedAt: str(json.generatedAt), region: str(json.region), districts, shelters };
+}
+
+export interface ClosureFeature {
+  id: string;
+  reason: string;
+  since: string | null;
+  until: string | null;
+  source: string;
+  geometry: { type: string; coordinates: unknown };
+}
+
+export function parseClosures(json: unknown): ClosureFeature[] | null {
+  if (!isObj(json) || json.type !== 'FeatureCollection' || !Array.isArray(json.features)) return null;
+  return json.features.filter(isObj).flatMap((f, i) => {
+    const p = isObj(f.properties) ? f.properties : {};
+    const g = f.geometry;
+    if (!isObj(g) || typeof g.type !== 'string') return [];
+    return [{
+      id: str(p.id, str(f.id, String(i))),
+      reason: str(p.reason),
+      since: typeof p.since === 'string' && p.since ? p.since : null,
+      until: typeof p.until === 'string' && p.until ? p.until : null,
+      source: str(p.source),
+      geometry: { type: g.type, coordinates: g.coordinates },
+    }];
+  });
+}
