@@ -1,0 +1,66 @@
+// npm start: builds the PWA when dist/ is missing or older than the sources, then runs the
+// server on PORT (8080) with ./data (a new store gets the demo region) and prints two links a
+// newcomer can click: HQ, and the staff tablet of the first demo shelter.
+import { spawn, spawnSync } from 'node:child_process';
+import { existsSync, readdirSync, statSync } from 'node:fs';
+import { dirname, join, resolve } from 'node:path';
+import { fileURLToPath } from 'node:url';
+
+const root = resolve(dirname(fileURLToPath(import.meta.url)), '..');
+const port = process.env.PORT ?? '8080';
+const data = process.env.HINANJO_DATA ?? join(root, 'data');
+const dist = process.env.HINANJO_DIST ?? join(root, 'dist');
+const base = process.env.HINANJO_BASE_URL ?? `http://localhost:${port}`;
+const FIRST_DEMO_SHELTER = 'demo-01';
+
+function newest(path) {
+  if (!existsSync(path)) return 0;
+  const st = statSync(path);
+  if (!st.isDirectory()) return st.mtimeMs;
+  let m = st.mtimeMs;
+  for (const e of readdirSync(path)) if (e !== 'node_modules') m = Math.max(m, newest(join(path, e)));
+  return m;
+}
+
+const sources = ['web', 'public', 'domain', 'vite.config.ts', 'package.json'].map((p) => newest(join(root, p)));
+const built = existsSync(join(dist, 'index.html')) ? statSync(join(dist, 'index.html')).mtimeMs : 0;
+if (built < Math.max(...sources)) {
+  console.log('building the app (npx vite build)…');
+  const r = spawnSync('npx', ['vite', 'build', '--outDir', dist, '--emptyOutDir'], { cwd: root, stdio: 'inherit' });
+  if (r.status !== 0) process.exit(r.status ?? 1);
+}
+
+function token(args) {
+  const r = spawnSync(
+    process.execPath,
+    ['--import', 'tsx', join(root, 'sync-server/token-cli.ts'), ...args, '--data', data, '--base', base, '--ttl', '7d'],
+    { cwd: root, encoding: 'utf8' },
+  );
+  if (r.status !== 0) {
+    process.stderr.write(r.stderr);
+    process.exit(r.status ?? 1);
+  }
+  return r.stdout.trim().split('\n')[1];
+}
+
+const hqLink = token(['--role', 'hq', '--device', 'npm start (HQ)']);
+const staffLink = token(['--role', 'staff', '--shelter', FIRST_DEMO_SHELTER, '--device', 'npm start (staff)']);
+
+const server = spawn(
+  process.execPath,
+  ['--import', 'tsx', join(root, 'sync-server/main.ts'), '--port', port, '--data', data, '--dist', dist, ...process.argv.slice(2)],
+  { cwd: root, stdio: ['ignore', 'pipe', 'inherit'] },
+);
+server.stdout.on('data', (d) => {
+  process.stdout.write(d);
+  if (/listening on/.test(String(d))) {
+    console.log(`
+  Resident page:  ${base}/
+  HQ (wall map):  ${hqLink}
+  Shelter tablet: ${staffLink}   (demo shelter ${FIRST_DEMO_SHELTER})
+  More tokens:    npm run token -- --role staff --shelter <id>
+`);
+  }
+});
+for (const sig of ['SIGINT', 'SIGTERM']) process.on(sig, () => server.kill(sig));
+server.on('exit', (code) => process.exit(code ?? 0));

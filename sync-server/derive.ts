@@ -1,0 +1,167 @@
+// Derived layers, kept in memory and recomputed on change, never per request:
+// - one ShelterSummary per shelter (domain/overview.ts), recomputed ≤ DEBOUNCE_MS after its
+//   document changes and once for every stored shelter at start-up (load, summarize, unload);
+// - the public status.json body and its ETag (domain/status.ts), from the hq document and the
+//   summaries; road-closures.geojson likewise (domain/closures.ts).
+// Closures expire by the clock, so a slow timer rebuilds the public bodies too; an unchanged
+// body keeps its ETag. Listeners (the HQ overview SSE stream) hear about each new summary.
+import { createHash } from 'node:crypto';
+import { summarizeShelter, type ShelterSummary } from '../domain/overview';
+import { buildPublicStatus } from '../domain/status';
+import { closuresFeatureCollection } from '../domain/closures';
+import { HQ_DOC, parseDocName } from '../domain/schema';
+import type { DocRegistry, LiveDoc } from './docs';
+import type { DocStore } from './store/types';
+
+export const DEBOUNCE_MS = 150;
+const REBUILD_EVERY_MS = 30_000;
+
+export interface PublicBody {
+  body: Buffer;
+  etag: string;
+}
+
+export class DerivedLayers {
+  private readonly summaries = new Map<string, ShelterSummary>();
+  private readonly dirty = new Map<string, NodeJS.Timeout>();
+  private hq: LiveDoc | null = null;
+  private statusBody: PublicBody = emptyBody('{}');
+  private closuresBody: PublicBody = emptyBody('{"type":"FeatureCollection","features":[]}');
+  private statusContentHash = '';
+  private publicTimer: NodeJS.Timeout | null = null;
+  private readonly rebuildTimer: NodeJS.Timeout;
+  private readonly listeners = new Set<(s: ShelterSummary) => void>();
+
+  constructor(
+    private readonly registry: DocRegistry,
+    private readonly store: DocStore,
+    private readonly clock: () => Date = () => new Date(),
+  ) {
+    registry.on({
+      changed: (live) => this.onChanged(live),
+      // A change still waiting for its debounce is summarized before the document goes.
+      unloaded: (live) => {
+        const t = this.dirty.get(live.name);
+        if (!t) return;
+        clearTimeout(t);
+        this.dirty.delete(live.name);
+        this.summarize(live);
+        this.schedulePublic();
+      },
+    });
+    this.rebuildTimer = setInterval(() => this.rebuildPublic(), REBUILD_EVERY_MS);
+    this.rebuildTimer.unref();
+  }
+
+  /** Pins the hq document and summarizes every stored shelter. */
+  async start(): Promise<void> {
+    this.hq = await this.registry.acquire(HQ_DOC);
+    for (const name of await this.store.listDocs()) {
+      const ref = parseDocName(name);
+      if (ref?.kind !== 'shelter') continue;
+      await this.registry.peek(name, (live) => this.summarize(live));
+    }
+    this.rebuildPublic();
+  }
+
+  stop(): void {
+    clearInterval(this.rebuildTimer);
+    if (this.publicTimer) clearTimeout(this.publicTimer);
+    for (const t of this.dirty.values()) clearTimeout(t);
+    this.dirty.clear();
+    if (this.hq) this.registry.release(this.hq);
+    this.hq = null;
+  }
+
+  status(): PublicBody {
+    return this.statusBody;
+  }
+
+  closures(): PublicBody {
+    return this.closuresBody;
+  }
+
+  overview(): { generatedAt: string; shelters: ShelterSummary[] } {
+    return {
+      generatedAt: this.clock().toISOString(),
+      shelters: [...this.summaries.values()].sort((a, b) => (a.shelterId < b.shelterId ? -1 : 1)),
+    };
+  }
+
+  onSummary(fn: (s: ShelterSummary) => void): () => void {
+    this.listeners.add(fn);
+    return () => this.listeners.delete(fn);
+  }
+
+  /** Recomputes whatever is waiting for its debounce now (tests, shutdown). */
+  flushNow(): void {
+    for (const [name, t] of this.dirty) {
+      clearTimeout(t);
+      this.dirty.delete(name);
+      const live = this.registry.get(name);
+      if (live) this.summarize(live);
+    }
+    this.rebuildPublic();
+  }
+
+  private onChanged(live: LiveDoc): void {
+    if (live.ref.kind === 'hq') return this.schedulePublic();
+    if (this.dirty.has(live.name)) return;
+    this.dirty.set(
+      live.name,
+      setTimeout(() => {
+        this.dirty.delete(live.name);
+        // The document may have been unloaded meanwhile; its last summary was taken on unload.
+        const current = this.registry.get(live.name);
+        if (current) this.summarize(current);
+        this.schedulePublic();
+      }, DEBOUNCE_MS),
+    );
+  }
+
+  private summarize(live: LiveDoc): void {
+    if (live.ref.kind !== 'shelter') return;
+    let summary: ShelterSummary;
+    try {
+      summary = summarizeShelter(live.doc, live.ref.shelterId, this.clock(), live.lastUpdateAt);
+    } catch (e) {
+      console.error(`summary of ${live.name} failed: ${(e as Error).message}`);
+      return;
+    }
+    this.summaries.set(live.ref.shelterId, summary);
+    for (const l of this.listeners) l(summary);
+  }
+
+  private schedulePublic(): void {
+    if (this.publicTimer) return;
+    this.publicTimer = setTimeout(() => {
+      this.publicTimer = null;
+      this.rebuildPublic();
+    }, DEBOUNCE_MS);
+  }
+
+  private rebuildPublic(): void {
+    if (!this.hq) return;
+    const now = this.clock();
+    const status = buildPublicStatus(this.hq.doc, this.summaries, now);
+    // generatedAt changes every time; the ETag follows the content only, so an unchanged
+    // status keeps answering 304.
+    const { generatedAt: _g, ...content } = status;
+    const hash = sha(JSON.stringify(content));
+    if (hash !== this.statusContentHash) {
+      this.statusContentHash = hash;
+      this.statusBody = { body: Buffer.from(JSON.stringify(status)), etag: `"${hash}"` };
+    }
+    const closures = JSON.stringify(closuresFeatureCollection(this.hq.doc, now));
+    const cHash = sha(closures);
+    if (`"${cHash}"` !== this.closuresBody.etag) this.closuresBody = { body: Buffer.from(closures), etag: `"${cHash}"` };
+  }
+}
+
+function sha(s: string): string {
+  return createHash('sha256').update(s).digest('base64url').slice(0, 27);
+}
+
+function emptyBody(s: string): PublicBody {
+  return { body: Buffer.from(s), etag: `"${sha(s)}"` };
+}

@@ -1,0 +1,47 @@
+// npm run server -- [--port P] [--data DIR] [--dist DIR] [--no-demo]
+// Environment: PORT, HINANJO_DATA, HINANJO_DIST, HINANJO_SECRET. SIGTERM/SIGINT shut down
+// gracefully: no new connections, everything accepted is committed, the database is closed.
+import { parseArgs } from './cli-args';
+import { startServer } from './server';
+
+async function main(): Promise<void> {
+  const { values, flags } = parseArgs(process.argv.slice(2));
+  const unknown = [...values.keys(), ...flags].filter((k) => !['port', 'data', 'dist', 'no-demo', 'host'].includes(k));
+  if (unknown.length) {
+    console.error(`unknown option(s): ${unknown.map((k) => '--' + k).join(', ')}`);
+    console.error('usage: npm run server -- [--port P] [--data DIR] [--dist DIR] [--host H] [--no-demo]');
+    process.exit(2);
+  }
+  const port = Number(values.get('port') ?? process.env.PORT ?? 8080);
+  if (!Number.isInteger(port) || port < 0 || port > 65535) {
+    console.error(`--port must be a port number, not "${values.get('port') ?? process.env.PORT}"`);
+    process.exit(2);
+  }
+  const server = await startServer({
+    port,
+    host: values.get('host'),
+    dataDir: values.get('data') ?? process.env.HINANJO_DATA ?? './data',
+    distDir: values.get('dist') ?? process.env.HINANJO_DIST ?? './dist',
+    demo: !flags.has('no-demo'),
+  });
+  console.log(`Hinanjo listening on ${server.url} (data in ${server.dataDir})`);
+  let signals = 0;
+  const shutdown = (sig: string) => {
+    if (signals++ > 0) process.exit(1); // a second signal: stop waiting
+    console.log(`${sig}: shutting down`);
+    server.stop().then(
+      () => process.exit(0),
+      (e) => {
+        console.error(`shutdown failed: ${(e as Error).message}`);
+        process.exit(1);
+      },
+    );
+  };
+  process.on('SIGTERM', () => shutdown('SIGTERM'));
+  process.on('SIGINT', () => shutdown('SIGINT'));
+}
+
+main().catch((e) => {
+  console.error((e as Error).message);
+  process.exit(1);
+});

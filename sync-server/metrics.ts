@@ -1,0 +1,56 @@
+// Operator metrics in the Prometheus text format (GET /metrics). Plain counters kept by the
+// modules that own the events; no client library needed for this handful.
+
+export type RejectReason = 'malformed' | 'too_large' | 'flood' | 'read_only' | 'unauthorized' | 'forbidden' | 'unknown_doc';
+
+const COMMIT_BUCKETS = [0.0005, 0.001, 0.002, 0.005, 0.01, 0.02, 0.05, 0.1, 0.25, 0.5, 1];
+
+export class Metrics {
+  connections = 0;
+  documentsLoaded = 0;
+  updatesStored = 0;
+  readonly framesRejected = new Map<RejectReason, number>();
+  private readonly commitBuckets = new Array<number>(COMMIT_BUCKETS.length).fill(0);
+  private commitCount = 0;
+  private commitSum = 0;
+
+  reject(reason: RejectReason): void {
+    this.framesRejected.set(reason, (this.framesRejected.get(reason) ?? 0) + 1);
+  }
+
+  observeCommit(seconds: number): void {
+    this.commitCount++;
+    this.commitSum += seconds;
+    for (let i = 0; i < COMMIT_BUCKETS.length; i++) if (seconds <= COMMIT_BUCKETS[i]) this.commitBuckets[i]++;
+  }
+
+  render(): string {
+    const lines = [
+      '# HELP hinanjo_connections Open WebSocket sync connections.',
+      '# TYPE hinanjo_connections gauge',
+      `hinanjo_connections ${this.connections}`,
+      '# HELP hinanjo_documents_loaded Documents held in memory.',
+      '# TYPE hinanjo_documents_loaded gauge',
+      `hinanjo_documents_loaded ${this.documentsLoaded}`,
+      '# HELP hinanjo_updates_stored_total Document updates committed to the store.',
+      '# TYPE hinanjo_updates_stored_total counter',
+      `hinanjo_updates_stored_total ${this.updatesStored}`,
+      '# HELP hinanjo_frames_rejected_total Frames refused or dropped, by reason.',
+      '# TYPE hinanjo_frames_rejected_total counter',
+    ];
+    for (const [reason, n] of [...this.framesRejected].sort()) {
+      lines.push(`hinanjo_frames_rejected_total{reason="${reason}"} ${n}`);
+    }
+    lines.push(
+      '# HELP hinanjo_store_commit_seconds Time to commit one batch of updates to the store.',
+      '# TYPE hinanjo_store_commit_seconds histogram',
+    );
+    COMMIT_BUCKETS.forEach((le, i) => lines.push(`hinanjo_store_commit_seconds_bucket{le="${le}"} ${this.commitBuckets[i]}`));
+    lines.push(
+      `hinanjo_store_commit_seconds_bucket{le="+Inf"} ${this.commitCount}`,
+      `hinanjo_store_commit_seconds_sum ${this.commitSum}`,
+      `hinanjo_store_commit_seconds_count ${this.commitCount}`,
+    );
+    return lines.join('\n') + '\n';
+  }
+}

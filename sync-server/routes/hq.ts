@@ -1,0 +1,102 @@
+// HQ endpoints (an hq token: Authorization: Bearer T, or ?token=T where headers cannot be set,
+// as with EventSource). The overview is the server's in-memory summaries, so a wall map of 300
+// shelters needs one small stream, not 300 documents.
+import type { IncomingMessage, ServerResponse } from 'node:http';
+import type { TokenClaims } from '../../domain/tokens';
+import { bearerToken, verifyToken } from '../auth';
+import type { DerivedLayers } from '../derive';
+import type { DocStore } from '../store/types';
+import type { SyncService } from '../sync';
+import { readJson, sendJson, type Route } from './router';
+
+export interface HqContext {
+  derived: DerivedLayers;
+  store: DocStore;
+  secret: Uint8Array;
+  sync: SyncService;
+  clock: () => Date;
+}
+
+const SSE_KEEPALIVE_MS = 15_000;
+
+async function requireHq(ctx: HqContext, req: IncomingMessage, res: ServerResponse, url: URL): Promise<TokenClaims | null> {
+  const v = await verifyToken(ctx.secret, ctx.store, bearerToken(req.headers.authorization, url), ctx.clock());
+  if (!v.ok) {
+    sendJson(res, 401, { error: `token ${v.reason}` }, { 'WWW-Authenticate': 'Bearer' });
+    return null;
+  }
+  if (v.claims.role !== 'hq') {
+    sendJson(res, 403, { error: 'an hq token is required' });
+    return null;
+  }
+  return v.claims;
+}
+
+export function hqRoutes(ctx: HqContext): Route[] {
+  return [
+    {
+      method: 'GET',
+      path: '/api/hq/overview',
+      handler: async (req, res, url) => {
+        if (!(await requireHq(ctx, req, res, url))) return;
+        sendJson(res, 200, ctx.derived.overview(), { 'Cache-Control': 'no-store' });
+      },
+    },
+    {
+      method: 'GET',
+      path: '/api/hq/overview/events',
+      handler: async (req, res, url) => {
+        const claims = await requireHq(ctx, req, res, url);
+        if (!claims) return;
+        res.writeHead(200, {
+          'Content-Type': 'text/event-stream; charset=utf-8',
+          'Cache-Control': 'no-store',
+          Connection: 'keep-alive',
+          'X-Accel-Buffering': 'no',
+        });
+        const event = (name: string, data: unknown) => res.write(`event: ${name}\ndata: ${JSON.stringify(data)}\n\n`);
+        res.write('retry: 2000\n\n');
+        event('overview', ctx.derived.overview());
+        const off = ctx.derived.onSummary((s) => event('shelter', s));
+        const keepalive = setInterval(async () => {
+          // A revoked or expired token loses its stream as it would lose a socket.
+          const v = await verifyToken(ctx.secret, ctx.store, bearerToken(req.headers.authorization, url), ctx.clock());
+          if (!v.ok) return res.end();
+          res.write(': keepalive\n\n');
+        }, SSE_KEEPALIVE_MS);
+        res.on('close', () => {
+          off();
+          clearInterval(keepalive);
+        });
+      },
+    },
+    {
+      method: 'GET',
+      path: '/api/hq/devices',
+      handler: async (req, res, url) => {
+        if (!(await requireHq(ctx, req, res, url))) return;
+        sendJson(res, 200, { devices: await ctx.store.listDevices() }, { 'Cache-Control': 'no-store' });
+      },
+    },
+    {
+      method: 'POST',
+      path: '/api/hq/revoke',
+      handler: async (req, res, url) => {
+        const claims = await requireHq(ctx, req, res, url);
+        if (!claims) return;
+        let jti: unknown;
+        try {
+          jti = ((await readJson(req)) as { jti?: unknown } | null)?.jti;
+        } catch {
+          return sendJson(res, 400, { error: 'expected a JSON body { "jti": "…" }' });
+        }
+        if (typeof jti !== 'string' || jti.length === 0 || jti.length > 100) {
+          return sendJson(res, 400, { error: 'expected a JSON body { "jti": "…" }' });
+        }
+        const known = await ctx.store.revoke(jti, ctx.clock());
+        const closed = ctx.sync.closeToken(jti);
+        sendJson(res, 200, { jti, revoked: true, known, connectionsClosed: closed });
+      },
+    },
+  ];
+}

@@ -1,0 +1,143 @@
+// The composition root: store → auth → docs/writer → sync → derive → http, on one port.
+// main.ts (the CLI) and test/helpers/server.ts both start the server through startServer().
+import { createServer, type Server } from 'node:http';
+import type { AddressInfo } from 'node:net';
+import { resolve } from 'node:path';
+import { issueToken, loadSecret, type IssueOptions } from './auth';
+import { DerivedLayers } from './derive';
+import { DocRegistry } from './docs';
+import { Metrics } from './metrics';
+import { hqRoutes } from './routes/hq';
+import { opsRoutes } from './routes/ops';
+import { publicRoutes } from './routes/public';
+import type { Route } from './routes/router';
+import { staticHandler } from './routes/static';
+import { SerialQueue } from './serial';
+import { openSqliteStore } from './store/sqlite';
+import type { DocStore } from './store/types';
+import { DEFAULT_SYNC_OPTIONS, SyncService, type SyncOptions } from './sync';
+import { UpdateWriter } from './writer';
+import { seedDemo } from './demo';
+
+export interface ServerOptions {
+  port: number;
+  host?: string;
+  dataDir: string;
+  distDir: string;
+  /** Seed the demo region when the store is empty. */
+  demo: boolean;
+  /** How long a document without clients stays loaded. */
+  unloadGraceMs?: number;
+  compactThreshold?: number;
+  sync?: Partial<SyncOptions>;
+  clock?: () => Date;
+  /** For tests: open a different store implementation. */
+  openStore?: (dataDir: string) => DocStore;
+  log?: (line: string) => void;
+}
+
+export interface RunningServer {
+  url: string;
+  port: number;
+  dataDir: string;
+  store: DocStore;
+  metrics: Metrics;
+  registry: DocRegistry;
+  derived: DerivedLayers;
+  sync: SyncService;
+  writer: UpdateWriter;
+  secret: Uint8Array;
+  issue(opts: IssueOptions): Promise<string>;
+  stop(): Promise<void>;
+}
+
+export async function startServer(opts: ServerOptions): Promise<RunningServer> {
+  const clock = opts.clock ?? (() => new Date());
+  const log = opts.log ?? ((l: string) => console.log(l));
+  const dataDir = resolve(opts.dataDir);
+  const store = (opts.openStore ?? openSqliteStore)(dataDir);
+  const secret = loadSecret(dataDir);
+  const metrics = new Metrics();
+  const queue = new SerialQueue();
+  const registry = new DocRegistry(store, queue, metrics, {
+    unloadGraceMs: opts.unloadGraceMs ?? 30_000,
+    compactThreshold: opts.compactThreshold ?? 500,
+  });
+  const writer = new UpdateWriter(store, registry, queue, metrics, clock);
+  const sync = new SyncService({ secret, store, registry, writer, metrics, clock }, { ...DEFAULT_SYNC_OPTIONS, ...opts.sync });
+  const derived = new DerivedLayers(registry, store, clock);
+
+  if (opts.demo && (await store.listDocs()).length === 0) {
+    const n = await seedDemo(store, clock());
+    log(`seeded the demo region (${n} documents)`);
+  }
+  await derived.start();
+
+  const routes: Route[] = [
+    ...publicRoutes({ derived }),
+    ...hqRoutes({ derived, store, secret, sync, clock }),
+    ...opsRoutes({ store, metrics, clock }),
+  ];
+  const table = new Map(routes.map((r) => [`${r.method} ${r.path}`, r.handler]));
+  const serveStatic = staticHandler(resolve(opts.distDir));
+
+  const http: Server = createServer((req, res) => {
+    const url = new URL(req.url ?? '/', 'http://localhost');
+    const method = req.method === 'HEAD' ? 'GET' : req.method;
+    const handler = table.get(`${method} ${url.pathname}`);
+    if (handler) {
+      Promise.resolve(handler(req, res, url)).catch((e) => {
+        console.error(`${req.method} ${url.pathname} failed: ${(e as Error).message}`);
+        if (!res.headersSent) res.writeHead(500, { 'Content-Type': 'text/plain' });
+        res.end('internal error\n');
+      });
+      return;
+    }
+    if (url.pathname.startsWith('/api/')) {
+      res.writeHead(404, { 'Content-Type': 'application/json' });
+      res.end('{"error":"not found"}');
+      return;
+    }
+    serveStatic(req, res);
+  });
+  http.on('upgrade', (req, socket, head) => {
+    if (!sync.handleUpgrade(req, socket, head)) socket.destroy();
+  });
+  await new Promise<void>((ok, fail) => {
+    http.once('error', fail);
+    http.listen(opts.port, opts.host ?? '0.0.0.0', () => ok());
+  });
+  const port = (http.address() as AddressInfo).port;
+
+  let stopping: Promise<void> | null = null;
+  return {
+    url: `http://localhost:${port}`,
+    port,
+    dataDir,
+    store,
+    metrics,
+    registry,
+    derived,
+    sync,
+    writer,
+    secret,
+    async issue(o) {
+      const r = await issueToken(secret, store, o, clock());
+      if (!r.ok) throw new Error(r.error);
+      return r.token;
+    },
+    stop() {
+      // Graceful: stop accepting, commit what was accepted, compact, close the database.
+      stopping ??= (async () => {
+        http.close();
+        await sync.close();
+        await writer.flush();
+        derived.stop();
+        await registry.unloadAll();
+        http.closeAllConnections();
+        await store.close();
+      })();
+      return stopping;
+    },
+  };
+}

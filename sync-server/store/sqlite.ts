@@ -1,0 +1,242 @@
+// The embedded default store: one SQLite file (better-sqlite3) in the data directory.
+//
+// Durability. journal_mode=WAL, synchronous=FULL:
+// - "survives kill -9": a transaction is in the WAL (in the OS page cache) when COMMIT returns,
+//   so any process crash keeps it. synchronous=NORMAL already gives that in WAL mode.
+// - "survives power loss": only FULL fsyncs the WAL on every commit; NORMAL fsyncs at
+//   checkpoints only, so an OS crash or power cut can lose the last commits — commits a
+//   client may already have been told are STORED and that other clients may have seen.
+// We take FULL: the server group-commits (one transaction per event-loop turn, see
+// sync-server/writer.ts), so the fsync is paid once per batch, not per update.
+// HINANJO_SQLITE_SYNC=NORMAL trades that guarantee for speed on slow disks.
+import Database from 'better-sqlite3';
+import { mkdirSync } from 'node:fs';
+import { join } from 'node:path';
+import type { AppendEntry, DeviceRecord, DocStore, LoadedUpdates } from './types';
+
+/**
+ * Store-format migrations, applied in order; PRAGMA user_version holds how many ran.
+ * Never edit a migration that has shipped: add one.
+ */
+export const MIGRATIONS: readonly string[] = [
+  // 1: the update log and compaction snapshots
+  `CREATE TABLE updates (
+     seq INTEGER PRIMARY KEY AUTOINCREMENT,
+     doc TEXT NOT NULL,
+     data BLOB NOT NULL
+   );
+   CREATE INDEX updates_by_doc ON updates (doc, seq);
+   CREATE TABLE snapshots (
+     doc TEXT PRIMARY KEY,
+     data BLOB NOT NULL,
+     upto_seq INTEGER NOT NULL
+   );`,
+  // 2: receipt times (for "last synced"), issued tokens and revocation, health probe
+  `ALTER TABLE updates ADD COLUMN received_at TEXT;
+   ALTER TABLE snapshots ADD COLUMN last_update_at TEXT;
+   CREATE TABLE devices (
+     jti TEXT PRIMARY KEY,
+     role TEXT NOT NULL,
+     shelter TEXT,
+     device TEXT,
+     issued_at TEXT NOT NULL,
+     expires_at TEXT NOT NULL,
+     revoked_at TEXT
+   );
+   CREATE TABLE health (id INTEGER PRIMARY KEY CHECK (id = 1), at TEXT NOT NULL);`,
+];
+export const STORE_FORMAT_VERSION = MIGRATIONS.length;
+
+export const SQLITE_FILE = 'hinanjo.sqlite';
+
+export function openSqliteStore(dataDir: string, opts: { synchronous?: 'FULL' | 'NORMAL' } = {}): DocStore {
+  mkdirSync(dataDir, { recursive: true });
+  const db = new Database(join(dataDir, SQLITE_FILE));
+  const sync = opts.synchronous ?? (process.env.HINANJO_SQLITE_SYNC === 'NORMAL' ? 'NORMAL' : 'FULL');
+  db.pragma('journal_mode = WAL');
+  db.pragma(`synchronous = ${sync}`);
+  // The token CLI may write while the server runs: wait for the lock instead of failing.
+  db.pragma('busy_timeout = 5000');
+  migrate(db);
+  return new SqliteStore(db);
+}
+
+function migrate(db: Database.Database): void {
+  const current = db.pragma('user_version', { simple: true }) as number;
+  if (current > MIGRATIONS.length) {
+    throw new Error(
+      `the store was written by a newer Hinanjo (store format ${current}, this version knows ${MIGRATIONS.length}); upgrade Hinanjo`,
+    );
+  }
+  for (let v = current; v < MIGRATIONS.length; v++) {
+    db.transaction(() => {
+      db.exec(MIGRATIONS[v]);
+      db.pragma(`user_version = ${v + 1}`);
+    })();
+  }
+}
+
+interface DeviceRow {
+  jti: string;
+  role: 'staff' | 'hq';
+  shelter: string | null;
+  device: string | null;
+  issued_at: string;
+  expires_at: string;
+  revoked_at: string | null;
+}
+
+class SqliteStore implements DocStore {
+  private readonly insertUpdate;
+  private readonly selectSnapshot;
+  private readonly selectUpdates;
+  private readonly selectLastUpdateAt;
+  private readonly deleteUpTo;
+  private readonly upsertSnapshot;
+  private readonly selectDocs;
+  private readonly countRows;
+  private readonly insertDevice;
+  private readonly selectDevices;
+  private readonly revokeDevice;
+  private readonly insertRevokedDevice;
+  private readonly selectRevoked;
+  private readonly selectRevokedOne;
+  private readonly writeHealth;
+  private readonly appendTx;
+  private readonly compactTx;
+  private closed = false;
+
+  constructor(private readonly db: Database.Database) {
+    this.insertUpdate = db.prepare('INSERT INTO updates (doc, data, received_at) VALUES (?, ?, ?)');
+    this.selectSnapshot = db.prepare('SELECT data, upto_seq, last_update_at FROM snapshots WHERE doc = ?');
+    this.selectUpdates = db.prepare('SELECT seq, data FROM updates WHERE doc = ? AND seq > ? ORDER BY seq');
+    this.selectLastUpdateAt = db.prepare(
+      'SELECT received_at FROM updates WHERE doc = ? ORDER BY seq DESC LIMIT 1',
+    );
+    this.deleteUpTo = db.prepare('DELETE FROM updates WHERE doc = ? AND seq <= ?');
+    this.upsertSnapshot = db.prepare(
+      `INSERT INTO snapshots (doc, data, upto_seq, last_update_at) VALUES (@doc, @data, @upto, @at)
+       ON CONFLICT (doc) DO UPDATE SET data = excluded.data, upto_seq = excluded.upto_seq,
+         last_update_at = COALESCE(excluded.last_update_at, snapshots.last_update_at)`,
+    );
+    this.selectDocs = db.prepare('SELECT doc FROM snapshots UNION SELECT DISTINCT doc FROM updates ORDER BY 1');
+    this.countRows = db.prepare(
+      'SELECT (SELECT COUNT(*) FROM snapshots WHERE doc = ?) + (SELECT COUNT(*) FROM updates WHERE doc = ?) AS n',
+    );
+    this.insertDevice = db.prepare(
+      `INSERT INTO devices (jti, role, shelter, device, issued_at, expires_at, revoked_at)
+       VALUES (@jti, @role, @shelter, @device, @issuedAt, @expiresAt, @revokedAt)
+       ON CONFLICT (jti) DO NOTHING`,
+    );
+    this.selectDevices = db.prepare('SELECT * FROM devices ORDER BY issued_at');
+    this.revokeDevice = db.prepare('UPDATE devices SET revoked_at = COALESCE(revoked_at, ?) WHERE jti = ?');
+    this.insertRevokedDevice = db.prepare(
+      `INSERT INTO devices (jti, role, shelter, device, issued_at, expires_at, revoked_at)
+       VALUES (?, 'staff', NULL, NULL, ?, ?, ?) ON CONFLICT (jti) DO NOTHING`,
+    );
+    this.selectRevoked = db.prepare('SELECT jti FROM devices WHERE revoked_at IS NOT NULL');
+    this.selectRevokedOne = db.prepare('SELECT 1 FROM devices WHERE jti = ? AND revoked_at IS NOT NULL');
+    this.writeHealth = db.prepare(
+      'INSERT INTO health (id, at) VALUES (1, ?) ON CONFLICT (id) DO UPDATE SET at = excluded.at',
+    );
+    this.appendTx = db.transaction((entries: readonly AppendEntry[], at: string) =>
+      entries.map((e) => Number(this.insertUpdate.run(e.docName, e.update, at).lastInsertRowid)),
+    );
+    this.compactTx = db.transaction((docName: string, snapshot: Uint8Array, uptoSeq: number) => {
+      const last = this.selectLastUpdateAtUpTo(docName, uptoSeq);
+      this.deleteUpTo.run(docName, uptoSeq);
+      const prev = this.selectSnapshot.get(docName) as { upto_seq: number } | undefined;
+      this.upsertSnapshot.run({
+        doc: docName,
+        data: snapshot,
+        upto: Math.max(uptoSeq, prev?.upto_seq ?? 0),
+        at: last,
+      });
+    });
+  }
+
+  private selectLastUpdateAtUpTo(docName: string, uptoSeq: number): string | null {
+    const row = this.db
+      .prepare('SELECT received_at FROM updates WHERE doc = ? AND seq <= ? ORDER BY seq DESC LIMIT 1')
+      .get(docName, uptoSeq) as { received_at: string | null } | undefined;
+    return row?.received_at ?? null;
+  }
+
+  async append(entries: readonly AppendEntry[], receivedAt: Date): Promise<number[]> {
+    if (entries.length === 0) return [];
+    return this.appendTx(entries, receivedAt.toISOString());
+  }
+
+  async loadUpdates(docName: string): Promise<LoadedUpdates> {
+    const snap = this.selectSnapshot.get(docName) as
+      | { data: Buffer; upto_seq: number; last_update_at: string | null }
+      | undefined;
+    const rows = this.selectUpdates.all(docName, snap?.upto_seq ?? 0) as { seq: number; data: Buffer }[];
+    const updates: Uint8Array[] = [];
+    if (snap) updates.push(new Uint8Array(snap.data));
+    for (const r of rows) updates.push(new Uint8Array(r.data));
+    const lastRow = rows.length
+      ? (this.selectLastUpdateAt.get(docName) as { received_at: string | null } | undefined)
+      : undefined;
+    return {
+      updates,
+      lastSeq: rows.length ? rows[rows.length - 1].seq : (snap?.upto_seq ?? 0),
+      updatesSinceSnapshot: rows.length,
+      lastUpdateAt: lastRow?.received_at ?? snap?.last_update_at ?? null,
+    };
+  }
+
+  async compact(docName: string, snapshot: Uint8Array, uptoSeq: number): Promise<void> {
+    this.compactTx(docName, snapshot, uptoSeq);
+  }
+
+  async listDocs(): Promise<string[]> {
+    return (this.selectDocs.all() as { doc: string }[]).map((r) => r.doc);
+  }
+
+  async rowCount(docName: string): Promise<number> {
+    return (this.countRows.get(docName, docName) as { n: number }).n;
+  }
+
+  async recordDevice(r: DeviceRecord): Promise<void> {
+    this.insertDevice.run({ ...r, shelter: r.shelter ?? null, device: r.device ?? null });
+  }
+
+  async listDevices(): Promise<DeviceRecord[]> {
+    return (this.selectDevices.all() as DeviceRow[]).map((r) => ({
+      jti: r.jti,
+      role: r.role,
+      shelter: r.shelter,
+      device: r.device,
+      issuedAt: r.issued_at,
+      expiresAt: r.expires_at,
+      revokedAt: r.revoked_at,
+    }));
+  }
+
+  async revoke(jti: string, at: Date): Promise<boolean> {
+    const iso = at.toISOString();
+    const known = this.revokeDevice.run(iso, jti).changes > 0;
+    // A token signed elsewhere with the same secret is revoked all the same.
+    if (!known) this.insertRevokedDevice.run(jti, iso, iso, iso);
+    return known;
+  }
+
+  async isRevoked(jti: string): Promise<boolean> {
+    return this.selectRevokedOne.get(jti) !== undefined;
+  }
+
+  async revokedJtis(): Promise<Set<string>> {
+    return new Set((this.selectRevoked.all() as { jti: string }[]).map((r) => r.jti));
+  }
+
+  async healthCheck(now: Date): Promise<void> {
+    this.writeHealth.run(now.toISOString());
+  }
+
+  async close(): Promise<void> {
+    if (this.closed) return;
+    this.closed = true;
+    this.db.close();
+  }
+}

@@ -1,0 +1,62 @@
+// The one storage interface of the sync server. Everything durable goes through it: document
+// updates (an append-only log per document, compacted into a snapshot now and then), the
+// tokens issued to devices and their revocation, and a health probe. SQLite implements it
+// (store/sqlite.ts); a PostgreSQL backend must pass the same contract suite
+// (test/integration/store-contract.test.ts), which is why every method returns a Promise even
+// though better-sqlite3 itself is synchronous.
+
+export interface AppendEntry {
+  docName: string;
+  update: Uint8Array;
+}
+
+export interface LoadedUpdates {
+  /** The snapshot (if compacted) first, then every later update in commit order. */
+  updates: Uint8Array[];
+  /** Sequence number of the last update (0 when the document has never been written). */
+  lastSeq: number;
+  /** Updates stored after the snapshot: what compaction would fold away. */
+  updatesSinceSnapshot: number;
+  /** Server receipt time of the last update, ISO, or null. */
+  lastUpdateAt: string | null;
+}
+
+export interface DeviceRecord {
+  jti: string;
+  role: 'staff' | 'hq';
+  shelter: string | null;
+  device: string | null;
+  issuedAt: string;
+  expiresAt: string;
+  revokedAt: string | null;
+}
+
+export interface DocStore {
+  /**
+   * Appends a batch of updates (possibly to several documents) in ONE transaction and
+   * commits it: when the promise resolves every update is durable. Returns one sequence
+   * number per entry, in order. All or nothing.
+   */
+  append(entries: readonly AppendEntry[], receivedAt: Date): Promise<number[]>;
+  loadUpdates(docName: string): Promise<LoadedUpdates>;
+  /**
+   * Replaces the snapshot and every update with seq ≤ uptoSeq by `snapshot`, in one
+   * transaction. Updates after uptoSeq stay as they are.
+   */
+  compact(docName: string, snapshot: Uint8Array, uptoSeq: number): Promise<void>;
+  /** Names of every document that has a snapshot or an update. */
+  listDocs(): Promise<string[]>;
+  /** Rows the document currently occupies (snapshot + updates); compaction keeps this bounded. */
+  rowCount(docName: string): Promise<number>;
+
+  recordDevice(record: DeviceRecord): Promise<void>;
+  listDevices(): Promise<DeviceRecord[]>;
+  /** Marks a token as revoked; false if the jti was never recorded (it is recorded revoked anyway). */
+  revoke(jti: string, at: Date): Promise<boolean>;
+  isRevoked(jti: string): Promise<boolean>;
+  revokedJtis(): Promise<Set<string>>;
+
+  /** Writes and commits a probe row: resolves only when the store is writable. */
+  healthCheck(now: Date): Promise<void>;
+  close(): Promise<void>;
+}

@@ -1,0 +1,405 @@
+// WS /sync/<docName>?token=T — the y-websocket protocol (sync and awareness) plus Hinanjo's
+// STORED and HEARTBEAT messages (domain/protocol.ts, docs/protocol.md).
+//
+// Per connection: the token is verified and the access to the document decided once, on
+// connect; every message is then checked against it. Sync step 2 and updates from a
+// read-only connection are dropped and counted (awareness is allowed: staff reading hq may
+// still show presence). An update is decoded before it is accepted, so a malformed one never
+// reaches the store; accepted updates go to the group-commit writer and are applied and
+// forwarded only after the commit. A frame that is malformed, too large or part of a flood
+// closes that one connection with a CLOSE code; nothing else is affected.
+import type { IncomingMessage } from 'node:http';
+import type { Duplex } from 'node:stream';
+import { WebSocketServer, type WebSocket, type RawData } from 'ws';
+import * as Y from 'yjs';
+import * as decoding from 'lib0/decoding';
+import * as encoding from 'lib0/encoding';
+import * as awarenessProtocol from 'y-protocols/awareness';
+import * as syncProtocol from 'y-protocols/sync';
+import { CLOSE, HEARTBEAT_INTERVAL_MS, MAX_FRAME_BYTES, MESSAGE_HEARTBEAT, MESSAGE_STORED } from '../domain/protocol';
+import { parseDocName } from '../domain/schema';
+import type { TokenClaims } from '../domain/tokens';
+import { accessFor, verifyToken, type Access } from './auth';
+import type { DocRegistry, LiveDoc } from './docs';
+import type { Metrics, RejectReason } from './metrics';
+import type { DocStore } from './store/types';
+import type { UpdateOrigin, UpdateWriter } from './writer';
+
+export const MESSAGE_SYNC = 0;
+export const MESSAGE_AWARENESS = 1;
+export const MESSAGE_AUTH = 2;
+export const MESSAGE_QUERY_AWARENESS = 3;
+
+export interface SyncOptions {
+  /** Token bucket per connection: burst size and sustained messages per second. */
+  rateBurst: number;
+  ratePerSecond: number;
+  heartbeatMs: number;
+  /** Silence (no message, no pong) after which a connection is considered dead and dropped. */
+  deadAfterMs: number;
+}
+
+export const DEFAULT_SYNC_OPTIONS: SyncOptions = {
+  rateBurst: 1_000,
+  ratePerSecond: 300,
+  heartbeatMs: HEARTBEAT_INTERVAL_MS,
+  deadAfterMs: 30_000,
+};
+
+class Malformed extends Error {}
+
+const HEARTBEAT_FRAME = (() => {
+  const e = encoding.createEncoder();
+  encoding.writeVarUint(e, MESSAGE_HEARTBEAT);
+  return encoding.toUint8Array(e);
+})();
+
+export class SyncService {
+  readonly wss: WebSocketServer;
+  private readonly conns = new Set<SyncConnection>();
+  private readonly timer: NodeJS.Timeout;
+  private accepting = true;
+
+  constructor(
+    private readonly deps: {
+      secret: Uint8Array;
+      store: DocStore;
+      registry: DocRegistry;
+      writer: UpdateWriter;
+      metrics: Metrics;
+      clock: () => Date;
+    },
+    private readonly opts: SyncOptions = DEFAULT_SYNC_OPTIONS,
+  ) {
+    // ws refuses frames over maxPayload before buffering them (close 1009); frames between
+    // MAX_FRAME_BYTES and that hard limit are refused by us with CLOSE.tooLarge.
+    this.wss = new WebSocketServer({ noServer: true, maxPayload: 2 * MAX_FRAME_BYTES, perMessageDeflate: false });
+    deps.registry.on({
+      loaded: (live) => this.wire(live),
+    });
+    this.timer = setInterval(() => void this.tick(), opts.heartbeatMs);
+    this.timer.unref();
+  }
+
+  get connectionCount(): number {
+    return this.conns.size;
+  }
+
+  /** Handles an HTTP upgrade for /sync/…; returns false if the path is not ours. */
+  handleUpgrade(req: IncomingMessage, socket: Duplex, head: Buffer): boolean {
+    const url = new URL(req.url ?? '/', 'http://x');
+    if (!url.pathname.startsWith('/sync/')) return false;
+    if (!this.accepting) {
+      socket.destroy();
+      return true;
+    }
+    this.wss.handleUpgrade(req, socket, head, (ws) => void this.accept(ws, url));
+    return true;
+  }
+
+  private async accept(ws: WebSocket, url: URL): Promise<void> {
+    // Frames may arrive while the token is checked and the document loads: keep them in order.
+    const early: RawData[] = [];
+    const collect = (d: RawData) => early.push(d);
+    ws.on('message', collect);
+    ws.on('error', () => ws.terminate());
+    const { metrics } = this.deps;
+    let docName: string;
+    try {
+      docName = decodeURIComponent(url.pathname.slice('/sync/'.length));
+    } catch {
+      docName = '';
+    }
+    const ref = parseDocName(docName);
+    if (!ref) {
+      metrics.reject('unknown_doc');
+      return ws.close(CLOSE.unknownDoc, 'unknown document');
+    }
+    const verified = await verifyToken(this.deps.secret, this.deps.store, url.searchParams.get('token'), this.deps.clock());
+    if (!verified.ok) {
+      metrics.reject('unauthorized');
+      return ws.close(CLOSE.unauthorized, `token ${verified.reason}`);
+    }
+    const access = accessFor(verified.claims, ref);
+    if (access === 'none') {
+      metrics.reject('forbidden');
+      return ws.close(CLOSE.forbidden, 'not allowed on this document');
+    }
+    if (ws.readyState !== ws.OPEN) return;
+    const live = await this.deps.registry.acquire(docName);
+    if (ws.readyState !== ws.OPEN) {
+      this.deps.registry.release(live);
+      return;
+    }
+    const conn = new SyncConnection(ws, live, verified.claims, access, this.deps, this.opts);
+    this.conns.add(conn);
+    metrics.connections = this.conns.size;
+    ws.off('message', collect);
+    ws.on('message', (d: RawData) => conn.receive(d));
+    ws.on('pong', () => conn.heard());
+    ws.on('close', () => {
+      conn.dispose();
+      this.conns.delete(conn);
+      metrics.connections = this.conns.size;
+    });
+    conn.start();
+    for (const d of early) conn.receive(d);
+  }
+
+  /** Forwards committed updates and awareness changes of a live document to its connections. */
+  private wire(live: LiveDoc): void {
+    live.doc.on('update', (update: Uint8Array, origin: unknown) => {
+      if (live.conns.size === 0) return;
+      const e = encoding.createEncoder();
+      encoding.writeVarUint(e, MESSAGE_SYNC);
+      syncProtocol.writeUpdate(e, update);
+      const msg = encoding.toUint8Array(e);
+      for (const c of live.conns as Set<SyncConnection>) if (c !== origin) c.send(msg);
+    });
+    live.awareness.on(
+      'update',
+      ({ added, updated, removed }: { added: number[]; updated: number[]; removed: number[] }, origin: unknown) => {
+        const changed = added.concat(updated, removed);
+        if (origin instanceof SyncConnection) origin.trackAwareness(added, removed);
+        if (live.conns.size === 0) return;
+        const e = encoding.createEncoder();
+        encoding.writeVarUint(e, MESSAGE_AWARENESS);
+        encoding.writeVarUint8Array(e, awarenessProtocol.encodeAwarenessUpdate(live.awareness, changed));
+        const msg = encoding.toUint8Array(e);
+        for (const c of live.conns as Set<SyncConnection>) c.send(msg);
+      },
+    );
+  }
+
+  /** Heartbeat, dead-connection sweep, and expiry/revocation of tokens already connected. */
+  private async tick(): Promise<void> {
+    const now = this.deps.clock();
+    let revoked: Set<string>;
+    try {
+      revoked = await this.deps.store.revokedJtis();
+    } catch {
+      revoked = new Set();
+    }
+    for (const c of this.conns) c.tick(now, revoked);
+  }
+
+  /** Closes every connection that uses token `jti` (HQ revoked a device). */
+  closeToken(jti: string): number {
+    let n = 0;
+    for (const c of this.conns) {
+      if (c.claims.jti === jti) {
+        c.close(CLOSE.unauthorized, 'token revoked');
+        n++;
+      }
+    }
+    return n;
+  }
+
+  /** Shutdown: refuse new connections, close the open ones (clients reconnect to the next process). */
+  async close(): Promise<void> {
+    this.accepting = false;
+    clearInterval(this.timer);
+    for (const c of this.conns) c.close(1001, 'server shutting down');
+    await new Promise<void>((resolve) => this.wss.close(() => resolve()));
+  }
+}
+
+export class SyncConnection implements UpdateOrigin {
+  private tokens: number;
+  private lastRefill = performance.now();
+  private lastHeard = performance.now();
+  private readonly awarenessIds = new Set<number>();
+  private closed = false;
+  readOnlyDropped = 0;
+
+  constructor(
+    private readonly ws: WebSocket,
+    readonly live: LiveDoc,
+    readonly claims: TokenClaims,
+    readonly access: Access,
+    private readonly deps: { registry: DocRegistry; writer: UpdateWriter; metrics: Metrics },
+    private readonly opts: SyncOptions,
+  ) {
+    this.tokens = opts.rateBurst;
+  }
+
+  start(): void {
+    this.live.conns.add(this);
+    // Our step 1 asks the client for what we lack (its offline edits come back as step 2).
+    const e = encoding.createEncoder();
+    encoding.writeVarUint(e, MESSAGE_SYNC);
+    syncProtocol.writeSyncStep1(e, this.live.doc);
+    this.send(encoding.toUint8Array(e));
+    const states = this.live.awareness.getStates();
+    if (states.size > 0) {
+      const a = encoding.createEncoder();
+      encoding.writeVarUint(a, MESSAGE_AWARENESS);
+      encoding.writeVarUint8Array(a, awarenessProtocol.encodeAwarenessUpdate(this.live.awareness, [...states.keys()]));
+      this.send(encoding.toUint8Array(a));
+    }
+  }
+
+  heard(): void {
+    this.lastHeard = performance.now();
+  }
+
+  receive(data: RawData): void {
+    if (this.closed) return;
+    this.heard();
+    const buf = toUint8(data);
+    if (buf.byteLength > MAX_FRAME_BYTES) return this.reject('too_large', CLOSE.tooLarge, 'frame too large');
+    if (!this.takeToken()) return this.reject('flood', CLOSE.flood, 'too many messages');
+    try {
+      this.dispatch(buf);
+    } catch (e) {
+      // Whatever went wrong with this frame, only this connection pays for it.
+      this.reject('malformed', CLOSE.malformed, e instanceof Malformed ? e.message : 'malformed message');
+    }
+  }
+
+  private dispatch(buf: Uint8Array): void {
+    const d = decoding.createDecoder(buf);
+    const type = decoding.readVarUint(d);
+    switch (type) {
+      case MESSAGE_SYNC:
+        return this.onSync(d);
+      case MESSAGE_AWARENESS: {
+        const update = decoding.readVarUint8Array(d);
+        ensureEnd(d);
+        awarenessProtocol.applyAwarenessUpdate(this.live.awareness, update, this);
+        return;
+      }
+      case MESSAGE_QUERY_AWARENESS: {
+        ensureEnd(d);
+        const e = encoding.createEncoder();
+        encoding.writeVarUint(e, MESSAGE_AWARENESS);
+        encoding.writeVarUint8Array(
+          e,
+          awarenessProtocol.encodeAwarenessUpdate(this.live.awareness, [...this.live.awareness.getStates().keys()]),
+        );
+        this.send(encoding.toUint8Array(e));
+        return;
+      }
+      default:
+        throw new Malformed(`unknown message type ${type}`);
+    }
+  }
+
+  private onSync(d: decoding.Decoder): void {
+    const sub = decoding.readVarUint(d);
+    if (sub === syncProtocol.messageYjsSyncStep1) {
+      const sv = decoding.readVarUint8Array(d);
+      ensureEnd(d);
+      Y.decodeStateVector(sv);
+      const e = encoding.createEncoder();
+      encoding.writeVarUint(e, MESSAGE_SYNC);
+      syncProtocol.writeSyncStep2(e, this.live.doc, sv);
+      this.send(encoding.toUint8Array(e));
+      // The initial sync is done from the server's side: say what is stored.
+      this.stored(this.live);
+      return;
+    }
+    if (sub !== syncProtocol.messageYjsSyncStep2 && sub !== syncProtocol.messageYjsUpdate) {
+      throw new Malformed(`unknown sync message ${sub}`);
+    }
+    const update = decoding.readVarUint8Array(d);
+    ensureEnd(d);
+    if (this.access !== 'write') {
+      this.readOnlyDropped++;
+      this.deps.metrics.reject('read_only');
+      return;
+    }
+    const decoded = decodeUpdateOrThrow(update);
+    if (decoded.structs.length === 0 && decoded.ds.clients.size === 0) {
+      // Nothing new (a client with nothing to send answers step 1 like this): confirm, store nothing.
+      this.stored(this.live);
+      return;
+    }
+    this.deps.writer.submit(this.live, update, this);
+  }
+
+  stored(live: LiveDoc): void {
+    if (this.closed || live !== this.live) return;
+    const e = encoding.createEncoder();
+    encoding.writeVarUint(e, MESSAGE_STORED);
+    encoding.writeVarUint8Array(e, Y.encodeStateVector(live.doc));
+    this.send(encoding.toUint8Array(e));
+  }
+
+  storeFailed(): void {
+    // The client keeps its unconfirmed changes and sends them again after reconnecting.
+    this.close(1011, 'storage unavailable');
+  }
+
+  trackAwareness(added: number[], removed: number[]): void {
+    for (const id of added) this.awarenessIds.add(id);
+    for (const id of removed) this.awarenessIds.delete(id);
+  }
+
+  tick(now: Date, revoked: Set<string>): void {
+    if (this.closed) return;
+    if (this.claims.exp * 1000 <= now.getTime()) return this.close(CLOSE.unauthorized, 'token expired');
+    if (revoked.has(this.claims.jti)) return this.close(CLOSE.unauthorized, 'token revoked');
+    if (performance.now() - this.lastHeard > this.opts.deadAfterMs) {
+      this.ws.terminate();
+      return;
+    }
+    this.send(HEARTBEAT_FRAME);
+    this.ws.ping();
+  }
+
+  send(msg: Uint8Array): void {
+    if (this.closed || this.ws.readyState !== this.ws.OPEN) return;
+    this.ws.send(msg, (err) => {
+      if (err) this.ws.terminate();
+    });
+  }
+
+  close(code: number, reason: string): void {
+    if (this.closed) return;
+    this.ws.close(code, reason);
+    this.dispose();
+  }
+
+  dispose(): void {
+    if (this.closed) return;
+    this.closed = true;
+    this.live.conns.delete(this);
+    if (this.awarenessIds.size > 0) {
+      awarenessProtocol.removeAwarenessStates(this.live.awareness, [...this.awarenessIds], null);
+    }
+    this.deps.registry.release(this.live);
+  }
+
+  private reject(reason: RejectReason, code: number, message: string): void {
+    this.deps.metrics.reject(reason);
+    this.close(code, message);
+  }
+
+  private takeToken(): boolean {
+    const now = performance.now();
+    this.tokens = Math.min(this.opts.rateBurst, this.tokens + ((now - this.lastRefill) / 1000) * this.opts.ratePerSecond);
+    this.lastRefill = now;
+    if (this.tokens < 1) return false;
+    this.tokens--;
+    return true;
+  }
+}
+
+function ensureEnd(d: decoding.Decoder): void {
+  if (decoding.hasContent(d)) throw new Malformed('trailing bytes after message');
+}
+
+function decodeUpdateOrThrow(update: Uint8Array): ReturnType<typeof Y.decodeUpdate> {
+  try {
+    return Y.decodeUpdate(update);
+  } catch {
+    throw new Malformed('update does not decode');
+  }
+}
+
+function toUint8(data: RawData): Uint8Array {
+  if (Array.isArray(data)) return new Uint8Array(Buffer.concat(data));
+  if (data instanceof ArrayBuffer) return new Uint8Array(data);
+  return new Uint8Array(data.buffer, data.byteOffset, data.byteLength);
+}

@@ -1,0 +1,221 @@
+// A small y-websocket-protocol client for Node tests, on ws + y-protocols: the same messages a
+// browser's WebsocketProvider sends, plus Hinanjo's STORED and HEARTBEAT. Tests can hold back or
+// drop what it sends and receives (partial delivery) and see every close code.
+import WebSocket from 'ws';
+import * as Y from 'yjs';
+import * as decoding from 'lib0/decoding';
+import * as encoding from 'lib0/encoding';
+import * as awarenessProtocol from 'y-protocols/awareness';
+import * as syncProtocol from 'y-protocols/sync';
+import { MESSAGE_HEARTBEAT, MESSAGE_STORED } from '../../domain/protocol';
+
+const MESSAGE_SYNC = 0;
+const MESSAGE_AWARENESS = 1;
+
+export interface CloseInfo {
+  code: number;
+  reason: string;
+}
+
+export interface YClientOptions {
+  /** ws://host:port/sync */
+  wsUrl: string;
+  docName: string;
+  token?: string | null;
+  doc?: Y.Doc;
+  /** A name for the traffic log. */
+  name?: string;
+}
+
+export class YClient {
+  readonly doc: Y.Doc;
+  readonly awareness: awarenessProtocol.Awareness;
+  ws: WebSocket | null = null;
+  /** The server's state vector from its last STORED message. */
+  storedSV = new Map<number, number>();
+  storedCount = 0;
+  heartbeats = 0;
+  synced = false;
+  /** Drop what this client sends / receives with this probability (partial delivery). */
+  dropOutgoing = 0;
+  dropIncoming = 0;
+  random: () => number = Math.random;
+  lastClose: CloseInfo | null = null;
+  private closeWaiters: ((c: CloseInfo) => void)[] = [];
+  private waiters: (() => void)[] = [];
+
+  constructor(readonly opts: YClientOptions) {
+    this.doc = opts.doc ?? new Y.Doc();
+    this.awareness = new awarenessProtocol.Awareness(this.doc);
+    this.doc.on('update', (update: Uint8Array, origin: unknown) => {
+      if (origin === this) return;
+      const e = encoding.createEncoder();
+      encoding.writeVarUint(e, MESSAGE_SYNC);
+      syncProtocol.writeUpdate(e, update);
+      this.send(encoding.toUint8Array(e));
+    });
+  }
+
+  static async connect(opts: YClientOptions): Promise<YClient> {
+    const c = new YClient(opts);
+    await c.connect();
+    return c;
+  }
+
+  get name(): string {
+    return this.opts.name ?? 'client';
+  }
+
+  /** Opens the socket and starts the sync handshake; resolves when the socket is open (or closed first). */
+  connect(): Promise<void> {
+    this.synced = false;
+    const q = this.opts.token ? `?token=${encodeURIComponent(this.opts.token)}` : '';
+    const ws = new WebSocket(`${this.opts.wsUrl}/${this.opts.docName}${q}`);
+    ws.binaryType = 'nodebuffer';
+    this.ws = ws;
+    ws.on('message', (data: Buffer) => {
+      if (this.ws !== ws) return;
+      if (this.dropIncoming > 0 && this.random() < this.dropIncoming) return;
+      this.receive(new Uint8Array(data));
+    });
+    ws.on('close', (code, reason) => {
+      const info = { code, reason: reason.toString() };
+      this.lastClose = info;
+      if (this.ws === ws) this.ws = null;
+      for (const w of this.closeWaiters.splice(0)) w(info);
+      this.notify();
+    });
+    ws.on('error', () => undefined);
+    return new Promise((resolve) => {
+      ws.once('open', () => {
+        const e = encoding.createEncoder();
+        encoding.writeVarUint(e, MESSAGE_SYNC);
+        syncProtocol.writeSyncStep1(e, this.doc);
+        this.sendNow(ws, encoding.toUint8Array(e));
+        resolve();
+      });
+      ws.once('close', () => resolve());
+    });
+  }
+
+  get connected(): boolean {
+    return this.ws?.readyState === WebSocket.OPEN;
+  }
+
+  /** Sends raw bytes as one frame (for malformed-frame tests). */
+  sendRaw(bytes: Uint8Array | Buffer): void {
+    if (this.ws?.readyState === WebSocket.OPEN) this.ws.send(bytes);
+  }
+
+  setAwareness(state: Record<string, unknown> | null): void {
+    this.awareness.setLocalState(state);
+    const e = encoding.createEncoder();
+    encoding.writeVarUint(e, MESSAGE_AWARENESS);
+    encoding.writeVarUint8Array(e, awarenessProtocol.encodeAwarenessUpdate(this.awareness, [this.doc.clientID]));
+    this.send(encoding.toUint8Array(e));
+  }
+
+  /** True when every change this client holds is covered by the server's last STORED vector. */
+  allStored(): boolean {
+    for (const [client, clock] of Y.decodeStateVector(Y.encodeStateVector(this.doc))) {
+      if ((this.storedSV.get(client) ?? 0) < clock) return false;
+    }
+    return true;
+  }
+
+  whenSynced(timeoutMs = 10_000): Promise<void> {
+    return this.until(() => this.synced, 'synced', timeoutMs);
+  }
+
+  whenStored(timeoutMs = 10_000): Promise<void> {
+    return this.until(() => this.synced && this.allStored(), 'stored', timeoutMs);
+  }
+
+  /** Resolves when the server closes (or has closed) the connection. */
+  whenClosed(timeoutMs = 10_000): Promise<CloseInfo> {
+    if (!this.ws && this.lastClose) return Promise.resolve(this.lastClose);
+    return new Promise((resolve, reject) => {
+      const t = setTimeout(() => reject(new Error(`${this.name}: not closed within ${timeoutMs} ms`)), timeoutMs);
+      this.closeWaiters.push((c) => {
+        clearTimeout(t);
+        resolve(c);
+      });
+    });
+  }
+
+  until(cond: () => boolean, what: string, timeoutMs = 10_000): Promise<void> {
+    if (cond()) return Promise.resolve();
+    return new Promise((resolve, reject) => {
+      const t = setTimeout(() => {
+        this.waiters = this.waiters.filter((w) => w !== check);
+        reject(new Error(`${this.name}: not ${what} within ${timeoutMs} ms`));
+      }, timeoutMs);
+      const check = () => {
+        if (!cond()) return;
+        clearTimeout(t);
+        this.waiters = this.waiters.filter((w) => w !== check);
+        resolve();
+      };
+      this.waiters.push(check);
+    });
+  }
+
+  disconnect(): Promise<void> {
+    const ws = this.ws;
+    if (!ws) return Promise.resolve();
+    this.ws = null;
+    return new Promise((resolve) => {
+      if (ws.readyState === WebSocket.CLOSED) return resolve();
+      ws.once('close', () => resolve());
+      ws.close();
+    });
+  }
+
+  /** Drops the TCP connection without a close handshake (a tablet losing its network). */
+  cut(): void {
+    const ws = this.ws;
+    this.ws = null;
+    ws?.terminate();
+  }
+
+  destroy(): Promise<void> {
+    const p = this.disconnect();
+    this.awareness.destroy();
+    return p;
+  }
+
+  private send(msg: Uint8Array): void {
+    const ws = this.ws;
+    if (!ws || ws.readyState !== WebSocket.OPEN) return;
+    if (this.dropOutgoing > 0 && this.random() < this.dropOutgoing) return;
+    this.sendNow(ws, msg);
+  }
+
+  private sendNow(ws: WebSocket, msg: Uint8Array): void {
+    ws.send(msg);
+  }
+
+  private receive(buf: Uint8Array): void {
+    const d = decoding.createDecoder(buf);
+    const type = decoding.readVarUint(d);
+    if (type === MESSAGE_SYNC) {
+      const e = encoding.createEncoder();
+      encoding.writeVarUint(e, MESSAGE_SYNC);
+      const sub = syncProtocol.readSyncMessage(d, e, this.doc, this);
+      if (sub === syncProtocol.messageYjsSyncStep2) this.synced = true;
+      if (encoding.length(e) > 1) this.send(encoding.toUint8Array(e));
+    } else if (type === MESSAGE_AWARENESS) {
+      awarenessProtocol.applyAwarenessUpdate(this.awareness, decoding.readVarUint8Array(d), this);
+    } else if (type === MESSAGE_STORED) {
+      this.storedSV = Y.decodeStateVector(decoding.readVarUint8Array(d));
+      this.storedCount++;
+    } else if (type === MESSAGE_HEARTBEAT) {
+      this.heartbeats++;
+    }
+    this.notify();
+  }
+
+  private notify(): void {
+    for (const w of [...this.waiters]) w();
+  }
+}
