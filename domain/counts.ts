@@ -58,8 +58,8 @@ export function tallyPeople(
   tzOffsetMinutes = JAPAN_TZ_OFFSET_MINUTES,
 ): PeopleTally {
   const t = emptyTally();
-  const { start, end } = localDayRange(now, tzOffsetMinutes);
-  for (const p of people) addToTally(t, p, start, end);
+  const w = dayWindow(now, tzOffsetMinutes);
+  for (const p of people) addToTally(t, p, w);
   return t;
 }
 
@@ -70,7 +70,7 @@ export function tallyShelterPeople(
   tzOffsetMinutes = JAPAN_TZ_OFFSET_MINUTES,
 ): PeopleTally {
   const t = emptyTally();
-  const { start, end } = localDayRange(now, tzOffsetMinutes);
+  const w = dayWindow(now, tzOffsetMinutes);
   // One reusable view object: the tally reads each field once and keeps nothing.
   const view: CountedFields = { stay: null, needs: null, ageGroup: null, checkedInAt: null, checkedOutAt: null };
   shelterPeople(doc).forEach((m) => {
@@ -79,21 +79,48 @@ export function tallyShelterPeople(
     view.ageGroup = m.get('ageGroup');
     view.checkedInAt = m.get('checkedInAt');
     view.checkedOutAt = m.get('checkedOutAt');
-    addToTally(t, view, start, end);
+    addToTally(t, view, w);
   });
   return t;
 }
 
-function addToTally(t: PeopleTally, p: CountedFields, dayStart: number, dayEnd: number): void {
-  const inAt = timeOf(p.checkedInAt);
-  if (inAt >= dayStart && inAt < dayEnd) t.arrivalsToday++;
+/** [start, end) of the local day as epoch ms and as canonical ISO strings (for a cheap compare). */
+interface DayWindow {
+  start: number;
+  end: number;
+  startIso: string;
+  endIso: string;
+}
+
+function dayWindow(now: Date, tzOffsetMinutes: number): DayWindow {
+  const { start, end } = localDayRange(now, tzOffsetMinutes);
+  return { start, end, startIso: new Date(start).toISOString(), endIso: new Date(end).toISOString() };
+}
+
+/**
+ * Whether an ISO time falls in the window. Times this app writes are canonical
+ * (`toISOString()`, UTC, fixed width), which order as strings; anything else is parsed.
+ */
+function within(v: unknown, w: DayWindow): boolean {
+  if (typeof v !== 'string' || v === '') return false;
+  if (v.length === 24 && v.charCodeAt(23) === 90 /* Z */ && v.charCodeAt(10) === 84 /* T */) {
+    return v >= w.startIso && v < w.endIso;
+  }
+  const t = timeOf(v);
+  return t >= w.start && t < w.end;
+}
+
+function addToTally(t: PeopleTally, p: CountedFields, w: DayWindow): void {
+  if (within(p.checkedInAt, w)) t.arrivalsToday++;
   if (isPresent(p)) {
     t.present[asStay(p.stay)]++;
     t.ageGroups[asAgeGroup(p.ageGroup)]++;
-    for (const need of new Set(asStringList(p.needs))) t.needs[need] = (t.needs[need] ?? 0) + 1;
-  } else {
-    const outAt = timeOf(p.checkedOutAt);
-    if (outAt >= dayStart && outAt < dayEnd) t.departuresToday++;
+    const needs = p.needs;
+    if (Array.isArray(needs) && needs.length === 0) return;
+    const list = asStringList(needs);
+    for (const need of list.length > 1 ? new Set(list) : list) t.needs[need] = (t.needs[need] ?? 0) + 1;
+  } else if (within(p.checkedOutAt, w)) {
+    t.departuresToday++;
   }
 }
 

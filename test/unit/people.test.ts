@@ -1,0 +1,208 @@
+import { describe, expect, it } from 'vitest';
+import * as Y from 'yjs';
+import {
+  checkInHousehold, checkOutHousehold, checkOutPerson, editPerson, emptyPersonInput, householdMembers,
+  readPeople, readPerson, toPersonInput, undoCheckOut, validatePersonInput, type PersonInput,
+} from '../../domain/people';
+import { shelterPeople } from '../../domain/schema';
+import { summarizeShelter } from '../../domain/overview';
+import { idSequence, syncBoth } from './fixtures/docs';
+
+const NOW = new Date('2026-07-04T03:00:00.000Z');
+const LATER = new Date('2026-07-04T05:00:00.000Z');
+
+const person = (over: Partial<PersonInput> = {}): PersonInput => ({ ...emptyPersonInput(), name: '山田 太郎', kana: 'やまだ たろう', ...over });
+
+describe('validatePersonInput', () => {
+  it('accepts a complete person', () => {
+    expect(validatePersonInput(person({ needs: ['wheelchair', 'halal'], language: 'pt-BR', note: '薬あり' }))).toEqual({});
+  });
+
+  it('requires a name that is not only spaces', () => {
+    expect(validatePersonInput(person({ name: '' }))).toEqual({ name: 'required' });
+    expect(validatePersonInput(person({ name: ' 　' }))).toEqual({ name: 'required' });
+  });
+
+  it('allows empty kana but refuses kana with kanji or latin letters', () => {
+    expect(validatePersonInput(person({ kana: '' }))).toEqual({});
+    expect(validatePersonInput(person({ kana: 'ﾔﾏﾀﾞ ﾀﾛｳ' }))).toEqual({});
+    expect(validatePersonInput(person({ kana: '山田' }))).toEqual({ kana: 'kana-script' });
+    expect(validatePersonInput(person({ kana: 'yamada' }))).toEqual({ kana: 'kana-script' });
+  });
+
+  it('refuses values outside the vocabularies', () => {
+    const bad = { ...person(), ageGroup: 'teen', sex: 'x', stay: 'tent', consentSafetyInfo: 'yes', needs: [''], language: 'japanese!' } as unknown as PersonInput;
+    expect(validatePersonInput(bad)).toEqual({
+      ageGroup: 'invalid-choice', sex: 'invalid-choice', stay: 'invalid-choice', consentSafetyInfo: 'invalid-choice',
+      needs: 'invalid-choice', language: 'invalid-choice',
+    });
+  });
+
+  it('refuses text that is too long', () => {
+    expect(validatePersonInput(person({ name: 'あ'.repeat(101), note: 'x'.repeat(1001) }))).toEqual({ name: 'too-long', note: 'too-long' });
+  });
+
+  it('reports every field at once', () => {
+    expect(Object.keys(validatePersonInput(person({ name: '', kana: 'abc', stay: 'x' as never }))).sort()).toEqual(['kana', 'name', 'stay']);
+  });
+});
+
+describe('checkInHousehold', () => {
+  it('checks in every member of a household in one transaction with one household id', () => {
+    const doc = new Y.Doc();
+    let transactions = 0;
+    doc.on('afterTransaction', () => transactions++);
+    const r = checkInHousehold(doc, [person(), person({ name: '山田 花子', kana: 'やまだ はなこ', ageGroup: 'elderly', needs: ['wheelchair'] })], { now: NOW, newId: idSequence('id') });
+    expect(r).toEqual({ ok: true, value: { householdId: 'id-1', personIds: ['id-2', 'id-3'] } });
+    expect(transactions).toBe(1);
+    const people = readPeople(doc);
+    expect(people).toHaveLength(2);
+    expect(people[0]).toEqual({
+      id: 'id-2', householdId: 'id-1', name: '山田 太郎', kana: 'やまだ たろう', ageGroup: 'adult', sex: 'unanswered',
+      needs: [], language: 'ja', districtId: '', stay: 'shelter', checkedInAt: NOW.toISOString(), checkedOutAt: null,
+      note: '', consentSafetyInfo: false,
+    });
+    expect(shelterPeople(doc).get('id-3')).toBeInstanceOf(Y.Map);
+    expect(householdMembers(doc, 'id-1').map((p) => p.name)).toEqual(['山田 太郎', '山田 花子']);
+  });
+
+  it('saves nothing when any member is invalid and says which member and field', () => {
+    const doc = new Y.Doc();
+    const r = checkInHousehold(doc, [person(), person({ name: '' }), person({ kana: 'Hanako' })], { now: NOW, newId: idSequence('id') });
+    expect(r).toEqual({ ok: false, error: [{ memberIndex: 1, errors: { name: 'required' } }, { memberIndex: 2, errors: { kana: 'kana-script' } }] });
+    expect(shelterPeople(doc).size).toBe(0);
+  });
+
+  it('refuses an empty household', () => {
+    const doc = new Y.Doc();
+    expect(checkInHousehold(doc, [], { now: NOW, newId: idSequence('id') }).ok).toBe(false);
+    expect(shelterPeople(doc).size).toBe(0);
+  });
+
+  it('trims text, widens half-width kana and drops repeated needs', () => {
+    const doc = new Y.Doc();
+    const r = checkInHousehold(doc, [person({ name: '  鈴木 一郎 ', kana: 'ｽｽﾞｷ ｲﾁﾛｳ', needs: ['pet', 'pet', 'allergy'] })], { now: NOW, newId: idSequence('id') });
+    if (!r.ok) throw new Error('setup');
+    expect(readPerson(doc, r.value.personIds[0])).toMatchObject({ name: '鈴木 一郎', kana: 'スズキ イチロウ', needs: ['pet', 'allergy'] });
+  });
+
+  it('adds people to an existing household when asked', () => {
+    const doc = new Y.Doc();
+    const first = checkInHousehold(doc, [person()], { now: NOW, newId: idSequence('a') });
+    if (!first.ok) throw new Error('setup');
+    const more = checkInHousehold(doc, [person({ name: '山田 次郎' })], { now: LATER, newId: idSequence('b'), householdId: first.value.householdId });
+    expect(more.ok && more.value.householdId).toBe(first.value.householdId);
+    expect(householdMembers(doc, first.value.householdId)).toHaveLength(2);
+  });
+});
+
+describe('check-out', () => {
+  function household(doc: Y.Doc) {
+    const r = checkInHousehold(doc, [person(), person({ name: '山田 花子' }), person({ name: '山田 次郎' })], { now: NOW, newId: idSequence('id') });
+    if (!r.ok) throw new Error('setup');
+    return r.value;
+  }
+
+  it('checks out one person and writes only the check-out time', () => {
+    const doc = new Y.Doc();
+    const h = household(doc);
+    const r = checkOutPerson(doc, h.personIds[0], LATER);
+    expect(r.ok && r.value.checkedOutAt).toBe(LATER.toISOString());
+    expect(checkOutPerson(doc, h.personIds[0], LATER)).toEqual({ ok: false, error: 'already-left' });
+    expect(checkOutPerson(doc, 'nobody', LATER)).toEqual({ ok: false, error: 'not-found' });
+    expect(summarizeShelter(doc, 's', LATER).present.shelter).toBe(2);
+  });
+
+  it('checks out the members of a household who are still present, in one step', () => {
+    const doc = new Y.Doc();
+    const h = household(doc);
+    checkOutPerson(doc, h.personIds[1], NOW);
+    let transactions = 0;
+    doc.on('afterTransaction', () => transactions++);
+    const r = checkOutHousehold(doc, h.householdId, LATER);
+    expect(r).toEqual({ ok: true, value: [h.personIds[0], h.personIds[2]] });
+    expect(transactions).toBe(1);
+    expect(readPerson(doc, h.personIds[1])!.checkedOutAt).toBe(NOW.toISOString());
+    expect(checkOutHousehold(doc, 'nope', LATER)).toEqual({ ok: false, error: 'not-found' });
+  });
+
+  it('undoes a check-out made by mistake', () => {
+    const doc = new Y.Doc();
+    const h = household(doc);
+    checkOutPerson(doc, h.personIds[0], LATER);
+    expect(undoCheckOut(doc, h.personIds[0]).ok).toBe(true);
+    expect(readPerson(doc, h.personIds[0])!.checkedOutAt).toBeNull();
+    expect(undoCheckOut(doc, h.personIds[0])).toEqual({ ok: false, error: 'not-checked-out' });
+  });
+});
+
+describe('editPerson', () => {
+  it('changes the given fields and keeps the others', () => {
+    const doc = new Y.Doc();
+    const r = checkInHousehold(doc, [person({ note: '持病あり' })], { now: NOW, newId: idSequence('id') });
+    if (!r.ok) throw new Error('setup');
+    const id = r.value.personIds[0];
+    const e = editPerson(doc, id, { stay: 'car', needs: ['medical'] });
+    expect(e.ok).toBe(true);
+    expect(readPerson(doc, id)).toMatchObject({ stay: 'car', needs: ['medical'], note: '持病あり', name: '山田 太郎' });
+  });
+
+  it('refuses an invalid patch and changes nothing', () => {
+    const doc = new Y.Doc();
+    const r = checkInHousehold(doc, [person()], { now: NOW, newId: idSequence('id') });
+    if (!r.ok) throw new Error('setup');
+    const id = r.value.personIds[0];
+    expect(editPerson(doc, id, { name: ' ', stay: 'car' })).toEqual({ ok: false, error: { code: 'invalid', errors: { name: 'required' } } });
+    expect(readPerson(doc, id)).toMatchObject({ name: '山田 太郎', stay: 'shelter' });
+    expect(editPerson(doc, 'nobody', { stay: 'car' })).toEqual({ ok: false, error: { code: 'not-found' } });
+  });
+
+  it('writes nothing when nothing changes', () => {
+    const doc = new Y.Doc();
+    const r = checkInHousehold(doc, [person()], { now: NOW, newId: idSequence('id') });
+    if (!r.ok) throw new Error('setup');
+    const before = Y.encodeStateVector(doc);
+    editPerson(doc, r.value.personIds[0], toPersonInput(readPerson(doc, r.value.personIds[0])!));
+    expect(Y.encodeStateVector(doc)).toEqual(before);
+  });
+});
+
+describe('two tablets merged', () => {
+  it('keeps check-ins made on both sides', () => {
+    const a = new Y.Doc();
+    const b = new Y.Doc();
+    checkInHousehold(a, [person(), person({ name: '山田 花子' })], { now: NOW, newId: idSequence('a') });
+    checkInHousehold(b, [person({ name: '佐藤 一' })], { now: NOW, newId: idSequence('b') });
+    syncBoth(a, b);
+    for (const d of [a, b]) expect(readPeople(d).map((p) => p.name).sort()).toEqual(['佐藤 一', '山田 太郎', '山田 花子']);
+  });
+
+  it('a check-out on one tablet and an edit on another both survive', () => {
+    const a = new Y.Doc();
+    const r = checkInHousehold(a, [person()], { now: NOW, newId: idSequence('id') });
+    if (!r.ok) throw new Error('setup');
+    const id = r.value.personIds[0];
+    const b = new Y.Doc();
+    syncBoth(a, b);
+    checkOutPerson(a, id, LATER);
+    editPerson(b, id, { note: 'アレルギー: 卵', needs: ['allergy'] });
+    syncBoth(a, b);
+    for (const d of [a, b]) {
+      expect(readPerson(d, id)).toMatchObject({ checkedOutAt: LATER.toISOString(), note: 'アレルギー: 卵', needs: ['allergy'] });
+    }
+    expect(Y.encodeStateAsUpdate(a)).toEqual(Y.encodeStateAsUpdate(b));
+  });
+
+  it('edits of different fields of one person on two tablets both survive', () => {
+    const a = new Y.Doc();
+    const r = checkInHousehold(a, [person()], { now: NOW, newId: idSequence('id') });
+    if (!r.ok) throw new Error('setup');
+    const id = r.value.personIds[0];
+    const b = new Y.Doc();
+    syncBoth(a, b);
+    editPerson(a, id, { stay: 'car' });
+    editPerson(b, id, { kana: 'ヤマダ タロウ' });
+    syncBoth(a, b);
+    for (const d of [a, b]) expect(readPerson(d, id)).toMatchObject({ stay: 'car', kana: 'ヤマダ タロウ' });
+  });
+});
