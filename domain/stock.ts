@@ -137,38 +137,67 @@ export type LedgerError =
 /** Larger than any real delivery; catches a quantity typed into the wrong field. */
 export const MAX_LEDGER_QUANTITY = 10_000_000;
 
-/**
- * Appends one ledger entry. Received goods are positive and handed-out goods negative;
- * adjustments (a count) and transfers (to or from another shelter) go either way.
- */
-export function appendLedgerEntry(
-  doc: Y.Doc,
-  input: LedgerInput,
-  ctx: { now: Date; newId: () => string },
-): Result<LedgerEntry, LedgerError> {
-  if (!shelterItems(doc).has(input.item)) return err({ field: 'item', code: 'unknown-item' });
-  if (!(LEDGER_REASONS as readonly string[]).includes(input.reason)) {
-    return err({ field: 'reason', code: 'invalid-choice' });
-  }
+/** The first problem with a ledger entry, or null when it can be recorded. */
+export function validateLedgerInput(doc: Y.Doc, input: LedgerInput): LedgerError | null {
+  if (!shelterItems(doc).has(input.item)) return { field: 'item', code: 'unknown-item' };
+  if (!(LEDGER_REASONS as readonly string[]).includes(input.reason)) return { field: 'reason', code: 'invalid-choice' };
   const { delta } = input;
-  if (typeof delta !== 'number' || !Number.isSafeInteger(delta)) return err({ field: 'delta', code: 'not-an-integer' });
-  if (delta === 0) return err({ field: 'delta', code: 'zero' });
-  if (Math.abs(delta) > MAX_LEDGER_QUANTITY) return err({ field: 'delta', code: 'too-large' });
-  if (input.reason === 'distributed' && delta > 0) return err({ field: 'delta', code: 'must-be-negative' });
-  if (input.reason === 'received' && delta < 0) return err({ field: 'delta', code: 'must-be-positive' });
+  if (typeof delta !== 'number' || !Number.isSafeInteger(delta)) return { field: 'delta', code: 'not-an-integer' };
+  if (delta === 0) return { field: 'delta', code: 'zero' };
+  if (Math.abs(delta) > MAX_LEDGER_QUANTITY) return { field: 'delta', code: 'too-large' };
+  // Received goods come in and handed-out goods go out; adjustments (a recount) and transfers
+  // (to or from another shelter) go either way.
+  if (input.reason === 'distributed' && delta > 0) return { field: 'delta', code: 'must-be-negative' };
+  if (input.reason === 'received' && delta < 0) return { field: 'delta', code: 'must-be-positive' };
+  if ((input.note ?? '').trim().length > 500) return { field: 'note', code: 'too-long' };
+  return null;
+}
+
+function toEntry(input: LedgerInput, ctx: { now: Date; newId: () => string }): LedgerEntry {
   const note = (input.note ?? '').trim();
-  if (note.length > 500) return err({ field: 'note', code: 'too-long' });
-  const entry: LedgerEntry = {
+  return {
     id: ctx.newId(),
     item: input.item,
-    delta,
+    delta: input.delta,
     reason: input.reason,
     at: ctx.now.toISOString(),
     by: input.by,
     ...(note ? { note } : {}),
   };
+}
+
+/** Appends one ledger entry. */
+export function appendLedgerEntry(
+  doc: Y.Doc,
+  input: LedgerInput,
+  ctx: { now: Date; newId: () => string },
+): Result<LedgerEntry, LedgerError> {
+  const problem = validateLedgerInput(doc, input);
+  if (problem) return err(problem);
+  const entry = toEntry(input, ctx);
   shelterStock(doc).push([entry]);
   return ok(entry);
+}
+
+/**
+ * Appends several entries in one push (a delivery of many items, an import, a seeded demo),
+ * all or nothing. One push matters: Yjs merges consecutive appends into one array and many
+ * single pushes inside one transaction copy that array each time.
+ */
+export function appendLedgerEntries(
+  doc: Y.Doc,
+  inputs: readonly LedgerInput[],
+  ctx: { now: Date; newId: () => string },
+): Result<LedgerEntry[], { index: number; error: LedgerError }[]> {
+  const problems: { index: number; error: LedgerError }[] = [];
+  inputs.forEach((input, index) => {
+    const error = validateLedgerInput(doc, input);
+    if (error) problems.push({ index, error });
+  });
+  if (problems.length > 0) return err(problems);
+  const entries = inputs.map((input) => toEntry(input, ctx));
+  if (entries.length > 0) shelterStock(doc).push(entries);
+  return ok(entries);
 }
 
 /**
