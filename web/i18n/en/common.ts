@@ -1,0 +1,85 @@
+// Strings shared by the staff tablet and HQ (English).
+import type { Strings } from '../index';
+import type { common as ja } from '../ja/common';
+
+export const common: Strings<typeof ja> = {
+  appName: 'Hinanjo shelter operations',
+  sync: {
+    connected: 'Online',
+    connecting: 'Connecting…',
+    offline: 'Offline',
+    refused: 'Connection refused',
+    refusedCode: (code: number) =>
+      code === 4401
+        ? 'This device’s enrolment (token) has expired or was revoked. Ask HQ for a new enrolment link.'
+        : code === 4403
+          ? 'This device may not open this document.'
+          : `The server refused the connection (${code}).`,
+    pending: (n: number) => `${n} change${n === 1 ? '' : 's'} not yet confirmed`,
+    allConfirmed: 'Everything stored on the server',
+    lastConfirmed: (hhmm: string, minutesAgo: number) =>
+      `Last confirmed sync ${hhmm} (${minutesAgo < 1 ? 'just now' : `${minutesAgo} min ago`})`,
+    neverConfirmed: 'Not synced with the server yet',
+    savedLocally: 'Saved on this device',
+  },
+  lang: { label: 'Language', ja: '日本語', en: 'English' },
+  update: {
+    available: 'A new version is available. Reload when you are between tasks.',
+    reload: 'Reload',
+    later: 'Later',
+    offlineReady: 'The app now works offline.',
+  },
+  enrol: {
+    title: 'This device is not enrolled',
+    missing: 'Open the enrolment link you received from HQ (/shelter/?token=…) on this device.',
+    malformed: 'The enrolment link is damaged. Ask HQ for a new link.',
+    expired: 'The enrolment link has expired. Ask HQ for a new link.',
+    wrongRole: (surface: string) => `This link is for another screen. Open an enrolment link for ${surface}.`,
+    howTo: 'HQ staff create a link with “npm run token -- --role staff --shelter SHELTER_ID”.',
+  },
+  actions: {
+    save: 'Save',
+    cancel: 'Cancel',
+    confirm: 'Confirm',
+    close: 'Close',
+    edit: 'Edit',
+    yes: 'Yes',
+    no: 'No',
+  },
+  ageGroups: { infant: 'Infant', child: 'Child', adult: 'Adult', elderly: 'Elderly' },
+  sexes: { female: 'Female', male: 'Male', other: 'Other', unanswered: 'Prefer not to say' },
+  stays: { shelter: 'In shelter', car: 'In car', home: 'At home' },
+  needs: {
+    wheelchair: 'Wheelchair',
+    medical: 'Medical care',
+    pregnant: 'Pregnant',
+    'infant-care': 'Infant care',
+    allergy: 'Allergy',
+    dialysis: 'Dialysis',
+    oxygen: 'Oxygen',
+    pet: 'Pet',
+    interpreter: 'Interpreter',
+    halal: 'Halal',
+    vegetarian: 'Vegetarian',
+    hearing: 'Hearing',
+    visual: 'Visual',
+    dementia: 'Dementia',
+  },
+  shelterStatuses: { open: 'Open', closed: 'Closed', full: 'Full' },
+  requestStatuses: { open: 'Requested', acknowledged: 'Acknowledged', delivered: 'Delivered', cancelled: 'Cancelled' },
+  ledgerReasons: { received: 'Received', distributed: 'Handed out', adjusted: 'Count adjusted', transferred: 'Transferred' },
+  items: {
+    water: 'Drinking water',
+    food: 'Food (meals)',
+    blanket: 'Blankets',
+    diaper: 'Diapers',
+    'baby-formula': 'Baby formula',
+    medicine: 'Common medicine',
+    'toilet-bag': 'Portable toilet bags',
+    sanitary: 'Sanitary items',
+    mask: 'Masks',
+    towel: 'Towels',
+  },
+  languages: { ja: 'Japanese', en: 'English', zh: 'Chinese', ko: 'Korean', vi: 'Vietnamese', pt: 'Portuguese', tl: 'Tagalog', ne: 'Nepali' },
+  units: { '食': 'meals', '枚': 'pcs', '回': 'uses', '箱': 'boxes', '個': 'pcs' },
+};

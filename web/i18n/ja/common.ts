@@ -1,0 +1,82 @@
+// Strings shared by the staff tablet and HQ (Japanese, the default).
+export const common = {
+  appName: '避難所運営 Hinanjo',
+  sync: {
+    connected: 'オンライン',
+    connecting: '接続中…',
+    offline: 'オフライン',
+    refused: '接続が拒否されました',
+    refusedCode: (code: number) =>
+      code === 4401
+        ? '端末の登録(トークン)が期限切れか無効です。本部に新しい登録リンクを依頼してください。'
+        : code === 4403
+          ? 'この端末にはこの文書へのアクセス権がありません。'
+          : `サーバーが接続を拒否しました(${code})。`,
+    pending: (n: number) => `未確認の変更 ${n} 件`,
+    allConfirmed: 'すべてサーバーに保存済み',
+    lastConfirmed: (hhmm: string, minutesAgo: number) =>
+      `最終同期確認 ${hhmm}(${minutesAgo < 1 ? 'たった今' : `${minutesAgo} 分前`})`,
+    neverConfirmed: 'まだサーバーと同期していません',
+    savedLocally: 'この端末に保存済み',
+  },
+  lang: { label: '言語', ja: '日本語', en: 'English' },
+  update: {
+    available: '新しいバージョンがあります。作業の区切りで再読み込みしてください。',
+    reload: '再読み込み',
+    later: 'あとで',
+    offlineReady: 'オフラインでも使えるようになりました。',
+  },
+  enrol: {
+    title: 'この端末は登録されていません',
+    missing: '本部から受け取った登録リンク(/shelter/?token=…)をこの端末で開いてください。',
+    malformed: '登録リンクが壊れています。本部に新しいリンクを依頼してください。',
+    expired: '登録リンクの有効期限が切れています。本部に新しいリンクを依頼してください。',
+    wrongRole: (surface: string) => `このリンクは別の画面用です。${surface} 用の登録リンクを開いてください。`,
+    howTo: '本部の担当者は「npm run token -- --role staff --shelter 避難所ID」でリンクを作成できます。',
+  },
+  actions: {
+    save: '保存',
+    cancel: 'キャンセル',
+    confirm: '確認',
+    close: '閉じる',
+    edit: '編集',
+    yes: 'はい',
+    no: 'いいえ',
+  },
+  ageGroups: { infant: '乳児', child: '子ども', adult: '大人', elderly: '高齢者' } as Record<string, string>,
+  sexes: { female: '女性', male: '男性', other: 'その他', unanswered: '回答しない' } as Record<string, string>,
+  stays: { shelter: '避難所内', car: '車中泊', home: '在宅避難' } as Record<string, string>,
+  needs: {
+    wheelchair: '車いす',
+    medical: '医療ケア',
+    pregnant: '妊娠中',
+    'infant-care': '乳幼児の世話',
+    allergy: 'アレルギー',
+    dialysis: '人工透析',
+    oxygen: '酸素',
+    pet: 'ペット同伴',
+    interpreter: '通訳',
+    halal: 'ハラール',
+    vegetarian: 'ベジタリアン',
+    hearing: '聴覚',
+    visual: '視覚',
+    dementia: '認知症',
+  } as Record<string, string>,
+  shelterStatuses: { open: '開設中', closed: '閉鎖', full: '満員' } as Record<string, string>,
+  requestStatuses: { open: '依頼中', acknowledged: '受付済み', delivered: '配送済み', cancelled: '取消' } as Record<
+    string,
+    string
+  >,
+  ledgerReasons: { received: '受入', distributed: '配布', adjusted: '棚卸調整', transferred: '移送' } as Record<
+    string,
+    string
+  >,
+  /** Item names by catalog id; an item not listed shows the name stored in the document. */
+  items: {} as Record<string, string>,
+  languages: { ja: '日本語', en: '英語', zh: '中国語', ko: '韓国語', vi: 'ベトナム語', pt: 'ポルトガル語', tl: 'タガログ語', ne: 'ネパール語' } as Record<
+    string,
+    string
+  >,
+  /** Unit labels by the unit stored in the document; a unit not listed is shown as stored. */
+  units: {} as Record<string, string>,
+};

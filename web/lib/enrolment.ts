@@ -1,0 +1,55 @@
+// Device enrolment: `/shelter/?token=T` (or `/hq/?token=T`) stores T for that surface, takes it
+// out of the address bar (so it is not bookmarked, shared or shown on screen), and tells the
+// surface what it may open. The claims are read unverified: the server verifies on every connect.
+import { decodeJwt } from 'jose';
+import type { Role, TokenClaims } from '../../domain/tokens';
+
+export type Surface = 'shelter' | 'hq';
+
+export type Enrolment =
+  | { ok: true; token: string; claims: TokenClaims }
+  | { ok: false; reason: 'missing' | 'malformed' | 'expired' | 'wrong-role' };
+
+const ROLE_OF: Record<Surface, Role> = { shelter: 'staff', hq: 'hq' };
+const storageKey = (surface: Surface) => `hinanjo:${surface}:token`;
+
+export function storedToken(surface: Surface): string | null {
+  return localStorage.getItem(storageKey(surface));
+}
+
+export function forgetToken(surface: Surface): void {
+  localStorage.removeItem(storageKey(surface));
+}
+
+/** Checks a token's claims for a surface, without verifying its signature. */
+export function checkToken(surface: Surface, token: string | null, now = Date.now()): Enrolment {
+  if (!token) return { ok: false, reason: 'missing' };
+  let claims: TokenClaims;
+  try {
+    claims = decodeJwt(token) as unknown as TokenClaims;
+  } catch {
+    return { ok: false, reason: 'malformed' };
+  }
+  if (typeof claims.role !== 'string' || typeof claims.exp !== 'number') return { ok: false, reason: 'malformed' };
+  if (claims.role !== ROLE_OF[surface]) return { ok: false, reason: 'wrong-role' };
+  if (surface === 'shelter' && typeof claims.shelter !== 'string') return { ok: false, reason: 'malformed' };
+  if (claims.exp * 1000 <= now) return { ok: false, reason: 'expired' };
+  return { ok: true, token, claims };
+}
+
+/**
+ * Reads `?token=` from the address (storing it when it is good for this surface and stripping it
+ * from the URL either way), else falls back to the token stored earlier.
+ */
+export function enrolFromUrl(surface: Surface): Enrolment {
+  const url = new URL(location.href);
+  const fromUrl = url.searchParams.get('token');
+  if (fromUrl !== null) {
+    url.searchParams.delete('token');
+    history.replaceState(history.state, '', url.pathname + url.search + url.hash);
+    const result = checkToken(surface, fromUrl);
+    if (result.ok) localStorage.setItem(storageKey(surface), fromUrl);
+    return result;
+  }
+  return checkToken(surface, storedToken(surface));
+}

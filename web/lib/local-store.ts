@@ -1,0 +1,113 @@
+// The device's own copy of every document it has opened: Yjs updates in IndexedDB (Dexie),
+// plus the local changes the server has not yet confirmed as stored. Written before anything
+// goes on the wire, so closing the tab or losing power right after "saved" loses nothing.
+import Dexie, { type Table } from 'dexie';
+import * as Y from 'yjs';
+
+export interface UpdateRow {
+  id?: number;
+  docName: string;
+  update: Uint8Array;
+}
+
+/** A local change: confirmed once the server's stored state vector has clock ≥ this for client. */
+export interface PendingRow {
+  id?: number;
+  docName: string;
+  client: number;
+  clock: number;
+}
+
+export interface MetaRow {
+  key: string;
+  value: string;
+}
+
+/** Above this many rows a document's updates are merged into one snapshot row. */
+export const COMPACT_AFTER_ROWS = 200;
+
+class HinanjoStore extends Dexie {
+  updates!: Table<UpdateRow, number>;
+  pending!: Table<PendingRow, number>;
+  meta!: Table<MetaRow, string>;
+
+  constructor() {
+    super('hinanjo');
+    this.version(1).stores({
+      updates: '++id, docName',
+      pending: '++id, docName',
+      meta: 'key',
+    });
+  }
+}
+
+let store: HinanjoStore | null = null;
+
+export function localStore(): HinanjoStore {
+  store ??= new HinanjoStore();
+  return store;
+}
+
+export async function loadUpdates(docName: string): Promise<Uint8Array[]> {
+  const rows = await localStore().updates.where('docName').equals(docName).toArray();
+  return rows.map((r) => r.update);
+}
+
+/** Persists one update; `pending` is set for local changes (the clock after the change). */
+export async function appendUpdate(
+  docName: string,
+  update: Uint8Array,
+  pending: { client: number; clock: number } | null,
+): Promise<void> {
+  const db = localStore();
+  if (!pending) {
+    await db.updates.add({ docName, update });
+    return;
+  }
+  await db.transaction('rw', db.updates, db.pending, async () => {
+    await db.updates.add({ docName, update });
+    await db.pending.add({ docName, ...pending });
+  });
+}
+
+export async function countUpdates(docName: string): Promise<number> {
+  return localStore().updates.where('docName').equals(docName).count();
+}
+
+/**
+ * Replaces a document's stored updates by one snapshot, atomically. The snapshot is built from
+ * the stored rows themselves, not from the in-memory doc, so rows another tab wrote are kept.
+ */
+export async function compact(docName: string): Promise<void> {
+  const db = localStore();
+  await db.transaction('rw', db.updates, async () => {
+    const rows = await db.updates.where('docName').equals(docName).toArray();
+    if (rows.length <= 1) return;
+    const snapshot = Y.mergeUpdates(rows.map((r) => r.update));
+    await db.updates.bulkDelete(rows.map((r) => r.id as number));
+    await db.updates.add({ docName, update: snapshot });
+  });
+}
+
+/** Deletes the pending rows that a stored state vector covers; returns how many remain. */
+export async function confirmPending(docName: string, stored: Map<number, number>): Promise<number> {
+  const db = localStore();
+  return db.transaction('rw', db.pending, async () => {
+    const rows = await db.pending.where('docName').equals(docName).toArray();
+    const covered = rows.filter((r) => (stored.get(r.client) ?? 0) >= r.clock).map((r) => r.id as number);
+    await db.pending.bulkDelete(covered);
+    return rows.length - covered.length;
+  });
+}
+
+export async function countPending(docName: string): Promise<number> {
+  return localStore().pending.where('docName').equals(docName).count();
+}
+
+export async function readMeta(key: string): Promise<string | null> {
+  return (await localStore().meta.get(key))?.value ?? null;
+}
+
+export async function writeMeta(key: string, value: string): Promise<void> {
+  await localStore().meta.put({ key, value });
+}

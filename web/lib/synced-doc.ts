@@ -1,0 +1,239 @@
+// One Yjs document, kept in IndexedDB first and synced with the server when a connection exists.
+//
+// Order of things, which is the whole point of this module:
+// 1. load every stored update (origin 'local-store') before anything else; whenLoaded resolves;
+// 2. every update, local or remote, is written to IndexedDB; a local one is sent only after that,
+//    and is counted as pending until the server's STORED state vector covers its clock;
+// 3. the connection is watched: no message (not even a heartbeat) for DEAD_CONNECTION_MS means the
+//    socket is dead whatever navigator.onLine says, so it is closed and reopened;
+// 4. a fatal close code (expired or revoked token, forbidden doc) stops reconnecting for good.
+import * as Y from 'yjs';
+import { WebsocketProvider, messageSync } from 'y-websocket';
+import * as syncProtocol from 'y-protocols/sync';
+import * as encoding from 'lib0/encoding';
+import * as decoding from 'lib0/decoding';
+import { DEAD_CONNECTION_MS, FATAL_CLOSE_CODES, MESSAGE_HEARTBEAT, MESSAGE_STORED } from '../../domain/protocol';
+import {
+  COMPACT_AFTER_ROWS,
+  appendUpdate,
+  compact,
+  confirmPending,
+  countPending,
+  countUpdates,
+  loadUpdates,
+  readMeta,
+  writeMeta,
+} from './local-store';
+
+export type Connection = 'connected' | 'connecting' | 'offline' | 'refused';
+
+export interface SyncState {
+  connection: Connection;
+  /** Local changes the server has not yet confirmed as durably stored. */
+  pending: number;
+  lastConfirmedAt: string | null;
+  refusedCode?: number;
+}
+
+export interface SyncedDoc {
+  doc: Y.Doc;
+  docName: string;
+  whenLoaded: Promise<void>;
+  state(): SyncState;
+  onState(fn: (s: SyncState) => void): () => void;
+  onChange(fn: () => void): () => void;
+  /** Counts the document's updates: equal versions mean equal content (a cache key). */
+  version(): number;
+  /** Runs fn in one Yjs transaction; resolves once the change is in IndexedDB. */
+  transact(fn: (doc: Y.Doc) => void): Promise<void>;
+  destroy(): void;
+}
+
+export interface OpenOptions {
+  token: string;
+  /** ws(s)://host/sync; defaults to this page's origin. */
+  serverUrl?: string;
+}
+
+/** Origin of updates replayed from IndexedDB: neither persisted again nor sent. */
+export const LOCAL_STORE_ORIGIN = 'local-store';
+const WATCHDOG_TICK_MS = 1_000;
+
+export function defaultServerUrl(): string {
+  return `${location.protocol === 'https:' ? 'wss' : 'ws'}://${location.host}/sync`;
+}
+
+export function openSyncedDoc(docName: string, opts: OpenOptions): SyncedDoc {
+  const doc = new Y.Doc();
+  const metaKey = `${docName}:lastConfirmedAt`;
+  let state: SyncState = { connection: 'connecting', pending: 0, lastConfirmedAt: null };
+  const stateListeners = new Set<(s: SyncState) => void>();
+  let destroyed = false;
+
+  const setState = (patch: Partial<SyncState>) => {
+    const next = { ...state, ...patch };
+    if (
+      next.connection === state.connection &&
+      next.pending === state.pending &&
+      next.lastConfirmedAt === state.lastConfirmedAt &&
+      next.refusedCode === state.refusedCode
+    ) return;
+    state = next;
+    for (const fn of stateListeners) fn(state);
+  };
+
+  // Writes are chained so they reach IndexedDB (and the wire) in the order Yjs produced them.
+  let writes: Promise<void> = Promise.resolve();
+  let provider: WebsocketProvider | null = null;
+  let compacting = false;
+
+  const maybeCompact = async () => {
+    if (compacting || destroyed) return;
+    if ((await countUpdates(docName)) <= COMPACT_AFTER_ROWS) return;
+    compacting = true;
+    try {
+      await compact(docName);
+    } finally {
+      compacting = false;
+    }
+  };
+  let writesSinceCheck = 0;
+
+  const onUpdate = (update: Uint8Array, origin: unknown) => {
+    if (origin === LOCAL_STORE_ORIGIN) return;
+    const remote = provider !== null && origin === provider;
+    const pending = remote ? null : { client: doc.clientID, clock: Y.getState(doc.store, doc.clientID) };
+    writes = writes
+      .then(() => appendUpdate(docName, update, pending))
+      .then(() => {
+        if (!pending) return;
+        setState({ pending: state.pending + 1 });
+        const ws = provider?.ws;
+        if (provider?.wsconnected && ws && ws.readyState === WebSocket.OPEN) {
+          const encoder = encoding.createEncoder();
+          encoding.writeVarUint(encoder, messageSync);
+          syncProtocol.writeUpdate(encoder, update);
+          ws.send(encoding.toUint8Array(encoder));
+        }
+        // Offline changes reach the server through the sync handshake on reconnect.
+      })
+      .catch((err) => console.error('hinanjo: could not persist an update', err));
+    if (++writesSinceCheck >= 50) {
+      writesSinceCheck = 0;
+      writes.then(() => setTimeout(() => void maybeCompact(), 0));
+    }
+  };
+
+  const whenLoaded = (async () => {
+    const [updates, pending, lastConfirmedAt] = await Promise.all([
+      loadUpdates(docName),
+      countPending(docName),
+      readMeta(metaKey),
+    ]);
+    doc.transact(() => {
+      for (const u of updates) Y.applyUpdate(doc, u);
+    }, LOCAL_STORE_ORIGIN);
+    setState({ pending, lastConfirmedAt });
+    if (updates.length > COMPACT_AFTER_ROWS) setTimeout(() => void maybeCompact(), 2_000);
+  })();
+
+  doc.on('update', onUpdate);
+
+  const connect = () => {
+    if (destroyed) return;
+    const p = new WebsocketProvider(opts.serverUrl ?? defaultServerUrl(), docName, doc, {
+      params: { token: opts.token },
+      disableBc: true, // tabs share IndexedDB and the server; a second channel would bypass the store
+      shouldReconnect: (event) => !FATAL_CLOSE_CODES.includes(event.code),
+    });
+    provider = p;
+    // Our own update handler persists first, then sends (see onUpdate).
+    doc.off('update', p._updateHandler);
+    p.awareness.setLocalState(null);
+
+    p.messageHandlers[MESSAGE_STORED] = (_enc, decoder) => {
+      const sv = Y.decodeStateVector(decoding.readVarUint8Array(decoder));
+      const at = new Date().toISOString();
+      // Queued behind the writes so the pending count is never raced by a write in flight.
+      writes = writes
+        .then(async () => {
+          const remaining = await confirmPending(docName, sv);
+          await writeMeta(metaKey, at);
+          setState({ pending: remaining, lastConfirmedAt: at });
+        })
+        .catch((err) => console.error('hinanjo: could not record a confirmation', err));
+    };
+    // Heartbeats carry nothing: receiving one refreshes wsLastMessageReceived, which is enough.
+    p.messageHandlers[MESSAGE_HEARTBEAT] = () => {};
+
+    p.on('status', () => setState({ connection: connectionOf(p) }));
+    p.on('closed', ({ code }) => setState({ connection: 'refused', refusedCode: code }));
+  };
+
+  const connectionOf = (p: WebsocketProvider): Connection => {
+    if (!p.shouldConnect && state.connection === 'refused') return 'refused';
+    if (p.wsconnected) return 'connected';
+    if (p.wsconnecting && p.wsUnsuccessfulReconnects === 0) return 'connecting';
+    return 'offline';
+  };
+
+  /** Closes the socket and opens a new one at once (unless refused or destroyed). */
+  const reconnectNow = () => {
+    const p = provider;
+    if (!p || !p.shouldConnect) return;
+    p.disconnect();
+    p.connect();
+  };
+
+  const watchdog = setInterval(() => {
+    const p = provider;
+    if (p?.wsconnected && Date.now() - p.wsLastMessageReceived > DEAD_CONNECTION_MS) reconnectNow();
+  }, WATCHDOG_TICK_MS);
+
+  // navigator.onLine is only a hint: coming back online is a reason to try now rather than
+  // after the backoff; going offline changes nothing until the socket itself falls silent.
+  const onOnline = () => {
+    if (provider && !provider.wsconnected) reconnectNow();
+  };
+  window.addEventListener('online', onOnline);
+
+  void whenLoaded.then(connect);
+
+  const changeListeners = new Set<() => void>();
+  let version = 0;
+  const onAnyUpdate = () => {
+    version++;
+    for (const fn of changeListeners) fn();
+  };
+  doc.on('update', onAnyUpdate);
+
+  return {
+    doc,
+    docName,
+    whenLoaded,
+    state: () => state,
+    onState(fn) {
+      stateListeners.add(fn);
+      return () => stateListeners.delete(fn);
+    },
+    onChange(fn) {
+      changeListeners.add(fn);
+      return () => changeListeners.delete(fn);
+    },
+    version: () => version,
+    async transact(fn) {
+      doc.transact(() => fn(doc));
+      await writes;
+    },
+    destroy() {
+      destroyed = true;
+      clearInterval(watchdog);
+      window.removeEventListener('online', onOnline);
+      provider?.destroy();
+      doc.off('update', onUpdate);
+      doc.off('update', onAnyUpdate);
+      stateListeners.clear();
+      changeListeners.clear();
+    },
+  };
+}

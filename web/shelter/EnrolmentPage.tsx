@@ -1,0 +1,25 @@
+// Shown instead of the app when this device has no usable token for the tablet surface.
+import type { Enrolment } from '../lib/enrolment';
+import { LangSwitch } from '../lib/LangSwitch';
+import { commonStrings, useLang } from '../lib/i18n';
+
+export function EnrolmentPage({ reason }: { reason: Extract<Enrolment, { ok: false }>['reason'] }) {
+  const [lang] = useLang();
+  const t = commonStrings(lang).enrol;
+  const message =
+    reason === 'missing'
+      ? t.missing
+      : reason === 'malformed'
+        ? t.malformed
+        : reason === 'expired'
+          ? t.expired
+          : t.wrongRole('/shelter/');
+  return (
+    <main class="enrol" data-testid="enrolment-page" data-reason={reason}>
+      <LangSwitch />
+      <h1>{t.title}</h1>
+      <p class="enrol__message">{message}</p>
+      <p class="enrol__howto">{t.howTo}</p>
+    </main>
+  );
+}

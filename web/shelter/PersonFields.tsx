@@ -1,0 +1,137 @@
+// The fields of one person, shared by the check-in form (once per household member) and the
+// edit screen. Errors come from domain/people's validation and appear next to their field.
+import { AGE_GROUPS, NEEDS, SEXES, STAY_TYPES } from '../../domain/schema';
+import type { FieldErrors, PersonInput } from '../../domain/people';
+import { Field } from '../lib/Field';
+import { label } from '../lib/i18n';
+import { useShelter } from './context';
+
+export interface DistrictOption {
+  id: string;
+  name: string;
+}
+
+interface Props {
+  idPrefix: string;
+  value: PersonInput;
+  errors: FieldErrors;
+  districts: DistrictOption[];
+  onChange: (next: PersonInput) => void;
+}
+
+function Choice<T extends string>({
+  name,
+  options,
+  value,
+  labels,
+  onChange,
+}: {
+  name: string;
+  options: readonly T[];
+  value: T;
+  labels: Record<string, string>;
+  onChange: (v: T) => void;
+}) {
+  return (
+    <div class="segmented" role="radiogroup" id={name}>
+      {options.map((o) => (
+        <button type="button" role="radio" key={o} aria-checked={o === value} data-value={o} onClick={() => onChange(o)}>
+          {label(labels, o)}
+        </button>
+      ))}
+    </div>
+  );
+}
+
+export function PersonFields({ idPrefix, value, errors, districts, onChange }: Props) {
+  const { t, c } = useShelter();
+  const f = t.checkIn;
+  const err = (k: keyof PersonInput) => (errors[k] ? (t.errors[errors[k] as string] ?? errors[k]) : null);
+  const set = <K extends keyof PersonInput>(k: K, v: PersonInput[K]) => onChange({ ...value, [k]: v });
+  const id = (k: string) => `${idPrefix}-${k}`;
+  const toggleNeed = (n: string) =>
+    set('needs', value.needs.includes(n) ? value.needs.filter((x) => x !== n) : [...value.needs, n]);
+  const languages = Object.keys(c.languages);
+
+  return (
+    <div class="person-fields">
+      <div class="grid-2">
+        <Field id={id('name')} label={f.name} error={err('name')}>
+          <input
+            id={id('name')}
+            value={value.name}
+            autocomplete="off"
+            aria-invalid={errors.name ? true : undefined}
+            onInput={(e) => set('name', (e.target as HTMLInputElement).value)}
+          />
+        </Field>
+        <Field id={id('kana')} label={f.kana} error={err('kana')}>
+          <input
+            id={id('kana')}
+            value={value.kana}
+            autocomplete="off"
+            aria-invalid={errors.kana ? true : undefined}
+            onInput={(e) => set('kana', (e.target as HTMLInputElement).value)}
+          />
+        </Field>
+      </div>
+      <div class="grid-2">
+        <Field id={id('ageGroup')} label={f.ageGroup} error={err('ageGroup')}>
+          <Choice name={id('ageGroup')} options={AGE_GROUPS} value={value.ageGroup} labels={c.ageGroups} onChange={(v) => set('ageGroup', v)} />
+        </Field>
+        <Field id={id('sex')} label={f.sex} error={err('sex')}>
+          <Choice name={id('sex')} options={SEXES} value={value.sex} labels={c.sexes} onChange={(v) => set('sex', v)} />
+        </Field>
+      </div>
+      <Field id={id('stay')} label={f.stay} error={err('stay')}>
+        <Choice name={id('stay')} options={STAY_TYPES} value={value.stay} labels={c.stays} onChange={(v) => set('stay', v)} />
+      </Field>
+      <Field id={id('needs')} label={f.needs} error={err('needs')}>
+        <div class="toggles" id={id('needs')}>
+          {NEEDS.map((n) => (
+            <button type="button" key={n} aria-pressed={value.needs.includes(n)} data-need={n} onClick={() => toggleNeed(n)}>
+              {label(c.needs, n)}
+            </button>
+          ))}
+        </div>
+      </Field>
+      <div class="grid-3">
+        <Field id={id('language')} label={f.language} error={err('language')}>
+          <select id={id('language')} value={value.language} onChange={(e) => set('language', (e.target as HTMLSelectElement).value)}>
+            {!languages.includes(value.language) && <option value={value.language}>{value.language}</option>}
+            {languages.map((l) => (
+              <option key={l} value={l}>
+                {label(c.languages, l)}
+              </option>
+            ))}
+          </select>
+        </Field>
+        <Field id={id('districtId')} label={f.district} error={err('districtId')}>
+          <select id={id('districtId')} value={value.districtId} onChange={(e) => set('districtId', (e.target as HTMLSelectElement).value)}>
+            <option value="">{f.districtNone}</option>
+            {districts.map((d) => (
+              <option key={d.id} value={d.id}>
+                {d.name}
+              </option>
+            ))}
+          </select>
+        </Field>
+        <Field id={id('note')} label={f.note} error={err('note')}>
+          <input id={id('note')} value={value.note} onInput={(e) => set('note', (e.target as HTMLInputElement).value)} />
+        </Field>
+      </div>
+      <label class="checkbox">
+        <input
+          type="checkbox"
+          id={id('consent')}
+          checked={value.consentSafetyInfo}
+          onChange={(e) => set('consentSafetyInfo', (e.target as HTMLInputElement).checked)}
+        />
+        <span>
+          <strong>{f.consent}</strong>
+          <small>{f.consentHelp}</small>
+        </span>
+      </label>
+    </div>
+  );
+}

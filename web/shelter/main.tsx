@@ -1,0 +1,31 @@
+// Entry of the staff tablet (/shelter/). Enrols from ?token=…, opens this shelter's document
+// (written here) and the hq document (read only: the shelter's name, capacity and districts).
+import { render } from 'preact';
+import { enrolFromUrl } from '../lib/enrolment';
+import { openSyncedDoc } from '../lib/synced-doc';
+import { registerServiceWorker } from '../lib/pwa-update';
+import { currentLang } from '../i18n/index';
+import { HQ_DOC, shelterDocName } from '../../domain/schema';
+import { App } from './App';
+import { EnrolmentPage } from './EnrolmentPage';
+import { prepareShelterDoc } from './prepare';
+import '../lib/base.css';
+import './shelter.css';
+
+registerServiceWorker();
+document.documentElement.lang = currentLang();
+const root = document.getElementById('app') as HTMLElement;
+const enrolment = enrolFromUrl('shelter');
+
+if (!enrolment.ok) {
+  render(<EnrolmentPage reason={enrolment.reason} />, root);
+} else {
+  const { token, claims } = enrolment;
+  const shelterId = claims.shelter as string;
+  const shelter = openSyncedDoc(shelterDocName(shelterId), { token });
+  const hq = openSyncedDoc(HQ_DOC, { token });
+  void prepareShelterDoc(shelter);
+  // For tests and the benchmark: lets a page script wait for the store without reaching into modules.
+  (window as unknown as { hinanjo?: unknown }).hinanjo = { shelter, hq };
+  render(<App shelterId={shelterId} shelter={shelter} hq={hq} deviceLabel={claims.device ?? claims.jti} />, root);
+}

@@ -1,0 +1,128 @@
+// Check-in of a household (one or more people) in one form. A likely duplicate is shown before
+// anything is saved; bad input is marked next to its field and nothing typed is cleared.
+import { useState } from 'preact/hooks';
+import {
+  type FieldErrors, type PersonInput, checkInHousehold, emptyPersonInput, validatePersonInput,
+} from '../../../domain/people';
+import { duplicatesOf } from '../../../domain/duplicates';
+import type { Person } from '../../../domain/schema';
+import { newId } from '../../lib/ids';
+import { shortDateTime } from '../../lib/format';
+import { ConfirmDialog } from '../../lib/ConfirmDialog';
+import { useShelter } from '../context';
+import { PersonFields } from '../PersonFields';
+import { useDistricts } from '../districts';
+
+function newMember(from: PersonInput | undefined, district: string): PersonInput {
+  const m = emptyPersonInput();
+  m.districtId = from?.districtId ?? district;
+  if (from) {
+    m.stay = from.stay;
+    m.language = from.language;
+    m.consentSafetyInfo = from.consentSafetyInfo;
+  }
+  return m;
+}
+
+export function CheckIn() {
+  const { shelter, t } = useShelter();
+  const f = t.checkIn;
+  const { districts, home } = useDistricts();
+  const [members, setMembers] = useState<PersonInput[]>(() => [newMember(undefined, home)]);
+  const [errors, setErrors] = useState<FieldErrors[]>([]);
+  const [message, setMessage] = useState<{ kind: 'ok' | 'error'; text: string } | null>(null);
+  const [duplicates, setDuplicates] = useState<Person[] | null>(null);
+  const [saving, setSaving] = useState(false);
+
+  const save = async () => {
+    setDuplicates(null);
+    setSaving(true);
+    let result: ReturnType<typeof checkInHousehold> | null = null;
+    await shelter.transact((doc) => {
+      result = checkInHousehold(doc, members, { now: new Date(), newId });
+    });
+    setSaving(false);
+    const r = result as ReturnType<typeof checkInHousehold> | null;
+    if (!r) return;
+    if (!r.ok) {
+      const next: FieldErrors[] = [];
+      for (const p of r.error) next[p.memberIndex] = p.errors;
+      setErrors(next);
+      setMessage({ kind: 'error', text: f.fixErrors });
+      return;
+    }
+    setMessage({ kind: 'ok', text: f.saved(r.value.personIds.length) });
+    setErrors([]);
+    setMembers([newMember(undefined, home)]);
+    window.scrollTo(0, 0);
+  };
+
+  const onSubmit = (e: Event) => {
+    e.preventDefault();
+    const found = members.map(validatePersonInput);
+    if (found.some((x) => Object.keys(x).length > 0)) {
+      setErrors(found);
+      setMessage({ kind: 'error', text: f.fixErrors });
+      return;
+    }
+    setErrors([]);
+    const dups = members.flatMap((m) => duplicatesOf(shelter.doc, m));
+    if (dups.length > 0) {
+      setDuplicates(dups);
+      return;
+    }
+    void save();
+  };
+
+  return (
+    <form class="check-in" onSubmit={onSubmit} noValidate data-testid="check-in-form">
+      <h2>{f.title}</h2>
+      {message && (
+        <p class={message.kind === 'ok' ? 'flash' : 'flash flash--error'} role={message.kind === 'ok' ? 'status' : 'alert'} data-testid="check-in-message">
+          {message.text}
+        </p>
+      )}
+      {members.map((m, i) => (
+        <fieldset class="member" key={i} data-testid={`member-${i}`}>
+          <legend>{f.person(i + 1)}</legend>
+          {members.length > 1 && (
+            <button
+              type="button"
+              class="button button--small member__remove"
+              onClick={() => {
+                setMembers(members.filter((_, j) => j !== i));
+                setErrors(errors.filter((_, j) => j !== i));
+              }}
+            >
+              {f.removePerson}
+            </button>
+          )}
+          <PersonFields
+            idPrefix={`p${i}`}
+            value={m}
+            errors={errors[i] ?? {}}
+            districts={districts}
+            onChange={(next) => setMembers(members.map((x, j) => (j === i ? next : x)))}
+          />
+        </fieldset>
+      ))}
+      <div class="form-actions">
+        <button type="button" class="button" onClick={() => setMembers([...members, newMember(members[0], home)])} data-testid="add-person">
+          {f.addPerson}
+        </button>
+        <button type="submit" class="button button--primary button--large" disabled={saving} data-testid="check-in-save">
+          {saving ? f.saving : f.save}
+        </button>
+      </div>
+      {duplicates && (
+        <ConfirmDialog title={f.duplicateTitle} confirmLabel={f.saveAnyway} cancelLabel={f.backToForm} onCancel={() => setDuplicates(null)} onConfirm={() => void save()}>
+          <ul class="plain-list" data-testid="duplicate-list">
+            {duplicates.map((p) => (
+              <li key={p.id}>{f.duplicateOf(p.name, p.kana, shortDateTime(p.checkedInAt))}</li>
+            ))}
+          </ul>
+        </ConfirmDialog>
+      )}
+    </form>
+  );
+}

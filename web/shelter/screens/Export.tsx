@@ -1,0 +1,45 @@
+// The roster as CSV that Excel opens correctly in Japanese: UTF-8 with a BOM (domain/roster-csv
+// writes the rows; this screen only chooses who is in it and hands the file to the browser).
+import { useState } from 'preact/hooks';
+import { rosterCsv } from '../../../domain/roster-csv';
+import { isoDate } from '../../lib/format';
+import { useShelter } from '../context';
+
+const BOM = '\uFEFF';
+
+export function Export() {
+  const { shelter, shelterId, t } = useShelter();
+  const x = t.export;
+  const [presentOnly, setPresentOnly] = useState(true);
+
+  const download = () => {
+    const csv = rosterCsv(shelter.doc, { presentOnly });
+    const text = csv.startsWith(BOM) ? csv : BOM + csv;
+    const url = URL.createObjectURL(new Blob([text], { type: 'text/csv;charset=utf-8' }));
+    const a = document.createElement('a');
+    a.href = url;
+    a.download = x.fileName(shelterId, isoDate(new Date()));
+    document.body.append(a);
+    a.click();
+    a.remove();
+    setTimeout(() => URL.revokeObjectURL(url), 10_000);
+  };
+
+  return (
+    <div class="export panel">
+      <h2>{x.title}</h2>
+      <p class="muted">{x.help}</p>
+      <div class="segmented" role="radiogroup">
+        <button type="button" role="radio" aria-checked={presentOnly} onClick={() => setPresentOnly(true)} data-scope="present">
+          {x.presentOnly}
+        </button>
+        <button type="button" role="radio" aria-checked={!presentOnly} onClick={() => setPresentOnly(false)} data-scope="everyone">
+          {x.everyone}
+        </button>
+      </div>
+      <button type="button" class="button button--primary button--large" onClick={download} data-testid="export-download">
+        {x.download}
+      </button>
+    </div>
+  );
+}

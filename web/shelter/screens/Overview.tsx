@@ -1,0 +1,130 @@
+// The shelter at a glance, from domain/overview's summary (the same numbers HQ sees).
+import { useMemo } from 'preact/hooks';
+import { summarizeShelter } from '../../../domain/overview';
+import { AGE_GROUPS, STAY_TYPES, hqShelters } from '../../../domain/schema';
+import { asFiniteNumber } from '../../../domain/coerce';
+import { readItems } from '../../../domain/stock';
+import { label } from '../../lib/i18n';
+import { useDocVersion, useNow } from '../../lib/use-synced';
+import { useShelter } from '../context';
+import { href } from '../tabs';
+
+export function Overview() {
+  const { shelter, hq, shelterId, t, c } = useShelter();
+  const version = useDocVersion(shelter);
+  const hqVersion = useDocVersion(hq);
+  const now = useNow(60_000);
+  const s = useMemo(() => summarizeShelter(shelter.doc, shelterId, now), [shelter, shelterId, version, now]);
+  const itemNames = useMemo(() => new Map(readItems(shelter.doc).map((i) => [i.id, i.name])), [shelter, version]);
+  const capacity = useMemo(
+    () => asFiniteNumber(hqShelters(hq.doc).get(shelterId)?.get('capacity'), 0),
+    [hq, shelterId, hqVersion],
+  );
+  const total = s.present.shelter + s.present.car + s.present.home;
+  const fill = capacity > 0 ? Math.min(1, s.present.shelter / capacity) : 0;
+  const needs = Object.entries(s.needs).sort((a, b) => b[1] - a[1]);
+  const o = t.overview;
+
+  return (
+    <div class="overview">
+      <div class="overview__actions">
+        <a class="button button--primary button--huge" href={href('check-in')} data-testid="overview-check-in">
+          {o.checkInButton}
+        </a>
+        <span class={`status-badge status-badge--${s.status}`}>
+          {o.status}: {label(c.shelterStatuses, s.status)}
+        </span>
+      </div>
+      <div class="cards">
+        <section class="card card--wide" data-testid="overview-present">
+          <h2>{o.present}</h2>
+          <div class="present">
+            <div class="present__total">
+              <span class="big-number">{total}</span>
+              <span class="unit">{o.total}</span>
+            </div>
+            {STAY_TYPES.map((stay) => (
+              <div class="present__stay" key={stay} data-stay={stay}>
+                <span class="mid-number">{s.present[stay]}</span>
+                <span class="unit">{label(c.stays, stay)}</span>
+              </div>
+            ))}
+          </div>
+          <div class="capacity">
+            <div class="capacity__bar" aria-hidden="true">
+              <div class="capacity__fill" style={{ width: `${fill * 100}%` }} data-level={fill >= 0.8 ? 'high' : fill >= 0.6 ? 'mid' : 'low'} />
+            </div>
+            <span>{capacity > 0 ? o.inShelterOfCapacity(s.present.shelter, capacity) : o.capacityUnknown}</span>
+          </div>
+        </section>
+        <section class="card">
+          <h2>{o.today}</h2>
+          <dl class="stats">
+            <div>
+              <dt>{o.arrivals}</dt>
+              <dd class="mid-number">{s.arrivalsToday}</dd>
+            </div>
+            <div>
+              <dt>{o.departures}</dt>
+              <dd class="mid-number">{s.departuresToday}</dd>
+            </div>
+          </dl>
+        </section>
+        <section class="card">
+          <h2>{o.ageGroups}</h2>
+          <dl class="stats stats--four">
+            {AGE_GROUPS.map((g) => (
+              <div key={g}>
+                <dt>{label(c.ageGroups, g)}</dt>
+                <dd class="mid-number">{s.ageGroups[g]}</dd>
+              </div>
+            ))}
+          </dl>
+        </section>
+        <section class="card">
+          <h2>{o.needs}</h2>
+          {needs.length === 0 ? (
+            <p class="muted">{o.noNeeds}</p>
+          ) : (
+            <ul class="chips">
+              {needs.map(([need, n]) => (
+                <li class="chip" key={need}>
+                  {label(c.needs, need)} <strong>{n}</strong>
+                </li>
+              ))}
+            </ul>
+          )}
+        </section>
+        <section class="card">
+          <h2>{o.lowStock}</h2>
+          {s.lowStock.length === 0 ? (
+            <p class="muted">{o.noLowStock}</p>
+          ) : (
+            <ul class="plain-list">
+              {s.lowStock.map((l) => (
+                <li key={l.item} class="warn">
+                  <a href={href('supplies')}>{label(c.items, l.item, l.name)}</a> — {o.daysLeft(l.daysLeft)}
+                </li>
+              ))}
+            </ul>
+          )}
+        </section>
+        <section class="card">
+          <h2>{o.openRequests}</h2>
+          {s.openRequests.length === 0 ? (
+            <p class="muted">{o.noOpenRequests}</p>
+          ) : (
+            <ul class="plain-list">
+              {s.openRequests.map((r) => (
+                <li key={r.id}>
+                  <a href={href('requests')}>{label(c.items, r.item, itemNames.get(r.item))}</a> × {r.quantity} —{' '}
+                  {label(c.requestStatuses, r.status)}
+                </li>
+              ))}
+            </ul>
+          )}
+        </section>
+      </div>
+    </div>
+  );
+}

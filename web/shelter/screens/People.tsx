@@ -1,0 +1,237 @@
+// People: search as you type (name or kana prefix), filters, check-out of a person or a whole
+// household, edit, and the "possible duplicates" view. The list is virtualised: only the rows
+// on screen are in the DOM, so 10,000 people render as fast as 20.
+import { useEffect, useMemo, useRef, useState } from 'preact/hooks';
+import { NEEDS, STAY_TYPES, type Person, type StayType } from '../../../domain/schema';
+import { searchPeopleWithTotal, type SearchQuery } from '../../../domain/search';
+import { checkOutHousehold, checkOutPerson, householdMembers } from '../../../domain/people';
+import { findDuplicateCandidates } from '../../../domain/duplicates';
+import { isPresent } from '../../../domain/counts';
+import { label } from '../../lib/i18n';
+import { useDocVersion } from '../../lib/use-synced';
+import { shortDateTime } from '../../lib/format';
+import { ConfirmDialog } from '../../lib/ConfirmDialog';
+import { useShelter } from '../context';
+import { href } from '../tabs';
+import { peopleIndex } from '../people-index';
+import { EditPerson } from './EditPerson';
+
+type Pending = { kind: 'person'; person: Person } | { kind: 'household'; householdId: string; count: number };
+
+/** Check-out with confirmation, shared by the list, the duplicates view and the edit screen. */
+export function useCheckOut() {
+  const { shelter, t } = useShelter();
+  const [pending, setPending] = useState<Pending | null>(null);
+  const [flash, setFlash] = useState<string | null>(null);
+  const askPerson = (person: Person) => setPending({ kind: 'person', person });
+  const askHousehold = (householdId: string) => {
+    const count = householdMembers(shelter.doc, householdId).filter(isPresent).length;
+    setPending({ kind: 'household', householdId, count });
+  };
+  const confirm = async () => {
+    const p = pending;
+    setPending(null);
+    if (!p) return;
+    await shelter.transact((doc) => {
+      if (p.kind === 'person') checkOutPerson(doc, p.person.id, new Date());
+      else checkOutHousehold(doc, p.householdId, new Date());
+    });
+    setFlash(p.kind === 'person' ? t.people.checkedOut(p.person.name) : t.people.checkedOut(t.people.household(p.count)));
+  };
+  const dialog = pending && (
+    <ConfirmDialog confirmLabel={t.people.checkOut} onCancel={() => setPending(null)} onConfirm={() => void confirm()}>
+      {pending.kind === 'person' ? t.people.confirmCheckOut(pending.person.name) : t.people.confirmCheckOutHousehold(pending.count)}
+    </ConfirmDialog>
+  );
+  return { askPerson, askHousehold, dialog, flash };
+}
+
+export function People({ rest }: { rest: string[] }) {
+  if (rest[0] === 'duplicates') return <Duplicates />;
+  if (rest[0]) return <EditPerson personId={rest[0]} />;
+  return <PeopleList />;
+}
+
+const ROW_HEIGHT = 76;
+const OVERSCAN = 6;
+
+function PeopleList() {
+  const { shelter, t, c } = useShelter();
+  const p = t.people;
+  const version = useDocVersion(shelter);
+  const index = useMemo(() => peopleIndex(shelter, version), [shelter, version]);
+  const [query, setQuery] = useState('');
+  const [stay, setStay] = useState<StayType | ''>('');
+  const [need, setNeed] = useState('');
+  const [presence, setPresence] = useState<NonNullable<SearchQuery['presence']>>('present');
+  const result = useMemo(
+    () =>
+      searchPeopleWithTotal(
+        index,
+        { query, stay: stay || undefined, need: need || undefined, presence },
+        index.people.length,
+      ),
+    [index, query, stay, need, presence],
+  );
+  const { askPerson, askHousehold, dialog, flash } = useCheckOut();
+
+  const scroller = useRef<HTMLDivElement>(null);
+  const [scrollTop, setScrollTop] = useState(0);
+  const [viewport, setViewport] = useState(600);
+  useEffect(() => {
+    const el = scroller.current;
+    if (!el) return;
+    const measure = () => setViewport(el.clientHeight || 600);
+    measure();
+    window.addEventListener('resize', measure);
+    return () => window.removeEventListener('resize', measure);
+  }, []);
+  useEffect(() => {
+    scroller.current?.scrollTo(0, 0);
+    setScrollTop(0);
+  }, [query, stay, need, presence]);
+  const first = Math.max(0, Math.floor(scrollTop / ROW_HEIGHT) - OVERSCAN);
+  const last = Math.min(result.people.length, Math.ceil((scrollTop + viewport) / ROW_HEIGHT) + OVERSCAN);
+  const visible = result.people.slice(first, last);
+
+  return (
+    <div class="people">
+      <div class="people__toolbar">
+        <label class="search">
+          <span class="visually-hidden">{p.search}</span>
+          <input
+            type="search"
+            placeholder={`${p.search}(${p.searchPlaceholder})`}
+            value={query}
+            onInput={(e) => setQuery((e.target as HTMLInputElement).value)}
+            data-testid="people-search"
+          />
+        </label>
+        <select aria-label={p.filterStay} value={stay} onChange={(e) => setStay((e.target as HTMLSelectElement).value as StayType | '')} data-testid="filter-stay">
+          <option value="">{p.filterStay}: {p.all}</option>
+          {STAY_TYPES.map((s) => (
+            <option key={s} value={s}>
+              {label(c.stays, s)}
+            </option>
+          ))}
+        </select>
+        <select aria-label={p.filterNeeds} value={need} onChange={(e) => setNeed((e.target as HTMLSelectElement).value)} data-testid="filter-need">
+          <option value="">{p.filterNeeds}: {p.all}</option>
+          {NEEDS.map((n) => (
+            <option key={n} value={n}>
+              {label(c.needs, n)}
+            </option>
+          ))}
+        </select>
+        <div class="segmented" role="radiogroup" aria-label={p.filterPresence}>
+          {(['present', 'left', 'all'] as const).map((v) => (
+            <button type="button" role="radio" key={v} aria-checked={presence === v} onClick={() => setPresence(v)} data-presence={v}>
+              {v === 'present' ? p.present : v === 'left' ? p.left : p.all}
+            </button>
+          ))}
+        </div>
+        <a class="button" href={href('people', 'duplicates')}>
+          {p.duplicates}
+        </a>
+      </div>
+      <p class="people__count" data-testid="people-count" data-total={result.total}>
+        {p.count(result.total, index.people.length)}
+        {flash && <span class="flash flash--inline">{flash}</span>}
+      </p>
+      <div class="people__scroller" ref={scroller} onScroll={(e) => setScrollTop((e.target as HTMLDivElement).scrollTop)} data-testid="people-list">
+        {result.people.length === 0 ? (
+          <p class="muted people__none">{p.none}</p>
+        ) : (
+          <div style={{ height: `${result.people.length * ROW_HEIGHT}px`, position: 'relative' }}>
+            {visible.map((person, i) => (
+              <PersonRow key={person.id} person={person} top={(first + i) * ROW_HEIGHT} onCheckOut={askPerson} onCheckOutHousehold={askHousehold} />
+            ))}
+          </div>
+        )}
+      </div>
+      {dialog}
+    </div>
+  );
+}
+
+interface RowProps {
+  person: Person;
+  top?: number;
+  onCheckOut: (p: Person) => void;
+  onCheckOutHousehold: (householdId: string) => void;
+}
+
+export function PersonRow({ person, top, onCheckOut, onCheckOutHousehold }: RowProps) {
+  const { t, c } = useShelter();
+  const p = t.people;
+  const present = isPresent(person);
+  return (
+    <div
+      class={`person-row${present ? '' : ' person-row--left'}`}
+      style={top === undefined ? undefined : { position: 'absolute', top: `${top}px`, left: 0, right: 0, height: `${ROW_HEIGHT}px` }}
+      data-testid="person-row"
+      data-person={person.id}
+    >
+      <div class="person-row__who">
+        <a class="person-row__name" href={href('people', person.id)}>
+          {person.name}
+        </a>
+        <span class="person-row__kana">{person.kana}</span>
+      </div>
+      <div class="person-row__facts">
+        <span class="tag">{label(c.ageGroups, person.ageGroup)}</span>
+        <span class={`tag tag--${person.stay}`}>{label(c.stays, person.stay)}</span>
+        {person.needs.map((n) => (
+          <span class="tag tag--need" key={n}>
+            {label(c.needs, n)}
+          </span>
+        ))}
+      </div>
+      <div class="person-row__when muted">{present ? p.arrivedAt(shortDateTime(person.checkedInAt)) : p.leftAt(shortDateTime(person.checkedOutAt))}</div>
+      <div class="person-row__actions">
+        {present && (
+          <>
+            <button type="button" class="button button--small" onClick={() => onCheckOut(person)} data-testid="check-out">
+              {p.checkOut}
+            </button>
+            <button type="button" class="button button--small" onClick={() => onCheckOutHousehold(person.householdId)} data-testid="check-out-household">
+              {p.checkOutHousehold}
+            </button>
+          </>
+        )}
+      </div>
+    </div>
+  );
+}
+
+function Duplicates() {
+  const { shelter, t } = useShelter();
+  const p = t.people;
+  const version = useDocVersion(shelter);
+  const groups = useMemo(() => findDuplicateCandidates(shelter.doc), [shelter, version]);
+  const { askPerson, askHousehold, dialog, flash } = useCheckOut();
+  return (
+    <div class="duplicates">
+      <a class="button" href={href('people')}>
+        {p.back}
+      </a>
+      <h2>{p.duplicatesTitle}</h2>
+      <p class="muted">{p.duplicatesHelp}</p>
+      {flash && <p class="flash">{flash}</p>}
+      {groups.length === 0 ? (
+        <p class="muted" data-testid="no-duplicates">
+          {p.noDuplicates}
+        </p>
+      ) : (
+        groups.map((g) => (
+          <section class="card dup-group" key={g.key} data-testid="duplicate-group">
+            {g.people.map((person) => (
+              <PersonRow key={person.id} person={person} onCheckOut={askPerson} onCheckOutHousehold={askHousehold} />
+            ))}
+          </section>
+        ))
+      )}
+      {dialog}
+    </div>
+  );
+}

@@ -1,0 +1,193 @@
+// Supplies: on hand per item (sum of the ledger), days of supply at the current headcount, and
+// receive / hand out / adjust as ledger entries. Handing out more than is on hand asks first.
+import { useMemo, useState } from 'preact/hooks';
+import { type LedgerError, appendLedgerEntry, supplyStatus, wouldGoNegative } from '../../../domain/stock';
+import { shelterStock, type LedgerEntry, type LedgerReason } from '../../../domain/schema';
+import { peopleServed, tallyShelterPeople } from '../../../domain/counts';
+import type { Result } from '../../../domain/result';
+import { label } from '../../lib/i18n';
+import { useDocVersion } from '../../lib/use-synced';
+import { parseWholeNumber } from '../../lib/forms';
+import { Field } from '../../lib/Field';
+import { ConfirmDialog } from '../../lib/ConfirmDialog';
+import { newId } from '../../lib/ids';
+import { shortDateTime } from '../../lib/format';
+import { useShelter } from '../context';
+
+type Action = Extract<LedgerReason, 'received' | 'distributed' | 'adjusted'>;
+const ACTIONS: Action[] = ['received', 'distributed', 'adjusted'];
+const HISTORY = 15;
+
+export function Supplies() {
+  const { shelter, deviceLabel, t, c } = useShelter();
+  const s = t.supplies;
+  const version = useDocVersion(shelter);
+  const now = new Date();
+  const served = useMemo(() => peopleServed(tallyShelterPeople(shelter.doc, now)), [shelter, version]);
+  const rows = useMemo(() => supplyStatus(shelter.doc, now, { served }), [shelter, version, served]);
+  const history = useMemo(() => {
+    // The ledger is append-only, so its tail is the latest entries (without sorting 50,000 rows).
+    const stock = shelterStock(shelter.doc);
+    return stock.slice(Math.max(0, stock.length - HISTORY)).reverse() as LedgerEntry[];
+  }, [shelter, version]);
+  const [item, setItem] = useState<string | null>(null);
+  const [action, setAction] = useState<Action>('received');
+  const [qty, setQty] = useState('');
+  const [error, setError] = useState<string | null>(null);
+  const [flash, setFlash] = useState<string | null>(null);
+  const [overdraw, setOverdraw] = useState<{ delta: number; have: number } | null>(null);
+  const selected = rows.find((r) => r.item === (item ?? rows[0]?.item)) ?? null;
+  const itemName = (id: string, stored: string) => label(c.items, id, stored);
+  const actionLabel = (a: Action) => (a === 'received' ? s.receive : a === 'distributed' ? s.handOut : s.adjust);
+
+  const save = async (delta: number) => {
+    if (!selected) return;
+    let result: Result<unknown, LedgerError> | null = null;
+    await shelter.transact((doc) => {
+      result = appendLedgerEntry(doc, { item: selected.item, delta, reason: action, by: deviceLabel }, { now: new Date(), newId });
+    });
+    const r = result as Result<unknown, LedgerError> | null;
+    if (r && !r.ok) {
+      setError(t.errors[r.error.code] ?? r.error.code);
+      return;
+    }
+    setQty('');
+    setError(null);
+    setFlash(`${s.recorded}: ${itemName(selected.item, selected.name)} ${delta > 0 ? '+' : ''}${delta} ${label(c.units, selected.unit)}`);
+  };
+
+  const onSubmit = (e: Event) => {
+    e.preventDefault();
+    setFlash(null);
+    if (!selected) return;
+    const parsed = parseWholeNumber(qty);
+    if (!parsed.ok) {
+      setError(t.errors[parsed.error]);
+      return;
+    }
+    let delta = parsed.value;
+    if (action !== 'adjusted') {
+      if (delta <= 0) {
+        setError(t.errors['not-a-positive-integer']);
+        return;
+      }
+      if (action === 'distributed') delta = -delta;
+    }
+    if (action === 'distributed' && wouldGoNegative(shelter.doc, selected.item, delta)) {
+      setOverdraw({ delta, have: selected.onHand });
+      return;
+    }
+    void save(delta);
+  };
+
+  return (
+    <div class="supplies split">
+      <section class="split__main">
+        <h2>{s.title}</h2>
+        <p class="muted">{s.served(served)}</p>
+        <table class="table table--touch" data-testid="supplies-table">
+          <thead>
+            <tr>
+              <th>{s.item}</th>
+              <th class="num">{s.onHand}</th>
+              <th class="num">{s.perPerson}</th>
+              <th class="num">{s.daysLeft}</th>
+            </tr>
+          </thead>
+          <tbody>
+            {rows.map((r) => (
+              <tr
+                key={r.item}
+                class={`${r.low ? 'row--low' : ''} ${selected?.item === r.item ? 'row--selected' : ''}`}
+                onClick={() => {
+                  setItem(r.item);
+                  setError(null);
+                }}
+                data-item={r.item}
+              >
+                <td>
+                  <button type="button" class="link-button">
+                    {itemName(r.item, r.name)}
+                  </button>
+                </td>
+                <td class="num" data-testid={`on-hand-${r.item}`}>
+                  {r.onHand} <span class="unit">{label(c.units, r.unit)}</span>
+                </td>
+                <td class="num">{r.perPersonPerDay ?? s.noRate}</td>
+                <td class="num">
+                  {r.daysLeft === null ? s.noRate : r.daysLeft.toFixed(1)}
+                  {r.low && <span class="badge badge--warn">{s.low}</span>}
+                </td>
+              </tr>
+            ))}
+          </tbody>
+        </table>
+      </section>
+      <aside class="split__side">
+        {selected && (
+          <form class="panel" onSubmit={onSubmit} noValidate>
+            <h3 data-testid="ledger-item">{itemName(selected.item, selected.name)}</h3>
+            <div class="segmented" role="radiogroup">
+              {ACTIONS.map((a) => (
+                <button
+                  type="button"
+                  key={a}
+                  role="radio"
+                  aria-checked={a === action}
+                  onClick={() => setAction(a)}
+                  data-action={a}
+                >
+                  {actionLabel(a)}
+                </button>
+              ))}
+            </div>
+            <Field id="ledger-qty" label={`${s.quantity} (${label(c.units, selected.unit)})`} error={error} hint={action === 'adjusted' ? s.adjustHelp : undefined}>
+              <input
+                id="ledger-qty"
+                inputMode={action === 'adjusted' ? 'text' : 'numeric'}
+                autocomplete="off"
+                value={qty}
+                onInput={(e) => setQty((e.target as HTMLInputElement).value)}
+                aria-invalid={error ? true : undefined}
+              />
+            </Field>
+            <button type="submit" class="button button--primary button--block" data-testid="ledger-record">
+              {s.record}
+            </button>
+            {flash && (
+              <p class="flash" role="status" data-testid="ledger-flash">
+                {flash}
+              </p>
+            )}
+          </form>
+        )}
+        <h3>{s.history}</h3>
+        {history.length === 0 ? (
+          <p class="muted">{s.noHistory}</p>
+        ) : (
+          <ul class="plain-list history">
+            {history.map((e) => (
+              <li key={e.id}>
+                <span class="muted">{shortDateTime(e.at)}</span> {itemName(e.item, rows.find((r) => r.item === e.item)?.name ?? e.item)}{' '}
+                {e.delta > 0 ? '+' : ''}
+                {e.delta} ({label(c.ledgerReasons, e.reason)})
+              </li>
+            ))}
+          </ul>
+        )}
+      </aside>
+      {overdraw && selected && (
+        <ConfirmDialog
+          onCancel={() => setOverdraw(null)}
+          onConfirm={() => {
+            const d = overdraw.delta;
+            setOverdraw(null);
+            void save(d);
+          }}
+        >
+          {s.confirmOverdraw(itemName(selected.item, selected.name), overdraw.have, -overdraw.delta)}
+        </ConfirmDialog>
+      )}
+    </div>
+  );
+}

@@ -1,0 +1,32 @@
+// The tablet's navigation: one entry per tab, in order. Adding a screen is adding an entry here
+// (path is the hash route's first segment; `rest` is what follows it, e.g. a person id).
+import type { ComponentChild } from 'preact';
+import type { ShelterApp } from './context';
+import { Overview } from './screens/Overview';
+import { CheckIn } from './screens/CheckIn';
+import { People } from './screens/People';
+import { Supplies } from './screens/Supplies';
+import { Requests } from './screens/Requests';
+
+export interface Tab {
+  path: string;
+  label: (app: ShelterApp) => string;
+  render: (rest: string[]) => ComponentChild;
+}
+
+export const TABS: Tab[] = [
+  { path: '', label: (a) => a.t.tabs.overview, render: () => <Overview /> },
+  { path: 'check-in', label: (a) => a.t.tabs.checkIn, render: () => <CheckIn /> },
+  { path: 'people', label: (a) => a.t.tabs.people, render: (rest) => <People rest={rest} /> },
+  { path: 'supplies', label: (a) => a.t.tabs.supplies, render: () => <Supplies /> },
+  { path: 'requests', label: (a) => a.t.tabs.requests, render: () => <Requests /> },
+];
+
+export function href(path: string, ...rest: string[]): string {
+  return '#/' + [path, ...rest].filter((s) => s !== '').map(encodeURIComponent).join('/');
+}
+
+export function parseHash(hash: string): { path: string; rest: string[] } {
+  const [path = '', ...rest] = hash.replace(/^#\/?/, '').split('/').map(decodeURIComponent);
+  return { path, rest };
+}
