@@ -25,7 +25,11 @@ export interface AppProps {
 
 function useFeed<T>(feed: Feed<T>): FeedState<T> {
   const [s, setS] = useState(feed.state());
-  useEffect(() => feed.subscribe((next) => setS(next)), [feed]);
+  useEffect(() => {
+    const unsubscribe = feed.subscribe((next) => setS(next));
+    setS(feed.state()); // whatever happened between the first render and this effect
+    return unsubscribe;
+  }, [feed]);
   return s;
 }
 

@@ -53,8 +53,7 @@ export function DistrictPicker(p: {
   const { t } = p;
   const known = p.districts.some((d) => d.id === p.value);
   return (
-    <section class="card district" aria-labelledby="district-h">
-      <h2 id="district-h" class="visually-hidden">{t('district.label')}</h2>
+    <section class="card district">
       <label class="field">
         <span>{t('district.label')}</span>
         <select

@@ -1,5 +1,6 @@
 // One A4 sheet to put on the fridge: the district, the household's switch, what each level means,
-// the district's shelters, and room for notes. Hidden on screen; the only thing printed.
+// the district's shelters, and room for notes. Hidden on screen; the only thing printed. It has
+// no headings of its own: to assistive technology it is hidden, the screen above says the same.
 import type { PublicDistrict } from '../../domain/public-status';
 import type { Level } from '../../domain/schema';
 import type { ResidentKey, Translate } from './i18n';
@@ -20,12 +21,12 @@ export function PrintSheet(p: {
   const { t } = p;
   return (
     <div class="print-sheet" aria-hidden="true">
-      <h1>{t('print.heading')}</h1>
+      <p class="print-title">{t('print.heading')}</p>
       {p.district && <p class="print-big">{t('print.district', { district: p.district.name })}</p>}
       <p class="print-big print-switch">
         {p.switchLevel ? t('print.switch', { n: p.switchLevel }) : t('print.switchUnset')}
       </p>
-      <h2>{t('print.levels')}</h2>
+      <p class="print-h">{t('print.levels')}</p>
       <table class="print-levels">
         <tbody>
           {([5, 4, 3, 2, 1] as Level[]).map((l) => (
@@ -36,7 +37,7 @@ export function PrintSheet(p: {
           ))}
         </tbody>
       </table>
-      <h2>{t('print.shelters')}</h2>
+      <p class="print-h">{t('print.shelters')}</p>
       <ul class="print-shelters">
         {p.shelters.slice(0, 12).map((l) => (
           <li key={l.shelter.id}>
@@ -48,7 +49,7 @@ export function PrintSheet(p: {
           </li>
         ))}
       </ul>
-      <h2>{t('print.notes')}</h2>
+      <p class="print-h">{t('print.notes')}</p>
       <div class="print-notes" />
       {p.checkedAt && <p class="small">{t('print.asOf', { time: formatTime(p.checkedAt, p.locale, p.now, true) })}</p>}
     </div>

@@ -35,7 +35,7 @@ export const resident: ResidentStrings = {
   'level.chooseDistrict': '地区を えらぶと、その 地区の レベルが 出ます。',
 
   'fresh.checked': '{time}に 見ました（{ago}）',
-  'fresh.offline': 'インターネットが つながって いません。{time}の 情報です。新しくない かもしれません。',
+  'fresh.offline': '新しい 情報が 来ません（インターネットが つながらないか、こんでいます）。{time}の 情報です。新しくない かもしれません。',
   'fresh.error': '新しい 情報が 見られませんでした。{time}の 情報です。',
   'fresh.none': 'まだ 情報が ありません。インターネットが つながったら 出ます。',
   'fresh.checking': 'しらべています…',

@@ -34,7 +34,7 @@ export const resident: ResidentStrings = {
   'level.chooseDistrict': 'Choose your district to see its alert level.',
 
   'fresh.checked': 'Checked {time} ({ago})',
-  'fresh.offline': 'You are offline. Showing the information checked at {time}. It may be out of date.',
+  'fresh.offline': 'Cannot get new information (no internet connection, or the network is busy). Showing the information checked at {time}. It may be out of date.',
   'fresh.error': 'The information could not be updated. Showing what was checked at {time}.',
   'fresh.none': 'No information received yet. It will appear when you are connected to the internet.',
   'fresh.checking': 'Checking…',

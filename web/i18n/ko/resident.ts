@@ -35,7 +35,7 @@ export const resident: ResidentStrings = {
   'level.chooseDistrict': '지역을 선택하면 그 지역의 경계 레벨이 표시됩니다.',
 
   'fresh.checked': '{time}에 확인했습니다 ({ago})',
-  'fresh.offline': '인터넷에 연결되어 있지 않습니다. {time}에 확인한 정보를 표시합니다. 최신이 아닐 수 있습니다.',
+  'fresh.offline': '최신 정보를 받을 수 없습니다 (인터넷에 연결되지 않았거나 혼잡합니다). {time}에 확인한 정보를 표시합니다. 최신이 아닐 수 있습니다.',
   'fresh.error': '정보를 업데이트하지 못했습니다. {time}에 확인한 정보를 표시합니다.',
   'fresh.none': '아직 받은 정보가 없습니다. 인터넷에 연결되면 표시됩니다.',
   'fresh.checking': '확인하는 중…',

@@ -35,7 +35,7 @@ export const resident: ResidentStrings = {
   'level.chooseDistrict': '选择地区后，会显示该地区的警戒等级。',
 
   'fresh.checked': '{time}已确认（{ago}）',
-  'fresh.offline': '没有连接互联网。正在显示{time}确认的信息，可能不是最新的。',
+  'fresh.offline': '无法获取最新信息（没有连接互联网或网络拥挤）。正在显示{time}确认的信息，可能不是最新的。',
   'fresh.error': '无法更新信息。正在显示{time}确认的信息。',
   'fresh.none': '还没有收到信息。连接互联网后会显示。',
   'fresh.checking': '正在确认…',

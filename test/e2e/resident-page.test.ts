@@ -1,0 +1,136 @@
+// The resident page against the real server in real Chromium: remembered choices, a level raised
+// at HQ reaching the phone and flipping "今すぐ避難", cheap polling, and offline starts.
+import { afterAll, beforeAll, describe, expect, it } from 'vitest';
+import type { Browser } from 'playwright-core';
+import type { TestServer } from '../helpers/server';
+import { startTestServer } from '../helpers/server';
+import { DIST, launchChromium, openPage, pageErrors, phoneContext, setLevel, startSeededServer } from './resident-support';
+
+let server: TestServer;
+let browser: Browser;
+
+beforeAll(async () => {
+  server = await startSeededServer();
+  browser = await launchChromium();
+});
+
+afterAll(async () => {
+  await browser?.close();
+  await server?.stop();
+});
+
+describe('resident page', () => {
+  it('remembers the language, the district and the evacuation switch across reloads', async () => {
+    const context = await phoneContext(browser);
+    const page = await openPage(context, server.url);
+    // First visit: the language chooser is offered, each language in its own name.
+    await page.getByRole('button', { name: 'English' }).click();
+    await expect.poll(() => page.evaluate(() => document.documentElement.lang)).toBe('en');
+    await page.getByLabel('Your district').selectOption('kawabe');
+    await page.getByRole('radio', { name: /Leave at level 3/ }).check();
+    await expect.poll(() => page.getByRole('heading', { name: 'Alert level in 川辺地区' }).count()).toBe(1);
+
+    await page.reload();
+    await page.getByRole('heading', { name: 'Alert level in 川辺地区' }).waitFor();
+    expect(await page.getByLabel('Your district').inputValue()).toBe('kawabe');
+    expect(await page.getByRole('radio', { name: /Leave at level 3/ }).isChecked()).toBe(true);
+    expect(await page.getByRole('button', { name: 'English' }).count()).toBe(0); // chooser gone once chosen
+    expect(await page.evaluate(() => document.documentElement.lang)).toBe('en');
+    expect(pageErrors(page)).toEqual([]);
+    await context.close();
+  });
+
+  it('shows a level raised through the hq document within its check interval and flips to 今すぐ避難 at the switch', async () => {
+    const checkEveryMs = 1500;
+    const context = await phoneContext(browser, {
+      prefs: { lang: 'ja', districtId: 'kawabe', switchLevel: 3 },
+      checkEveryMs,
+    });
+    const page = await openPage(context, server.url);
+    const badge = page.locator('.level-card .level-number');
+    await expect.poll(() => badge.textContent()).toBe('警戒レベル2');
+    expect(await page.getByTestId('evacuate-now').count()).toBe(0);
+    expect(await page.getByTestId('switch-waiting').textContent()).toContain('レベル3');
+
+    const raisedAt = Date.now();
+    await setLevel(server, 'kawabe', 3);
+    await page.getByTestId('evacuate-now').waitFor({ timeout: checkEveryMs + 5_000 });
+    const tookMs = Date.now() - raisedAt;
+    // The server derives status.json within 1 s of a change; the page asks every checkEveryMs.
+    expect(tookMs).toBeLessThan(checkEveryMs + 2_500);
+    expect(await badge.textContent()).toBe('警戒レベル3');
+    const now = page.getByTestId('evacuate-now');
+    expect(await now.getByRole('heading', { level: 2 }).textContent()).toContain('今すぐ避難');
+    // Nearest suitable open shelters: the full hall and the closed gym are not offered.
+    const offered = await now.locator('.shelter-name').allTextContents();
+    expect(offered).toContain('川辺小学校');
+    expect(offered).not.toContain('川辺公民館');
+    expect(offered).not.toContain('川辺体育館');
+    expect(await page.title()).toContain('今すぐ避難');
+
+    await setLevel(server, 'kawabe', 2);
+    await page.getByTestId('evacuate-now').waitFor({ state: 'detached', timeout: checkEveryMs + 5_000 });
+    expect(pageErrors(page)).toEqual([]);
+    await context.close();
+  });
+
+  it('asks with If-None-Match and gets 304 while nothing changed, and never faster than its interval', async () => {
+    const context = await phoneContext(browser, { prefs: { lang: 'ja', districtId: 'yamate' }, checkEveryMs: 1000 });
+    const page = await context.newPage();
+    const seen: { status: number; etag: string | undefined }[] = [];
+    page.on('response', async (r) => {
+      if (r.url().endsWith('/api/public/status.json'))
+        seen.push({ status: r.status(), etag: (await r.request().allHeaders())['if-none-match'] });
+    });
+    await page.goto(server.url);
+    await expect.poll(() => seen.length, { timeout: 10_000 }).toBeGreaterThanOrEqual(3);
+    expect(seen[0].status).toBe(200);
+    expect(seen.slice(1).every((s) => s.status === 304 && !!s.etag)).toBe(true);
+    await context.close();
+
+    // Without the test override the page waits about a minute between checks.
+    const plain = await phoneContext(browser, { prefs: { lang: 'ja', districtId: 'yamate' } });
+    const p2 = await plain.newPage();
+    let requests = 0;
+    p2.on('request', (r) => {
+      if (r.url().endsWith('/api/public/status.json')) requests++;
+    });
+    await p2.goto(server.url);
+    await p2.waitForTimeout(4000);
+    expect(requests).toBe(1);
+    await plain.close();
+  });
+
+  it('starts with no server from the service worker and shows the last status with the time it was checked', async () => {
+    // Its own server, stopped mid-test: no network path to the app at all, as on a phone whose
+    // connection is gone (Chromium's offline emulation does not reach the service worker).
+    const own = await startSeededServer();
+    const context = await phoneContext(browser, { prefs: { lang: 'ja', districtId: 'kawabe', switchLevel: 4 } });
+    const page = await openPage(context, own.url);
+    await expect.poll(() => page.locator('.level-card .level-number').textContent()).toBe('警戒レベル2');
+    // Once the worker is active it answers navigations in its scope, even for this first visit.
+    await page.evaluate(async () => {
+      await navigator.serviceWorker.ready;
+    });
+    const checked = (await page.getByTestId('freshness').textContent())!;
+    const time = /(\d{2}:\d{2})/.exec(checked)![1];
+
+    await own.stop();
+    await page.reload();
+    await page.locator('header h1').waitFor();
+    await expect.poll(() => page.getByTestId('freshness').textContent()).toContain('最新の情報を受け取れません');
+    expect(await page.getByTestId('freshness').textContent()).toContain(`${time}に確認した情報`);
+    expect(await page.locator('.level-card .level-number').textContent()).toBe('警戒レベル2');
+    expect(await page.locator('[data-testid="shelter"]').count()).toBe(3);
+
+    // Back: the same server (same port and data) answers the next check.
+    const back = await startTestServer({ dataDir: own.dataDir, port: own.port, distDir: DIST });
+    try {
+      await page.getByRole('button', { name: '今すぐ確認する' }).click();
+      await expect.poll(() => page.getByTestId('freshness').textContent()).toContain('確認しました');
+    } finally {
+      await context.close();
+      await back.stop();
+    }
+  });
+});
