@@ -1,5 +1,7 @@
 // Shelter capacity from covered floor area: the Cabinet Office shelter guideline (revised Dec
 // 2024, after Noto, aligned with Sphere) asks for 3.5 m² of covered space per person.
+import type * as Y from 'yjs';
+import { hqShelters } from './schema';
 import { type Result, err, ok } from './result';
 
 export const SQUARE_METRES_PER_PERSON = 3.5;
@@ -38,4 +40,15 @@ export function parseFloorArea(text: string): Result<number, CapacityInputError>
 /** Full-width digits, point, comma and minus to ASCII. */
 export function toHalfWidthDigits(s: string): string {
   return s.replace(/[０-９．，－]/g, (c) => String.fromCharCode(c.charCodeAt(0) - 0xfee0));
+}
+
+/** Sets a registered shelter's capacity in the hq document. */
+export function setShelterCapacity(hqDoc: Y.Doc, shelterId: string, capacity: number): Result<number, 'not-found' | CapacityInputError> {
+  const m = hqShelters(hqDoc).get(shelterId);
+  if (!m) return err('not-found');
+  if (!Number.isInteger(capacity)) return err('not-whole');
+  if (capacity < 0) return err('negative');
+  if (capacity > MAX_CAPACITY) return err('too-large');
+  if (m.get('capacity') !== capacity) m.set('capacity', capacity);
+  return ok(capacity);
 }

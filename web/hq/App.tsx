@@ -1,0 +1,108 @@
+// HQ: a tab per job (map, levels, closures, registry, requests) over the hq document and the
+// overview stream; or, with ?wall, the wall screen alone.
+import { useEffect, useMemo, useState } from 'preact/hooks';
+import type { SyncedDoc } from '../lib/synced-doc';
+import { commonStrings, useLang } from '../lib/i18n';
+import { useDocVersion, useNow, useSyncState } from '../lib/use-synced';
+import { SyncIndicator } from '../lib/SyncIndicator';
+import { LangSwitch } from '../lib/LangSwitch';
+import { UpdateBanner } from '../lib/UpdateBanner';
+import { hqDistricts, hqMeta } from '../../domain/schema';
+import { asString } from '../../domain/coerce';
+import { asLevel } from '../../domain/levels';
+import { activeClosures } from '../../domain/closures';
+import type { OverviewFeed } from './overview-feed';
+import { useOverview } from './use-overview';
+import { shelterRows } from './shelter-rows';
+import { hqStrings } from './strings';
+import type { HqView } from './context';
+import type { DistrictView } from './HqMap';
+import { FeedStatus } from './FeedStatus';
+import { MapTab } from './MapTab';
+import { WallView } from './WallView';
+import { LevelsTab } from './LevelsTab';
+import { ClosuresTab } from './ClosuresTab';
+import { RegistryTab } from './RegistryTab';
+import { RequestsTab } from './RequestsTab';
+
+const TABS = ['map', 'levels', 'closures', 'registry', 'requests'] as const;
+type TabId = (typeof TABS)[number];
+
+function tabFromHash(): TabId {
+  const h = location.hash.replace(/^#\/?/, '');
+  return (TABS as readonly string[]).includes(h) ? (h as TabId) : 'map';
+}
+
+interface Props {
+  token: string;
+  hq: SyncedDoc;
+  feed: OverviewFeed;
+  wall: boolean;
+  actor: string;
+}
+
+export function App({ token, hq, feed, wall, actor }: Props) {
+  const [lang] = useLang();
+  const t = hqStrings(lang);
+  const c = commonStrings(lang);
+  const version = useDocVersion(hq);
+  const sync = useSyncState(hq);
+  const overview = useOverview(feed);
+  const now = useNow(wall ? 10_000 : 30_000);
+  const [tab, setTab] = useState<TabId>(tabFromHash);
+
+  useEffect(() => {
+    const on = () => setTab(tabFromHash());
+    window.addEventListener('hashchange', on);
+    return () => window.removeEventListener('hashchange', on);
+  }, []);
+  useEffect(() => {
+    document.title = `${t.title} Hinanjo`;
+  }, [t]);
+
+  const rows = useMemo(() => shelterRows(hq.doc, overview.shelters, now), [version, overview, now]);
+  const districts = useMemo<DistrictView[]>(() => {
+    const list: DistrictView[] = [];
+    hqDistricts(hq.doc).forEach((m, id) => list.push({ id, name: asString(m.get('name'), id), level: asLevel(m.get('level')) }));
+    return list.sort((a, b) => a.name.localeCompare(b.name, 'ja'));
+  }, [version]);
+  const closures = useMemo(() => activeClosures(hq.doc, now), [version, now]);
+  const region = asString(hqMeta(hq.doc).get('region'));
+
+  const view: HqView = { t, c, lang, token, actor, hq, overview, rows, districts, closures, now };
+
+  if (wall) return <WallView view={view} region={region} />;
+
+  return (
+    <div class="hq">
+      <header class="hq-header">
+        <h1 class="hq-header__title">
+          {t.appName}
+          {region && <span class="hq-header__region">{region}</span>}
+        </h1>
+        <nav class="hq-tabs" aria-label={t.title}>
+          {TABS.map((id) => (
+            <a key={id} href={`#/${id}`} class="hq-tab" aria-current={tab === id ? 'page' : undefined} data-testid={`tab-${id}`}>
+              {t.tabs[id]}
+            </a>
+          ))}
+        </nav>
+        <div class="hq-header__status">
+          <FeedStatus t={t} overview={overview} />
+          <SyncIndicator state={sync} />
+          <a class="hq-wall-link" href="?wall">{t.wallLink}</a>
+          <LangSwitch />
+        </div>
+      </header>
+      <UpdateBanner />
+      {sync.connection === 'refused' && <p class="flash flash--error">{t.tokenRefused}</p>}
+      <main class={`hq-main hq-main--${tab}`}>
+        {tab === 'map' && <MapTab view={view} />}
+        {tab === 'levels' && <LevelsTab view={view} />}
+        {tab === 'closures' && <ClosuresTab view={view} />}
+        {tab === 'registry' && <RegistryTab view={view} />}
+        {tab === 'requests' && <RequestsTab view={view} />}
+      </main>
+    </div>
+  );
+}

@@ -1,0 +1,114 @@
+// The HQ map: shelters coloured by crowding and sized by headcount, road closures, district
+// labels with their level. In desk mode it can draw closures (Leaflet-Geoman); in wall mode it
+// is read-only and keeps every shelter in view.
+import { useEffect, useRef } from 'preact/hooks';
+import type L from 'leaflet';
+import type { Level, RoadClosure } from '../../domain/schema';
+import { createBaseMap, type BaseMap } from '../lib/map/basemap';
+import { createShelterLayer, type ShelterLayer } from '../lib/map/shelter-layer';
+import { createClosureLayer, type ClosureLayer } from '../lib/map/closure-layer';
+import { createDistrictLabelLayer } from '../lib/map/district-labels';
+import type { ShelterRow } from './shelter-rows';
+import type { HqStrings } from '../i18n/ja/hq';
+import { enableClosureDrawing } from './closure-drawing';
+
+export interface DistrictView {
+  id: string;
+  name: string;
+  level: Level;
+}
+
+interface Props {
+  t: HqStrings;
+  rows: readonly ShelterRow[];
+  closures: readonly RoadClosure[];
+  districts: readonly DistrictView[];
+  wall?: boolean;
+  popup: (id: string) => HTMLElement;
+  describeClosure: (c: RoadClosure) => string;
+  /** Desk mode only: a drawn line or area, as a GeoJSON geometry. */
+  onDraw?: (geometry: RoadClosure['geometry']) => void;
+  onClosureClick?: (id: string) => void;
+}
+
+export function HqMap(props: Props) {
+  const el = useRef<HTMLDivElement>(null);
+  const parts = useRef<{
+    base: BaseMap;
+    shelters: ShelterLayer;
+    closures: ClosureLayer;
+    labels: ReturnType<typeof createDistrictLabelLayer>;
+    fitted: boolean;
+  } | null>(null);
+  const latest = useRef(props);
+  latest.current = props;
+
+  useEffect(() => {
+    const base = createBaseMap(el.current!, { noTilesNotice: props.t.map.noTiles, interactive: !props.wall });
+    const shelters = createShelterLayer({ popup: (id) => latest.current.popup(id), scale: props.wall ? 1.35 : 1 });
+    const closures = createClosureLayer({
+      describe: (c) => latest.current.describeClosure(c),
+      onClick: (id) => latest.current.onClosureClick?.(id),
+    });
+    const labels = createDistrictLabelLayer();
+    labels.layer.addTo(base.map);
+    closures.layer.addTo(base.map);
+    shelters.layer.addTo(base.map);
+    parts.current = { base, shelters, closures, labels, fitted: false };
+    const offDraw = props.onDraw ? enableClosureDrawing(base.map, (g) => latest.current.onDraw?.(g)) : () => {};
+    // The wall's container can change size (full screen): keep Leaflet's idea of it right.
+    const ro = new ResizeObserver(() => base.map.invalidateSize());
+    ro.observe(el.current!);
+    return () => {
+      ro.disconnect();
+      offDraw();
+      base.destroy();
+      parts.current = null;
+    };
+  }, []);
+
+  useEffect(() => {
+    const p = parts.current;
+    if (!p) return;
+    p.shelters.update(
+      props.rows.map((r) => ({
+        id: r.id,
+        lat: r.lat,
+        lon: r.lon,
+        band: r.band,
+        headcount: r.headcount,
+        stale: r.stale,
+        label: `${r.name} ${r.headcount}/${r.capacity}`,
+      })),
+    );
+    p.closures.update(props.closures);
+    const byDistrict = new Map<string, { lat: number; lon: number }[]>();
+    for (const r of props.rows) {
+      if (!byDistrict.has(r.districtId)) byDistrict.set(r.districtId, []);
+      byDistrict.get(r.districtId)!.push({ lat: r.lat, lon: r.lon });
+    }
+    p.labels.update(
+      props.districts.map((d) => ({
+        id: d.id,
+        level: d.level,
+        text: d.level > 0 ? `${d.name} ${props.t.levels.level(d.level)}` : d.name,
+        points: byDistrict.get(d.id) ?? [],
+      })),
+    );
+    const b = p.shelters.bounds();
+    if (b && (!p.fitted || props.wall)) {
+      fit(p.base.map, b, !!props.wall);
+      p.fitted = true;
+    }
+  }, [props.rows, props.closures, props.districts]);
+
+  return <div ref={el} class={`hq-map${props.wall ? ' hq-map--wall' : ''}`} data-testid="hq-map" />;
+}
+
+function fit(map: L.Map, b: L.LatLngBounds, wall: boolean) {
+  const padded = b.isValid() ? b.pad(0.15) : b;
+  if (!wall) return map.fitBounds(padded, { maxZoom: 15 });
+  // The wall refits on every update, but only when a shelter has left the view: a wall
+  // that jumps on every check-in is hard to read.
+  if (!map.getBounds().contains(b)) map.fitBounds(padded, { maxZoom: 15 });
+}

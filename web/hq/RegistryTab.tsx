@@ -1,0 +1,213 @@
+// The shelter registry: import the municipal CSV (GSI or デジタル庁) with a preview and a report
+// of bad rows; edit a shelter's capacity or compute it from floor area; open and close shelters.
+import { useState } from 'preact/hooks';
+import { newId } from '../lib/ids';
+import { type RegistryImportError, type RegistryPreview, applyRegistryImport, previewRegistryImport } from '../../domain/registry-import';
+import { capacityFromFloorArea, parseCapacity, parseFloorArea, setShelterCapacity } from '../../domain/capacity';
+import { setShelterStatus } from '../../domain/shelter-status';
+import type { ShelterStatus } from '../../domain/schema';
+import type { HqView } from './context';
+import type { ShelterRow } from './shelter-rows';
+import { shelterDocs } from './shelter-docs';
+
+export function RegistryTab({ view }: { view: HqView }) {
+  const { t, hq } = view;
+  const r = t.registry;
+  const [preview, setPreview] = useState<RegistryPreview | null>(null);
+  const [fileError, setFileError] = useState<string | null>(null);
+  const [districtId, setDistrictId] = useState('');
+  const [applied, setApplied] = useState<string | null>(null);
+
+  const onFile = async (file: File) => {
+    setApplied(null);
+    const bytes = new Uint8Array(await file.arrayBuffer());
+    const p = previewRegistryImport(hq.doc, bytes, { newId });
+    if (!p.ok) {
+      setPreview(null);
+      setFileError(errorText(p.error, r));
+      return;
+    }
+    setFileError(null);
+    setPreview(p.value);
+  };
+
+  const apply = async () => {
+    if (!preview) return;
+    let result = { added: 0, updated: 0 };
+    await hq.transact((doc) => {
+      result = applyRegistryImport(doc, preview, { districtId: districtId || undefined });
+    });
+    setApplied(r.applied(result.added, result.updated));
+    setPreview(null);
+  };
+
+  return (
+    <div class="hq-page">
+      <h2>{r.heading}</h2>
+      <label class="button button--primary">
+        {r.importCsv}
+        <input
+          type="file"
+          accept=".csv,text/csv"
+          class="visually-hidden"
+          data-testid="registry-file"
+          onChange={(e) => {
+            const input = e.target as HTMLInputElement;
+            const f = input.files?.[0];
+            if (f) void onFile(f);
+            input.value = '';
+          }}
+        />
+      </label>
+      {fileError && <p class="flash flash--error" role="alert" data-testid="registry-error">{fileError}</p>}
+      {applied && <p class="flash" role="status" data-testid="registry-applied">{applied}</p>}
+      {preview && (
+        <section class="hq-preview" data-testid="registry-preview" data-format={preview.format} data-encoding={preview.encoding}>
+          <h3>{r.previewHeading}</h3>
+          <p>
+            {r.format[preview.format]} · {r.encoding[preview.encoding]}
+          </p>
+          <p class="hq-preview__counts">
+            <span data-testid="preview-add">{r.toAdd(preview.toAdd.length)}</span> · <span data-testid="preview-update">{r.toUpdate(preview.toUpdate.length)}</span> ·{' '}
+            {r.unchanged(preview.unchanged)} · <span data-testid="preview-bad">{r.bad(preview.bad.length)}</span>
+          </p>
+          {preview.bad.length > 0 && (
+            <ul class="hq-bad-rows" data-testid="bad-rows">
+              {preview.bad.map((b) => (
+                <li key={b.line}>
+                  {r.line(b.line)}: {r.badReason[b.reason]}
+                  {b.value !== undefined && <code> {b.value}</code>}
+                </li>
+              ))}
+            </ul>
+          )}
+          <ul class="hq-preview__rows">
+            {preview.toAdd.map((a) => (
+              <li key={a.shelterId}>+ {a.row.name} <span class="muted">{a.row.address}</span></li>
+            ))}
+            {preview.toUpdate.map((u) => (
+              <li key={u.shelterId}>
+                ↻ {u.row.name} <span class="muted">{r.changed}: {u.changes.map((f) => r.field[f]).join('、')}</span>
+              </li>
+            ))}
+          </ul>
+          {preview.toAdd.length > 0 && (
+            <div class="field">
+              <label for="registry-district">{r.districtForNew}</label>
+              <select id="registry-district" value={districtId} onChange={(e) => setDistrictId((e.target as HTMLSelectElement).value)}>
+                <option value="">{r.noDistrict}</option>
+                {view.districts.map((d) => (
+                  <option key={d.id} value={d.id}>{d.name}</option>
+                ))}
+              </select>
+            </div>
+          )}
+          <div class="hq-actions">
+            <button type="button" class="button" onClick={() => setPreview(null)}>{r.cancel}</button>
+            <button
+              type="button"
+              class="button button--primary"
+              disabled={preview.toAdd.length + preview.toUpdate.length === 0}
+              onClick={() => void apply()}
+              data-testid="registry-apply"
+            >
+              {r.apply}
+            </button>
+          </div>
+        </section>
+      )}
+      {view.rows.length === 0 ? (
+        <p class="muted">{r.none}</p>
+      ) : (
+        <table class="hq-table" data-testid="registry-table">
+          <thead>
+            <tr>
+              <th scope="col">{t.col.name}</th>
+              <th scope="col">{t.col.district}</th>
+              <th scope="col">{t.col.status}</th>
+              <th scope="col">{t.col.capacity}</th>
+            </tr>
+          </thead>
+          <tbody>
+            {[...view.rows].sort((a, b) => a.name.localeCompare(b.name, 'ja')).map((row) => (
+              <RegistryRow key={row.id} view={view} row={row} />
+            ))}
+          </tbody>
+        </table>
+      )}
+    </div>
+  );
+}
+
+function errorText(e: RegistryImportError, r: HqView['t']['registry']): string {
+  return e.kind === 'empty' ? r.empty : r.unknownFormat(e.header.join(', '));
+}
+
+function RegistryRow({ view, row }: { view: HqView; row: ShelterRow }) {
+  const { t, hq } = view;
+  const r = t.registry;
+  const [capacity, setCapacity] = useState(String(row.capacity));
+  const [area, setArea] = useState('');
+  const [error, setError] = useState<string | null>(null);
+  const [saved, setSaved] = useState(false);
+  const district = view.districts.find((d) => d.id === row.districtId)?.name ?? '';
+
+  const save = () => {
+    const parsed = parseCapacity(capacity);
+    if (!parsed.ok) return setError(r.capacityError[parsed.error]);
+    setError(null);
+    void hq.transact((doc) => {
+      setShelterCapacity(doc, row.id, parsed.value);
+    }).then(() => setSaved(true));
+  };
+  const compute = () => {
+    const parsed = parseFloorArea(area);
+    if (!parsed.ok) return setError(r.capacityError[parsed.error]);
+    setError(null);
+    setCapacity(String(capacityFromFloorArea(parsed.value)));
+    setSaved(false);
+  };
+  const setStatus = (status: ShelterStatus) => {
+    void shelterDocs(view.token).edit(row.id, (doc) => {
+      setShelterStatus(doc, status, new Date());
+    });
+  };
+  return (
+    <tr data-shelter-id={row.id}>
+      <th scope="row">
+        {row.name}
+        <br />
+        <span class="muted">{row.address}</span>
+      </th>
+      <td>{district}</td>
+      <td>
+        <span class={`hq-chip hq-band--${row.band}`}>{t.shelterStatus[row.status]}</span>{' '}
+        {row.status === 'closed' ? (
+          <button type="button" class="button button--small" onClick={() => setStatus('open')} data-testid="shelter-open">{r.open}</button>
+        ) : (
+          <button type="button" class="button button--small" onClick={() => setStatus('closed')} data-testid="shelter-close">{r.close}</button>
+        )}
+      </td>
+      <td class={`hq-capacity${error ? ' field--error' : ''}`}>
+        <input
+          aria-label={`${row.name} ${r.capacity}`}
+          inputMode="numeric"
+          value={capacity}
+          size={6}
+          onInput={(e) => {
+            setCapacity((e.target as HTMLInputElement).value);
+            setSaved(false);
+          }}
+          data-testid="capacity-input"
+        />
+        <button type="button" class="button button--small" onClick={save} data-testid="capacity-save">{r.saveCapacity}</button>
+        {saved && <span class="muted"> {r.saved}</span>}
+        <div class="hq-capacity__area">
+          <input aria-label={`${row.name} ${r.floorArea}`} placeholder={r.floorArea} inputMode="decimal" value={area} size={8} onInput={(e) => setArea((e.target as HTMLInputElement).value)} data-testid="area-input" />
+          <button type="button" class="button button--small" onClick={compute} title={r.areaHint} data-testid="area-compute">{r.fromArea}</button>
+        </div>
+        {error && <p class="field__error" role="alert">{error}</p>}
+      </td>
+    </tr>
+  );
+}

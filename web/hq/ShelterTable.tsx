@@ -1,0 +1,64 @@
+// All shelters in one table, sortable by what HQ acts on: occupancy, special needs, silence.
+import { useState } from 'preact/hooks';
+import type { HqView } from './context';
+import { type SortKey, sortRows } from './shelter-rows';
+import { STALE_AFTER_MINUTES } from './shelter-rows';
+
+export function ShelterTable({ view, interactive = true, onSelect }: { view: HqView; interactive?: boolean; onSelect?: (id: string) => void }) {
+  const { t } = view;
+  const [key, setKey] = useState<SortKey>('occupancy');
+  const rows = sortRows(view.rows, key);
+  const head = (k: SortKey, label: string) => (
+    <th scope="col" aria-sort={key === k ? 'descending' : undefined}>
+      {interactive ? (
+        <button type="button" class="link-button" onClick={() => setKey(k)} title={t.sortBy(label)} data-testid={`sort-${k}`}>
+          {label}
+          {key === k ? ' ▼' : ''}
+        </button>
+      ) : (
+        label
+      )}
+    </th>
+  );
+  return (
+    <table class="hq-table" data-testid="shelter-table">
+      <caption class="visually-hidden">{t.shelterTable}</caption>
+      <thead>
+        <tr>
+          {head('name', t.col.name)}
+          {head('people', t.col.people)}
+          {head('occupancy', t.col.occupancy)}
+          {head('needs', t.col.needs)}
+          {head('staleness', t.col.lastSync)}
+        </tr>
+      </thead>
+      <tbody>
+        {rows.map((r) => (
+          <tr
+            key={r.id}
+            data-shelter-id={r.id}
+            class={`hq-row hq-row--${r.band}${r.stale ? ' hq-row--stale' : ''}`}
+            onClick={onSelect ? () => onSelect(r.id) : undefined}
+          >
+            <th scope="row">
+              <span class={`hq-swatch hq-band--${r.band}`} aria-hidden="true" />
+              {r.name}
+            </th>
+            <td class="num" data-testid="row-headcount">
+              {r.headcount}
+              <span class="muted">/{r.capacity}</span>
+            </td>
+            <td class="num">
+              {r.status === 'closed' ? t.crowding.closed : r.occupancy === null ? '—' : `${Math.round(r.occupancy * 100)}%`}
+            </td>
+            <td class="num">{r.needsTotal}</td>
+            <td class={r.stale ? 'hq-stale' : undefined} title={r.stale ? t.staleTitle(STALE_AFTER_MINUTES) : undefined}>
+              {r.status === 'closed' && r.minutesSinceUpdate === null ? '—' : r.minutesSinceUpdate === null ? t.neverSynced : t.ago(r.minutesSinceUpdate)}
+              {r.stale && <span class="hq-stale__flag"> ⚠ {t.stale}</span>}
+            </td>
+          </tr>
+        ))}
+      </tbody>
+    </table>
+  );
+}

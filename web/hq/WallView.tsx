@@ -1,0 +1,68 @@
+// The wall screen (/hq/?wall): full screen, large type, nothing to click. It updates itself
+// from the overview stream and reconnects across server restarts (see overview-feed.ts).
+import type { HqView } from './context';
+import { HqMap } from './HqMap';
+import { Totals } from './Totals';
+import { ShelterTable } from './ShelterTable';
+import { FeedStatus, hhmm } from './FeedStatus';
+import { shelterPopup } from './popup';
+import { describeClosure } from './closure-text';
+import { LEVEL_COLOURS } from '../lib/map/district-labels';
+import { levelName } from '../../domain/levels';
+
+export function WallView({ view, region }: { view: HqView; region: string }) {
+  const { t, c } = view;
+  const byId = new Map(view.rows.map((r) => [r.id, r]));
+  const raised = view.districts.filter((d) => d.level > 0).sort((a, b) => b.level - a.level);
+  return (
+    <div class="hq-wallview" data-testid="wall">
+      <header class="hq-wall-header">
+        <h1>{region || t.title}</h1>
+        <ul class="hq-wall-levels" aria-label={t.levels.heading}>
+          {raised.map((d) => (
+            <li key={d.id} style={{ background: LEVEL_COLOURS[d.level].bg, color: LEVEL_COLOURS[d.level].fg }}>
+              {d.name} {t.levels.level(d.level)} {levelName(d.level, view.lang)}
+            </li>
+          ))}
+        </ul>
+        <div class="hq-wall-clock">{hhmm(view.now.toISOString()).slice(0, 5)}</div>
+        <FeedStatus t={t} overview={view.overview} />
+      </header>
+      <div class="hq-wall-body">
+        <HqMap
+          t={t}
+          wall
+          rows={view.rows}
+          closures={view.closures}
+          districts={view.districts}
+          popup={(id) => shelterPopup(byId.get(id), t, c)}
+          describeClosure={(cl) => describeClosure(cl, t)}
+        />
+        <aside class="hq-side hq-side--wall">
+          <Totals view={view} />
+          <ShelterTable view={view} interactive={false} />
+          <Legend view={view} />
+        </aside>
+      </div>
+    </div>
+  );
+}
+
+function Legend({ view }: { view: HqView }) {
+  const { t } = view;
+  const bands = ['available', 'somewhat-crowded', 'crowded', 'full', 'closed'] as const;
+  return (
+    <ul class="hq-legend" aria-label={t.map.legend}>
+      {bands.map((b) => (
+        <li key={b}>
+          <span class={`hq-swatch hq-band--${b}`} aria-hidden="true" />
+          {t.crowding[b]}
+        </li>
+      ))}
+      <li>
+        <span class="hq-swatch hq-swatch--closure" aria-hidden="true" />
+        {t.map.closure}
+      </li>
+    </ul>
+  );
+}

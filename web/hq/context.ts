@@ -1,0 +1,23 @@
+// What every HQ view needs, computed once per render of the App.
+import type { SyncedDoc } from '../lib/synced-doc';
+import type { CommonStrings } from '../lib/i18n';
+import type { Lang } from '../i18n/index';
+import type { HqStrings } from '../i18n/ja/hq';
+import type { OverviewState } from './overview-feed';
+import type { ShelterRow } from './shelter-rows';
+import type { DistrictView } from './HqMap';
+import type { RoadClosure } from '../../domain/schema';
+
+export interface HqView {
+  t: HqStrings;
+  c: CommonStrings;
+  lang: Lang;
+  token: string;
+  actor: string;
+  hq: SyncedDoc;
+  overview: OverviewState;
+  rows: ShelterRow[];
+  districts: DistrictView[];
+  closures: RoadClosure[];
+  now: Date;
+}

@@ -1,0 +1,31 @@
+// Entry of HQ (/hq/, wall mode /hq/?wall). Enrols from ?token=…, opens the hq document (written
+// here, offline first) and the overview stream (every shelter's summary, one connection).
+import { render } from 'preact';
+import { enrolFromUrl } from '../lib/enrolment';
+import { openSyncedDoc } from '../lib/synced-doc';
+import { registerServiceWorker } from '../lib/pwa-update';
+import { currentLang } from '../i18n/index';
+import { HQ_DOC } from '../../domain/schema';
+import { OverviewFeed } from './overview-feed';
+import { App } from './App';
+import { NotEnrolled } from './NotEnrolled';
+import '../lib/base.css';
+import './hq.css';
+
+registerServiceWorker();
+document.documentElement.lang = currentLang();
+const root = document.getElementById('app') as HTMLElement;
+const enrolment = enrolFromUrl('hq');
+const wall = new URLSearchParams(location.search).has('wall');
+document.body.classList.toggle('hq-wall', wall);
+
+if (!enrolment.ok) {
+  render(<NotEnrolled />, root);
+} else {
+  const { token, claims } = enrolment;
+  const hq = openSyncedDoc(HQ_DOC, { token });
+  const feed = new OverviewFeed(token);
+  // For tests: lets a page script wait for the store without reaching into modules.
+  (window as unknown as { hinanjo?: unknown }).hinanjo = { hq, feed };
+  render(<App token={token} hq={hq} feed={feed} wall={wall} actor={claims.device ?? `hq:${claims.jti.slice(0, 8)}`} />, root);
+}

@@ -1,0 +1,164 @@
+// The live overview of every shelter, for the wall and the desks: ONE Server-Sent Events stream
+// (/api/hq/overview/events) carrying the server's derived ShelterSummary of each shelter, never
+// the shelter documents themselves. First a full `overview`, then one `shelter` event per change.
+// The last state is kept in localStorage so that HQ offline (or a wall rebooted during an outage)
+// shows what it last knew, and when.
+import type { ShelterSummary } from '../../domain/overview';
+
+export type FeedConnection = 'live' | 'connecting' | 'offline' | 'refused';
+
+export interface OverviewState {
+  shelters: ReadonlyMap<string, ShelterSummary>;
+  /** When this browser last received anything from the stream (null: never). */
+  receivedAt: string | null;
+  connection: FeedConnection;
+}
+
+const CACHE_KEY = 'hinanjo:hq:overview';
+const CACHE_WRITE_MS = 2_000;
+/** Browsers retry an erroring stream themselves (the server sends retry: 2000); a stream the
+ * browser gave up on (CLOSED) is reopened by us after this long. */
+const REOPEN_MS = 3_000;
+
+interface CachedOverview {
+  receivedAt: string;
+  shelters: ShelterSummary[];
+}
+
+export function readCachedOverview(): CachedOverview | null {
+  try {
+    const raw = localStorage.getItem(CACHE_KEY);
+    if (!raw) return null;
+    const v = JSON.parse(raw) as CachedOverview;
+    return Array.isArray(v.shelters) && typeof v.receivedAt === 'string' ? v : null;
+  } catch {
+    return null;
+  }
+}
+
+export class OverviewFeed {
+  private shelters = new Map<string, ShelterSummary>();
+  private receivedAt: string | null = null;
+  private connection: FeedConnection = 'connecting';
+  private source: EventSource | null = null;
+  private reopenTimer: ReturnType<typeof setTimeout> | null = null;
+  private cacheTimer: ReturnType<typeof setTimeout> | null = null;
+  private readonly listeners = new Set<(s: OverviewState) => void>();
+  private snapshot: OverviewState;
+  private stopped = false;
+
+  constructor(private readonly token: string, private readonly baseUrl = '') {
+    const cached = readCachedOverview();
+    if (cached) {
+      for (const s of cached.shelters) this.shelters.set(s.shelterId, s);
+      this.receivedAt = cached.receivedAt;
+    }
+    this.snapshot = this.makeSnapshot();
+    window.addEventListener('online', this.onOnline);
+    this.open();
+  }
+
+  state(): OverviewState {
+    return this.snapshot;
+  }
+
+  subscribe(fn: (s: OverviewState) => void): () => void {
+    this.listeners.add(fn);
+    return () => this.listeners.delete(fn);
+  }
+
+  stop(): void {
+    this.stopped = true;
+    window.removeEventListener('online', this.onOnline);
+    this.source?.close();
+    if (this.reopenTimer) clearTimeout(this.reopenTimer);
+    if (this.cacheTimer) {
+      clearTimeout(this.cacheTimer);
+      this.writeCache();
+    }
+    this.listeners.clear();
+  }
+
+  private readonly onOnline = () => {
+    if (this.source?.readyState !== EventSource.OPEN) this.reopen(0);
+  };
+
+  private open(): void {
+    if (this.stopped) return;
+    this.source?.close();
+    const es = new EventSource(`${this.baseUrl}/api/hq/overview/events?token=${encodeURIComponent(this.token)}`);
+    this.source = es;
+    es.addEventListener('open', () => this.setConnection('live'));
+    es.addEventListener('overview', (e) => {
+      const data = JSON.parse((e as MessageEvent<string>).data) as { shelters: ShelterSummary[] };
+      this.shelters = new Map(data.shelters.map((s) => [s.shelterId, s]));
+      this.received();
+    });
+    es.addEventListener('shelter', (e) => {
+      const s = JSON.parse((e as MessageEvent<string>).data) as ShelterSummary;
+      this.shelters.set(s.shelterId, s);
+      this.received();
+    });
+    es.addEventListener('error', () => {
+      if (es !== this.source) return;
+      if (es.readyState === EventSource.CLOSED) void this.afterClosed();
+      else this.setConnection('offline'); // the browser is retrying on its own
+    });
+  }
+
+  /** The browser closed the stream for good (an HTTP error): refused token, or a proxy error. */
+  private async afterClosed(): Promise<void> {
+    try {
+      const res = await fetch(`${this.baseUrl}/api/hq/overview`, { headers: { Authorization: `Bearer ${this.token}` } });
+      if (res.status === 401 || res.status === 403) {
+        this.setConnection('refused');
+        return;
+      }
+    } catch {
+      // offline: keep trying below
+    }
+    this.setConnection('offline');
+    this.reopen(REOPEN_MS);
+  }
+
+  private reopen(delay: number): void {
+    if (this.reopenTimer) clearTimeout(this.reopenTimer);
+    this.reopenTimer = setTimeout(() => {
+      this.reopenTimer = null;
+      this.open();
+    }, delay);
+  }
+
+  private received(): void {
+    this.receivedAt = new Date().toISOString();
+    this.connection = 'live';
+    this.emit();
+    if (!this.cacheTimer) this.cacheTimer = setTimeout(() => this.writeCache(), CACHE_WRITE_MS);
+  }
+
+  private writeCache(): void {
+    this.cacheTimer = null;
+    if (!this.receivedAt) return;
+    const cached: CachedOverview = { receivedAt: this.receivedAt, shelters: [...this.shelters.values()] };
+    try {
+      localStorage.setItem(CACHE_KEY, JSON.stringify(cached));
+    } catch {
+      // storage full: the live view goes on, only the offline copy is older
+    }
+  }
+
+  private setConnection(c: FeedConnection): void {
+    if (this.connection === c) return;
+    this.connection = c;
+    this.emit();
+  }
+
+  private makeSnapshot(): OverviewState {
+    return { shelters: new Map(this.shelters), receivedAt: this.receivedAt, connection: this.connection };
+  }
+
+  private emit(): void {
+    this.snapshot = this.makeSnapshot();
+    for (const fn of this.listeners) fn(this.snapshot);
+  }
+}

@@ -1,0 +1,52 @@
+// District names with their evacuation level, placed at the middle of the district's shelters
+// (districts carry no boundary in schema v1). Levels use the official colours of 警戒レベル.
+import L from 'leaflet';
+import type { Level } from '../../../domain/schema';
+
+export const LEVEL_COLOURS: Record<Level, { bg: string; fg: string }> = {
+  0: { bg: '#ffffff', fg: '#222222' },
+  1: { bg: '#f2f2f2', fg: '#222222' },
+  2: { bg: '#ffe600', fg: '#222222' },
+  3: { bg: '#e60012', fg: '#ffffff' },
+  4: { bg: '#a5006f', fg: '#ffffff' },
+  5: { bg: '#0c0c0c', fg: '#ffffff' },
+};
+
+export interface DistrictLabel {
+  id: string;
+  text: string;
+  level: Level;
+  points: { lat: number; lon: number }[];
+}
+
+export function createDistrictLabelLayer() {
+  const layer = L.layerGroup();
+  let lastKey = '';
+  return {
+    layer,
+    update(labels: readonly DistrictLabel[]) {
+      const key = JSON.stringify(labels);
+      if (key === lastKey) return;
+      lastKey = key;
+      layer.clearLayers();
+      for (const d of labels) {
+        const pts = d.points.filter((p) => Number.isFinite(p.lat) && Number.isFinite(p.lon));
+        if (pts.length === 0) continue;
+        const lat = pts.reduce((a, p) => a + p.lat, 0) / pts.length;
+        const lon = pts.reduce((a, p) => a + p.lon, 0) / pts.length;
+        const el = document.createElement('div');
+        el.className = `hj-district-label hj-district-label--l${d.level}`;
+        el.style.background = LEVEL_COLOURS[d.level].bg;
+        el.style.color = LEVEL_COLOURS[d.level].fg;
+        el.textContent = d.text;
+        el.dataset.districtId = d.id;
+        L.marker([lat, lon], {
+          icon: L.divIcon({ html: el, className: 'hj-district-anchor', iconSize: undefined }),
+          interactive: false,
+          keyboard: false,
+          zIndexOffset: -1000,
+        }).addTo(layer);
+      }
+    },
+  };
+}
