@@ -28,24 +28,34 @@ export interface SearchQuery {
 
 export function buildSearchIndex(people: readonly Person[]): SearchIndex {
   const decorated = people.map((p) => {
-    const name = normalizeForMatch(p.name);
-    const kana = normalizeForMatch(p.kana);
-    return { p, name, kana, sortKey: kana || name };
+    const nameParts_ = nameParts(p.name);
+    const kanaParts = nameParts(p.kana);
+    const name = nameParts_.join('');
+    const kana = kanaParts.join('');
+    return { p, name, kana, nameParts: nameParts_, kanaParts, sortKey: kana || name };
   });
   decorated.sort((a, b) => cmp(a.sortKey, b.sortKey) || cmp(a.name, b.name) || cmp(a.p.id, b.p.id));
 
-  const pairs: { key: string; rank: number }[] = [];
+  // Each entry is the key, a NUL and the rank in two UTF-16 units, so that the array sorts with
+  // the engine's native string order (no comparator callback: several times faster for 40,000
+  // keys) and the rank travels with its key. NUL sorts below every character, so the entries
+  // sharing a prefix stay contiguous. The first part of a name is left out: it is a prefix of
+  // the whole name, so whatever matches it matches the whole name too.
+  const entries: string[] = [];
   decorated.forEach((d, rank) => {
-    const keys = new Set<string>([d.name, d.kana, ...nameParts(d.p.name), ...nameParts(d.p.kana)]);
-    for (const key of keys) if (key) pairs.push({ key, rank });
+    const tag = '\u0000' + String.fromCharCode(rank >>> 16, rank & 0xffff);
+    const keys = new Set<string>([d.name, d.kana, ...d.nameParts.slice(1), ...d.kanaParts.slice(1)]);
+    for (const key of keys) if (key) entries.push(key + tag);
   });
-  pairs.sort((a, b) => cmp(a.key, b.key) || a.rank - b.rank);
+  entries.sort();
 
-  return {
-    people: decorated.map((d) => d.p),
-    keys: pairs.map((x) => x.key),
-    ranks: Uint32Array.from(pairs, (x) => x.rank),
-  };
+  const ranks = new Uint32Array(entries.length);
+  const keys = entries.map((e, i) => {
+    const n = e.length;
+    ranks[i] = (e.charCodeAt(n - 2) << 16) | e.charCodeAt(n - 1);
+    return e.slice(0, n - 3);
+  });
+  return { people: decorated.map((d) => d.p), keys, ranks };
 }
 
 function cmp(a: string, b: string): number {
