@@ -12,7 +12,9 @@ import { WebsocketProvider, messageSync } from 'y-websocket';
 import * as syncProtocol from 'y-protocols/sync';
 import * as encoding from 'lib0/encoding';
 import * as decoding from 'lib0/decoding';
-import { DEAD_CONNECTION_MS, FATAL_CLOSE_CODES, MESSAGE_HEARTBEAT, MESSAGE_STORED } from '../../domain/protocol';
+import {
+  DEAD_CONNECTION_MS, FATAL_CLOSE_CODES, HEARTBEAT_INTERVAL_MS, MESSAGE_HEARTBEAT, MESSAGE_STORED,
+} from '../../domain/protocol';
 import {
   COMPACT_AFTER_ROWS,
   appendUpdate,
@@ -185,16 +187,23 @@ export function openSyncedDoc(docName: string, opts: OpenOptions): SyncedDoc {
     p.connect();
   };
 
+  // navigator.onLine is only a hint. Going offline shortens the silence the watchdog tolerates
+  // to a little more than one heartbeat (the socket is still judged by its own traffic, so a
+  // wrong hint costs nothing); coming back online is a reason to reconnect now, not after backoff.
+  let suspectOffline = false;
+  const silenceAllowed = () => (suspectOffline ? Math.min(DEAD_CONNECTION_MS, HEARTBEAT_INTERVAL_MS * 1.5) : DEAD_CONNECTION_MS);
   const watchdog = setInterval(() => {
     const p = provider;
-    if (p?.wsconnected && Date.now() - p.wsLastMessageReceived > DEAD_CONNECTION_MS) reconnectNow();
+    if (p?.wsconnected && Date.now() - p.wsLastMessageReceived > silenceAllowed()) reconnectNow();
   }, WATCHDOG_TICK_MS);
-
-  // navigator.onLine is only a hint: coming back online is a reason to try now rather than
-  // after the backoff; going offline changes nothing until the socket itself falls silent.
+  const onOffline = () => {
+    suspectOffline = true;
+  };
   const onOnline = () => {
+    suspectOffline = false;
     if (provider && !provider.wsconnected) reconnectNow();
   };
+  window.addEventListener('offline', onOffline);
   window.addEventListener('online', onOnline);
 
   void whenLoaded.then(connect);
@@ -229,6 +238,7 @@ export function openSyncedDoc(docName: string, opts: OpenOptions): SyncedDoc {
       destroyed = true;
       clearInterval(watchdog);
       window.removeEventListener('online', onOnline);
+      window.removeEventListener('offline', onOffline);
       provider?.destroy();
       doc.off('update', onUpdate);
       doc.off('update', onAnyUpdate);

@@ -7,6 +7,7 @@ import { CheckIn } from './screens/CheckIn';
 import { People } from './screens/People';
 import { Supplies } from './screens/Supplies';
 import { Requests } from './screens/Requests';
+import { Export } from './screens/Export';
 
 export interface Tab {
   path: string;
@@ -20,6 +21,7 @@ export const TABS: Tab[] = [
   { path: 'people', label: (a) => a.t.tabs.people, render: (rest) => <People rest={rest} /> },
   { path: 'supplies', label: (a) => a.t.tabs.supplies, render: () => <Supplies /> },
   { path: 'requests', label: (a) => a.t.tabs.requests, render: () => <Requests /> },
+  { path: 'export', label: (a) => a.t.tabs.export, render: () => <Export /> },
 ];
 
 export function href(path: string, ...rest: string[]): string {

@@ -1,5 +1,5 @@
 // District names with their evacuation level, placed at the middle of the district's shelters
-// (districts carry no boundary in schema v1). Levels use the official colours of 警戒レベル.
+// (districts carry no boundary in schema v1), just below the southernmost one. Levels use the official colours of 警戒レベル.
 import L from 'leaflet';
 import type { Level } from '../../../domain/schema';
 
@@ -32,7 +32,8 @@ export function createDistrictLabelLayer() {
       for (const d of labels) {
         const pts = d.points.filter((p) => Number.isFinite(p.lat) && Number.isFinite(p.lon));
         if (pts.length === 0) continue;
-        const lat = pts.reduce((a, p) => a + p.lat, 0) / pts.length;
+        // Under the district's southernmost shelter, so the label never hides a marker.
+        const lat = Math.min(...pts.map((p) => p.lat));
         const lon = pts.reduce((a, p) => a + p.lon, 0) / pts.length;
         const el = document.createElement('div');
         el.className = `hj-district-label hj-district-label--l${d.level}`;
@@ -41,7 +42,7 @@ export function createDistrictLabelLayer() {
         el.textContent = d.text;
         el.dataset.districtId = d.id;
         L.marker([lat, lon], {
-          icon: L.divIcon({ html: el, className: 'hj-district-anchor', iconSize: undefined }),
+          icon: L.divIcon({ html: el, className: 'hj-district-anchor', iconSize: [0, 0], iconAnchor: [0, 0] }),
           interactive: false,
           keyboard: false,
           zIndexOffset: -1000,

@@ -1,21 +1,33 @@
 // The roster as CSV that Excel opens correctly in Japanese: UTF-8 with a BOM (domain/roster-csv
-// writes the rows; this screen only chooses who is in it and hands the file to the browser).
+// writes it, BOM included; this screen only chooses who is in it and hands the file to the browser).
 import { useState } from 'preact/hooks';
 import { rosterCsv } from '../../../domain/roster-csv';
+import { readPeople } from '../../../domain/people';
 import { isoDate } from '../../lib/format';
 import { useShelter } from '../context';
-
-const BOM = '\uFEFF';
+import { useDistricts } from '../districts';
 
 export function Export() {
-  const { shelter, shelterId, t } = useShelter();
+  const { shelter, shelterId, t, c } = useShelter();
+  const { districts } = useDistricts();
   const x = t.export;
   const [presentOnly, setPresentOnly] = useState(true);
 
   const download = () => {
-    const csv = rosterCsv(shelter.doc, { presentOnly });
-    const text = csv.startsWith(BOM) ? csv : BOM + csv;
-    const url = URL.createObjectURL(new Blob([text], { type: 'text/csv;charset=utf-8' }));
+    const csv = rosterCsv(readPeople(shelter.doc), {
+      presentOnly,
+      labels: x.columns,
+      values: {
+        ageGroup: c.ageGroups,
+        sex: c.sexes,
+        stay: c.stays,
+        needs: c.needs,
+        districts: Object.fromEntries(districts.map((d) => [d.id, d.name])),
+        yes: c.actions.yes,
+        no: c.actions.no,
+      },
+    });
+    const url = URL.createObjectURL(new Blob([csv], { type: 'text/csv;charset=utf-8' }));
     const a = document.createElement('a');
     a.href = url;
     a.download = x.fileName(shelterId, isoDate(new Date()));

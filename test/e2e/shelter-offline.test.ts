@@ -1,0 +1,99 @@
+// The tablet works with no network: after its first visit it starts from the service worker,
+// shows what it saved, counts what the server has not confirmed, and sends it when it can.
+import { afterAll, beforeAll, describe, expect, it } from 'vitest';
+import type { Browser } from 'playwright-core';
+import { readPeople } from '../../domain/people';
+import { shelterDocName } from '../../domain/schema';
+import { launchChromium } from '../helpers/browser';
+import type { TestServer } from '../helpers/server';
+import { YClient } from '../helpers/yclient';
+import {
+  SHELTER_ID, checkIn, enrolTablet, pendingChanges, peopleNames, startShelterServer, syncIndicator,
+  waitForConnection, waitForServiceWorker,
+} from './shelter-support';
+
+let server: TestServer;
+let browser: Browser;
+
+beforeAll(async () => {
+  server = await startShelterServer();
+  browser = await launchChromium();
+});
+
+afterAll(async () => {
+  await browser?.close();
+  await server?.stop();
+});
+
+/** What the server has durably stored for the shelter, read by a separate client. */
+async function namesOnServer(): Promise<string[]> {
+  const client = await YClient.connect({
+    wsUrl: server.wsUrl,
+    docName: shelterDocName(SHELTER_ID),
+    token: await server.token({ role: 'hq' }),
+  });
+  try {
+    await client.whenSynced();
+    return readPeople(client.doc).map((p) => p.name).sort();
+  } finally {
+    await client.destroy();
+  }
+}
+
+describe('the tablet offline', () => {
+  it('starts from the service worker with no network and still shows a household checked in before', async () => {
+    const { context, page, errors } = await enrolTablet(browser, server);
+    await waitForServiceWorker(page);
+    await checkIn(page, [
+      { name: '山田 太郎', kana: 'やまだ たろう' },
+      { name: '山田 花子', kana: 'やまだ はなこ', needs: ['pregnant'] },
+    ]);
+    await expect.poll(() => pendingChanges(page)).toBe(0);
+
+    await context.setOffline(true);
+    // setOffline leaves the socket open but silent: the app must notice by itself.
+    await waitForConnection(page, 'offline');
+    // A household checked in while offline is saved on the device and counted as unconfirmed.
+    await checkIn(page, [{ name: '川口 一郎', kana: 'かわぐち いちろう', stay: 'car' }]);
+    const pendingOffline = await pendingChanges(page);
+    expect(pendingOffline).toBeGreaterThan(0);
+
+    const response = await page.reload();
+    expect(response?.fromServiceWorker()).toBe(true);
+    expect(await peopleNames(page)).toEqual(['山田 太郎', '山田 花子', '川口 一郎'].sort());
+    // Unconfirmed changes survive the reload (the reloaded page is another Yjs client).
+    expect(await pendingChanges(page)).toBe(pendingOffline);
+    expect(await namesOnServer()).toEqual(['山田 太郎', '山田 花子'].sort());
+
+    await context.setOffline(false);
+    await waitForConnection(page, 'connected');
+    await expect.poll(() => pendingChanges(page), { timeout: 20_000 }).toBe(0);
+    expect(await namesOnServer()).toEqual(['山田 太郎', '山田 花子', '川口 一郎'].sort());
+    expect(errors).toEqual([]);
+    await context.close();
+  });
+
+  it('shows unconfirmed changes while cut off and says everything is stored only after the server confirms', async () => {
+    const { context, page, errors } = await enrolTablet(browser, server, 'tablet-2');
+    await expect.poll(() => pendingChanges(page)).toBe(0);
+    await expect.poll(() => syncIndicator(page).textContent()).toContain('すべてサーバーに保存済み');
+
+    await context.setOffline(true);
+    await waitForConnection(page, 'offline');
+    await checkIn(page, [{ name: '松原 次郎', kana: 'まつばら じろう' }]);
+    await checkIn(page, [{ name: '松原 三郎', kana: 'まつばら さぶろう' }]);
+    expect(await pendingChanges(page)).toBeGreaterThanOrEqual(2);
+    const text = await syncIndicator(page).textContent();
+    expect(text).toMatch(/未確認の変更 \d+ 件/);
+    expect(text).not.toContain('すべてサーバーに保存済み');
+    expect(text).toContain('オフライン');
+
+    await context.setOffline(false);
+    await waitForConnection(page, 'connected');
+    await expect.poll(() => pendingChanges(page), { timeout: 20_000 }).toBe(0);
+    await expect.poll(() => syncIndicator(page).textContent()).toContain('すべてサーバーに保存済み');
+    expect(await namesOnServer()).toEqual(expect.arrayContaining(['松原 次郎', '松原 三郎']));
+    expect(errors).toEqual([]);
+    await context.close();
+  });
+});

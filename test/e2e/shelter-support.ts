@@ -1,0 +1,114 @@
+// Shared set-up of the staff tablet's browser tests: a real server with a seeded hq document,
+// real Chromium at the size of a 10-inch tablet, and the steps a staff member takes on screen.
+import { expect } from 'vitest';
+import type { Browser, BrowserContext, Page } from 'playwright-core';
+import { startTestServer, type TestServer } from '../helpers/server';
+import { seedHq } from '../helpers/seed';
+
+/** The built PWA to serve: dist/ as `npm test` builds it, or HINANJO_DIST while developing. */
+export const DIST = process.env.HINANJO_DIST ?? 'dist';
+export const TABLET = { width: 1280, height: 800 };
+export const SHELTER_ID = 'kawabe-school';
+export const SHELTER_NAME = '川辺小学校';
+
+export async function startShelterServer(): Promise<TestServer> {
+  const server = await startTestServer({ distDir: DIST });
+  await seedHq(server, {
+    region: 'テスト市',
+    districts: [{ id: 'kawabe', name: '川辺地区' }],
+    shelters: [{ id: SHELTER_ID, name: SHELTER_NAME, capacity: 200, districtId: 'kawabe' }],
+  });
+  return server;
+}
+
+export interface Tablet {
+  context: BrowserContext;
+  page: Page;
+  /** Problems the page reported (uncaught errors); a test asserts there are none. */
+  errors: string[];
+}
+
+/** A new device (own storage) enrolled through the link `npm run token` prints. */
+export async function enrolTablet(browser: Browser, server: TestServer, device = 'tablet-1'): Promise<Tablet> {
+  const context = await browser.newContext({ viewport: TABLET, acceptDownloads: true });
+  const page = await context.newPage();
+  const errors: string[] = [];
+  page.on('pageerror', (e) => errors.push(e.message));
+  const token = await server.token({ role: 'staff', shelter: SHELTER_ID, device });
+  await page.goto(`${server.url}/shelter/?token=${token}`);
+  await expect.poll(() => page.getByTestId('shelter-name').textContent()).toBe(SHELTER_NAME);
+  await waitForConnection(page, 'connected');
+  return { context, page, errors };
+}
+
+export function syncIndicator(page: Page) {
+  return page.getByTestId('sync-indicator');
+}
+
+export async function waitForConnection(page: Page, connection: string, timeout = 30_000): Promise<void> {
+  await page.waitForSelector(`[data-testid=sync-indicator][data-connection=${connection}]`, { timeout });
+}
+
+export async function pendingChanges(page: Page): Promise<number> {
+  return Number(await syncIndicator(page).getAttribute('data-pending'));
+}
+
+export async function go(page: Page, route: string): Promise<void> {
+  await page.evaluate((r) => {
+    location.hash = r;
+  }, route);
+}
+
+export interface MemberInput {
+  name: string;
+  kana?: string;
+  needs?: string[];
+  stay?: 'shelter' | 'car' | 'home';
+}
+
+/** Fills the check-in form for a household and saves it; resolves once "saved" is shown. */
+export async function checkIn(page: Page, members: MemberInput[], { confirmDuplicate = false } = {}): Promise<void> {
+  await go(page, '#/check-in');
+  for (let i = 0; i < members.length; i++) {
+    if (i > 0) await page.getByTestId('add-person').click();
+    const m = members[i];
+    await page.fill(`#p${i}-name`, m.name);
+    if (m.kana) await page.fill(`#p${i}-kana`, m.kana);
+    if (m.stay) await page.locator(`#p${i}-stay [data-value=${m.stay}]`).click();
+    for (const n of m.needs ?? []) await page.locator(`#p${i}-needs [data-need=${n}]`).click();
+  }
+  await page.getByTestId('check-in-save').click();
+  if (confirmDuplicate) await page.getByTestId('confirm-ok').click();
+  await expect.poll(() => page.getByTestId('check-in-message').getAttribute('role')).toBe('status');
+}
+
+/** Records a ledger entry on the supplies screen (received: +, distributed: handed out). */
+export async function recordStock(page: Page, item: string, action: 'received' | 'distributed' | 'adjusted', qty: string) {
+  await go(page, '#/supplies');
+  await page.locator(`tr[data-item=${item}]`).click();
+  await page.locator(`[data-action=${action}]`).click();
+  await page.fill('#ledger-qty', qty);
+  await page.getByTestId('ledger-record').click();
+  await page.getByTestId('ledger-flash').waitFor();
+}
+
+export async function onHand(page: Page, item: string): Promise<number> {
+  await go(page, '#/supplies');
+  const text = await page.getByTestId(`on-hand-${item}`).textContent();
+  return Number((text ?? '').replace(/[^\d-]/g, ''));
+}
+
+/** Names in the people list (present, all filters cleared), sorted. */
+export async function peopleNames(page: Page): Promise<string[]> {
+  await go(page, '#/people');
+  await page.getByTestId('people-list').waitFor();
+  const names = await page.locator('[data-testid=person-row] .person-row__name').allTextContents();
+  return names.sort();
+}
+
+/** The service worker has installed and activated, so the next load can come from its cache. */
+export async function waitForServiceWorker(page: Page): Promise<void> {
+  await page.evaluate(async () => {
+    await navigator.serviceWorker.ready;
+  });
+}
