@@ -33,6 +33,8 @@ export class YClient {
   ws: WebSocket | null = null;
   /** The server's state vector from its last STORED message. */
   storedSV = new Map<number, number>();
+  /** Clocks reached by updates the server sent us: the server forwards only what it stored. */
+  receivedSV = new Map<number, number>();
   storedCount = 0;
   heartbeats = 0;
   synced = false;
@@ -115,10 +117,13 @@ export class YClient {
     this.send(encoding.toUint8Array(e));
   }
 
-  /** True when every change this client holds is covered by the server's last STORED vector. */
+  /**
+   * True when every change this client holds is known to be stored: covered by the last STORED
+   * vector, or received from the server (which forwards only what it committed).
+   */
   allStored(): boolean {
     for (const [client, clock] of Y.decodeStateVector(Y.encodeStateVector(this.doc))) {
-      if ((this.storedSV.get(client) ?? 0) < clock) return false;
+      if (Math.max(this.storedSV.get(client) ?? 0, this.receivedSV.get(client) ?? 0) < clock) return false;
     }
     return true;
   }
@@ -146,13 +151,17 @@ export class YClient {
   until(cond: () => boolean, what: string, timeoutMs = 10_000): Promise<void> {
     if (cond()) return Promise.resolve();
     return new Promise((resolve, reject) => {
+      // Checked on every message, and every 10 ms for conditions on the server's side.
+      const poll = setInterval(() => check(), 10);
       const t = setTimeout(() => {
+        clearInterval(poll);
         this.waiters = this.waiters.filter((w) => w !== check);
         reject(new Error(`${this.name}: not ${what} within ${timeoutMs} ms`));
       }, timeoutMs);
       const check = () => {
         if (!cond()) return;
         clearTimeout(t);
+        clearInterval(poll);
         this.waiters = this.waiters.filter((w) => w !== check);
         resolve();
       };
@@ -201,7 +210,16 @@ export class YClient {
     if (type === MESSAGE_SYNC) {
       const e = encoding.createEncoder();
       encoding.writeVarUint(e, MESSAGE_SYNC);
-      const sub = syncProtocol.readSyncMessage(d, e, this.doc, this);
+      const before = d.pos;
+      const sub = decoding.readVarUint(d);
+      if (sub !== syncProtocol.messageYjsSyncStep1) {
+        const update = decoding.readVarUint8Array(d);
+        for (const [client, clock] of Y.parseUpdateMeta(update).to) {
+          this.receivedSV.set(client, Math.max(clock, this.receivedSV.get(client) ?? 0));
+        }
+      }
+      d.pos = before;
+      syncProtocol.readSyncMessage(d, e, this.doc, this);
       if (sub === syncProtocol.messageYjsSyncStep2) this.synced = true;
       if (encoding.length(e) > 1) this.send(encoding.toUint8Array(e));
     } else if (type === MESSAGE_AWARENESS) {

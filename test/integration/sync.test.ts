@@ -29,12 +29,12 @@ describe('sync', () => {
     const a = await client('shelter/s1', token, 'tablet-a');
     const b = await client('shelter/s1', token, 'tablet-b');
     await Promise.all([a.whenSynced(), b.whenSynced()]);
-    a.doc.getMap('people').set('p1', 'checked in on a');
-    b.doc.getMap('people').set('p2', 'checked in on b');
+    a.doc.getMap('log').set('p1', 'checked in on a');
+    b.doc.getMap('log').set('p2', 'checked in on b');
     await Promise.all([a.whenStored(), b.whenStored()]);
-    await a.until(() => a.doc.getMap('people').size === 2, 'converged');
-    await b.until(() => b.doc.getMap('people').size === 2, 'converged');
-    expect(a.doc.getMap('people').toJSON()).toEqual(b.doc.getMap('people').toJSON());
+    await a.until(() => a.doc.getMap('log').size === 2, 'converged');
+    await b.until(() => b.doc.getMap('log').size === 2, 'converged');
+    expect(a.doc.getMap('log').toJSON()).toEqual(b.doc.getMap('log').toJSON());
   });
 
   it('a new client gets everything already stored, and STORED once the initial sync is done', async () => {
@@ -42,7 +42,7 @@ describe('sync', () => {
     const c = await client('shelter/s1', token, 'late');
     await c.whenSynced();
     await c.until(() => c.storedCount > 0, 'told what is stored');
-    expect(c.doc.getMap('people').toJSON()).toEqual({ p1: 'checked in on a', p2: 'checked in on b' });
+    expect(c.doc.getMap('log').toJSON()).toEqual({ p1: 'checked in on a', p2: 'checked in on b' });
     expect(c.allStored()).toBe(true);
   });
 
