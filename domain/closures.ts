@@ -64,11 +64,15 @@ export function activeClosures(hqDoc: Y.Doc, now: Date): RoadClosure[] {
   return readClosures(hqDoc).filter((c) => isClosureActive(c, now));
 }
 
-/** The public layer: closures in force at `now` as a FeatureCollection. */
+/**
+ * The public layer: closures in force at `now` as a FeatureCollection. A closure whose geometry
+ * is not a valid line or area (written by a foreign client) is left out rather than handed to
+ * every phone's map renderer.
+ */
 export function closuresFeatureCollection(hqDoc: Y.Doc, now: Date): ClosureFeatureCollection {
   return {
     type: 'FeatureCollection',
-    features: activeClosures(hqDoc, now).map((c) => ({
+    features: activeClosures(hqDoc, now).filter((c) => geometryProblem(c.geometry) === null).map((c) => ({
       type: 'Feature',
       id: c.id,
       geometry: c.geometry,

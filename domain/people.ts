@@ -32,7 +32,7 @@ export const PERSON_INPUT_KEYS = [
 export type PersonFieldError = 'required' | 'kana-script' | 'invalid-choice' | 'too-long';
 export type FieldErrors = Partial<Record<keyof PersonInput, PersonFieldError>>;
 
-export const LIMITS = { name: 100, kana: 100, need: 40, needs: 30, language: 35, districtId: 64, note: 1000 } as const;
+export const PERSON_LIMITS = { name: 100, kana: 100, need: 40, needs: 30, language: 35, districtId: 64, note: 1000 } as const;
 
 /** A form's starting values. */
 export function emptyPersonInput(): PersonInput {
@@ -48,13 +48,13 @@ function fieldError(key: keyof PersonInput, v: unknown): PersonFieldError | null
   switch (key) {
     case 'name': {
       if (typeof v !== 'string' || v.trim() === '') return 'required';
-      return v.trim().length > LIMITS.name ? 'too-long' : null;
+      return v.trim().length > PERSON_LIMITS.name ? 'too-long' : null;
     }
     case 'kana': {
       if (v === undefined || v === null || v === '') return null;
       if (typeof v !== 'string') return 'kana-script';
       if (!isKanaOnly(v.trim())) return 'kana-script';
-      return v.trim().length > LIMITS.kana ? 'too-long' : null;
+      return v.trim().length > PERSON_LIMITS.kana ? 'too-long' : null;
     }
     case 'ageGroup':
       return (AGE_GROUPS as readonly unknown[]).includes(v) ? null : 'invalid-choice';
@@ -64,27 +64,27 @@ function fieldError(key: keyof PersonInput, v: unknown): PersonFieldError | null
       return (STAY_TYPES as readonly unknown[]).includes(v) ? null : 'invalid-choice';
     case 'needs': {
       if (!Array.isArray(v)) return 'invalid-choice';
-      if (v.length > LIMITS.needs) return 'too-long';
+      if (v.length > PERSON_LIMITS.needs) return 'too-long';
       for (const n of v) {
         if (typeof n !== 'string' || n.trim() === '') return 'invalid-choice';
-        if (n.length > LIMITS.need) return 'too-long';
+        if (n.length > PERSON_LIMITS.need) return 'too-long';
       }
       return null;
     }
     case 'language': {
       if (v === '' || v === undefined) return null;
       if (typeof v !== 'string' || !LANGUAGE_TAG.test(v)) return 'invalid-choice';
-      return v.length > LIMITS.language ? 'too-long' : null;
+      return v.length > PERSON_LIMITS.language ? 'too-long' : null;
     }
     case 'districtId': {
       if (v === undefined) return null;
       if (typeof v !== 'string') return 'invalid-choice';
-      return v.length > LIMITS.districtId ? 'too-long' : null;
+      return v.length > PERSON_LIMITS.districtId ? 'too-long' : null;
     }
     case 'note': {
       if (v === undefined) return null;
       if (typeof v !== 'string') return 'invalid-choice';
-      return v.length > LIMITS.note ? 'too-long' : null;
+      return v.length > PERSON_LIMITS.note ? 'too-long' : null;
     }
     case 'consentSafetyInfo':
       return typeof v === 'boolean' ? null : 'invalid-choice';

@@ -67,6 +67,22 @@ describe('road closures in the hq document', () => {
     expect(JSON.parse(JSON.stringify(fc))).toEqual(fc);
   });
 
+  it('leaves a closure with a broken geometry (from a foreign client) out of the public layer', () => {
+    const hq = new Y.Doc();
+    addClosure(hq, closure('good'));
+    hq.transact(() => {
+      const m = new Y.Map<unknown>();
+      m.set('geometry', { type: 'LineString', coordinates: [[500, 32], [130, 32]] });
+      m.set('reason', '冠水');
+      m.set('since', '2026-07-04T00:00:00.000Z');
+      m.set('until', null);
+      m.set('source', 'other');
+      hq.getMap('roadClosures').set('broken', m);
+    });
+    expect(readClosures(hq).map((c) => c.id).sort()).toEqual(['broken', 'good']);
+    expect(closuresFeatureCollection(hq, NOW).features.map((f) => f.id)).toEqual(['good']);
+  });
+
   it('updates only the keys given; an end time set on one desk and a reason fixed on another both survive', () => {
     const a = new Y.Doc();
     addClosure(a, closure('c1'));

@@ -159,7 +159,7 @@ describe('summarizeShelter', () => {
     const ms = performance.now() - t0;
     expect(s.present.shelter + s.present.car + s.present.home).toBe(10_000);
     expect(s.needs.wheelchair).toBe(Math.ceil(10_000 / 7));
-    // Typically ~10 ms on the CI machine; the bound leaves room for a loaded two-core box.
-    expect(ms).toBeLessThan(150);
+    // Typically 10–25 ms; the bound catches a quadratic regression (seconds), not a busy machine.
+    expect(ms).toBeLessThan(500);
   });
 });

@@ -82,7 +82,9 @@ describe('searchPeople', () => {
     const perKeystroke = (performance.now() - t1) / (10 * queries.length);
     const expected = many.filter((p) => [...p.kana.split(' '), ...p.name.split(' ')].some((part) => part.startsWith('かき'))).length;
     expect(searchPeopleWithTotal(big, { query: 'かき' }, 10_000).total).toBe(expected);
-    expect(perKeystroke).toBeLessThan(5);
-    expect(buildMs).toBeLessThan(1000);
+    // Typically ~0.05 ms per keystroke and < 150 ms to build; the bounds catch a linear scan
+    // per keystroke or a quadratic build, with room for a busy two-core machine.
+    expect(perKeystroke).toBeLessThan(10);
+    expect(buildMs).toBeLessThan(3000);
   });
 });

@@ -212,6 +212,7 @@ describe('performance', () => {
     const totals = stockOnHand(doc);
     const ms = performance.now() - t0;
     expect([...totals.values()].reduce((a, b) => a + b, 0)).toBe(inputs.reduce((a, e) => a + e.delta, 0));
-    expect(ms).toBeLessThan(50);
+    // Typically ~1 ms; the bound catches per-entry work that grows with the ledger.
+    expect(ms).toBeLessThan(100);
   });
 });
