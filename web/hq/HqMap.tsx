@@ -2,7 +2,6 @@
 // labels with their level. In desk mode it can draw closures (Leaflet-Geoman); in wall mode it
 // is read-only and keeps every shelter in view.
 import { useEffect, useRef } from 'preact/hooks';
-import type L from 'leaflet';
 import type { Level, RoadClosure } from '../../domain/schema';
 import { createBaseMap, type BaseMap } from '../lib/map/basemap';
 import { createShelterLayer, type ShelterLayer } from '../lib/map/shelter-layer';
@@ -38,14 +37,18 @@ export function HqMap(props: Props) {
     shelters: ShelterLayer;
     closures: ClosureLayer;
     labels: ReturnType<typeof createDistrictLabelLayer>;
-    fitted: boolean;
+    boundsKey: string;
+    userMoved: boolean;
   } | null>(null);
   const latest = useRef(props);
   latest.current = props;
 
   useEffect(() => {
     const base = createBaseMap(el.current!, { noTilesNotice: props.t.map.noTiles, interactive: !props.wall });
-    const shelters = createShelterLayer({ popup: (id) => latest.current.popup(id), scale: props.wall ? 1.35 : 1 });
+    const shelters = createShelterLayer({
+      popup: (id) => latest.current.popup(id),
+      scale: props.wall ? 1.35 : 1,
+    });
     const closures = createClosureLayer({
       describe: (c) => latest.current.describeClosure(c),
       onClick: (id) => latest.current.onClosureClick?.(id),
@@ -54,10 +57,17 @@ export function HqMap(props: Props) {
     labels.layer.addTo(base.map);
     closures.layer.addTo(base.map);
     shelters.layer.addTo(base.map);
-    parts.current = { base, shelters, closures, labels, fitted: false };
+    const p = { base, shelters, closures, labels, boundsKey: '', userMoved: false };
+    parts.current = p;
+    // Once a person has panned or zoomed, the map stays where they put it.
+    const moved = () => (p.userMoved = true);
+    for (const ev of ['mousedown', 'wheel', 'touchstart', 'keydown']) el.current!.addEventListener(ev, moved, { passive: true });
     const offDraw = props.onDraw ? enableClosureDrawing(base.map, (g) => latest.current.onDraw?.(g)) : () => {};
     // The wall's container can change size (full screen): keep Leaflet's idea of it right.
-    const ro = new ResizeObserver(() => base.map.invalidateSize());
+    const ro = new ResizeObserver(() => {
+      base.map.invalidateSize();
+      refit(p, true);
+    });
     ro.observe(el.current!);
     return () => {
       ro.disconnect();
@@ -95,20 +105,19 @@ export function HqMap(props: Props) {
         points: byDistrict.get(d.id) ?? [],
       })),
     );
-    const b = p.shelters.bounds();
-    if (b && (!p.fitted || props.wall)) {
-      fit(p.base.map, b, !!props.wall);
-      p.fitted = true;
-    }
+    refit(p, false);
   }, [props.rows, props.closures, props.districts]);
 
   return <div ref={el} class={`hq-map${props.wall ? ' hq-map--wall' : ''}`} data-testid="hq-map" />;
 }
 
-function fit(map: L.Map, b: L.LatLngBounds, wall: boolean) {
-  const padded = b.isValid() ? b.pad(0.15) : b;
-  if (!wall) return map.fitBounds(padded, { maxZoom: 15 });
-  // The wall refits on every update, but only when a shelter has left the view: a wall
-  // that jumps on every check-in is hard to read.
-  if (!map.getBounds().contains(b)) map.fitBounds(padded, { maxZoom: 15 });
+/** Keeps every shelter in view until someone moves the map; refits only when the set of places
+ * (or the map's size) changes, so a check-in never makes the map jump. */
+function refit(p: { base: BaseMap; shelters: ShelterLayer; boundsKey: string; userMoved: boolean }, resized: boolean) {
+  const b = p.shelters.bounds();
+  if (!b || !b.isValid() || p.userMoved) return;
+  const key = b.toBBoxString();
+  if (!resized && key === p.boundsKey) return;
+  p.boundsKey = key;
+  p.base.map.fitBounds(b.pad(0.08), { maxZoom: 15, animate: false });
 }

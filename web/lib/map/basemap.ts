@@ -37,6 +37,8 @@ export function createBaseMap(container: HTMLElement, opts: BaseMapOptions): Bas
     keyboard: interactive,
     touchZoom: interactive,
     attributionControl: true,
+    // Fractional zoom lets "fit every shelter" fill the wall instead of leaving half of it empty.
+    zoomSnap: 0.25,
   });
   map.attributionControl.setPrefix(false);
 
