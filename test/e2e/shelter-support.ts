@@ -83,12 +83,19 @@ export async function checkIn(page: Page, members: MemberInput[], { confirmDupli
 }
 
 /** Records a ledger entry on the supplies screen (received: +, distributed: handed out). */
-export async function recordStock(page: Page, item: string, action: 'received' | 'distributed' | 'adjusted', qty: string) {
+export async function recordStock(
+  page: Page,
+  item: string,
+  action: 'received' | 'distributed' | 'adjusted',
+  qty: string,
+  { confirmOverdraw = false } = {},
+) {
   await go(page, '#/supplies');
   await page.locator(`tr[data-item=${item}]`).click();
   await page.locator(`[data-action=${action}]`).click();
   await page.fill('#ledger-qty', qty);
   await page.getByTestId('ledger-record').click();
+  if (confirmOverdraw) await page.getByTestId('confirm-ok').click();
   await page.getByTestId('ledger-flash').waitFor();
 }
 

@@ -1,0 +1,162 @@
+// What staff see when something is wrong: bad input is marked next to its field, nothing is
+// saved and nothing typed is lost; a device without a usable token gets a page that says why;
+// a revoked device is told so. And the roster export that Excel opens in Japanese.
+import { readFileSync } from 'node:fs';
+import { afterAll, beforeAll, describe, expect, it } from 'vitest';
+import type { Browser } from 'playwright-core';
+import { decodeJwt } from 'jose';
+import { launchChromium } from '../helpers/browser';
+import type { TestServer } from '../helpers/server';
+import {
+  SHELTER_ID, TABLET, checkIn, enrolTablet, go, onHand, pendingChanges, startShelterServer, syncIndicator,
+  waitForConnection,
+} from './shelter-support';
+
+let server: TestServer;
+let browser: Browser;
+
+beforeAll(async () => {
+  server = await startShelterServer();
+  browser = await launchChromium();
+});
+
+afterAll(async () => {
+  await browser?.close();
+  await server?.stop();
+});
+
+/** How many people the document holds, present or not (read from the page's own store). */
+async function peopleInDoc(page: import('playwright-core').Page): Promise<number> {
+  await go(page, '#/people');
+  await page.locator('[data-presence=all]').click();
+  return Number(await page.getByTestId('people-count').getAttribute('data-total'));
+}
+
+describe('bad input', () => {
+  it('an empty name or kana with latin letters is marked at the field, saves nothing and keeps what was typed', async () => {
+    const { context, page, errors } = await enrolTablet(browser, server, 'forms');
+    await expect.poll(() => pendingChanges(page)).toBe(0);
+    const before = await peopleInDoc(page);
+
+    await go(page, '#/check-in');
+    await page.fill('#p0-kana', 'やまだ たろう');
+    await page.locator('#p0-needs [data-need=wheelchair]').click();
+    await page.getByTestId('check-in-save').click();
+    await expect.poll(() => page.getByTestId('p0-name-error').textContent()).toBe('入力してください');
+    expect(await page.inputValue('#p0-kana')).toBe('やまだ たろう');
+    expect(await page.locator('#p0-needs [data-need=wheelchair]').getAttribute('aria-pressed')).toBe('true');
+
+    await page.fill('#p0-name', '山田 太郎');
+    await page.fill('#p0-kana', 'yamada taro');
+    await page.getByTestId('check-in-save').click();
+    await expect.poll(() => page.getByTestId('p0-kana-error').isVisible()).toBe(true);
+    expect(await page.getByTestId('p0-kana-error').textContent()).toContain('ひらがな・カタカナ');
+    expect(await page.getByTestId('p0-name-error').count()).toBe(0);
+    expect(await page.inputValue('#p0-name')).toBe('山田 太郎');
+    expect(await page.inputValue('#p0-kana')).toBe('yamada taro');
+
+    expect(await pendingChanges(page)).toBe(0);
+    expect(await peopleInDoc(page)).toBe(before);
+    expect(errors).toEqual([]);
+    await context.close();
+  });
+
+  it('a quantity that is not a number is marked at the field and records nothing', async () => {
+    const { context, page, errors } = await enrolTablet(browser, server, 'forms-2');
+    const water = await onHand(page, 'water');
+    await page.locator('tr[data-item=water]').click();
+    await page.fill('#ledger-qty', '十本');
+    await page.getByTestId('ledger-record').click();
+    await expect.poll(() => page.getByTestId('ledger-qty-error').textContent()).toBe('数字で入力してください');
+    expect(await page.inputValue('#ledger-qty')).toBe('十本');
+    expect(await onHand(page, 'water')).toBe(water);
+
+    await go(page, '#/requests');
+    await page.fill('#request-qty', 'abc');
+    await page.fill('#request-note', '至急');
+    await page.getByTestId('request-create').click();
+    await expect.poll(() => page.getByTestId('request-qty-error').textContent()).toBe('数字で入力してください');
+    expect(await page.inputValue('#request-note')).toBe('至急');
+    expect(await page.getByTestId('requests-table').count()).toBe(0);
+    expect(await pendingChanges(page)).toBe(0);
+    expect(errors).toEqual([]);
+    await context.close();
+  });
+});
+
+describe('enrolment', () => {
+  async function enrolmentReason(link: string): Promise<string | null> {
+    const context = await browser.newContext({ viewport: TABLET });
+    const page = await context.newPage();
+    await page.goto(`${server.url}${link}`);
+    const reason = await page.getByTestId('enrolment-page').getAttribute('data-reason');
+    expect(page.url()).not.toContain('token=');
+    await context.close();
+    return reason;
+  }
+
+  it('explains a missing, malformed, expired or HQ token instead of opening the app', async () => {
+    expect(await enrolmentReason('/shelter/')).toBe('missing');
+    expect(await enrolmentReason('/shelter/?token=not-a-token')).toBe('malformed');
+    const shortLived = await server.token({ role: 'staff', shelter: SHELTER_ID, ttlSeconds: 1 });
+    await new Promise((r) => setTimeout(r, 2_100));
+    expect(await enrolmentReason(`/shelter/?token=${shortLived}`)).toBe('expired');
+    expect(await enrolmentReason(`/shelter/?token=${await server.token({ role: 'hq' })}`)).toBe('wrong-role');
+  });
+
+  it('keeps the token, not in the address bar, and opens the shelter it names', async () => {
+    const { context, page } = await enrolTablet(browser, server, 'enrol');
+    expect(page.url()).toBe(`${server.url}/shelter/`);
+    await page.goto(`${server.url}/shelter/`);
+    await waitForConnection(page, 'connected');
+    await context.close();
+  });
+
+  it('a revoked device stops reconnecting and says why', async () => {
+    const { context, page } = await enrolTablet(browser, server, 'lost-tablet');
+    const token = await page.evaluate(() => localStorage.getItem('hinanjo:shelter:token'));
+    const { jti } = decodeJwt(token as string);
+    const res = await fetch(`${server.url}/api/hq/revoke`, {
+      method: 'POST',
+      headers: { authorization: `Bearer ${await server.token({ role: 'hq' })}`, 'content-type': 'application/json' },
+      body: JSON.stringify({ jti }),
+    });
+    expect(res.status).toBe(200);
+    await waitForConnection(page, 'refused');
+    expect(await syncIndicator(page).textContent()).toContain('本部に新しい登録リンクを依頼してください');
+    await context.close();
+  });
+});
+
+describe('roster export', () => {
+  it('downloads a CSV with a BOM that lists the household, present only or everyone', async () => {
+    const { context, page, errors } = await enrolTablet(browser, server, 'export');
+    await checkIn(page, [
+      { name: '川辺 太一', kana: 'かわべ たいち' },
+      { name: '川辺 直子', kana: 'かわべ なおこ', needs: ['dialysis'] },
+    ]);
+    await go(page, '#/people');
+    await page.fill('[data-testid=people-search]', 'かわべ な');
+    await page.getByTestId('check-out').click();
+    await page.getByTestId('confirm-ok').click();
+    await expect.poll(() => page.getByTestId('people-count').getAttribute('data-total')).toBe('0');
+
+    async function exportCsv(scope: 'present' | 'everyone'): Promise<string> {
+      await go(page, '#/export');
+      await page.locator(`[data-scope=${scope}]`).click();
+      const [download] = await Promise.all([page.waitForEvent('download'), page.getByTestId('export-download').click()]);
+      expect(download.suggestedFilename()).toMatch(/\.csv$/);
+      return readFileSync((await download.path()) as string, 'utf8');
+    }
+    const present = await exportCsv('present');
+    expect(present.charCodeAt(0)).toBe(0xfeff);
+    expect(present).toContain('川辺 太一');
+    expect(present).not.toContain('川辺 直子');
+    const everyone = await exportCsv('everyone');
+    expect(everyone.charCodeAt(0)).toBe(0xfeff);
+    expect(everyone).toContain('川辺 直子');
+    expect(everyone).toContain('人工透析');
+    expect(errors).toEqual([]);
+    await context.close();
+  });
+});
