@@ -145,17 +145,65 @@ export function removeClosure(hqDoc: Y.Doc, id: string): Result<true, ClosureErr
 
 const isIso = (v: unknown): v is string => typeof v === 'string' && /^\d{4}-\d{2}-\d{2}T/.test(v) && !Number.isNaN(Date.parse(v));
 
-function positionProblem(p: unknown): string | null {
-  if (!Array.isArray(p) || p.length < 2) return 'a position is not an array of [lon, lat]';
-  if (!p.every((n) => typeof n === 'number' && Number.isFinite(n))) return 'a coordinate is not a number';
+/** What can be wrong with an imported closure; codes so that the HQ screen can translate them. */
+export type ClosureProblemCode =
+  | 'not-feature-collection' | 'no-features' | 'not-a-feature'
+  | 'geometry-missing' | 'geometry-type' | 'empty-geometry' | 'too-few-positions' | 'not-a-position'
+  | 'not-a-number' | 'longitude-range' | 'latitude-range' | 'ring-not-closed'
+  | 'reason-required' | 'reason-too-long' | 'since-not-iso' | 'until-not-iso' | 'until-not-after-since'
+  | 'source-not-text' | 'source-too-long';
+
+export interface GeometryProblem {
+  code: ClosureProblemCode;
+  /** The offending value (a geometry type, a longitude…) when there is one. */
+  value?: string | number;
+}
+
+export interface ClosureProblem extends GeometryProblem {
+  /** Index of the feature in the file; null for a problem of the whole file. */
+  feature: number | null;
+}
+
+const ENGLISH: Record<ClosureProblemCode, (v: string | number | undefined) => string> = {
+  'not-feature-collection': () => 'the file is not a GeoJSON FeatureCollection',
+  'no-features': () => 'the FeatureCollection has no features',
+  'not-a-feature': () => 'not a GeoJSON Feature',
+  'geometry-missing': () => 'geometry is missing',
+  'geometry-type': (v) => `geometry type ${v} is not one of ${CLOSURE_GEOMETRY_TYPES.join(', ')}`,
+  'empty-geometry': () => 'the geometry has no lines or rings',
+  'too-few-positions': (v) => `a line needs at least 2 positions and a ring at least 4 (found ${v})`,
+  'not-a-position': () => 'a position is not an array of [lon, lat]',
+  'not-a-number': () => 'a coordinate is not a number',
+  'longitude-range': (v) => `longitude ${v} is outside -180…180`,
+  'latitude-range': (v) => `latitude ${v} is outside -90…90`,
+  'ring-not-closed': () => 'a ring is not closed (first and last positions differ)',
+  'reason-required': () => 'property "reason" is required',
+  'reason-too-long': (v) => `property "reason" is longer than ${v} characters`,
+  'since-not-iso': () => 'property "since" is not an ISO 8601 time',
+  'until-not-iso': () => 'property "until" is not an ISO 8601 time',
+  'until-not-after-since': () => 'property "until" is not after "since"',
+  'source-not-text': () => 'property "source" is not text',
+  'source-too-long': (v) => `property "source" is longer than ${v} characters`,
+};
+
+/** An English line for logs and for clients without their own strings: "feature 3: …". */
+export function describeClosureProblem(p: ClosureProblem): string {
+  const text = ENGLISH[p.code](p.value);
+  return p.feature === null ? text : `feature ${p.feature}: ${text}`;
+}
+
+function positionProblem(p: unknown): GeometryProblem | null {
+  if (!Array.isArray(p) || p.length < 2) return { code: 'not-a-position' };
+  if (!p.every((n) => typeof n === 'number' && Number.isFinite(n))) return { code: 'not-a-number' };
   const [lon, lat] = p as number[];
-  if (lon < -180 || lon > 180) return `longitude ${lon} is outside −180…180`;
-  if (lat < -90 || lat > 90) return `latitude ${lat} is outside −90…90`;
+  if (lon < -180 || lon > 180) return { code: 'longitude-range', value: lon };
+  if (lat < -90 || lat > 90) return { code: 'latitude-range', value: lat };
   return null;
 }
 
-function lineProblem(line: unknown, what: string): string | null {
-  if (!Array.isArray(line) || line.length < 2) return `${what} needs at least 2 positions`;
+function lineProblem(line: unknown, minPositions: number): GeometryProblem | null {
+  if (!Array.isArray(line)) return { code: 'not-a-position' };
+  if (line.length < minPositions) return { code: 'too-few-positions', value: line.length };
   for (const p of line) {
     const e = positionProblem(p);
     if (e) return e;
@@ -163,117 +211,125 @@ function lineProblem(line: unknown, what: string): string | null {
   return null;
 }
 
-function polygonProblem(rings: unknown, what: string): string | null {
-  if (!Array.isArray(rings) || rings.length < 1) return `${what} needs at least one ring`;
+function polygonProblem(rings: unknown): GeometryProblem | null {
+  if (!Array.isArray(rings) || rings.length < 1) return { code: 'empty-geometry' };
   for (const ring of rings) {
-    if (!Array.isArray(ring) || ring.length < 4) return `a ring of ${what} needs at least 4 positions`;
-    const e = lineProblem(ring, 'a ring');
+    const e = lineProblem(ring, 4);
     if (e) return e;
-    const first = ring[0] as number[];
-    const last = ring[ring.length - 1] as number[];
-    if (first[0] !== last[0] || first[1] !== last[1]) return `a ring of ${what} is not closed (first and last positions differ)`;
+    const first = (ring as number[][])[0];
+    const last = (ring as number[][])[(ring as number[][]).length - 1];
+    if (first[0] !== last[0] || first[1] !== last[1]) return { code: 'ring-not-closed' };
   }
   return null;
 }
 
-/** What is wrong with a geometry for a closure, or null. */
-export function geometryProblem(g: unknown): string | null {
-  if (!g || typeof g !== 'object') return 'geometry is missing';
+function eachProblem(parts: unknown, check: (part: unknown) => GeometryProblem | null): GeometryProblem | null {
+  if (!Array.isArray(parts) || parts.length < 1) return { code: 'empty-geometry' };
+  for (const part of parts) {
+    const e = check(part);
+    if (e) return e;
+  }
+  return null;
+}
+
+/** What is wrong with a geometry for a closure (lines or areas, WGS 84 lon/lat), or null. */
+export function geometryProblem(g: unknown): GeometryProblem | null {
+  if (!g || typeof g !== 'object') return { code: 'geometry-missing' };
   const { type, coordinates } = g as { type?: unknown; coordinates?: unknown };
   if (!(CLOSURE_GEOMETRY_TYPES as readonly unknown[]).includes(type)) {
-    return `geometry type ${JSON.stringify(type)} is not one of ${CLOSURE_GEOMETRY_TYPES.join(', ')}`;
+    return { code: 'geometry-type', value: JSON.stringify(type) ?? 'undefined' };
   }
   switch (type as ClosureGeometryType) {
     case 'LineString':
-      return lineProblem(coordinates, 'a LineString');
+      return lineProblem(coordinates, 2);
     case 'MultiLineString':
-      if (!Array.isArray(coordinates) || coordinates.length < 1) return 'a MultiLineString needs at least one line';
-      for (const l of coordinates) {
-        const e = lineProblem(l, 'each line of a MultiLineString');
-        if (e) return e;
-      }
-      return null;
+      return eachProblem(coordinates, (l) => lineProblem(l, 2));
     case 'Polygon':
-      return polygonProblem(coordinates, 'a Polygon');
+      return polygonProblem(coordinates);
     case 'MultiPolygon':
-      if (!Array.isArray(coordinates) || coordinates.length < 1) return 'a MultiPolygon needs at least one polygon';
-      for (const poly of coordinates) {
-        const e = polygonProblem(poly, 'a MultiPolygon');
-        if (e) return e;
-      }
-      return null;
+      return eachProblem(coordinates, polygonProblem);
   }
 }
 
-function closureProblems(c: RoadClosure): string[] {
-  const problems: string[] = [];
+function closureProblems(c: RoadClosure): ClosureProblemCode[] {
+  const problems: ClosureProblemCode[] = [];
   const g = geometryProblem(c.geometry);
-  if (g) problems.push(g);
-  if (!c.reason.trim()) problems.push('reason is required');
-  if (!isIso(c.since)) problems.push('since is not an ISO time');
-  if (c.until !== null && !isIso(c.until)) problems.push('until is not an ISO time');
+  if (g) problems.push(g.code);
+  if (!c.reason.trim()) problems.push('reason-required');
+  if (!isIso(c.since)) problems.push('since-not-iso');
+  if (c.until !== null && !isIso(c.until)) problems.push('until-not-iso');
   if (c.until !== null && isIso(c.since) && isIso(c.until) && Date.parse(c.until) <= Date.parse(c.since)) {
-    problems.push('until is not after since');
+    problems.push('until-not-after-since');
   }
   return problems;
 }
 
-export type ClosureImport = { ok: true; closures: RoadClosure[] } | { ok: false; errors: string[] };
+export type ClosureImport =
+  | { ok: true; closures: RoadClosure[] }
+  | { ok: false; errors: string[]; problems: ClosureProblem[] };
 
 /** The longest reason or source kept from a file; longer text is an error, not silently cut. */
 export const MAX_CLOSURE_TEXT = 500;
 
+function featureProblems(f: unknown, now: Date): GeometryProblem[] {
+  if (!f || typeof f !== 'object' || (f as { type?: unknown }).type !== 'Feature') return [{ code: 'not-a-feature' }];
+  const { geometry, properties } = f as { geometry?: unknown; properties?: unknown };
+  const props = (properties && typeof properties === 'object' ? properties : {}) as Record<string, unknown>;
+  const out: GeometryProblem[] = [];
+  const g = geometryProblem(geometry);
+  if (g) out.push(g);
+  const reason = typeof props.reason === 'string' ? props.reason.trim() : '';
+  if (!reason) out.push({ code: 'reason-required' });
+  else if (reason.length > MAX_CLOSURE_TEXT) out.push({ code: 'reason-too-long', value: MAX_CLOSURE_TEXT });
+  const since = props.since ?? null;
+  const until = props.until ?? null;
+  if (since !== null && !isIso(since)) out.push({ code: 'since-not-iso' });
+  if (until !== null && !isIso(until)) out.push({ code: 'until-not-iso' });
+  // A missing start means now, so an end already past is as wrong as one before the start.
+  const start = isIso(since) ? Date.parse(since) : now.getTime();
+  if (isIso(until) && Date.parse(until) <= start) out.push({ code: 'until-not-after-since' });
+  const source = props.source ?? 'import';
+  if (typeof source !== 'string') out.push({ code: 'source-not-text' });
+  else if (source.length > MAX_CLOSURE_TEXT) out.push({ code: 'source-too-long', value: MAX_CLOSURE_TEXT });
+  return out;
+}
+
+function rejected(problems: ClosureProblem[]): ClosureImport {
+  return { ok: false, problems, errors: problems.map(describeClosureProblem) };
+}
+
 /**
  * Checks a GeoJSON FeatureCollection of closures. All or nothing: one bad feature rejects the
- * file, and every problem is listed with the index of its feature so the file can be fixed.
+ * file, and every problem is listed with the index of its feature so the file can be fixed
+ * (`problems` as codes for translation, `errors` as English lines).
  * Each closure gets a new id (ids in foreign files are not unique across sources); a missing
  * `since` means now, a missing `until` means until further notice, a missing `source` is 'import'.
  */
 export function validateClosureImport(json: unknown, now: Date, newId: () => string): ClosureImport {
   if (!json || typeof json !== 'object' || (json as { type?: unknown }).type !== 'FeatureCollection') {
-    return { ok: false, errors: ['the file is not a GeoJSON FeatureCollection'] };
+    return rejected([{ feature: null, code: 'not-feature-collection' }]);
   }
   const features = (json as { features?: unknown }).features;
-  if (!Array.isArray(features)) return { ok: false, errors: ['the FeatureCollection has no "features" array'] };
-  if (features.length === 0) return { ok: false, errors: ['the FeatureCollection has no features'] };
-  const errors: string[] = [];
-  const closures: RoadClosure[] = [];
-  features.forEach((f: unknown, i) => {
-    const at = `feature ${i}`;
-    if (!f || typeof f !== 'object' || (f as { type?: unknown }).type !== 'Feature') {
-      errors.push(`${at}: not a GeoJSON Feature`);
-      return;
-    }
-    const { geometry, properties } = f as { geometry?: unknown; properties?: unknown };
-    const props = (properties && typeof properties === 'object' ? properties : {}) as Record<string, unknown>;
-    const mine: string[] = [];
-    const g = geometryProblem(geometry);
-    if (g) mine.push(g);
-    const reason = typeof props.reason === 'string' ? props.reason.trim() : '';
-    if (!reason) mine.push('property "reason" is required');
-    else if (reason.length > MAX_CLOSURE_TEXT) mine.push(`property "reason" is longer than ${MAX_CLOSURE_TEXT} characters`);
-    const since = props.since ?? null;
-    const until = props.until ?? null;
-    if (since !== null && !isIso(since)) mine.push('property "since" is not an ISO 8601 time');
-    if (until !== null && !isIso(until)) mine.push('property "until" is not an ISO 8601 time');
-    const sinceIso = isIso(since) ? since : now.toISOString();
-    if (isIso(until) && Date.parse(until) <= Date.parse(sinceIso)) mine.push('property "until" is not after "since"');
-    const source = props.source ?? 'import';
-    if (typeof source !== 'string') mine.push('property "source" is not text');
-    else if (source.length > MAX_CLOSURE_TEXT) mine.push(`property "source" is longer than ${MAX_CLOSURE_TEXT} characters`);
-    if (mine.length > 0) {
-      for (const e of mine) errors.push(`${at}: ${e}`);
-      return;
-    }
-    closures.push({
+  if (!Array.isArray(features) || features.length === 0) return rejected([{ feature: null, code: 'no-features' }]);
+  const problems: ClosureProblem[] = [];
+  features.forEach((f: unknown, feature) => {
+    for (const p of featureProblems(f, now)) problems.push({ feature, ...p });
+  });
+  if (problems.length > 0) return rejected(problems);
+
+  const nowIso = now.toISOString();
+  const closures = features.map((f): RoadClosure => {
+    const { geometry, properties } = f as { geometry: RoadClosure['geometry']; properties?: Record<string, unknown> | null };
+    const props = properties ?? {};
+    return {
       id: newId(),
       // Only type and coordinates: a file's bbox, crs or foreign members are not ours to keep.
-      geometry: { type: (geometry as RoadClosure['geometry']).type, coordinates: (geometry as RoadClosure['geometry']).coordinates },
-      reason,
-      since: sinceIso,
-      until: isIso(until) ? until : null,
-      source: (source as string).trim() || 'import',
-    });
+      geometry: { type: geometry.type, coordinates: geometry.coordinates },
+      reason: (props.reason as string).trim(),
+      since: (props.since as string | undefined) ?? nowIso,
+      until: (props.until as string | null | undefined) ?? null,
+      source: ((props.source as string | undefined) ?? '').trim() || 'import',
+    };
   });
-  return errors.length > 0 ? { ok: false, errors } : { ok: true, closures };
+  return { ok: true, closures };
 }

@@ -178,6 +178,22 @@ describe('validateClosureImport', () => {
     expect(about(13)).toMatch(/not a number/);
   });
 
+  it('gives each problem as a code with its feature index, for the HQ screen to translate', () => {
+    const r = validateClosureImport(fc(
+      feature(line),
+      feature({ type: 'LineString', coordinates: [[200, 32], [130, 32]] }, { reason: '冠水', until: '2026-07-01T00:00:00Z' }),
+    ), NOW, idSequence('c'));
+    expect(r.ok).toBe(false);
+    if (r.ok) return;
+    expect(r.problems).toEqual([
+      { feature: 1, code: 'longitude-range', value: 200 },
+      { feature: 1, code: 'until-not-after-since' },
+    ]);
+    expect(r.errors).toEqual(['feature 1: longitude 200 is outside -180…180', 'feature 1: property "until" is not after "since"']);
+    const whole = validateClosureImport([], NOW, idSequence('c'));
+    expect(!whole.ok && whole.problems).toEqual([{ feature: null, code: 'not-feature-collection' }]);
+  });
+
   it('lists several problems of one feature', () => {
     const r = validateClosureImport(fc(feature({ type: 'Polygon', coordinates: [] }, { until: 'later' })), NOW, idSequence('c'));
     expect(r.ok).toBe(false);
