@@ -1,0 +1,83 @@
+// Evacuation levels set at HQ reach the public status and the CAP feed; 4 and 5 ask first;
+// every change is in the history.
+import { afterAll, beforeAll, describe, expect, it } from 'vitest';
+import type { Browser } from 'playwright-core';
+import { launchChromium } from '../helpers/browser';
+import { startTestServer, type TestServer } from '../helpers/server';
+import { seedHq } from '../helpers/seed';
+import { capSchemaProblems } from '../helpers/cap-schema';
+import type { PublicStatus } from '../../domain/public-status';
+import { DIST, hqTab, openHq } from './hq-support';
+
+describe('HQ evacuation levels', () => {
+  let browser: Browser;
+  let server: TestServer;
+
+  beforeAll(async () => {
+    browser = await launchChromium();
+    server = await startTestServer({ distDir: DIST });
+    await seedHq(server, {
+      region: 'テスト市',
+      districts: [{ id: 'kawabe', name: '川辺地区' }, { id: 'yamate', name: '山手地区' }],
+      shelters: [{ id: 'kawabe-school', name: '川辺小学校', capacity: 200, districtId: 'kawabe' }],
+    });
+  });
+  afterAll(async () => {
+    await browser?.close();
+    await server?.stop();
+  });
+
+  const status = async () => (await (await fetch(`${server.url}/api/public/status.json`)).json()) as PublicStatus;
+  const levelOf = async (id: string) => (await status()).districts.find((d) => d.id === id)?.level;
+
+  it('a level set on HQ appears in status.json and in a valid CAP 1.2 cap.xml; 4 needs a confirmation', async () => {
+    const hq = await openHq(browser, server, { device: '防災課 端末A' });
+    const { page } = hq;
+    await hqTab(page, 'levels');
+    const row = page.locator('[data-testid=levels-table] tr[data-district-id=kawabe]');
+    await row.waitFor();
+
+    // 3 needs no confirmation
+    await row.getByTestId('level-select').selectOption('3');
+    await row.getByTestId('level-apply').click();
+    await expect.poll(() => levelOf('kawabe'), { timeout: 5_000 }).toBe(3);
+
+    // 4 asks first; "cancel" changes nothing
+    await row.getByTestId('level-select').selectOption('4');
+    await row.getByTestId('level-apply').click();
+    await page.getByTestId('confirm-dialog').waitFor();
+    await page.getByTestId('confirm-cancel').click();
+    await page.waitForTimeout(500);
+    expect(await levelOf('kawabe')).toBe(3);
+
+    await row.getByTestId('level-select').selectOption('4');
+    await row.getByTestId('level-apply').click();
+    await expect.poll(() => page.getByTestId('confirm-dialog').textContent()).toContain('避難指示');
+    await page.getByTestId('confirm-ok').click();
+    await expect.poll(() => levelOf('kawabe'), { timeout: 5_000 }).toBe(4);
+    await expect.poll(() => row.getByTestId('current-level').getAttribute('data-level')).toBe('4');
+
+    const res = await fetch(`${server.url}/api/public/cap.xml`);
+    expect(res.headers.get('content-type')).toContain('application/cap+xml');
+    const etag = res.headers.get('etag');
+    const xml = await res.text();
+    expect(capSchemaProblems(xml)).toBeNull();
+    expect(xml).toContain('<areaDesc>川辺地区 (警戒レベル4 避難指示)</areaDesc>');
+    expect(xml).toContain('<areaDesc>川辺地区 (Alert level 4: Evacuation instruction)</areaDesc>');
+    expect(xml).toContain('<responseType>Evacuate</responseType>');
+    expect(xml).not.toContain('山手地区');
+    // unchanged state, unchanged alert
+    expect((await fetch(`${server.url}/api/public/cap.xml`, { headers: { 'If-None-Match': etag! } })).status).toBe(304);
+
+    // the history says who changed what, from which level to which
+    const history = page.getByTestId('levels-history');
+    await expect.poll(() => history.locator('tbody tr').count()).toBe(2);
+    const newest = await history.locator('tbody tr').first().textContent();
+    expect(newest).toContain('レベル3');
+    expect(newest).toContain('レベル4');
+    expect(newest).toContain('防災課 端末A');
+
+    expect(hq.errors).toEqual([]);
+    await hq.context.close();
+  });
+});
