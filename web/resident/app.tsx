@@ -146,6 +146,14 @@ export function App({ statusFeed, closuresFeed, initialPrefs, checkEveryMs }: Ap
       </header>
       <main id="main" class="screen">
         {prefs.lang === null && <LanguageChooser t={t} lang={lang} onChoose={(l) => update({ lang: l })} />}
+        {/* A short announcement for screen readers when the state flips; the section itself is long. */}
+        <p class="visually-hidden" aria-live="assertive">
+          {evacuate && district ? `${t('now.heading')}: ${t('now.reason', { district: district.name, level, n: switchLevel })}` : ''}
+        </p>
+        {evacuate && district && (
+          <EvacuateNow district={district} level={level} switchLevel={switchLevel} shelters={goTo} {...ctx} />
+        )}
+        {district ? <LevelCard district={district} {...ctx} /> : data && <p class="hint">{t('level.chooseDistrict')}</p>}
         <Freshness state={status} checkEveryMs={checkEveryMs} onCheck={() => void statusFeed.checkNow()} {...ctx} />
         <DistrictPicker
           districts={data?.districts ?? []}
@@ -156,12 +164,6 @@ export function App({ statusFeed, closuresFeed, initialPrefs, checkEveryMs }: Ap
           locatedName={district?.name ?? ''}
           t={t}
         />
-        <div aria-live="assertive" aria-atomic="true">
-          {evacuate && district && (
-            <EvacuateNow district={district} level={level} switchLevel={switchLevel} shelters={goTo} {...ctx} />
-          )}
-        </div>
-        {district ? <LevelCard district={district} {...ctx} /> : data && <p class="hint">{t('level.chooseDistrict')}</p>}
         <SwitchPanel
           value={prefs.switchLevel}
           level={district ? level : null}

@@ -55,9 +55,10 @@ export function ShelterItem(p: { item: ListedShelter; hazard: Hazard | 'any'; co
           href={directionsUrl(s.lat, s.lon, navigator.userAgent)}
           target="_blank"
           rel="noopener"
-          aria-label={t('shelter.directionsLabel', { name: s.name })}
         >
-          {t('shelter.directions')} <span aria-hidden="true">↗</span>
+          {/* The visible words start the accessible name (WCAG 2.5.3); the name tells links apart. */}
+          {t('shelter.directions')}
+          <span class="visually-hidden"> — {s.name}</span> <span aria-hidden="true">↗</span>
         </a>
       )}
     </li>

@@ -92,7 +92,6 @@ export const resident: ResidentStrings = {
   'shelter.hazardsUnknown': 'にげて いい 災害: 情報が ありません',
   'shelter.unsuited': '「{hazard}」の ときの 避難所では ありません',
   'shelter.directions': '地図で 道を 見る',
-  'shelter.directionsLabel': '{name}までの 道を 地図で 見る',
   'shelter.updated': '{time}の 情報',
   'shelter.crowding': '人の 多さ',
   'crowding.available': 'すいています',

@@ -91,7 +91,6 @@ export const resident: ResidentStrings = {
   'shelter.hazardsUnknown': 'Designated for: no information',
   'shelter.unsuited': 'Not designated for {hazard}',
   'shelter.directions': 'Directions in map app',
-  'shelter.directionsLabel': 'Open directions to {name} in your map app',
   'shelter.updated': 'Updated {time}',
   'shelter.crowding': 'Crowding',
   'crowding.available': 'Space available',

@@ -91,7 +91,6 @@ export const resident = {
   'shelter.hazardsUnknown': '対応する災害: 情報なし',
   'shelter.unsuited': '{hazard}の避難先には指定されていません',
   'shelter.directions': '地図アプリで道順を見る',
-  'shelter.directionsLabel': '{name}への道順を地図アプリで開く',
   'shelter.updated': '更新 {time}',
   'shelter.crowding': '混雑状況',
   'crowding.available': '空いています',

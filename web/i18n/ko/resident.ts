@@ -92,7 +92,6 @@ export const resident: ResidentStrings = {
   'shelter.hazardsUnknown': '대응 재해: 정보 없음',
   'shelter.unsuited': '{hazard} 피난 장소로 지정되지 않았습니다',
   'shelter.directions': '지도 앱에서 길 찾기',
-  'shelter.directionsLabel': '지도 앱에서 {name}까지 길 찾기 열기',
   'shelter.updated': '{time} 업데이트',
   'shelter.crowding': '혼잡도',
   'crowding.available': '여유 있음',

@@ -92,7 +92,6 @@ export const resident: ResidentStrings = {
   'shelter.hazardsUnknown': '适用灾害：无信息',
   'shelter.unsuited': '未被指定为{hazard}的避难场所',
   'shelter.directions': '在地图应用中查看路线',
-  'shelter.directionsLabel': '在地图应用中打开前往{name}的路线',
   'shelter.updated': '更新于{time}',
   'shelter.crowding': '拥挤程度',
   'crowding.available': '空闲',
