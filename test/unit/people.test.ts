@@ -7,6 +7,7 @@ import {
 import { shelterPeople } from '../../domain/schema';
 import { summarizeShelter } from '../../domain/overview';
 import { idSequence, syncBoth } from './fixtures/docs';
+import { pick, prng } from './fixtures/prng';
 
 const NOW = new Date('2026-07-04T03:00:00.000Z');
 const LATER = new Date('2026-07-04T05:00:00.000Z');
@@ -204,5 +205,72 @@ describe('two tablets merged', () => {
     editPerson(b, id, { kana: 'ヤマダ タロウ' });
     syncBoth(a, b);
     for (const d of [a, b]) expect(readPerson(d, id)).toMatchObject({ stay: 'car', kana: 'ヤマダ タロウ' });
+  });
+});
+
+describe('property: three tablets, random work, random partial syncs', () => {
+  // Each tablet owns one kind of change (A edits notes, B moves people between stay types,
+  // C checks people out and undoes check-outs) and all of them check households in. Whatever
+  // order the tablets meet in, the end state must hold every check-in and, for every person,
+  // the last value each tablet wrote to its own field.
+  it('keeps every check-in and every tablet’s last change to its own field', () => {
+    for (let seed = 1; seed <= 15; seed++) {
+      const rand = prng(seed);
+      const tablets = [new Y.Doc(), new Y.Doc(), new Y.Doc()];
+      const ids = tablets.map((_, t) => idSequence(`s${seed}t${t}`));
+      const checkedIn = new Set<string>();
+      const lastNote = new Map<string, string>();
+      const lastStay = new Map<string, string>();
+      const lastOut = new Map<string, string | null>();
+      for (let step = 0; step < 60; step++) {
+        const t = Math.floor(rand() * 3);
+        const doc = tablets[t];
+        const known = readPeople(doc).map((p) => p.id);
+        const at = new Date(NOW.getTime() + step * 60_000);
+        const action = rand();
+        if (action < 0.25 || known.length === 0) {
+          const size = 1 + Math.floor(rand() * 3);
+          const r = checkInHousehold(doc, Array.from({ length: size }, (_, i) => person({ name: `住民 ${seed}-${step}-${i}` })), { now: at, newId: ids[t] });
+          if (!r.ok) throw new Error('setup');
+          for (const id of r.value.personIds) checkedIn.add(id);
+        } else if (action < 0.75) {
+          const id = pick(rand, known);
+          if (t === 0) {
+            const note = `メモ ${step}`;
+            expect(editPerson(doc, id, { note }).ok).toBe(true);
+            lastNote.set(id, note);
+          } else if (t === 1) {
+            const stay = pick(rand, ['shelter', 'car', 'home'] as const);
+            expect(editPerson(doc, id, { stay }).ok).toBe(true);
+            lastStay.set(id, stay);
+          } else {
+            const p = readPerson(doc, id)!;
+            if (p.checkedOutAt === null) {
+              checkOutPerson(doc, id, at);
+              lastOut.set(id, at.toISOString());
+            } else {
+              undoCheckOut(doc, id);
+              lastOut.set(id, null);
+            }
+          }
+        } else {
+          const other = (t + 1 + Math.floor(rand() * 2)) % 3;
+          if (rand() < 0.5) syncBoth(doc, tablets[other]);
+          else Y.applyUpdate(tablets[other], Y.encodeStateAsUpdate(doc, Y.encodeStateVector(tablets[other])));
+        }
+      }
+      syncBoth(tablets[0], tablets[1]);
+      syncBoth(tablets[1], tablets[2]);
+      syncBoth(tablets[0], tablets[1]);
+      const final = readPeople(tablets[0]);
+      expect(readPeople(tablets[1]), `seed ${seed}`).toEqual(final);
+      expect(readPeople(tablets[2]), `seed ${seed}`).toEqual(final);
+      expect(new Set(final.map((p) => p.id)), `seed ${seed}`).toEqual(checkedIn);
+      for (const p of final) {
+        expect(p.note, `seed ${seed} ${p.id}`).toBe(lastNote.get(p.id) ?? '');
+        expect(p.stay, `seed ${seed} ${p.id}`).toBe(lastStay.get(p.id) ?? 'shelter');
+        expect(p.checkedOutAt, `seed ${seed} ${p.id}`).toBe(lastOut.has(p.id) ? lastOut.get(p.id) : null);
+      }
+    }
   });
 });
