@@ -10,12 +10,24 @@ import type { Need, Person, StayType } from './schema';
 import { isPresent } from './counts';
 import { nameParts, normalizeForMatch } from './normalize';
 
+/** A person's name and kana as the index compares them, kept to be reused by the next build. */
+interface NormalizedNames {
+  rawName: string;
+  rawKana: string;
+  name: string;
+  kana: string;
+  /** The searchable keys: whole name, whole kana, and every part but the first. */
+  keys: string[];
+}
+
 export interface SearchIndex {
   /** People in display order: by kana (or name when no kana), then name, then id. */
   readonly people: readonly Person[];
   /** Sorted normalised keys and, at the same position, the person's display rank. */
   readonly keys: readonly string[];
   readonly ranks: Uint32Array;
+  /** Per person id, for a rebuild that passes this index as `previous`. */
+  readonly normalized: ReadonlyMap<string, NormalizedNames>;
 }
 
 export interface SearchQuery {
@@ -26,26 +38,39 @@ export interface SearchQuery {
   presence?: 'present' | 'left' | 'all';
 }
 
-export function buildSearchIndex(people: readonly Person[]): SearchIndex {
+function normalizeNames(p: Person): NormalizedNames {
+  const nameParts_ = nameParts(p.name);
+  const kanaParts = nameParts(p.kana);
+  const name = nameParts_.join('');
+  const kana = kanaParts.join('');
+  // The first part is a prefix of the whole, so whatever matches it matches the whole too.
+  const keys = [...new Set([name, kana, ...nameParts_.slice(1), ...kanaParts.slice(1)])].filter((k) => k !== '');
+  return { rawName: p.name, rawKana: p.kana, name, kana, keys };
+}
+
+/**
+ * Builds the index. Pass the index built before the last change as `previous` and the names of
+ * people whose name and kana did not change are not normalised again (the bulk of the work when
+ * one check-in arrives in a shelter of thousands).
+ */
+export function buildSearchIndex(people: readonly Person[], previous?: SearchIndex): SearchIndex {
+  const normalized = new Map<string, NormalizedNames>();
   const decorated = people.map((p) => {
-    const nameParts_ = nameParts(p.name);
-    const kanaParts = nameParts(p.kana);
-    const name = nameParts_.join('');
-    const kana = kanaParts.join('');
-    return { p, name, kana, nameParts: nameParts_, kanaParts, sortKey: kana || name };
+    const old = previous?.normalized.get(p.id);
+    const n = old && old.rawName === p.name && old.rawKana === p.kana ? old : normalizeNames(p);
+    normalized.set(p.id, n);
+    return { p, n, sortKey: n.kana || n.name };
   });
-  decorated.sort((a, b) => cmp(a.sortKey, b.sortKey) || cmp(a.name, b.name) || cmp(a.p.id, b.p.id));
+  decorated.sort((a, b) => cmp(a.sortKey, b.sortKey) || cmp(a.n.name, b.n.name) || cmp(a.p.id, b.p.id));
 
   // Each entry is the key, a NUL and the rank in two UTF-16 units, so that the array sorts with
   // the engine's native string order (no comparator callback: several times faster for 40,000
   // keys) and the rank travels with its key. NUL sorts below every character, so the entries
-  // sharing a prefix stay contiguous. The first part of a name is left out: it is a prefix of
-  // the whole name, so whatever matches it matches the whole name too.
+  // sharing a prefix stay contiguous and the keys stay sorted once the tag is cut off.
   const entries: string[] = [];
   decorated.forEach((d, rank) => {
     const tag = '\u0000' + String.fromCharCode(rank >>> 16, rank & 0xffff);
-    const keys = new Set<string>([d.name, d.kana, ...d.nameParts.slice(1), ...d.kanaParts.slice(1)]);
-    for (const key of keys) if (key) entries.push(key + tag);
+    for (const key of d.n.keys) entries.push(key + tag);
   });
   entries.sort();
 
@@ -55,7 +80,7 @@ export function buildSearchIndex(people: readonly Person[]): SearchIndex {
     ranks[i] = (e.charCodeAt(n - 2) << 16) | e.charCodeAt(n - 1);
     return e.slice(0, n - 3);
   });
-  return { people: decorated.map((d) => d.p), keys, ranks };
+  return { people: decorated.map((d) => d.p), keys, ranks, normalized };
 }
 
 function cmp(a: string, b: string): number {

@@ -66,6 +66,18 @@ describe('searchPeople', () => {
     expect(searchPeopleWithTotal(index, { query: '' }, 2).people).toHaveLength(2);
   });
 
+  it('a rebuild from the previous index after edits and a new arrival finds the same as a fresh build', () => {
+    const edited = people.map((p) => (p.name === '山田 花子' ? { ...p, name: '山田 華子', kana: 'やまだ はなこ' } : p));
+    const next = [...edited, person('鈴木 一郎', 'すずき いちろう')];
+    const rebuilt = buildSearchIndex(next, index);
+    const fresh = buildSearchIndex(next);
+    expect(rebuilt.keys).toEqual(fresh.keys);
+    expect([...rebuilt.ranks]).toEqual([...fresh.ranks]);
+    expect(names(searchPeople(rebuilt, { query: '華子' }))).toEqual(['山田 華子']);
+    expect(names(searchPeople(rebuilt, { query: 'すず' }))).toEqual(['鈴木 一郎']);
+    expect(searchPeople(rebuilt, { query: '花子' })).toEqual([]);
+  });
+
   it('answers a keystroke over 10,000 people in a few milliseconds', () => {
     const seed = { s: 42 };
     const rand = () => ((seed.s = (seed.s * 1103515245 + 12345) & 0x7fffffff) / 0x7fffffff);
