@@ -8,6 +8,8 @@ import { People } from './screens/People';
 import { Supplies } from './screens/Supplies';
 import { Requests } from './screens/Requests';
 import { Export } from './screens/Export';
+import { LazyShelterMap } from './map/LazyShelterMap';
+import { hqStrings } from '../hq/strings';
 
 export interface Tab {
   path: string;
@@ -22,6 +24,7 @@ export const TABS: Tab[] = [
   { path: 'supplies', label: (a) => a.t.tabs.supplies, render: () => <Supplies /> },
   { path: 'requests', label: (a) => a.t.tabs.requests, render: () => <Requests /> },
   { path: 'export', label: (a) => a.t.tabs.export, render: () => <Export /> },
+  { path: 'map', label: (a) => hqStrings(a.lang).tabletMap.tab, render: () => <LazyShelterMap /> },
 ];
 
 export function href(path: string, ...rest: string[]): string {

@@ -155,5 +155,17 @@ export const hq: HqStrings = {
     sending: 'Sending…',
     failed: 'Could not change',
   },
+  tabletMap: {
+    tab: 'Map',
+    thisShelter: 'This shelter',
+    nearbyClosures: 'Road closures nearby',
+    noNearbyClosures: (km) => `No road closures within ${km} km.`,
+    distance: (km) => `about ${km < 1 ? km.toFixed(1) : Math.round(km)} km`,
+    otherShelters: 'Other shelters',
+    statusAsOf: (time) => `as of ${time}`,
+    statusUnavailable: 'Crowding of other shelters is not available.',
+    loadingMap: 'Loading the map…',
+    mapFailed: 'The map could not be loaded.',
+  },
   sync: { saved: 'Saved', pending: (n) => `${n} not sent` },
 };

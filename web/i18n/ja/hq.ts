@@ -162,6 +162,19 @@ export const hq = {
     sending: '送信中…',
     failed: '変更できませんでした',
   },
+  // the staff tablet's map tab (web/shelter/map), kept here with the other map strings
+  tabletMap: {
+    tab: '地図',
+    thisShelter: 'この避難所',
+    nearbyClosures: '近くの通行止め',
+    noNearbyClosures: (km: number) => `${km}km以内に通行止めはありません。`,
+    distance: (km: number) => `約${km < 1 ? km.toFixed(1) : Math.round(km)}km`,
+    otherShelters: 'ほかの避難所',
+    statusAsOf: (time: string) => `${time} 時点`,
+    statusUnavailable: 'ほかの避難所の混雑状況を取得できません。',
+    loadingMap: '地図を読み込み中…',
+    mapFailed: '地図を読み込めませんでした。',
+  },
   sync: { saved: '保存済み', pending: (n: number) => `未送信 ${n}件` },
 };
 
