@@ -4,6 +4,7 @@
 import { afterAll, beforeAll, describe, expect, it } from 'vitest';
 import type { Browser, Page } from 'playwright-core';
 import { resolve } from 'node:path';
+import { gzipSync } from 'node:zlib';
 import type { TestServer } from '../helpers/server';
 import { ROOT } from '../helpers/server';
 import { DICTIONARIES, LANG_CODES, LANGS, translator } from '../../web/resident/i18n';
@@ -117,6 +118,28 @@ describe('resident page access', () => {
     await page.getByRole('button', { name: '地図で見る' }).click();
     await page.locator('[data-testid="closures-map"].leaflet-container').waitFor();
     expect(scripts.some((s) => s.includes('closures-map'))).toBe(true);
+    await context.close();
+  });
+
+  it('loads under 50 kB of gzipped JavaScript on first visit, with no Leaflet, Yjs or Dexie', async () => {
+    const context = await browser.newContext({ viewport: { width: 360, height: 740 }, serviceWorkers: 'block' });
+    const page = await context.newPage();
+    const bodies: Promise<{ url: string; gz: number; text: string }>[] = [];
+    page.on('response', (r) => {
+      if (r.request().resourceType() === 'script')
+        bodies.push(r.body().then((b) => ({ url: r.url(), gz: gzipSync(b).length, text: b.toString('utf8') })));
+    });
+    await page.goto(server.url);
+    await page.locator('header h1').waitFor();
+    await page.waitForLoadState('networkidle');
+    const scripts = await Promise.all(bodies);
+    const total = scripts.reduce((n, s) => n + s.gz, 0);
+    expect(scripts.length).toBeGreaterThan(0);
+    expect(total).toBeLessThan(50_000);
+    for (const s of scripts) {
+      expect(s.url).not.toMatch(/leaflet|dexie|yjs/i);
+      expect(s.text).not.toMatch(/L\.Map|Dexie|Y\.Doc|_yjsDoc|leaflet\.css/);
+    }
     await context.close();
   });
 

@@ -74,6 +74,51 @@ describe('resident page', () => {
     await context.close();
   });
 
+  it('picks the district of the nearest shelter from the location and lists shelters nearest first', async () => {
+    const context = await phoneContext(browser, { prefs: { lang: 'ja', switchLevel: 4 } });
+    await context.grantPermissions(['geolocation']);
+    await context.setGeolocation({ latitude: 32.5295, longitude: 130.6395 }); // beside 山手中学校
+    const page = await openPage(context, server.url);
+    await page.getByText('地区を選ぶと、その地区の警戒レベルが表示されます。').waitFor();
+    await page.getByRole('button', { name: '現在地から地区を選ぶ' }).click();
+    await page.getByText('現在地にいちばん近い避難所の地区（山手地区）を選びました。', { exact: false }).waitFor();
+    expect(await page.getByRole('combobox', { name: 'お住まいの地区' }).inputValue()).toBe('yamate');
+    expect(await page.getByRole('radio', { name: '近い順' }).isChecked()).toBe(true);
+
+    await page.getByRole('checkbox', { name: 'ほかの地区の避難所も表示する' }).check();
+    const names = await page.locator('.shelters-section .shelter-name').allTextContents();
+    // Open shelters by distance (山手 is nearest, then the 川辺 school), then full, then closed.
+    expect(names).toEqual(['山手中学校', '川辺小学校', '川辺公民館', '川辺体育館']);
+    expect(await page.locator('.shelters-section [data-testid="shelter"]').first().textContent()).toMatch(/ここから約\d+ m/);
+    await context.close();
+  });
+
+  it('notifies a rise of the level when the resident allowed notifications', async () => {
+    const context = await phoneContext(browser, { prefs: { lang: 'ja', districtId: 'yamate', switchLevel: 3 }, checkEveryMs: 1000 });
+    const page = await openPage(context, server.url);
+    // Asked only from the button (a user gesture); granting here stands in for the resident's "allow".
+    await page.getByRole('button', { name: 'レベルが変わったら通知を受け取る' }).waitFor();
+    await context.grantPermissions(['notifications']);
+    await page.getByRole('button', { name: 'レベルが変わったら通知を受け取る' }).click();
+    await page.getByText('通知はオンです').waitFor();
+    await page.evaluate(async () => {
+      await navigator.serviceWorker.ready;
+    });
+
+    await setLevel(server, 'yamate', 3);
+    await page.getByTestId('evacuate-now').waitFor({ timeout: 6_000 });
+    const shown = async () =>
+      page.evaluate(async () => {
+        const reg = await navigator.serviceWorker.ready;
+        return (await reg.getNotifications()).map((n) => `${n.title} | ${n.body}`);
+      });
+    await expect.poll(shown, { timeout: 5_000 }).toEqual([
+      '警戒レベル3（高齢者等避難）: 山手地区 | 今すぐ避難してください。あなたの避難スイッチ（レベル3）に達しました。',
+    ]);
+    await setLevel(server, 'yamate', 1);
+    await context.close();
+  });
+
   it('asks with If-None-Match and gets 304 while nothing changed, and never faster than its interval', async () => {
     const context = await phoneContext(browser, { prefs: { lang: 'ja', districtId: 'yamate' }, checkEveryMs: 1000 });
     const page = await context.newPage();

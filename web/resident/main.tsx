@@ -41,7 +41,8 @@ document.addEventListener('visibilitychange', () => {
 });
 
 // The service worker makes the page start offline; registering it can wait until after the
-// first render, and its helper module is not part of the first load.
+// first render, and its helper module is not part of the first load. A new version is never
+// forced (the worker is shared with the staff tablets); it takes over once every tab has closed.
 if ('serviceWorker' in navigator && import.meta.env.PROD) {
-  void import('./register-sw').then(({ registerResidentSW }) => registerResidentSW());
+  void import('../lib/pwa-update').then(({ registerServiceWorker }) => registerServiceWorker());
 }
