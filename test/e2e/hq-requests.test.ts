@@ -1,0 +1,55 @@
+// Supply requests: every open one across shelters in one HQ list (from the overview stream);
+// HQ acknowledges and marks delivered, and the tablet that asked sees the status change.
+import { afterAll, beforeAll, describe, expect, it } from 'vitest';
+import type { Browser } from 'playwright-core';
+import { launchChromium } from '../helpers/browser';
+import type { TestServer } from '../helpers/server';
+import { enrolTablet, go, startShelterServer } from './shelter-support';
+import { hqTab, openHq } from './hq-support';
+
+describe('HQ supply requests', () => {
+  let browser: Browser;
+  let server: TestServer;
+
+  beforeAll(async () => {
+    browser = await launchChromium();
+    server = await startShelterServer();
+  });
+  afterAll(async () => {
+    await browser?.close();
+    await server?.stop();
+  });
+
+  it('a request from a tablet shows at HQ; acknowledged and delivered at HQ, the tablet sees both', async () => {
+    const tablet = await enrolTablet(browser, server);
+    await go(tablet.page, '#/requests');
+    await tablet.page.locator('#request-item').selectOption('water');
+    await tablet.page.fill('#request-qty', '120');
+    await tablet.page.fill('#request-note', '2Lボトル');
+    await tablet.page.getByTestId('request-create').click();
+    const tabletBadge = tablet.page.locator('[data-testid=requests-table] .badge');
+    await expect.poll(() => tabletBadge.getAttribute('class')).toContain('badge--open');
+
+    const hq = await openHq(browser, server);
+    const { page } = hq;
+    await hqTab(page, 'requests');
+    const row = page.locator('[data-testid=requests-table] tbody tr').first();
+    await expect.poll(() => row.textContent(), { timeout: 5_000 }).toContain('川辺小学校');
+    expect(await row.textContent()).toContain('飲料水');
+    expect(await row.textContent()).toContain('120');
+    expect(await row.textContent()).toContain('2Lボトル');
+
+    await row.getByTestId('request-ack').click();
+    await expect.poll(() => tabletBadge.getAttribute('class'), { timeout: 10_000 }).toContain('badge--acknowledged');
+    await expect.poll(() => row.getAttribute('data-status'), { timeout: 5_000 }).toBe('acknowledged');
+
+    await row.getByTestId('request-deliver').click();
+    await expect.poll(() => tabletBadge.getAttribute('class'), { timeout: 10_000 }).toContain('badge--delivered');
+    await expect.poll(() => page.getByTestId('requests-none').count(), { timeout: 5_000 }).toBe(1);
+
+    expect(hq.errors).toEqual([]);
+    expect(tablet.errors).toEqual([]);
+    await hq.context.close();
+    await tablet.context.close();
+  });
+});
