@@ -19,6 +19,10 @@ const CACHE_WRITE_MS = 2_000;
 /** Browsers retry an erroring stream themselves (the server sends retry: 2000); a stream the
  * browser gave up on (CLOSED) is reopened by us after this long. */
 const REOPEN_MS = 3_000;
+/** EventSource hides the server's keep-alive comments, so a stream that went silent (a dead
+ * Wi-Fi, a cut cable) looks open forever; a tiny probe finds out. */
+const PROBE_MS = 10_000;
+const PROBE_TIMEOUT_MS = 5_000;
 
 interface CachedOverview {
   receivedAt: string;
@@ -46,6 +50,7 @@ export class OverviewFeed {
   private readonly listeners = new Set<(s: OverviewState) => void>();
   private snapshot: OverviewState;
   private stopped = false;
+  private readonly probeTimer: ReturnType<typeof setInterval>;
 
   constructor(private readonly token: string, private readonly baseUrl = '') {
     const cached = readCachedOverview();
@@ -55,6 +60,8 @@ export class OverviewFeed {
     }
     this.snapshot = this.makeSnapshot();
     window.addEventListener('online', this.onOnline);
+    window.addEventListener('offline', this.onOffline);
+    this.probeTimer = setInterval(() => void this.probe(), PROBE_MS);
     this.open();
   }
 
@@ -70,6 +77,8 @@ export class OverviewFeed {
   stop(): void {
     this.stopped = true;
     window.removeEventListener('online', this.onOnline);
+    window.removeEventListener('offline', this.onOffline);
+    clearInterval(this.probeTimer);
     this.source?.close();
     if (this.reopenTimer) clearTimeout(this.reopenTimer);
     if (this.cacheTimer) {
@@ -82,6 +91,22 @@ export class OverviewFeed {
   private readonly onOnline = () => {
     if (this.source?.readyState !== EventSource.OPEN) this.reopen(0);
   };
+
+  private readonly onOffline = () => this.setConnection('offline');
+
+  private async probe(): Promise<void> {
+    if (this.connection !== 'live') return;
+    try {
+      // HEAD of the public status: answered from memory, no store write (unlike /healthz)
+      const res = await fetch(`${this.baseUrl}/api/public/status.json`, { method: 'HEAD', cache: 'no-store', signal: AbortSignal.timeout(PROBE_TIMEOUT_MS) });
+      if (res.status < 500) return;
+    } catch {
+      // no answer: fall through
+    }
+    if (this.stopped) return;
+    this.setConnection('offline');
+    this.reopen(0);
+  }
 
   private open(): void {
     if (this.stopped) return;
