@@ -1,9 +1,11 @@
 // The small closures map, loaded with a dynamic import only when the resident opens it, so Leaflet
-// (about 40 kB gzipped) never weighs on the first load. Basemap tiles need the network; the list
-// above the map carries the same information offline.
+// (about 45 kB gzipped) never weighs on the first load. It reuses the shared basemap (the
+// deployment's tiles, and a notice instead of a blank map when tiles cannot load) and the
+// shared closure style; the list above the map carries the same information offline.
 import L from 'leaflet';
-import 'leaflet/dist/leaflet.css';
 import type { PublicShelter } from '../../domain/public-status';
+import { createBaseMap } from '../lib/map/basemap';
+import { createClosureLayer } from '../lib/map/closure-layer';
 import type { ClosureFeature } from './public-layers';
 
 export interface ClosuresMap {
@@ -11,45 +13,37 @@ export interface ClosuresMap {
   destroy(): void;
 }
 
-export function openClosuresMap(el: HTMLElement, o: { label: string }): ClosuresMap {
+export function openClosuresMap(el: HTMLElement, o: { label: string; noTiles: string }): ClosuresMap {
   el.setAttribute('role', 'region');
   el.setAttribute('aria-label', o.label);
-  const map = L.map(el, { zoomControl: true, attributionControl: true }).setView([35.68, 139.76], 13);
-  L.tileLayer('https://tile.openstreetmap.org/{z}/{x}/{y}.png', {
-    maxZoom: 18,
-    attribution: '&copy; <a href="https://www.openstreetmap.org/copyright">OpenStreetMap</a>',
-  }).addTo(map);
-  const layer = L.layerGroup().addTo(map);
+  const base = createBaseMap(el, { noTilesNotice: o.noTiles, zoom: 13 });
+  const closureLayer = createClosureLayer({ describe: (c) => c.reason });
+  closureLayer.layer.addTo(base.map);
+  const shelterLayer = L.layerGroup().addTo(base.map);
   let fitted = false;
 
   return {
     update(closures, shelters) {
-      layer.clearLayers();
+      closureLayer.update(closures.map((c) => ({ ...c, since: c.since ?? '' })));
+      shelterLayer.clearLayers();
       const bounds = L.latLngBounds([]);
-      for (const c of closures) {
-        const g = L.geoJSON({ type: 'Feature', properties: {}, geometry: c.geometry } as GeoJSON.Feature, {
-          // Dashed as well as red, so the line reads without colour.
-          style: { color: '#c8102e', weight: 6, dashArray: '8 6' },
-          pointToLayer: (_f, latlng) => L.circleMarker(latlng, { radius: 8, color: '#c8102e' }),
-        }).bindTooltip(c.reason);
-        g.addTo(layer);
-        const b = g.getBounds();
-        if (b.isValid()) bounds.extend(b);
-      }
+      const b = closureLayer.layer.getBounds();
+      if (b.isValid()) bounds.extend(b);
       for (const s of shelters) {
         if (!Number.isFinite(s.lat) || !Number.isFinite(s.lon)) continue;
+        // Blue ring with a white centre: unlike the red dashed closures in shape as well as colour.
         L.circleMarker([s.lat, s.lon], { radius: 7, color: '#0b4f9c', fillColor: '#ffffff', fillOpacity: 1, weight: 3 })
           .bindTooltip(s.name)
-          .addTo(layer);
+          .addTo(shelterLayer);
         bounds.extend([s.lat, s.lon]);
       }
       if (!fitted && bounds.isValid()) {
-        map.fitBounds(bounds, { padding: [20, 20], maxZoom: 16 });
+        base.map.fitBounds(bounds, { padding: [20, 20], maxZoom: 16 });
         fitted = true;
       }
     },
     destroy() {
-      map.remove();
+      base.destroy();
     },
   };
 }

@@ -28,7 +28,7 @@ export function ClosuresSection(p: { state: FeedState<ClosureFeature[]>; shelter
     import('./closures-map')
       .then(({ openClosuresMap }) => {
         if (cancelled || !box.current) return;
-        handle.current = openClosuresMap(box.current, { label: t('closures.mapLabel') });
+        handle.current = openClosuresMap(box.current, { label: t('closures.mapLabel'), noTiles: t('closures.noTiles') });
         handle.current.update(closures, p.shelters);
         setMap('open');
       })
@@ -67,9 +67,12 @@ export function ClosuresSection(p: { state: FeedState<ClosureFeature[]>; shelter
             <li key={c.id}>
               <strong>{c.reason || t('closures.noReason')}</strong>
               <span class="small">
-                {c.since && t('closures.since', { time: formatTime(c.since, locale, now) })}
-                {' '}
-                {c.until ? t('closures.until', { time: formatTime(c.until, locale, now) }) : `(${t('closures.untilUnknown')})`}
+                {[
+                  c.since && t('closures.since', { time: formatTime(c.since, locale, now) }),
+                  c.until ? t('closures.until', { time: formatTime(c.until, locale, now) }) : t('closures.untilUnknown'),
+                ]
+                  .filter(Boolean)
+                  .join(' · ')}
               </span>
               {c.source && <span class="small">{t('closures.source', { source: c.source })}</span>}
             </li>

@@ -113,6 +113,7 @@ export const resident: ResidentStrings = {
   'closures.mapLoading': '地図を 出しています…',
   'closures.mapFailed': '地図が 出せません（インターネットが 必要です）。上の リストを 見て ください。',
   'closures.mapLabel': '通れない 道と 避難所の 地図',
+  'closures.noTiles': 'うしろの 地図が 出ません。通れない 道と 避難所の 場所は 出ています。',
 
   'print.button': '紙に 印刷する（A4 1まい）',
   'print.heading': 'わたしの にげる メモ',

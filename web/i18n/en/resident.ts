@@ -112,6 +112,7 @@ export const resident: ResidentStrings = {
   'closures.mapLoading': 'Loading the map…',
   'closures.mapFailed': 'The map could not be loaded (it needs the internet). Please use the list.',
   'closures.mapLabel': 'Map of road closures and shelters',
+  'closures.noTiles': 'The background map cannot be loaded. Road closures and shelters are still shown.',
 
   'print.button': 'Print (one A4 page)',
   'print.heading': 'My evacuation note',

@@ -112,6 +112,7 @@ export const resident = {
   'closures.mapLoading': '地図を読み込んでいます…',
   'closures.mapFailed': '地図を読み込めませんでした（インターネット接続が必要です）。一覧をご覧ください。',
   'closures.mapLabel': '通行止めと避難所の地図',
+  'closures.noTiles': '背景の地図を読み込めません。通行止めと避難所の位置は表示しています。',
 
   'print.button': '印刷する（A4 1枚）',
   'print.heading': 'わたしの避難メモ',

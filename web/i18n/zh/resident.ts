@@ -113,6 +113,7 @@ export const resident: ResidentStrings = {
   'closures.mapLoading': '正在加载地图…',
   'closures.mapFailed': '无法加载地图（需要互联网）。请查看列表。',
   'closures.mapLabel': '道路封闭和避难所地图',
+  'closures.noTiles': '无法加载背景地图。道路封闭和避难所的位置仍会显示。',
 
   'print.button': '打印（一张A4纸）',
   'print.heading': '我的避难备忘',
