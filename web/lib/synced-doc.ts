@@ -2,7 +2,8 @@
 //
 // Order of things, which is the whole point of this module:
 // 1. load every stored update (origin 'local-store') before anything else; whenLoaded resolves;
-// 2. every update, local or remote, is written to IndexedDB; a local one is sent only after that,
+// 2. every update, local or remote, is written to IndexedDB (v2 encoding, see local-store.ts);
+//    a local one is sent (as v1, the wire format) only after that,
 //    and is counted as pending until the server's STORED state vector covers its clock;
 // 3. the connection is watched: no message (not even a heartbeat) for DEAD_CONNECTION_MS means the
 //    socket is dead whatever navigator.onLine says, so it is closed and reopened;
@@ -57,7 +58,7 @@ export interface OpenOptions {
   serverUrl?: string;
 }
 
-/** Origin of updates replayed from IndexedDB: neither persisted again nor sent. */
+/** Origin of the transaction that replays IndexedDB (before any update listener is attached). */
 export const LOCAL_STORE_ORIGIN = 'local-store';
 const WATCHDOG_TICK_MS = 1_000;
 
@@ -102,7 +103,6 @@ export function openSyncedDoc(docName: string, opts: OpenOptions): SyncedDoc {
   let writesSinceCheck = 0;
 
   const onUpdate = (update: Uint8Array, origin: unknown) => {
-    if (origin === LOCAL_STORE_ORIGIN) return;
     const remote = provider !== null && origin === provider;
     const pending = remote ? null : { client: doc.clientID, clock: Y.getState(doc.store, doc.clientID) };
     writes = writes
@@ -114,7 +114,7 @@ export function openSyncedDoc(docName: string, opts: OpenOptions): SyncedDoc {
         if (provider?.wsconnected && ws && ws.readyState === WebSocket.OPEN) {
           const encoder = encoding.createEncoder();
           encoding.writeVarUint(encoder, messageSync);
-          syncProtocol.writeUpdate(encoder, update);
+          syncProtocol.writeUpdate(encoder, Y.convertUpdateFormatV2ToV1(update));
           ws.send(encoding.toUint8Array(encoder));
         }
         // Offline changes reach the server through the sync handshake on reconnect.
@@ -126,20 +126,33 @@ export function openSyncedDoc(docName: string, opts: OpenOptions): SyncedDoc {
     }
   };
 
+  const changeListeners = new Set<() => void>();
+  let version = 0;
+  const onAnyUpdate = () => {
+    version++;
+    for (const fn of changeListeners) fn();
+  };
+
   const whenLoaded = (async () => {
+    performance.mark(`hinanjo:${docName}:read-start`);
     const [updates, pending, lastConfirmedAt] = await Promise.all([
       loadUpdates(docName),
       countPending(docName),
       readMeta(metaKey),
     ]);
+    performance.mark(`hinanjo:${docName}:read-end`);
     doc.transact(() => {
-      for (const u of updates) Y.applyUpdate(doc, u);
+      for (const u of updates) Y.applyUpdateV2(doc, u);
     }, LOCAL_STORE_ORIGIN);
+    // Listeners attach only now: with none attached, Yjs does not re-encode what it just loaded
+    // (for a 10,000-person shelter that would double the start-up time).
+    doc.on('updateV2', onUpdate);
+    doc.on('updateV2', onAnyUpdate);
+    onAnyUpdate();
+    performance.mark(`hinanjo:${docName}:applied`);
     setState({ pending, lastConfirmedAt });
     if (updates.length > COMPACT_AFTER_ROWS) setTimeout(() => void maybeCompact(), 2_000);
   })();
-
-  doc.on('update', onUpdate);
 
   const connect = () => {
     if (destroyed) return;
@@ -208,14 +221,6 @@ export function openSyncedDoc(docName: string, opts: OpenOptions): SyncedDoc {
 
   void whenLoaded.then(connect);
 
-  const changeListeners = new Set<() => void>();
-  let version = 0;
-  const onAnyUpdate = () => {
-    version++;
-    for (const fn of changeListeners) fn();
-  };
-  doc.on('update', onAnyUpdate);
-
   return {
     doc,
     docName,
@@ -231,6 +236,7 @@ export function openSyncedDoc(docName: string, opts: OpenOptions): SyncedDoc {
     },
     version: () => version,
     async transact(fn) {
+      await whenLoaded; // a change made before the store is loaded would not be persisted
       doc.transact(() => fn(doc));
       await writes;
     },
@@ -240,8 +246,8 @@ export function openSyncedDoc(docName: string, opts: OpenOptions): SyncedDoc {
       window.removeEventListener('online', onOnline);
       window.removeEventListener('offline', onOffline);
       provider?.destroy();
-      doc.off('update', onUpdate);
-      doc.off('update', onAnyUpdate);
+      doc.off('updateV2', onUpdate);
+      doc.off('updateV2', onAnyUpdate);
       stateListeners.clear();
       changeListeners.clear();
     },
