@@ -69,6 +69,16 @@ describe('resident page access', () => {
       expect(await axeSerious(page), JSON.stringify(prefs)).toEqual([]);
       await page.context().close();
     }
+    // The closures map open (Leaflet's controls and markers), and level 5.
+    await setLevel(server, 'yamate', 5);
+    const withMap = await residentPage({ lang: 'ja', districtId: 'yamate', switchLevel: 4 });
+    await withMap.getByRole('button', { name: '地図で見る' }).click();
+    await withMap.locator('[data-testid="closures-map"].leaflet-container').waitFor();
+    expect(await withMap.getByTestId('evacuate-now').textContent()).toContain('レベル5');
+    expect(await axeSerious(withMap), 'map open, level 5').toEqual([]);
+    await withMap.context().close();
+    await setLevel(server, 'yamate', 1);
+
     // First visit: nothing chosen yet, the language chooser is on screen.
     const context = await phoneContext(browser);
     const page = await openPage(context, server.url);

@@ -62,10 +62,14 @@ export function Freshness(p: { state: FeedState<PublicStatus>; checkEveryMs: num
     }
   }
   return (
-    <section class={`freshness${warn ? ' warn' : ''}`} aria-label={t('fresh.checkNow')}>
-      <p role="status" data-testid="freshness">
+    <section class={`freshness${warn ? ' warn' : ''}`}>
+      <p data-testid="freshness">
         {warn && <span aria-hidden="true">⚠ </span>}
         {text}
+      </p>
+      {/* Announce losing (or lacking) fresh data, not the minute-by-minute "checked … ago". */}
+      <p class="visually-hidden" role="status">
+        {warn ? text : ''}
       </p>
       <p class="small">
         {t('fresh.auto')}{' '}
