@@ -274,10 +274,14 @@ export function previewRegistryImport(
 
   const byRegistryId = new Map<string, string>();
   const byNameAddress = new Map<string, string>();
+  // A shelter typed in by hand often has no address yet: its name alone identifies it.
+  const byNameOnly = new Map<string, string>();
   hqShelters(hqDoc).forEach((m, id) => {
     const rid = asString(m.get(REGISTRY_ID_KEY));
     if (rid) byRegistryId.set(rid, id);
-    byNameAddress.set(matchKey(asString(m.get('name')), asString(m.get('address'))), id);
+    const address = asString(m.get('address'));
+    byNameAddress.set(matchKey(asString(m.get('name')), address), id);
+    if (address.trim() === '') byNameOnly.set(matchKey(asString(m.get('name')), ''), id);
   });
 
   const preview: RegistryPreview = { format, encoding, toAdd: [], toUpdate: [], unchanged: 0, bad };
@@ -285,7 +289,8 @@ export function previewRegistryImport(
   for (const row of rows) {
     const existing =
       (row.registryId !== null ? byRegistryId.get(row.registryId) : undefined) ??
-      byNameAddress.get(matchKey(row.name, row.address));
+      byNameAddress.get(matchKey(row.name, row.address)) ??
+      byNameOnly.get(matchKey(row.name, ''));
     if (existing === undefined || claimed.has(existing)) {
       let shelterId = shelterIdForRow(row, opts.newId);
       if (hqShelters(hqDoc).has(shelterId) || claimed.has(shelterId)) shelterId = opts.newId();

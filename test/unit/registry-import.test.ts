@@ -139,3 +139,13 @@ describe('capacity', () => {
     expect(parseCapacity('2.5')).toEqual({ ok: false, error: 'not-whole' });
   });
 });
+
+describe('shelter registry import, matching', () => {
+  it('matches a hand-made shelter that has no address yet by its name alone', () => {
+    const doc = new Y.Doc();
+    doc.transact(() => hqShelters(doc).set('typed', toYMap({ name: '八代運動公園', address: '', lat: 32.5, lon: 130.6, capacity: 0, districtId: '', hazards: [] })));
+    const r = previewRegistryImport(doc, GSI_EMERGENCY, { newId: counter() });
+    if (!r.ok) throw new Error('preview failed');
+    expect(r.value.toUpdate.map((u) => [u.shelterId, u.changes])).toEqual([['typed', ['address', 'lat', 'lon', 'hazards']]]);
+  });
+});

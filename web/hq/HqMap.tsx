@@ -47,7 +47,8 @@ export function HqMap(props: Props) {
     const base = createBaseMap(el.current!, { noTilesNotice: props.t.map.noTiles, interactive: !props.wall });
     const shelters = createShelterLayer({
       popup: (id) => latest.current.popup(id),
-      scale: props.wall ? 1.35 : 1,
+      // Big markers read from across the room; with hundreds of shelters they would cover each other.
+      scale: () => (props.wall ? 1.35 : 1) * (latest.current.rows.length > CROWDED_MAP ? 0.6 : 1),
     });
     const closures = createClosureLayer({
       describe: (c) => latest.current.describeClosure(c),
@@ -110,6 +111,8 @@ export function HqMap(props: Props) {
 
   return <div ref={el} class={`hq-map${props.wall ? ' hq-map--wall' : ''}`} data-testid="hq-map" />;
 }
+
+const CROWDED_MAP = 100;
 
 /** Keeps every shelter in view until someone moves the map; refits only when the set of places
  * (or the map's size) changes, so a check-in never makes the map jump. */

@@ -4,10 +4,12 @@ import type { HqView } from './context';
 import { type SortKey, sortRows } from './shelter-rows';
 import { STALE_AFTER_MINUTES } from './shelter-rows';
 
-export function ShelterTable({ view, interactive = true, onSelect }: { view: HqView; interactive?: boolean; onSelect?: (id: string) => void }) {
+export function ShelterTable({ view, interactive = true, limit, onSelect }: { view: HqView; interactive?: boolean; limit?: number; onSelect?: (id: string) => void }) {
   const { t } = view;
   const [key, setKey] = useState<SortKey>('occupancy');
-  const rows = sortRows(view.rows, key);
+  const sorted = sortRows(view.rows, key);
+  // The wall cannot scroll: it shows the fullest shelters and says how many more there are.
+  const rows = limit !== undefined ? sorted.slice(0, limit) : sorted;
   const head = (k: SortKey, label: string) => (
     <th scope="col" aria-sort={key === k ? 'descending' : undefined}>
       {interactive ? (
@@ -59,6 +61,13 @@ export function ShelterTable({ view, interactive = true, onSelect }: { view: HqV
           </tr>
         ))}
       </tbody>
+      {rows.length < sorted.length && (
+        <tfoot>
+          <tr>
+            <td colSpan={5} class="muted" data-testid="table-more">{t.moreShelters(sorted.length - rows.length)}</td>
+          </tr>
+        </tfoot>
+      )}
     </table>
   );
 }

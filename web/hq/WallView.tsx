@@ -10,6 +10,9 @@ import { describeClosure } from './closure-text';
 import { LEVEL_COLOURS } from '../lib/map/district-labels';
 import { levelName } from '../../domain/levels';
 
+/** Rows that fit the wall's side panel at 1080 px. */
+const WALL_TABLE_ROWS = 16;
+
 export function WallView({ view, region }: { view: HqView; region: string }) {
   const { t, c } = view;
   const byId = new Map(view.rows.map((r) => [r.id, r]));
@@ -40,7 +43,7 @@ export function WallView({ view, region }: { view: HqView; region: string }) {
         />
         <aside class="hq-side hq-side--wall">
           <Totals view={view} />
-          <ShelterTable view={view} interactive={false} />
+          <ShelterTable view={view} interactive={false} limit={WALL_TABLE_ROWS} />
           <Legend view={view} />
         </aside>
       </div>

@@ -25,6 +25,7 @@ export const hq: HqStrings = {
   people: (n) => plural(n, 'person', 'people'),
   shelterTable: 'Shelters',
   col: { name: 'Shelter', occupancy: 'Occupancy', people: 'People', needs: 'Needs', lastSync: 'Last sync', status: 'Status', district: 'District', capacity: 'Capacity' },
+  moreShelters: (n) => `and ${n} more`,
   sortBy: (col) => `Sort by ${col}`,
   stale: 'Stale',
   staleTitle: (minutes) => `No sync for ${minutes} minutes or more`,

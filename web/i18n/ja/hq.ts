@@ -26,6 +26,7 @@ export const hq = {
   // shelter table
   shelterTable: '避難所一覧',
   col: { name: '避難所', occupancy: '収容率', people: '人数', needs: '要配慮', lastSync: '最終同期', status: '状態', district: '地区', capacity: '定員' },
+  moreShelters: (n: number) => `ほか ${n}か所`,
   sortBy: (col: string) => `${col}で並べ替え`,
   stale: '未同期',
   staleTitle: (minutes: number) => `${minutes}分以上同期がありません`,

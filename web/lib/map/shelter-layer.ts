@@ -23,7 +23,8 @@ export interface ShelterLayer {
 
 export function createShelterLayer(opts: {
   popup?: (id: string) => HTMLElement | string;
-  scale?: number;
+  /** Marker size factor; a function is read on every update (e.g. smaller when there are many). */
+  scale?: number | (() => number);
   permanentLabels?: boolean;
 }): ShelterLayer {
   const layer = L.layerGroup();
@@ -31,10 +32,11 @@ export function createShelterLayer(opts: {
 
   const update = (points: readonly ShelterPoint[]) => {
     const seen = new Set<string>();
+    const scale = typeof opts.scale === 'function' ? opts.scale() : (opts.scale ?? 1);
     for (const p of points) {
       if (!Number.isFinite(p.lat) || !Number.isFinite(p.lon)) continue;
       seen.add(p.id);
-      const style = shelterMarkerStyle(p.band, p.headcount, p.stale, opts.scale);
+      const style = shelterMarkerStyle(p.band, p.headcount, p.stale, scale);
       const key = JSON.stringify([p.lat, p.lon, style, p.label]);
       const existing = markers.get(p.id);
       if (existing && existing.key === key) continue;

@@ -8,7 +8,7 @@ import { useDocVersion, useNow } from '../../lib/use-synced';
 import { createBaseMap, type BaseMap } from '../../lib/map/basemap';
 import { createShelterLayer, type ShelterLayer } from '../../lib/map/shelter-layer';
 import { createClosureLayer, type ClosureLayer } from '../../lib/map/closure-layer';
-import { distanceToGeometryKm } from '../../lib/map/geo';
+import { distanceToGeometryKm, haversineKm } from '../../lib/map/geo';
 import { CROWDING_COLOURS } from '../../lib/map/shelter-style';
 import { shortDateTime } from '../../lib/format';
 import { hqShelters } from '../../../domain/schema';
@@ -20,6 +20,7 @@ import { usePublicStatus } from './public-status';
 import './shelter-map.css';
 
 const NEARBY_KM = 5;
+const NEAREST_SHELTERS = 8;
 
 export function ShelterMapView() {
   const app = useShelter();
@@ -71,7 +72,17 @@ export function ShelterMapView() {
     }
     p.closures.update(closures);
     p.others.update(otherShelters(status.data, app.shelterId, t.crowding));
+    p.self.bringToFront();
   }, [me, closures, status.data]);
+
+  const nearestShelters = useMemo(() => {
+    if (!status.data || !Number.isFinite(me.lat)) return [];
+    return status.data.shelters
+      .filter((s) => s.id !== app.shelterId)
+      .map((s) => ({ s, km: haversineKm(me, s) }))
+      .sort((a, b) => a.km - b.km)
+      .slice(0, NEAREST_SHELTERS);
+  }, [status.data, me]);
 
   return (
     <div class="shelter-map" data-testid="shelter-map">
@@ -97,6 +108,14 @@ export function ShelterMapView() {
         ) : (
           status.failed && <p class="muted">{tm.statusUnavailable}</p>
         )}
+        <ul class="shelter-map__shelters" data-testid="nearest-shelters">
+          {nearestShelters.map(({ s, km }) => (
+            <li key={s.id}>
+              <span class="shelter-map__swatch" style={{ background: CROWDING_COLOURS[s.crowding] }} aria-hidden="true" />
+              {s.name} <span class="muted">{t.crowding[s.crowding]} · {tm.distance(km)}</span>
+            </li>
+          ))}
+        </ul>
         <ul class="shelter-map__legend">
           {(['available', 'somewhat-crowded', 'crowded', 'full', 'closed'] as const).map((b) => (
             <li key={b}>
