@@ -8,7 +8,7 @@ import { launchChromium } from '../helpers/browser';
 import type { TestServer } from '../helpers/server';
 import { YClient } from '../helpers/yclient';
 import {
-  SHELTER_ID, checkIn, enrolTablet, pendingChanges, peopleNames, startShelterServer, syncIndicator,
+  SHELTER_ID, checkIn, enrolTablet, onHand, pendingChanges, peopleNames, startShelterServer, syncIndicator,
   waitForConnection, waitForServiceWorker,
 } from './shelter-support';
 
@@ -93,6 +93,50 @@ describe('the tablet offline', () => {
     await expect.poll(() => pendingChanges(page), { timeout: 20_000 }).toBe(0);
     await expect.poll(() => syncIndicator(page).textContent()).toContain('すべてサーバーに保存済み');
     expect(await namesOnServer()).toEqual(expect.arrayContaining(['松原 次郎', '松原 三郎']));
+    expect(errors).toEqual([]);
+    await context.close();
+  });
+
+  it('compacts the stored updates and loses nothing across a reload', async () => {
+    const { context, page, errors } = await enrolTablet(browser, server, 'tablet-3');
+    const before = await onHand(page, 'water');
+    const storedRows = () =>
+      page.evaluate(async (docName) => {
+        const req = indexedDB.open('hinanjo');
+        const db: IDBDatabase = await new Promise((resolve, reject) => {
+          req.onsuccess = () => resolve(req.result);
+          req.onerror = () => reject(req.error);
+        });
+        try {
+          return await new Promise<number>((resolve) => {
+            const q = db.transaction('updatesV2').objectStore('updatesV2').index('docName').count(docName);
+            q.onsuccess = () => resolve(q.result);
+          });
+        } finally {
+          db.close();
+        }
+      }, shelterDocName(SHELTER_ID));
+
+    // 300 separate saves, each its own stored update, as a long day of hand-outs would make.
+    await page.evaluate(async () => {
+      const { shelter } = (window as unknown as { hinanjo: { shelter: import('../../web/lib/synced-doc').SyncedDoc } }).hinanjo;
+      for (let i = 0; i < 300; i++) {
+        await shelter.transact((doc) => {
+          doc.getArray('stock').push([
+            { id: `compact-${i}`, item: 'water', delta: 1, reason: 'received', at: new Date().toISOString(), by: 'test' },
+          ]);
+        });
+      }
+    });
+    await expect.poll(storedRows, { timeout: 20_000 }).toBeLessThan(120);
+    expect(await onHand(page, 'water')).toBe(before + 300);
+
+    await context.setOffline(true);
+    await page.reload();
+    expect(await onHand(page, 'water')).toBe(before + 300);
+    await context.setOffline(false);
+    await waitForConnection(page, 'connected');
+    await expect.poll(() => pendingChanges(page), { timeout: 20_000 }).toBe(0);
     expect(errors).toEqual([]);
     await context.close();
   });

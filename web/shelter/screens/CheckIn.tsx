@@ -1,6 +1,6 @@
 // Check-in of a household (one or more people) in one form. A likely duplicate is shown before
 // anything is saved; bad input is marked next to its field and nothing typed is cleared.
-import { useState } from 'preact/hooks';
+import { useEffect, useRef, useState } from 'preact/hooks';
 import {
   type FieldErrors, type PersonInput, checkInHousehold, emptyPersonInput, validatePersonInput,
 } from '../../../domain/people';
@@ -33,6 +33,11 @@ export function CheckIn() {
   const [message, setMessage] = useState<{ kind: 'ok' | 'error'; text: string } | null>(null);
   const [duplicates, setDuplicates] = useState<Person[] | null>(null);
   const [saving, setSaving] = useState(false);
+  const form = useRef<HTMLFormElement>(null);
+  // After a rejected save, take the user to the first field that needs fixing.
+  useEffect(() => {
+    if (errors.some((e) => e && Object.keys(e).length > 0)) form.current?.querySelector<HTMLElement>('[aria-invalid=true]')?.focus();
+  }, [errors]);
 
   const save = async () => {
     setDuplicates(null);
@@ -78,7 +83,7 @@ export function CheckIn() {
   };
 
   return (
-    <form class="check-in" onSubmit={onSubmit} noValidate data-testid="check-in-form">
+    <form class="check-in" ref={form} onSubmit={onSubmit} noValidate data-testid="check-in-form">
       <h2>{f.title}</h2>
       {message && (
         <p class={message.kind === 'ok' ? 'flash' : 'flash flash--error'} role={message.kind === 'ok' ? 'status' : 'alert'} data-testid="check-in-message">
@@ -89,16 +94,18 @@ export function CheckIn() {
         <fieldset class="member" key={i} data-testid={`member-${i}`}>
           <legend>{f.person(i + 1)}</legend>
           {members.length > 1 && (
-            <button
-              type="button"
-              class="button button--small member__remove"
-              onClick={() => {
-                setMembers(members.filter((_, j) => j !== i));
-                setErrors(errors.filter((_, j) => j !== i));
-              }}
-            >
-              {f.removePerson}
-            </button>
+            <div class="member__head">
+              <button
+                type="button"
+                class="button button--small"
+                onClick={() => {
+                  setMembers(members.filter((_, j) => j !== i));
+                  setErrors(errors.filter((_, j) => j !== i));
+                }}
+              >
+                {f.removePerson}
+              </button>
+            </div>
           )}
           <PersonFields
             idPrefix={`p${i}`}

@@ -35,8 +35,8 @@ export function Overview() {
           {o.status}: {label(c.shelterStatuses, s.status)}
         </span>
       </div>
-      <div class="cards">
-        <section class="card card--wide" data-testid="overview-present">
+      <div class="cards overview__cards">
+        <section class="card area-present" data-testid="overview-present">
           <h2>{o.present}</h2>
           <div class="present">
             <div class="present__total">
@@ -57,7 +57,7 @@ export function Overview() {
             <span>{capacity > 0 ? o.inShelterOfCapacity(s.present.shelter, capacity) : o.capacityUnknown}</span>
           </div>
         </section>
-        <section class="card">
+        <section class="card area-today">
           <h2>{o.today}</h2>
           <dl class="stats">
             <div>
@@ -70,7 +70,22 @@ export function Overview() {
             </div>
           </dl>
         </section>
-        <section class="card">
+        <section class="card area-requests">
+          <h2>{o.openRequests}</h2>
+          {s.openRequests.length === 0 ? (
+            <p class="muted">{o.noOpenRequests}</p>
+          ) : (
+            <ul class="plain-list">
+              {s.openRequests.map((r) => (
+                <li key={r.id}>
+                  <a href={href('requests')}>{label(c.items, r.item, itemNames.get(r.item))}</a> × {r.quantity} —{' '}
+                  {label(c.requestStatuses, r.status)}
+                </li>
+              ))}
+            </ul>
+          )}
+        </section>
+        <section class="card area-ages">
           <h2>{o.ageGroups}</h2>
           <dl class="stats stats--four">
             {AGE_GROUPS.map((g) => (
@@ -81,7 +96,7 @@ export function Overview() {
             ))}
           </dl>
         </section>
-        <section class="card">
+        <section class="card area-needs">
           <h2>{o.needs}</h2>
           {needs.length === 0 ? (
             <p class="muted">{o.noNeeds}</p>
@@ -95,7 +110,7 @@ export function Overview() {
             </ul>
           )}
         </section>
-        <section class="card">
+        <section class="card area-low">
           <h2>{o.lowStock}</h2>
           {s.lowStock.length === 0 ? (
             <p class="muted">{o.noLowStock}</p>
@@ -104,21 +119,6 @@ export function Overview() {
               {s.lowStock.map((l) => (
                 <li key={l.item} class="warn">
                   <a href={href('supplies')}>{label(c.items, l.item, l.name)}</a> — {o.daysLeft(l.daysLeft)}
-                </li>
-              ))}
-            </ul>
-          )}
-        </section>
-        <section class="card">
-          <h2>{o.openRequests}</h2>
-          {s.openRequests.length === 0 ? (
-            <p class="muted">{o.noOpenRequests}</p>
-          ) : (
-            <ul class="plain-list">
-              {s.openRequests.map((r) => (
-                <li key={r.id}>
-                  <a href={href('requests')}>{label(c.items, r.item, itemNames.get(r.item))}</a> × {r.quantity} —{' '}
-                  {label(c.requestStatuses, r.status)}
                 </li>
               ))}
             </ul>
