@@ -93,6 +93,23 @@ describe('resident page', () => {
     await context.close();
   });
 
+  it('in 今すぐ避難, finds the nearest open shelters from the location without leaving the district', async () => {
+    await setLevel(server, 'kawabe', 4);
+    const context = await phoneContext(browser, { prefs: { lang: 'ja', districtId: 'kawabe', switchLevel: 3 } });
+    await context.grantPermissions(['geolocation']);
+    await context.setGeolocation({ latitude: 32.5295, longitude: 130.6395 }); // beside 山手中学校
+    const page = await openPage(context, server.url);
+    const now = page.getByTestId('evacuate-now');
+    await now.waitFor();
+    expect(await now.locator('.shelter-name').allTextContents()).toEqual(['川辺小学校']);
+    await now.getByRole('button', { name: '現在地から近い避難所を探す' }).click();
+    await expect.poll(() => now.locator('.shelter-name').allTextContents()).toEqual(['山手中学校', '川辺小学校']);
+    expect(await page.getByRole('combobox', { name: 'お住まいの地区' }).inputValue()).toBe('kawabe');
+    expect(await now.getByRole('button', { name: '現在地から近い避難所を探す' }).count()).toBe(0);
+    await context.close();
+    await setLevel(server, 'kawabe', 2);
+  });
+
   it('notifies a rise of the level when the resident allowed notifications', async () => {
     const context = await phoneContext(browser, { prefs: { lang: 'ja', districtId: 'yamate', switchLevel: 3 }, checkEveryMs: 1000 });
     const page = await openPage(context, server.url);

@@ -103,7 +103,12 @@ export function App({ statusFeed, closuresFeed, initialPrefs, checkEveryMs }: Ap
     [statusFeed],
   );
 
-  function locateMe() {
+  /**
+   * Uses the position once. From the district picker it also picks the district (of the nearest
+   * shelter); from the "evacuate now" block it only sorts by distance, so the state the resident
+   * is reading does not jump to another district under their finger.
+   */
+  function locateMe(pickDistrict: boolean) {
     if (!('geolocation' in navigator)) {
       setLocate('failed');
       return;
@@ -113,9 +118,9 @@ export function App({ statusFeed, closuresFeed, initialPrefs, checkEveryMs }: Ap
       (pos) => {
         const p = { lat: pos.coords.latitude, lon: pos.coords.longitude };
         setHere(p);
-        const near = data ? nearestDistrictId(data, p) : null;
+        const near = pickDistrict && data ? nearestDistrictId(data, p) : null;
         update({ sort: 'distance', ...(near ? { districtId: near } : {}) });
-        setLocate('located');
+        setLocate(pickDistrict ? 'located' : 'idle');
       },
       () => setLocate('failed'),
       { enableHighAccuracy: false, timeout: 20_000, maximumAge: 300_000 },
@@ -151,7 +156,14 @@ export function App({ statusFeed, closuresFeed, initialPrefs, checkEveryMs }: Ap
           {evacuate && district ? `${t('now.heading')}: ${t('now.reason', { district: district.name, level, n: switchLevel })}` : ''}
         </p>
         {evacuate && district && (
-          <EvacuateNow district={district} level={level} switchLevel={switchLevel} shelters={goTo} {...ctx} />
+          <EvacuateNow
+            district={district}
+            level={level}
+            switchLevel={switchLevel}
+            shelters={goTo}
+            onLocate={here || locate === 'locating' ? null : () => locateMe(false)}
+            {...ctx}
+          />
         )}
         {district ? <LevelCard district={district} {...ctx} /> : data && <p class="hint">{t('level.chooseDistrict')}</p>}
         <Freshness state={status} checkEveryMs={checkEveryMs} onCheck={() => void statusFeed.checkNow()} {...ctx} />
@@ -159,7 +171,7 @@ export function App({ statusFeed, closuresFeed, initialPrefs, checkEveryMs }: Ap
           districts={data?.districts ?? []}
           value={prefs.districtId}
           onChange={(id) => update({ districtId: id })}
-          onLocate={locateMe}
+          onLocate={() => locateMe(true)}
           locate={locate}
           locatedName={district?.name ?? ''}
           t={t}

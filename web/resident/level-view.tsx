@@ -81,7 +81,16 @@ export function Freshness(p: { state: FeedState<PublicStatus>; checkEveryMs: num
   );
 }
 
-export function EvacuateNow(p: { district: PublicDistrict; level: Level; switchLevel: number; shelters: ListedShelter[] } & Ctx) {
+export function EvacuateNow(
+  p: {
+    district: PublicDistrict;
+    level: Level;
+    switchLevel: number;
+    shelters: ListedShelter[];
+    /** Offered while the shelters are not yet sorted by distance. */
+    onLocate: (() => void) | null;
+  } & Ctx,
+) {
   const { t, level } = p;
   const c = LEVEL_COLOURS[level];
   return (
@@ -98,6 +107,11 @@ export function EvacuateNow(p: { district: PublicDistrict; level: Level; switchL
         <li>{t('now.step3')}</li>
       </ol>
       <h3>{t('now.nearest')}</h3>
+      {p.onLocate && (
+        <button type="button" class="secondary" onClick={p.onLocate}>
+          {t('now.useLocation')}
+        </button>
+      )}
       {p.shelters.length === 0 ? (
         <p>{t('now.noneOpen')}</p>
       ) : (

@@ -57,6 +57,7 @@ export const resident: ResidentStrings = {
   'now.step3': 'If it is dangerous outside, do not go out. Move to a safer place, such as an upper floor or a room away from slopes.',
   'now.level5': 'Level 5: a disaster may already be happening. If going to a shelter is more dangerous, protect your life where you are, for example on a higher floor.',
   'now.nearest': 'Open shelters near you',
+  'now.useLocation': 'Find the nearest shelters from my location',
   'now.noneOpen': 'No shelter is taking people right now. Follow the instructions on the city loudspeakers, TV or radio.',
 
   'notify.enable': 'Notify me when the level changes',

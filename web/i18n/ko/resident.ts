@@ -58,6 +58,7 @@ export const resident: ResidentStrings = {
   'now.step3': '밖이 위험할 때는 무리하게 이동하지 말고 2층 이상이나 비탈에서 먼 방 등 더 안전한 곳으로 옮기세요.',
   'now.level5': '레벨 5: 이미 재해가 일어났을 수 있습니다. 피난소로 가는 것이 더 위험하면 지금 있는 건물의 높은 곳 등에서 목숨을 지키세요.',
   'now.nearest': '가까운 수용 중인 피난소',
+  'now.useLocation': '현재 위치에서 가까운 피난소 찾기',
   'now.noneOpen': '지금 수용 중인 피난소를 찾을 수 없습니다. 방재 무선, TV, 라디오의 지시에 따르세요.',
 
   'notify.enable': '레벨이 바뀌면 알림 받기',

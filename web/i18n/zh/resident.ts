@@ -58,6 +58,7 @@ export const resident: ResidentStrings = {
   'now.step3': '外面危险时不要勉强外出，请转移到二楼以上或远离山坡的房间等更安全的地方。',
   'now.level5': '等级5：灾害可能已经发生。如果前往避难所反而危险，请在所在建筑的高处等地方保护生命。',
   'now.nearest': '附近正在接收的避难所',
+  'now.useLocation': '根据当前位置查找最近的避难所',
   'now.noneOpen': '现在找不到正在接收的避难所。请听从防灾广播、电视和广播的指示。',
 
   'notify.enable': '等级变化时通知我',
