@@ -211,6 +211,10 @@ export class SyncConnection implements UpdateOrigin {
   private readonly awarenessIds = new Set<number>();
   private closed = false;
   readOnlyDropped = 0;
+  /** Sync step 2 / update messages accepted from this connection, and how many of the first of them are durable. */
+  private updatesReceived = 0;
+  private updatesDurable = 0;
+  private updatesInFlight = 0;
 
   constructor(
     private readonly ws: WebSocket,
@@ -296,7 +300,7 @@ export class SyncConnection implements UpdateOrigin {
       syncProtocol.writeSyncStep2(e, this.live.doc, sv);
       this.send(encoding.toUint8Array(e));
       // The initial sync is done from the server's side: say what is stored.
-      this.stored(this.live);
+      this.sendStored();
       return;
     }
     if (sub !== syncProtocol.messageYjsSyncStep2 && sub !== syncProtocol.messageYjsUpdate) {
@@ -310,19 +314,39 @@ export class SyncConnection implements UpdateOrigin {
       return;
     }
     const decoded = decodeUpdateOrThrow(update);
+    this.updatesReceived++;
     if (decoded.structs.length === 0 && decoded.ds.clients.size === 0) {
-      // Nothing new (a client with nothing to send answers step 1 like this): confirm, store nothing.
-      this.stored(this.live);
+      // Nothing new (a client with nothing to send answers step 1 like this): store nothing.
+      if (this.updatesInFlight === 0) {
+        this.updatesDurable = this.updatesReceived;
+        this.sendStored();
+      }
       return;
     }
+    this.updatesInFlight++;
     this.deps.writer.submit(this.live, update, this);
   }
 
-  stored(live: LiveDoc): void {
+  committed(live: LiveDoc, count: number): void {
     if (this.closed || live !== this.live) return;
+    this.updatesInFlight -= count;
+    // The writer commits in order, so the earliest in-flight updates are the ones just stored.
+    // With nothing left in flight every message received so far is durable (empty ones too).
+    this.updatesDurable = this.updatesInFlight === 0 ? this.updatesReceived : this.updatesDurable + count;
+    this.sendStored();
+  }
+
+  /**
+   * STORED: the state vector of what is committed, then how many of this connection's sync
+   * step 2 / update messages are durable. The count confirms what a state vector cannot show:
+   * a pure deletion has no clock. Clients that only read the state vector ignore it.
+   */
+  private sendStored(): void {
+    if (this.closed) return;
     const e = encoding.createEncoder();
     encoding.writeVarUint(e, MESSAGE_STORED);
-    encoding.writeVarUint8Array(e, Y.encodeStateVector(live.doc));
+    encoding.writeVarUint8Array(e, Y.encodeStateVector(this.live.doc));
+    encoding.writeVarUint(e, this.updatesDurable);
     this.send(encoding.toUint8Array(e));
   }
 

@@ -8,9 +8,9 @@ import type { Metrics } from './metrics';
 import type { SerialQueue } from './serial';
 import type { DocStore } from './store/types';
 
-/** Who sent an update: told once per batch that its updates to `live` are stored, or that they failed. */
+/** Who sent an update: told once per batch how many of its updates to `live` are stored, or that they failed. */
 export interface UpdateOrigin {
-  stored(live: LiveDoc): void;
+  committed(live: LiveDoc, count: number): void;
   storeFailed(error: Error): void;
 }
 
@@ -75,7 +75,7 @@ export class UpdateWriter {
     this.metrics.observeCommit((performance.now() - t0) / 1000);
     this.metrics.updatesStored += batch.length;
     const iso = at.toISOString();
-    const confirm = new Map<UpdateOrigin, Set<LiveDoc>>();
+    const confirm = new Map<UpdateOrigin, Map<LiveDoc, number>>();
     batch.forEach((p, i) => {
       p.live.pendingWrites--;
       try {
@@ -86,10 +86,10 @@ export class UpdateWriter {
       }
       if (p.origin) {
         let docs = confirm.get(p.origin);
-        if (!docs) confirm.set(p.origin, (docs = new Set()));
-        docs.add(p.live);
+        if (!docs) confirm.set(p.origin, (docs = new Map()));
+        docs.set(p.live, (docs.get(p.live) ?? 0) + 1);
       }
     });
-    for (const [origin, docs] of confirm) for (const live of docs) origin.stored(live);
+    for (const [origin, docs] of confirm) for (const [live, n] of docs) origin.committed(live, n);
   }
 }

@@ -36,6 +36,9 @@ export class YClient {
   /** Clocks reached by updates the server sent us: the server forwards only what it stored. */
   receivedSV = new Map<number, number>();
   storedCount = 0;
+  /** Update messages sent on the current connection, and how many of them the server says are durable. */
+  updatesSent = 0;
+  updatesDurable = 0;
   heartbeats = 0;
   synced = false;
   /** Drop what this client sends / receives with this probability (partial delivery). */
@@ -71,6 +74,8 @@ export class YClient {
   /** Opens the socket and starts the sync handshake; resolves when the socket is open (or closed first). */
   connect(): Promise<void> {
     this.synced = false;
+    this.updatesSent = 0;
+    this.updatesDurable = 0;
     const q = this.opts.token ? `?token=${encodeURIComponent(this.opts.token)}` : '';
     const ws = new WebSocket(`${this.opts.wsUrl}/${this.opts.docName}${q}`);
     ws.binaryType = 'nodebuffer';
@@ -122,6 +127,7 @@ export class YClient {
    * vector, or received from the server (which forwards only what it committed).
    */
   allStored(): boolean {
+    if (this.updatesDurable < this.updatesSent) return false;
     for (const [client, clock] of Y.decodeStateVector(Y.encodeStateVector(this.doc))) {
       if (Math.max(this.storedSV.get(client) ?? 0, this.receivedSV.get(client) ?? 0) < clock) return false;
     }
@@ -201,6 +207,10 @@ export class YClient {
   }
 
   private sendNow(ws: WebSocket, msg: Uint8Array): void {
+    // sync step 2 or update: counted so a STORED count can confirm it (deletions have no clock)
+    if (msg[0] === MESSAGE_SYNC && (msg[1] === syncProtocol.messageYjsSyncStep2 || msg[1] === syncProtocol.messageYjsUpdate)) {
+      this.updatesSent++;
+    }
     ws.send(msg);
   }
 
@@ -226,6 +236,7 @@ export class YClient {
       awarenessProtocol.applyAwarenessUpdate(this.awareness, decoding.readVarUint8Array(d), this);
     } else if (type === MESSAGE_STORED) {
       this.storedSV = Y.decodeStateVector(decoding.readVarUint8Array(d));
+      if (decoding.hasContent(d)) this.updatesDurable = decoding.readVarUint(d);
       this.storedCount++;
     } else if (type === MESSAGE_HEARTBEAT) {
       this.heartbeats++;
