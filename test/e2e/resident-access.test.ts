@@ -167,6 +167,21 @@ describe('resident page access', () => {
     await page.context().close();
   });
 
+  it('links an installable manifest that starts at / with icons that exist', async () => {
+    const page = await residentPage({ lang: 'ja', districtId: 'yamate', switchLevel: 4 });
+    const href = await page.locator('link[rel="manifest"]').getAttribute('href');
+    const manifest = await (await page.request.get(new URL(href!, server.url).href)).json();
+    expect(manifest).toMatchObject({ start_url: '/', scope: '/', display: 'standalone' });
+    const sizes = manifest.icons.map((i: { sizes: string }) => i.sizes);
+    expect(sizes).toEqual(expect.arrayContaining(['192x192', '512x512']));
+    for (const icon of manifest.icons as { src: string }[]) {
+      const r = await page.request.get(new URL(icon.src, server.url).href);
+      expect(r.status(), icon.src).toBe(200);
+      expect(r.headers()['content-type']).toMatch(/^image\/png/);
+    }
+    await page.context().close();
+  });
+
   it('takes phone-size screenshots in Japanese and English, and of 今すぐ避難', async () => {
     const shots: [object, string][] = [
       [{ lang: 'ja', districtId: 'yamate', switchLevel: 4 }, 'resident-ja.png'],

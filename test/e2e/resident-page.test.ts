@@ -52,12 +52,12 @@ describe('resident page', () => {
     expect(await page.getByTestId('evacuate-now').count()).toBe(0);
     expect(await page.getByTestId('switch-waiting').textContent()).toContain('レベル3');
 
-    const raisedAt = Date.now();
-    await setLevel(server, 'kawabe', 3);
+    await setLevel(server, 'kawabe', 3); // resolves once the server has stored the change
+    const storedAt = Date.now();
     await page.getByTestId('evacuate-now').waitFor({ timeout: checkEveryMs + 5_000 });
-    const tookMs = Date.now() - raisedAt;
     // The server derives status.json within 1 s of a change; the page asks every checkEveryMs.
-    expect(tookMs).toBeLessThan(checkEveryMs + 2_500);
+    // (1 s more for a loaded CI machine.)
+    expect(Date.now() - storedAt).toBeLessThan(checkEveryMs + 2_000);
     expect(await badge.textContent()).toBe('警戒レベル3');
     const now = page.getByTestId('evacuate-now');
     expect(await now.getByRole('heading', { level: 2 }).textContent()).toContain('今すぐ避難');
