@@ -2,6 +2,7 @@
 // saved and nothing typed is lost; a device without a usable token gets a page that says why;
 // a revoked device is told so. And the roster export that Excel opens in Japanese.
 import { readFileSync } from 'node:fs';
+import { createRequire } from 'node:module';
 import { afterAll, beforeAll, describe, expect, it } from 'vitest';
 import type { Browser } from 'playwright-core';
 import { decodeJwt } from 'jose';
@@ -157,6 +158,29 @@ describe('roster export', () => {
     expect(everyone).toContain('川辺 直子');
     expect(everyone).toContain('人工透析');
     expect(errors).toEqual([]);
+    await context.close();
+  });
+});
+
+describe('accessibility', () => {
+  it('every tablet screen passes the WCAG 2 A and AA checks of axe-core', async () => {
+    const axeSource = readFileSync(createRequire(import.meta.url).resolve('axe-core/axe.min.js'), 'utf8');
+    const { context, page } = await enrolTablet(browser, server, 'a11y');
+    await checkIn(page, [{ name: '高橋 誠', kana: 'たかはし まこと', needs: ['hearing'] }]);
+    const found: Record<string, string[]> = {};
+    for (const route of ['#/', '#/check-in', '#/people', '#/supplies', '#/requests', '#/export', '#/people/duplicates']) {
+      await go(page, route);
+      await page.waitForTimeout(300);
+      if ((await page.evaluate(() => typeof (window as { axe?: unknown }).axe)) === 'undefined') {
+        await page.addScriptTag({ content: axeSource });
+      }
+      found[route] = await page.evaluate(async () => {
+        const axe = (window as unknown as { axe: { run(ctx: Document, o: object): Promise<{ violations: { id: string }[] }> } }).axe;
+        const result = await axe.run(document, { runOnly: ['wcag2a', 'wcag2aa'] });
+        return result.violations.map((v) => v.id);
+      });
+    }
+    expect(found).toEqual(Object.fromEntries(Object.keys(found).map((r) => [r, []])));
     await context.close();
   });
 });

@@ -1,0 +1,110 @@
+// The tablet's everyday screens end to end: the overview counts a check-in, a person is edited
+// and a household checked out together, HQ's answer to a supply request reaches the tablet, and
+// the language chosen is remembered.
+import { afterAll, beforeAll, describe, expect, it } from 'vitest';
+import type { Browser } from 'playwright-core';
+import { readRequests, setRequestStatus } from '../../domain/requests';
+import { shelterDocName } from '../../domain/schema';
+import { launchChromium } from '../helpers/browser';
+import type { TestServer } from '../helpers/server';
+import { writeDoc } from '../helpers/seed';
+import { SHELTER_ID, checkIn, enrolTablet, go, pendingChanges, startShelterServer } from './shelter-support';
+
+let server: TestServer;
+let browser: Browser;
+
+beforeAll(async () => {
+  server = await startShelterServer();
+  browser = await launchChromium();
+});
+
+afterAll(async () => {
+  await browser?.close();
+  await server?.stop();
+});
+
+describe('everyday screens', () => {
+  it('the overview counts a household by stay type and need, two taps from check-in', async () => {
+    const { context, page, errors } = await enrolTablet(browser, server, 'overview');
+    await page.getByTestId('overview-check-in').click();
+    expect(page.url()).toContain('#/check-in');
+    await checkIn(page, [
+      { name: '森 誠', kana: 'もり まこと', stay: 'car' },
+      { name: '森 葵', kana: 'もり あおい', stay: 'car', needs: ['infant-care'] },
+    ]);
+    await go(page, '#/');
+    const present = page.getByTestId('overview-present');
+    await expect.poll(() => present.locator('[data-stay=car] .mid-number').textContent()).toBe('2');
+    expect(await present.locator('.big-number').textContent()).toBe('2');
+    expect(await page.locator('.area-needs').textContent()).toContain('乳幼児の世話 1');
+    expect(errors).toEqual([]);
+    await context.close();
+  });
+
+  it('edits a person (bad kana refused, then saved) and checks out the whole household', async () => {
+    const { context, page, errors } = await enrolTablet(browser, server, 'edit');
+    await checkIn(page, [
+      { name: '橋本 蓮', kana: 'はしもと れん' },
+      { name: '橋本 結衣', kana: 'はしもと ゆい' },
+    ]);
+    await go(page, '#/people');
+    await page.fill('[data-testid=people-search]', 'はしもと れ');
+    await page.locator('[data-testid=person-row] .person-row__name').click();
+    await page.getByTestId('edit-person-form').waitFor();
+
+    await page.fill('#edit-kana', 'hashimoto');
+    await page.fill('#edit-note', '夜間は車で待機');
+    await page.getByTestId('edit-save').click();
+    await expect.poll(() => page.getByTestId('edit-kana-error').isVisible()).toBe(true);
+    expect(await page.inputValue('#edit-note')).toBe('夜間は車で待機');
+
+    await page.fill('#edit-kana', 'ハシモト レン');
+    await page.locator('#edit-stay [data-value=car]').click();
+    await page.getByTestId('edit-save').click();
+    await expect.poll(() => page.getByTestId('edit-kana-error').count()).toBe(0);
+    await expect.poll(() => page.locator('.edit-person .person-row .tag--car').count()).toBe(1);
+
+    await page.locator('.edit-person [data-testid=check-out-household]').first().click();
+    await page.getByTestId('confirm-ok').click();
+    await expect.poll(() => page.locator('.edit-person .person-row--left').count()).toBe(2);
+    await go(page, '#/people');
+    await page.fill('[data-testid=people-search]', 'はしもと');
+    await expect.poll(() => page.getByTestId('people-count').getAttribute('data-total')).toBe('0');
+    await page.locator('[data-presence=left]').click();
+    await expect.poll(() => page.getByTestId('people-count').getAttribute('data-total')).toBe('2');
+    expect(errors).toEqual([]);
+    await context.close();
+  });
+
+  it('shows the status HQ gives a supply request', async () => {
+    const { context, page, errors } = await enrolTablet(browser, server, 'requests');
+    await go(page, '#/requests');
+    await page.locator('#request-item').selectOption('diaper');
+    await page.fill('#request-qty', '３００');
+    await page.getByTestId('request-create').click();
+    const row = page.locator('[data-testid=requests-table] tr', { hasText: 'おむつ' });
+    await expect.poll(() => row.textContent()).toContain('依頼中');
+    expect(await row.textContent()).toContain('300');
+    await expect.poll(() => pendingChanges(page)).toBe(0);
+
+    await writeDoc(server, shelterDocName(SHELTER_ID), (doc) => {
+      const request = readRequests(doc).find((r) => r.item === 'diaper');
+      if (!request) throw new Error('the request did not reach the server');
+      setRequestStatus(doc, request.id, 'acknowledged', new Date());
+    });
+    await expect.poll(() => row.textContent()).toContain('受付済み');
+    expect(errors).toEqual([]);
+    await context.close();
+  });
+
+  it('remembers the language chosen on the device', async () => {
+    const { context, page } = await enrolTablet(browser, server, 'lang');
+    await page.locator('.lang-switch button[lang=en]').click();
+    expect(await page.locator('.tabs .tab').first().textContent()).toBe('Overview');
+    await page.reload();
+    await page.getByTestId('shelter-name').waitFor();
+    expect(await page.locator('.tabs .tab').first().textContent()).toBe('Overview');
+    expect(await page.evaluate(() => document.documentElement.lang)).toBe('en');
+    await context.close();
+  });
+});
