@@ -77,6 +77,23 @@ describe('HQ road closures', () => {
     // other shelters from the public status, this one as "this shelter"
     await expect.poll(() => tablet.page.locator('[data-testid=shelter-map] .hj-shelter-marker').count()).toBe(1);
 
+    // Edited at HQ: redrawn as an area, with an end time (an end before the start is refused).
+    await page.getByTestId('closure-edit').click();
+    await form.waitFor();
+    await page.locator('.leaflet-pm-icon-rectangle').click();
+    await page.mouse.click(cx - 60, cy - 60);
+    await page.mouse.click(cx + 60, cy + 20);
+    await page.getByTestId('closure-until').fill('2020-01-01T00:00');
+    await page.getByTestId('closure-save').click();
+    await expect.poll(() => form.locator('.field__error').first().textContent()).toBe('終了は開始より後にしてください。');
+    await page.getByTestId('closure-until').fill('2099-01-01T09:00');
+    await page.getByTestId('closure-save').click();
+    await expect.poll(async () => (await geojson()).features[0]?.geometry.type, { timeout: 5_000 }).toBe('Polygon');
+    const edited = (await geojson()).features[0];
+    expect(edited.id).toBe(feature.id);
+    expect(edited.properties.until).toBe('2099-01-01T00:00:00.000Z'); // 09:00 in Japan
+    expect(edited.properties.reason).toBe('冠水のため通行止め');
+
     // Deleted at HQ: gone from the public layer and from the tablet.
     await page.getByTestId('closure-delete').click();
     await page.getByTestId('confirm-ok').click();

@@ -93,6 +93,14 @@ describe('HQ shelter registry', () => {
     await row.getByTestId('capacity-save').click();
     await expect.poll(() => row.locator('.field__error').textContent()).toBe('数値を入力してください');
 
+    // open a shelter from the registry, then close it: the status lives in the shelter's document
+    const hall = page.locator('[data-testid=registry-table] tr', { hasText: '八代福祉センター' });
+    await hall.getByTestId('shelter-open').click();
+    await expect.poll(() => hall.getByTestId('shelter-close').count(), { timeout: 10_000 }).toBe(1);
+    await expect.poll(async () => (await publicShelters()).find((s) => s.name === '八代福祉センター')?.status, { timeout: 5_000 }).toBe('open');
+    await hall.getByTestId('shelter-close').click();
+    await expect.poll(async () => (await publicShelters()).find((s) => s.name === '八代福祉センター')?.crowding, { timeout: 10_000 }).toBe('closed');
+
     expect(hq.errors).toEqual([]);
     await hq.context.close();
   });

@@ -49,9 +49,10 @@ export function ClosuresTab({ view }: { view: HqView }) {
   const byId = new Map(view.rows.map((r) => [r.id, r]));
   const all = readClosures(hq.doc);
 
-  const startNew = (geometry: RoadClosure['geometry']) => {
+  // Drawing while a closure is open in the form redraws its shape; otherwise it starts a new one.
+  const onDraw = (geometry: RoadClosure['geometry']) => {
     setErrors({});
-    setDraft({ id: null, geometry, reason: '', since: toLocalInput(new Date().toISOString()), until: '', source: 'hq' });
+    setDraft((d) => (d ? { ...d, geometry } : { id: null, geometry, reason: '', since: toLocalInput(new Date().toISOString()), until: '', source: 'hq' }));
   };
   const startEdit = (cl: RoadClosure) => {
     setErrors({});
@@ -71,7 +72,7 @@ export function ClosuresTab({ view }: { view: HqView }) {
     if (Object.keys(e).length > 0) return;
     const closure: RoadClosure = { id: draft.id ?? newId(), geometry: draft.geometry, reason: draft.reason.trim(), since: since!, until, source: draft.source || 'hq' };
     void hq.transact((doc) => {
-      if (draft.id) updateClosure(doc, draft.id, { reason: closure.reason, since: closure.since, until: closure.until });
+      if (draft.id) updateClosure(doc, draft.id, { geometry: closure.geometry, reason: closure.reason, since: closure.since, until: closure.until });
       else addClosure(doc, closure);
     });
     setDraft(null);
@@ -119,7 +120,7 @@ export function ClosuresTab({ view }: { view: HqView }) {
         districts={view.districts}
         popup={(id) => shelterPopup(byId.get(id), t, c)}
         describeClosure={(cl) => describeClosure(cl, t)}
-        onDraw={startNew}
+        onDraw={onDraw}
         onClosureClick={(id) => {
           const cl = all.find((x) => x.id === id);
           if (cl) startEdit(cl);
@@ -138,6 +139,7 @@ export function ClosuresTab({ view }: { view: HqView }) {
             }}
           >
             <h3>{draft.id ? t.closures.edit : t.closures.newClosure}</h3>
+            <p class="muted">{t.closures.redrawHint}</p>
             <div class={`field${errors.reason ? ' field--error' : ''}`}>
               <label for="closure-reason">{t.closures.reason}</label>
               <input id="closure-reason" value={draft.reason} onInput={(e) => setDraft({ ...draft, reason: (e.target as HTMLInputElement).value })} data-testid="closure-reason" />
@@ -195,7 +197,7 @@ export function ClosuresTab({ view }: { view: HqView }) {
                   {shortDateTime(cl.since)} – {cl.until ? shortDateTime(cl.until) : ''} · {cl.source}
                 </span>
                 <div class="hq-actions">
-                  <button type="button" class="button button--small" onClick={() => startEdit(cl)}>{t.closures.edit}</button>
+                  <button type="button" class="button button--small" onClick={() => startEdit(cl)} data-testid="closure-edit">{t.closures.edit}</button>
                   <button type="button" class="button button--small" onClick={() => setDeleting(cl.id)} data-testid="closure-delete">{t.closures.delete}</button>
                 </div>
               </li>

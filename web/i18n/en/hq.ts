@@ -75,6 +75,7 @@ export const hq: HqStrings = {
     draw: 'Draw a line or an area on the map to add one.',
     drawLine: 'Draw line',
     drawArea: 'Draw area',
+    redrawHint: 'Draw on the map again to change the shape of this closure.',
     reason: 'Reason',
     since: 'Start',
     until: 'End (optional)',

@@ -80,6 +80,7 @@ export const hq = {
     draw: '地図上で線または範囲を描いて追加します。',
     drawLine: '線を描く',
     drawArea: '範囲を描く',
+    redrawHint: '地図上で描き直すと、この通行止めの形を変更できます。',
     reason: '理由',
     since: '開始',
     until: '終了（任意）',
