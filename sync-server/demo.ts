@@ -13,7 +13,6 @@ import {
   hqShelters,
   shelterDocName,
   shelterMeta,
-  shelterPeople,
   toYMap,
   type AgeGroup,
   type Hazard,
@@ -22,6 +21,7 @@ import {
   type StayType,
 } from '../domain/schema';
 import { appendLedgerEntry, seedDefaultItems } from '../domain/stock';
+import { checkInHousehold, checkOutPerson, emptyPersonInput, type PersonInput } from '../domain/people';
 import { createRequest } from '../domain/requests';
 import type { DocStore } from './store/types';
 
@@ -85,7 +85,8 @@ export interface DemoDocs {
 export function buildDemo(now: Date, seed = 8_2026): DemoDocs {
   const rand = rng(seed);
   const pick = <T>(xs: readonly T[]): T => xs[Math.floor(rand() * xs.length)];
-  const iso = (minutesAgo: number) => new Date(now.getTime() - minutesAgo * 60_000).toISOString();
+  const minutesAgo = (m: number) => new Date(now.getTime() - m * 60_000);
+  const iso = (m: number) => minutesAgo(m).toISOString();
   const docs = new Map<string, Uint8Array[]>();
 
   const hq = new Y.Doc();
@@ -181,30 +182,28 @@ export function buildDemo(now: Date, seed = 8_2026): DemoDocs {
       const size = 1 + Math.floor(rand() * 4);
       const stay: StayType = rand() < 0.8 ? 'shelter' : rand() < 0.6 ? 'car' : 'home';
       const arrived = Math.floor(rand() * 2 * 24 * 60);
-      doc.transact(() => {
-        for (let m = 0; m < size; m++) {
-          const [given, givenKana, ageGroup] = pick(GIVEN);
-          const needs = rand() < 0.12 ? [pick(NEEDS_POOL)] : [];
-          const left = rand() < 0.06;
-          shelterPeople(doc).set(
-            uuidv7(),
-            toYMap({
-              householdId,
-              name: `${surname} ${given}`,
-              kana: `${surnameKana} ${givenKana}`,
-              ageGroup,
-              sex: pick<Sex>(['female', 'male', 'unanswered']),
-              needs,
-              language: rand() < 0.05 ? 'en' : 'ja',
-              districtId: s.district.id,
-              stay,
-              checkedInAt: iso(arrived),
-              checkedOutAt: left ? iso(Math.floor(arrived / 2)) : null,
-              note: '',
-              consentSafetyInfo: rand() < 0.7,
-            }),
-          );
-        }
+      const members: PersonInput[] = [];
+      const leaving: boolean[] = [];
+      for (let m = 0; m < size; m++) {
+        const [given, givenKana, ageGroup] = pick(GIVEN);
+        members.push({
+          ...emptyPersonInput(),
+          name: `${surname} ${given}`,
+          kana: `${surnameKana} ${givenKana}`,
+          ageGroup,
+          sex: pick<Sex>(['female', 'male', 'unanswered']),
+          needs: rand() < 0.12 ? [pick(NEEDS_POOL)] : [],
+          language: rand() < 0.05 ? 'en' : 'ja',
+          districtId: s.district.id,
+          stay,
+          consentSafetyInfo: rand() < 0.7,
+        });
+        leaving.push(rand() < 0.06);
+      }
+      const checkedIn = checkInHousehold(doc, members, { now: minutesAgo(arrived), newId: uuidv7 });
+      if (!checkedIn.ok) throw new Error(`demo check-in refused: ${JSON.stringify(checkedIn.error)}`);
+      checkedIn.value.personIds.forEach((id, m) => {
+        if (leaving[m]) checkOutPerson(doc, id, minutesAgo(Math.floor(arrived / 2)));
       });
       count += size;
     }

@@ -93,7 +93,13 @@ export class SyncService {
       socket.destroy();
       return true;
     }
-    this.wss.handleUpgrade(req, socket, head, (ws) => void this.accept(ws, url));
+    this.wss.handleUpgrade(req, socket, head, (ws) =>
+      this.accept(ws, url).catch((e) => {
+        // The store could not be read (or the token checked): refuse this one connection.
+        console.error(`sync connection refused: ${(e as Error).message}`);
+        ws.close(1011, 'storage unavailable');
+      }),
+    );
     return true;
   }
 

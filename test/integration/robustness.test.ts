@@ -110,6 +110,29 @@ describe('malformed, oversized and flooding frames', () => {
   });
 });
 
+describe('store failure', () => {
+  it('an update the store cannot commit is neither applied nor forwarded, and its sender is told to retry (1011)', async () => {
+    const server = await startTestServer();
+    const token = await server.token({ role: 'staff', shelter: 'F' });
+    const a = await YClient.connect({ wsUrl: server.wsUrl, docName: 'shelter/F', token, name: 'a' });
+    const b = await YClient.connect({ wsUrl: server.wsUrl, docName: 'shelter/F', token, name: 'b' });
+    await Promise.all([a.whenSynced(), b.whenSynced()]);
+    a.doc.getMap('log').set('before', 1);
+    await a.whenStored();
+    await b.until(() => b.doc.getMap('log').has('before'), 'received');
+    await server.server.store.close(); // the disk is gone
+    a.doc.getMap('log').set('after', 1);
+    expect((await a.whenClosed()).code).toBe(1011);
+    await new Promise((r) => setTimeout(r, 100));
+    expect(b.doc.getMap('log').has('after')).toBe(false);
+    expect(server.server.registry.get('shelter/F')!.doc.getMap('log').has('after')).toBe(false);
+    expect(a.allStored()).toBe(false); // the change stays pending on the client
+    expect((await fetch(`${server.url}/healthz`)).status).toBe(503);
+    await Promise.all([a.destroy(), b.destroy()]);
+    await server.stop().catch(() => undefined);
+  });
+});
+
 describe('crash and shutdown', () => {
   it('kill -9 while clients write: after a restart every update any client saw is there', async () => {
     const proc = await spawnServerProcess();
