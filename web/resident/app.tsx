@@ -10,7 +10,7 @@ import { asLevel, switchReached } from './levels';
 import { listShelters, nearestDistrictId, sheltersToGoTo, type LatLon, type ListOptions } from './shelters';
 import { askNotifyPermission, notifyPermission, showNotice, type NotifyPermission } from './notify';
 import { LanguageChooser, LanguageSelect, DistrictPicker, type LocateState } from './choosers';
-import { LevelCard, Freshness, EvacuateNow } from './level-view';
+import { LevelCard, Freshness, EvacuateNow, levelName } from './level-view';
 import { SwitchPanel } from './switch-view';
 import { ShelterSection } from './shelter-list';
 import { ClosuresSection } from './closures';
@@ -76,7 +76,8 @@ export function App({ statusFeed, closuresFeed, initialPrefs, checkEveryMs }: Ap
 
   useEffect(() => {
     const base = t('app.title');
-    document.title = evacuate ? `${t('now.heading')} — ${base}` : district ? `${t('level.badge', { n: level })} — ${base}` : base;
+    const state = evacuate ? t('now.heading') : district ? (level === 0 ? t('level.none') : t('level.badge', { n: level })) : null;
+    document.title = state ? `${state} — ${base}` : base;
   }, [t, evacuate, district, level]);
 
   // Notify on a rise of the chosen district's level that arrived while the page was open.
@@ -95,7 +96,7 @@ export function App({ statusFeed, closuresFeed, initialPrefs, checkEveryMs }: Ap
         const sw = prefsRef.current.switchLevel ?? DEFAULT_SWITCH_LEVEL;
         const lv = asLevel(after.level);
         void showNotice(
-          tt('notify.title', { n: lv, name: tt(`level.name.${lv}` as 'level.name.1'), district: after.name }),
+          tt('notify.title', { n: lv, name: levelName(tt, lv), district: after.name }),
           switchReached(lv, sw) ? tt('notify.bodyNow', { n: sw }) : tt('notify.body'),
           `hinanjo-level-${after.id}`,
         );

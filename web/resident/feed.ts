@@ -36,6 +36,9 @@ export interface Feed<T> {
   stop(): void;
 }
 
+const REQUEST_TIMEOUT_MS = 30_000;
+const MIN_TIMEOUT_MS = 5_000;
+
 export function createFeed<T>(o: FeedOptions<T>): Feed<T> {
   const now = o.now ?? (() => new Date());
   const storage = o.storage ?? localStorage;
@@ -55,10 +58,21 @@ export function createFeed<T>(o: FeedOptions<T>): Feed<T> {
     const at = now().toISOString();
     const headers: Record<string, string> = {};
     if (state.cached?.etag) headers['If-None-Match'] = state.cached.etag;
+    // A congested network can leave a request hanging for minutes; give up in time for the
+    // next check instead of silently stopping the polling.
+    const abort = new AbortController();
+    const timeout = setTimeout(() => abort.abort(), Math.max(MIN_TIMEOUT_MS, Math.min(o.intervalMs, REQUEST_TIMEOUT_MS)));
+    let res: Response;
     try {
       // no-store: we do the conditional request ourselves, so the browser cache must not answer
       // in our place with a stale copy or turn the 304 into a 200.
-      const res = await fetch(o.url, { headers, cache: 'no-store' });
+      res = await fetch(o.url, { headers, cache: 'no-store', signal: abort.signal });
+    } catch {
+      clearTimeout(timeout);
+      set({ ...state, reach: 'offline', lastAttemptAt: at });
+      return;
+    }
+    try {
       if (res.status === 304 && state.cached) {
         const cached = { ...state.cached, checkedAt: at };
         writeCache(storage, o.storageKey, cached);
@@ -69,7 +83,7 @@ export function createFeed<T>(o: FeedOptions<T>): Feed<T> {
         set({ ...state, reach: 'error', lastAttemptAt: at });
         return;
       }
-      const data = o.parse(await res.json());
+      const data = o.parse(await res.json().catch(() => null));
       if (data === null) {
         set({ ...state, reach: 'error', lastAttemptAt: at });
         return;
@@ -78,7 +92,9 @@ export function createFeed<T>(o: FeedOptions<T>): Feed<T> {
       writeCache(storage, o.storageKey, cached);
       set({ cached, reach: 'ok', lastAttemptAt: at });
     } catch {
-      set({ ...state, reach: 'offline', lastAttemptAt: at });
+      set({ ...state, reach: 'offline', lastAttemptAt: at }); // the body was cut off
+    } finally {
+      clearTimeout(timeout);
     }
   }
 
