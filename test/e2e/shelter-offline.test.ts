@@ -55,14 +55,14 @@ describe('the tablet offline', () => {
     await waitForConnection(page, 'offline');
     // A household checked in while offline is saved on the device and counted as unconfirmed.
     await checkIn(page, [{ name: '川口 一郎', kana: 'かわぐち いちろう', stay: 'car' }]);
+    await expect.poll(() => pendingChanges(page)).toBeGreaterThan(0);
     const pendingOffline = await pendingChanges(page);
-    expect(pendingOffline).toBeGreaterThan(0);
 
     const response = await page.reload();
     expect(response?.fromServiceWorker()).toBe(true);
     expect(await peopleNames(page)).toEqual(['山田 太郎', '山田 花子', '川口 一郎'].sort());
     // Unconfirmed changes survive the reload (the reloaded page is another Yjs client).
-    expect(await pendingChanges(page)).toBe(pendingOffline);
+    await expect.poll(() => pendingChanges(page)).toBe(pendingOffline);
     expect(await namesOnServer()).toEqual(['山田 太郎', '山田 花子'].sort());
 
     await context.setOffline(false);
@@ -82,7 +82,7 @@ describe('the tablet offline', () => {
     await waitForConnection(page, 'offline');
     await checkIn(page, [{ name: '松原 次郎', kana: 'まつばら じろう' }]);
     await checkIn(page, [{ name: '松原 三郎', kana: 'まつばら さぶろう' }]);
-    expect(await pendingChanges(page)).toBeGreaterThanOrEqual(2);
+    await expect.poll(() => pendingChanges(page)).toBeGreaterThanOrEqual(2);
     const text = await syncIndicator(page).textContent();
     expect(text).toMatch(/未確認の変更 \d+ 件/);
     expect(text).not.toContain('すべてサーバーに保存済み');
