@@ -68,5 +68,16 @@ await tpage.waitForTimeout(1500);
 await tpage.evaluate(() => (location.hash = '#/map'));
 await tpage.waitForTimeout(2000);
 await tpage.screenshot({ path: `${OUT}/shelter-map.png` });
-await browser.close();
 await server.stop();
+
+// The wall of `npm start`'s demo region.
+const demo = await startTestServer({ distDir: process.env.HINANJO_DIST ?? 'dist', demo: true });
+const dpage = await ctx.newPage();
+await dpage.goto(`${demo.url}/hq/?token=${await demo.token({ role: 'hq' })}&wall`);
+await dpage.evaluate(() => localStorage.setItem('hinanjo:lang', 'ja'));
+await dpage.reload();
+await dpage.waitForSelector('[data-testid=shelter-table] tbody tr');
+await dpage.waitForTimeout(2000);
+await dpage.screenshot({ path: `${OUT}/hq-wall-demo.png` });
+await demo.stop();
+await browser.close();

@@ -122,5 +122,6 @@ function refit(p: { base: BaseMap; shelters: ShelterLayer; boundsKey: string; us
   const key = b.toBBoxString();
   if (!resized && key === p.boundsKey) return;
   p.boundsKey = key;
-  p.base.map.fitBounds(b.pad(0.08), { maxZoom: 15, animate: false });
+  // room below for the district labels, which hang under the southernmost shelter
+  p.base.map.fitBounds(b.pad(0.05), { maxZoom: 15, animate: false, paddingTopLeft: [30, 30], paddingBottomRight: [30, 70] });
 }

@@ -24,7 +24,9 @@ export function WallView({ view, region }: { view: HqView; region: string }) {
         <ul class="hq-wall-levels" aria-label={t.levels.heading}>
           {raised.map((d) => (
             <li key={d.id} style={{ background: LEVEL_COLOURS[d.level].bg, color: LEVEL_COLOURS[d.level].fg }}>
-              {d.name} {t.levels.level(d.level)} {levelName(d.level, view.lang)}
+              {d.name} {t.levels.level(d.level)}
+              {/* the words of 4 and 5 are the ones people act on; 1–3 stay short so the header fits */}
+              {d.level >= 4 && ` ${levelName(d.level, view.lang)}`}
             </li>
           ))}
         </ul>
