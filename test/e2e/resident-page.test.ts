@@ -110,6 +110,31 @@ describe('resident page', () => {
     await setLevel(server, 'kawabe', 2);
   });
 
+  it('treats a switch not yet chosen as level 4, as the page says', async () => {
+    await setLevel(server, 'kawabe', 3);
+    const context = await phoneContext(browser, { prefs: { lang: 'ja', districtId: 'kawabe' } });
+    const page = await openPage(context, server.url);
+    await page.getByText('まだ決めていません。決めるまでは、レベル4で「今すぐ避難」と表示します。').waitFor();
+    await page.locator('.level-card').waitFor();
+    expect(await page.getByTestId('evacuate-now').count()).toBe(0);
+    await setLevel(server, 'kawabe', 4);
+    // "Check now" until the server has derived the new status (within 1 s of the change).
+    await expect
+      .poll(
+        async () => {
+          await page.getByRole('button', { name: '今すぐ確認する' }).click();
+          return page.getByTestId('evacuate-now').count();
+        },
+        { timeout: 5_000, intervals: [300] },
+      )
+      .toBe(1);
+    // Choosing level 3 afterwards keeps the state (4 ≥ 3) and is remembered.
+    await page.getByRole('radio', { name: /レベル3で避難する/ }).check();
+    expect(await page.getByTestId('evacuate-now').count()).toBe(1);
+    await context.close();
+    await setLevel(server, 'kawabe', 2);
+  });
+
   it('notifies a rise of the level when the resident allowed notifications', async () => {
     const context = await phoneContext(browser, { prefs: { lang: 'ja', districtId: 'yamate', switchLevel: 3 }, checkEveryMs: 1000 });
     const page = await openPage(context, server.url);
