@@ -10,9 +10,9 @@ export function UpdateBanner() {
   useEffect(() => onUpdateState(setS), []);
   if (!s.needRefresh) return null;
   return (
-    <div class="update-banner" role="alert">
+    <div class="update-banner" role="alert" data-testid="update-banner">
       <span>{t.available}</span>
-      <button type="button" onClick={() => void reloadToUpdate()}>
+      <button type="button" onClick={() => void reloadToUpdate()} data-testid="update-reload">
         {t.reload}
       </button>
       <button type="button" class="secondary" onClick={dismissUpdate}>

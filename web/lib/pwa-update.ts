@@ -7,6 +7,8 @@ export interface UpdateState {
   offlineReady: boolean;
 }
 
+const UPDATE_CHECK_MS = 60 * 60 * 1000;
+
 let state: UpdateState = { needRefresh: false, offlineReady: false };
 const listeners = new Set<(s: UpdateState) => void>();
 let apply: ((reload?: boolean) => Promise<void>) | null = null;
@@ -24,6 +26,14 @@ export function registerServiceWorker(): void {
     onNeedRefresh: () => set({ needRefresh: true }),
     onOfflineReady: () => set({ offlineReady: true }),
     onRegisterError: (error) => console.warn('hinanjo: service worker registration failed', error),
+    // A tablet may stay on one page for days (routes are hash changes), so the browser's own
+    // check on navigation is not enough: ask for a new version every hour while online.
+    onRegisteredSW: (_url, registration) => {
+      if (!registration) return;
+      setInterval(() => {
+        if (navigator.onLine) void registration.update().catch(() => undefined);
+      }, UPDATE_CHECK_MS);
+    },
   });
 }
 
