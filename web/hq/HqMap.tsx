@@ -9,7 +9,7 @@ import { createClosureLayer, type ClosureLayer } from '../lib/map/closure-layer'
 import { createDistrictLabelLayer } from '../lib/map/district-labels';
 import type { ShelterRow } from './shelter-rows';
 import type { HqStrings } from '../i18n/ja/hq';
-import { enableClosureDrawing } from './closure-drawing';
+import { type ClosureDrawing, enableClosureDrawing } from './closure-drawing';
 
 export interface DistrictView {
   id: string;
@@ -40,6 +40,7 @@ export function HqMap(props: Props) {
     boundsKey: string;
     userMoved: boolean;
   } | null>(null);
+  const drawing = useRef<ClosureDrawing | null>(null);
   const latest = useRef(props);
   latest.current = props;
 
@@ -63,7 +64,7 @@ export function HqMap(props: Props) {
     // Once a person has panned or zoomed, the map stays where they put it.
     const moved = () => (p.userMoved = true);
     for (const ev of ['mousedown', 'wheel', 'touchstart', 'keydown']) el.current!.addEventListener(ev, moved, { passive: true });
-    const offDraw = props.onDraw ? enableClosureDrawing(base.map, (g) => latest.current.onDraw?.(g)) : () => {};
+    drawing.current = props.onDraw ? enableClosureDrawing(base.map, props.t.lang === 'en' ? 'en' : 'ja', (g) => latest.current.onDraw?.(g)) : null;
     // The wall's container can change size (full screen): keep Leaflet's idea of it right.
     const ro = new ResizeObserver(() => {
       base.map.invalidateSize();
@@ -72,11 +73,15 @@ export function HqMap(props: Props) {
     ro.observe(el.current!);
     return () => {
       ro.disconnect();
-      offDraw();
+      drawing.current?.off();
       base.destroy();
       parts.current = null;
     };
   }, []);
+
+  useEffect(() => {
+    drawing.current?.setLang(props.t.lang === 'en' ? 'en' : 'ja');
+  }, [props.t]);
 
   useEffect(() => {
     const p = parts.current;

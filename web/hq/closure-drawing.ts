@@ -6,7 +6,13 @@ import '@geoman-io/leaflet-geoman-free';
 import '@geoman-io/leaflet-geoman-free/dist/leaflet-geoman.css';
 import type { RoadClosure } from '../../domain/schema';
 
-export function enableClosureDrawing(map: L.Map, onDraw: (g: RoadClosure['geometry']) => void): () => void {
+export interface ClosureDrawing {
+  setLang(lang: 'ja' | 'en'): void;
+  off(): void;
+}
+
+export function enableClosureDrawing(map: L.Map, lang: 'ja' | 'en', onDraw: (g: RoadClosure['geometry']) => void): ClosureDrawing {
+  map.pm.setLang(lang);
   map.pm.addControls({
     position: 'topleft',
     drawMarker: false,
@@ -23,14 +29,29 @@ export function enableClosureDrawing(map: L.Map, onDraw: (g: RoadClosure['geomet
     rotateMode: false,
   });
   map.pm.setGlobalOptions({ pathOptions: { color: '#d0021b', weight: 6 } });
+  labelButtons(map);
   const onCreate = (e: { layer: L.Layer }) => {
     const gj = (e.layer as L.Polyline).toGeoJSON();
     e.layer.remove();
     onDraw(gj.geometry as RoadClosure['geometry']);
   };
   map.on('pm:create', onCreate as L.LeafletEventHandlerFn);
-  return () => {
-    map.off('pm:create', onCreate as L.LeafletEventHandlerFn);
-    map.pm.removeControls();
+  return {
+    setLang(l) {
+      map.pm.setLang(l);
+      labelButtons(map);
+    },
+    off() {
+      map.off('pm:create', onCreate as L.LeafletEventHandlerFn);
+      map.pm.removeControls();
+    },
   };
+}
+
+/** Geoman's toolbar links carry their name only as the container's title: give screen readers it too. */
+function labelButtons(map: L.Map): void {
+  map.getContainer().querySelectorAll<HTMLElement>('.leaflet-pm-toolbar .button-container').forEach((c) => {
+    const a = c.querySelector('a.leaflet-buttons-control-button');
+    if (a && c.title) a.setAttribute('aria-label', c.title);
+  });
 }
