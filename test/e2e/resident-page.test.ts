@@ -125,7 +125,7 @@ describe('resident page', () => {
           await page.getByRole('button', { name: '今すぐ確認する' }).click();
           return page.getByTestId('evacuate-now').count();
         },
-        { timeout: 5_000, intervals: [300] },
+        { timeout: 5_000, interval: 300 },
       )
       .toBe(1);
     // Choosing level 3 afterwards keeps the state (4 ≥ 3) and is remembered.
