@@ -8,6 +8,7 @@ import { seedHq } from '../helpers/seed';
 import type { ClosureFeatureCollection } from '../../domain/closures';
 import { enrolTablet, go, SHELTER_ID, SHELTER_NAME } from './shelter-support';
 import { blockTiles, DIST, hqTab, openHq } from './hq-support';
+import { axeSerious } from './resident-support';
 
 describe('HQ road closures', () => {
   let browser: Browser;
@@ -76,6 +77,8 @@ describe('HQ road closures', () => {
     await expect.poll(() => tablet.page.getByTestId('nearby-closures').textContent()).toContain('冠水のため通行止め');
     // other shelters from the public status, this one as "this shelter"
     await expect.poll(() => tablet.page.locator('[data-testid=shelter-map] .hj-shelter-marker').count()).toBe(1);
+    expect(await tablet.page.getByTestId('nearest-shelters').textContent()).toContain('山手公民館');
+    expect(await axeSerious(tablet.page), 'tablet map').toEqual([]);
 
     // Edited at HQ: redrawn as an area, with an end time (an end before the start is refused).
     await page.getByTestId('closure-edit').click();
