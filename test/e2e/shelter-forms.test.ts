@@ -113,6 +113,26 @@ describe('enrolment', () => {
     await context.close();
   });
 
+  it('a device whose token expired still opens its own data, and says the token expired', async () => {
+    const context = await browser.newContext({ viewport: TABLET });
+    const page = await context.newPage();
+    const token = await server.token({ role: 'staff', shelter: SHELTER_ID, ttlSeconds: 6, device: 'expiring' });
+    await page.goto(`${server.url}/shelter/?token=${token}`);
+    await waitForConnection(page, 'connected');
+    await checkIn(page, [{ name: '林 悠真', kana: 'はやし ゆうま' }]);
+    await expect.poll(() => pendingChanges(page)).toBe(0);
+
+    await waitForConnection(page, 'refused', 20_000);
+    expect(await syncIndicator(page).textContent()).toContain('期限切れか無効');
+    await page.reload();
+    await page.getByTestId('shelter-name').waitFor();
+    await go(page, '#/people');
+    await page.fill('[data-testid=people-search]', 'はやし');
+    await expect.poll(() => page.getByTestId('people-count').getAttribute('data-total')).toBe('1');
+    await waitForConnection(page, 'refused');
+    await context.close();
+  });
+
   it('a revoked device stops reconnecting and says why', async () => {
     const { context, page } = await enrolTablet(browser, server, 'lost-tablet');
     const token = await page.evaluate(() => localStorage.getItem('hinanjo:shelter:token'));

@@ -21,8 +21,16 @@ export function forgetToken(surface: Surface): void {
   localStorage.removeItem(storageKey(surface));
 }
 
-/** Checks a token's claims for a surface, without verifying its signature. */
-export function checkToken(surface: Surface, token: string | null, now = Date.now()): Enrolment {
+/**
+ * Checks a token's claims for a surface, without verifying its signature. `allowExpired` is for
+ * the token a device already holds: its own data stays usable offline after the token expires
+ * (the server then refuses to sync, and the sync indicator says so).
+ */
+export function checkToken(
+  surface: Surface,
+  token: string | null,
+  { now = Date.now(), allowExpired = false }: { now?: number; allowExpired?: boolean } = {},
+): Enrolment {
   if (!token) return { ok: false, reason: 'missing' };
   let claims: TokenClaims;
   try {
@@ -33,13 +41,14 @@ export function checkToken(surface: Surface, token: string | null, now = Date.no
   if (typeof claims.role !== 'string' || typeof claims.exp !== 'number') return { ok: false, reason: 'malformed' };
   if (claims.role !== ROLE_OF[surface]) return { ok: false, reason: 'wrong-role' };
   if (surface === 'shelter' && typeof claims.shelter !== 'string') return { ok: false, reason: 'malformed' };
-  if (claims.exp * 1000 <= now) return { ok: false, reason: 'expired' };
+  if (!allowExpired && claims.exp * 1000 <= now) return { ok: false, reason: 'expired' };
   return { ok: true, token, claims };
 }
 
 /**
  * Reads `?token=` from the address (storing it when it is good for this surface and stripping it
- * from the URL either way), else falls back to the token stored earlier.
+ * from the URL either way), else falls back to the token stored earlier. A new link must not be
+ * expired; a stored token may be (see checkToken).
  */
 export function enrolFromUrl(surface: Surface): Enrolment {
   const url = new URL(location.href);
@@ -51,5 +60,5 @@ export function enrolFromUrl(surface: Surface): Enrolment {
     if (result.ok) localStorage.setItem(storageKey(surface), fromUrl);
     return result;
   }
-  return checkToken(surface, storedToken(surface));
+  return checkToken(surface, storedToken(surface), { allowExpired: true });
 }

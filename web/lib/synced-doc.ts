@@ -104,6 +104,8 @@ export function openSyncedDoc(docName: string, opts: OpenOptions): SyncedDoc {
 
   const onUpdate = (update: Uint8Array, origin: unknown) => {
     const remote = provider !== null && origin === provider;
+    // Every write in the schema adds an item (map sets, array pushes), so a local change moves
+    // this client's clock and the server's state vector can tell when it is stored.
     const pending = remote ? null : { client: doc.clientID, clock: Y.getState(doc.store, doc.clientID) };
     writes = writes
       .then(() => appendUpdate(docName, update, pending))
