@@ -27,7 +27,7 @@ describe('HQ accessibility', () => {
       const hq = await openHq(browser, server, { lang });
       const { page } = hq;
       await page.locator('[data-testid=shelter-table] tbody tr').first().waitFor();
-      for (const tab of ['map', 'levels', 'closures', 'registry', 'requests']) {
+      for (const tab of ['map', 'levels', 'closures', 'registry', 'requests', 'devices']) {
         await page.evaluate((t) => (location.hash = `#/${t}`), tab);
         await page.waitForTimeout(300);
         expect(await axeSerious(page), tab).toEqual([]);

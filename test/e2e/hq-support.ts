@@ -48,6 +48,6 @@ export async function rowHeadcount(page: Page, shelterId: string): Promise<numbe
   return Number(text.split('/')[0].replace(/[^\d]/g, ''));
 }
 
-export async function hqTab(page: Page, tab: 'map' | 'levels' | 'closures' | 'registry' | 'requests'): Promise<void> {
+export async function hqTab(page: Page, tab: 'map' | 'levels' | 'closures' | 'registry' | 'requests' | 'devices'): Promise<void> {
   await page.getByTestId(`tab-${tab}`).click();
 }

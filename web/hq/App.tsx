@@ -24,8 +24,9 @@ import { LevelsTab } from './LevelsTab';
 import { ClosuresTab } from './ClosuresTab';
 import { RegistryTab } from './RegistryTab';
 import { RequestsTab } from './RequestsTab';
+import { DevicesTab } from './DevicesTab';
 
-const TABS = ['map', 'levels', 'closures', 'registry', 'requests'] as const;
+const TABS = ['map', 'levels', 'closures', 'registry', 'requests', 'devices'] as const;
 type TabId = (typeof TABS)[number];
 
 function tabFromHash(): TabId {
@@ -35,13 +36,15 @@ function tabFromHash(): TabId {
 
 interface Props {
   token: string;
+  /** This device's token id (it cannot revoke itself from here). */
+  jti: string;
   hq: SyncedDoc;
   feed: OverviewFeed;
   wall: boolean;
   actor: string;
 }
 
-export function App({ token, hq, feed, wall, actor }: Props) {
+export function App({ token, jti, hq, feed, wall, actor }: Props) {
   const [lang] = useLang();
   const t = hqStrings(lang);
   const c = commonStrings(lang);
@@ -102,6 +105,7 @@ export function App({ token, hq, feed, wall, actor }: Props) {
         {tab === 'closures' && <ClosuresTab view={view} />}
         {tab === 'registry' && <RegistryTab view={view} />}
         {tab === 'requests' && <RequestsTab view={view} />}
+        {tab === 'devices' && <DevicesTab view={view} ownJti={jti} />}
       </main>
     </div>
   );

@@ -27,5 +27,5 @@ if (!enrolment.ok) {
   const feed = new OverviewFeed(token);
   // For tests: lets a page script wait for the store without reaching into modules.
   (window as unknown as { hinanjo?: unknown }).hinanjo = { hq, feed };
-  render(<App token={token} hq={hq} feed={feed} wall={wall} actor={claims.device ?? `hq:${claims.jti.slice(0, 8)}`} />, root);
+  render(<App token={token} jti={claims.jti} hq={hq} feed={feed} wall={wall} actor={claims.device ?? `hq:${claims.jti.slice(0, 8)}`} />, root);
 }

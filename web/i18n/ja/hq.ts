@@ -9,7 +9,7 @@ export const hq = {
   notEnrolled: 'この端末は本部として登録されていません。本部用の登録リンク（/hq/?token=…）を開いてください。',
   tokenRefused: '本部の認証が拒否されました（期限切れまたは取り消し）。新しい登録リンクを開いてください。',
   loading: '読み込み中…',
-  tabs: { map: '地図', levels: '避難情報', closures: '通行止め', registry: '避難所台帳', requests: '物資要請' },
+  tabs: { map: '地図', levels: '避難情報', closures: '通行止め', registry: '避難所台帳', requests: '物資要請', devices: '端末' },
   wallLink: '壁面表示',
   // overview feed
   live: 'ライブ',
@@ -163,6 +163,24 @@ export const hq = {
     status: { open: '未対応', acknowledged: '受付済み', delivered: '配送済み', cancelled: '取消' } satisfies Record<RequestStatus, string>,
     sending: '送信中…',
     failed: '変更できませんでした',
+  },
+  devices: {
+    heading: '登録済みの端末',
+    hint: '紛失した端末は「無効にする」でただちに接続できなくなります。端末に残ったデータはその端末から消えません。',
+    col: { device: '端末', role: '役割', shelter: '避難所', issuedAt: '発行', expiresAt: '有効期限', state: '状態' },
+    role: { staff: '避難所スタッフ', hq: '本部' } as Record<string, string>,
+    unnamed: '（名前なし）',
+    active: '有効',
+    expired: '期限切れ',
+    revoked: (at: string) => `無効（${at}）`,
+    revoke: '無効にする',
+    confirmRevoke: (name: string) => `「${name}」を無効にしますか？`,
+    confirmBody: 'この端末はサーバーに接続できなくなります。元に戻すには新しい登録リンクを発行します。',
+    cancel: 'やめる',
+    thisDevice: 'この端末',
+    offline: '端末の一覧はサーバーに接続しているときだけ表示できます。',
+    failed: '操作に失敗しました。',
+    none: '登録済みの端末はありません。',
   },
   // the staff tablet's map tab (web/shelter/map), kept here with the other map strings
   tabletMap: {

@@ -1,0 +1,43 @@
+// A lost tablet: HQ revokes it from the device list and the tablet is refused at once.
+import { afterAll, beforeAll, describe, expect, it } from 'vitest';
+import type { Browser } from 'playwright-core';
+import { launchChromium } from '../helpers/browser';
+import type { TestServer } from '../helpers/server';
+import { enrolTablet, startShelterServer, waitForConnection } from './shelter-support';
+import { hqTab, openHq } from './hq-support';
+
+describe('HQ device list', () => {
+  let browser: Browser;
+  let server: TestServer;
+
+  beforeAll(async () => {
+    browser = await launchChromium();
+    server = await startShelterServer();
+  });
+  afterAll(async () => {
+    await browser?.close();
+    await server?.stop();
+  });
+
+  it('lists enrolled devices; a device revoked at HQ is refused at once and shown as revoked', async () => {
+    const tablet = await enrolTablet(browser, server, '体育館タブレット1');
+    const hq = await openHq(browser, server);
+    const { page } = hq;
+    await hqTab(page, 'devices');
+    const row = page.locator('[data-testid=devices-table] tr', { hasText: '体育館タブレット1' });
+    await row.waitFor();
+    expect(await row.textContent()).toContain('川辺小学校');
+    expect(await row.getByTestId('device-state').textContent()).toBe('有効');
+    // HQ's own device cannot be revoked from itself
+    expect(await page.locator('[data-testid=devices-table] tr', { hasText: 'この端末' }).getByTestId('device-revoke').count()).toBe(0);
+
+    await row.getByTestId('device-revoke').click();
+    await page.getByTestId('confirm-ok').click();
+    await expect.poll(() => row.getByTestId('device-state').textContent(), { timeout: 5_000 }).toContain('無効');
+    await waitForConnection(tablet.page, 'refused', 10_000);
+
+    expect(hq.errors).toEqual([]);
+    await hq.context.close();
+    await tablet.context.close();
+  });
+});
