@@ -1,5 +1,6 @@
 // The wall screen (/hq/?wall): full screen, large type, nothing to click. It updates itself
 // from the overview stream and reconnects across server restarts (see overview-feed.ts).
+import { useEffect } from 'preact/hooks';
 import type { HqView } from './context';
 import { HqMap } from './HqMap';
 import { Totals } from './Totals';
@@ -13,8 +14,28 @@ import { levelName } from '../../domain/levels';
 /** Rows that fit the wall's side panel at 1080 px. */
 const WALL_TABLE_ROWS = 16;
 
+/** Keeps the wall's screen on while it is shown (where the browser allows it). */
+function useWakeLock(): void {
+  useEffect(() => {
+    type Sentinel = { release(): Promise<void> };
+    const wl = (navigator as Navigator & { wakeLock?: { request(type: 'screen'): Promise<Sentinel> } }).wakeLock;
+    if (!wl) return;
+    let sentinel: Sentinel | null = null;
+    const acquire = () => {
+      if (document.visibilityState === 'visible') wl.request('screen').then((s) => (sentinel = s), () => undefined);
+    };
+    acquire();
+    document.addEventListener('visibilitychange', acquire);
+    return () => {
+      document.removeEventListener('visibilitychange', acquire);
+      void sentinel?.release();
+    };
+  }, []);
+}
+
 export function WallView({ view, region }: { view: HqView; region: string }) {
   const { t, c } = view;
+  useWakeLock();
   const byId = new Map(view.rows.map((r) => [r.id, r]));
   const raised = view.districts.filter((d) => d.level > 0).sort((a, b) => b.level - a.level);
   return (
