@@ -107,4 +107,52 @@ describe('everyday screens', () => {
     expect(await page.evaluate(() => document.documentElement.lang)).toBe('en');
     await context.close();
   });
+
+  it('marks the shelter full after a confirmation, and the public status shows it', async () => {
+    const { context, page, errors } = await enrolTablet(browser, server, 'status');
+    await page.locator('[data-testid=shelter-status] [data-status=full]').click();
+    await page.getByTestId('confirm-ok').click();
+    await expect.poll(() => page.locator('[data-testid=shelter-status] [aria-checked=true]').getAttribute('data-status')).toBe('full');
+    await expect
+      .poll(
+        async () => {
+          const status = (await (await fetch(`${server.url}/api/public/status.json`)).json()) as {
+            shelters: { id: string; status: string }[];
+          };
+          return status.shelters.find((x) => x.id === SHELTER_ID)?.status;
+        },
+        { timeout: 15_000 },
+      )
+      .toBe('full');
+    await page.locator('[data-testid=shelter-status] [data-status=open]').click();
+    await page.getByTestId('confirm-ok').click();
+    await expect.poll(() => page.locator('[data-testid=shelter-status] [aria-checked=true]').getAttribute('data-status')).toBe('open');
+    expect(errors).toEqual([]);
+    await context.close();
+  });
+
+  it('adds an item to the catalog (a bad daily ration is refused) and records its stock', async () => {
+    const { context, page, errors } = await enrolTablet(browser, server, 'catalog');
+    await go(page, '#/supplies');
+    await page.locator('.add-item summary').click();
+    await page.fill('#item-name', 'ブルーシート');
+    await page.fill('#item-unit', '枚');
+    await page.fill('#item-rate', 'たくさん');
+    await page.getByTestId('add-item-save').click();
+    await expect.poll(() => page.getByTestId('item-rate-error').isVisible()).toBe(true);
+    expect(await page.inputValue('#item-name')).toBe('ブルーシート');
+    expect(await page.locator('tr', { hasText: 'ブルーシート' }).count()).toBe(0);
+
+    await page.fill('#item-rate', '');
+    await page.getByTestId('add-item-save').click();
+    const row = page.locator('tr', { hasText: 'ブルーシート' });
+    await expect.poll(() => row.count()).toBe(1);
+    expect(await page.getByTestId('ledger-item').textContent()).toBe('ブルーシート');
+    await page.locator('[data-action=received]').click();
+    await page.fill('#ledger-qty', '12');
+    await page.getByTestId('ledger-record').click();
+    await expect.poll(() => row.locator('td.num').first().textContent()).toContain('12');
+    expect(errors).toEqual([]);
+    await context.close();
+  });
 });

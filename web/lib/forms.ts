@@ -13,3 +13,11 @@ export function parseWholeNumber(text: string): Result<number, NumberFieldError>
   if (!Number.isSafeInteger(n)) return err('not-an-integer');
   return ok(n);
 }
+
+/** An optional decimal (e.g. a daily ration of 0.5): empty is null, anything else must be a number. */
+export function parseOptionalNumber(text: string): Result<number | null, 'not-a-number'> {
+  const s = toHalfWidthDigits(text).trim();
+  if (s === '') return ok(null);
+  if (!/^[+-]?\d+(\.\d+)?$/.test(s)) return err('not-a-number');
+  return ok(Number(s));
+}

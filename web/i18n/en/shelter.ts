@@ -33,6 +33,7 @@ export const shelter: Strings<typeof ja> = {
     openRequests: 'Open requests to HQ',
     noOpenRequests: 'No open requests',
     status: 'Status',
+    confirmStatus: (status: string) => `Set the shelter to “${status}”? HQ and the public page will show it.`,
   },
   checkIn: {
     title: 'Check in a household',
@@ -79,6 +80,7 @@ export const shelter: Strings<typeof ja> = {
     'not-found': 'Not found',
     'invalid-transition': 'Cannot change to this status',
     'no-people': 'Enter at least one person',
+    'not-a-positive-number': 'Enter a number greater than 0',
   },
   people: {
     title: 'People',
@@ -131,6 +133,12 @@ export const shelter: Strings<typeof ja> = {
     history: 'Recent entries',
     noHistory: 'No entries yet',
     served: (n: number) => `${n} people served (in shelter, in cars and at home)`,
+    addItem: 'Add an item',
+    itemName: 'Item name',
+    itemUnit: 'Unit',
+    itemRate: 'Per person per day (optional)',
+    itemRateHelp: 'With a daily ration the days left are shown (e.g. water 3)',
+    itemAdded: (name: string) => `Added “${name}”`,
   },
   requests: {
     title: 'Supply requests to HQ',

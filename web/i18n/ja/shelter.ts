@@ -30,6 +30,7 @@ export const shelter = {
     openRequests: '本部への依頼(未完了)',
     noOpenRequests: '未完了の依頼はありません',
     status: '運営状況',
+    confirmStatus: (status: string) => `運営状況を「${status}」にしますか?本部と住民向けページに表示されます。`,
   },
   checkIn: {
     title: '受付(世帯でチェックイン)',
@@ -76,6 +77,7 @@ export const shelter = {
     'not-found': '見つかりません',
     'invalid-transition': 'この状態には変更できません',
     'no-people': '1 人以上入力してください',
+    'not-a-positive-number': '0 より大きい数を入力してください',
   } as Record<string, string>,
   people: {
     title: '避難者',
@@ -127,6 +129,12 @@ export const shelter = {
     history: '最近の記録',
     noHistory: '記録はまだありません',
     served: (n: number) => `対象人数 ${n} 人(避難所内・車中泊・在宅の合計)`,
+    addItem: '品目を追加',
+    itemName: '品目名',
+    itemUnit: '単位',
+    itemRate: '1 人 1 日あたり(任意)',
+    itemRateHelp: '入れると残り日数を計算します(例: 水 3)',
+    itemAdded: (name: string) => `「${name}」を追加しました`,
   },
   requests: {
     title: '本部への物資依頼',

@@ -1,7 +1,9 @@
 // The shelter at a glance, from domain/overview's summary (the same numbers HQ sees).
-import { useMemo } from 'preact/hooks';
+import { useMemo, useState } from 'preact/hooks';
 import { summarizeShelter } from '../../../domain/overview';
-import { AGE_GROUPS, STAY_TYPES, hqShelters } from '../../../domain/schema';
+import { AGE_GROUPS, SHELTER_STATUSES, STAY_TYPES, type ShelterStatus, hqShelters } from '../../../domain/schema';
+import { setShelterStatus } from '../../../domain/shelter-status';
+import { ConfirmDialog } from '../../lib/ConfirmDialog';
 import { asFiniteNumber } from '../../../domain/coerce';
 import { readItems } from '../../../domain/stock';
 import { label } from '../../lib/i18n';
@@ -24,6 +26,7 @@ export function Overview() {
   const fill = capacity > 0 ? Math.min(1, s.present.shelter / capacity) : 0;
   const needs = Object.entries(s.needs).sort((a, b) => b[1] - a[1]);
   const o = t.overview;
+  const [asking, setAsking] = useState<ShelterStatus | null>(null);
 
   return (
     <div class="overview">
@@ -31,10 +34,37 @@ export function Overview() {
         <a class="button button--primary button--huge" href={href('check-in')} data-testid="overview-check-in">
           {o.checkInButton}
         </a>
-        <span class={`status-badge status-badge--${s.status}`}>
-          {o.status}: {label(c.shelterStatuses, s.status)}
-        </span>
+        <div class="overview__status">
+          <span class="overview__status-label">{o.status}</span>
+          <div class="segmented" role="radiogroup" aria-label={o.status} data-testid="shelter-status">
+            {SHELTER_STATUSES.map((st) => (
+              <button
+                type="button"
+                role="radio"
+                key={st}
+                aria-checked={st === s.status}
+                class={`status-option status-option--${st}`}
+                data-status={st}
+                onClick={() => st !== s.status && setAsking(st)}
+              >
+                {label(c.shelterStatuses, st)}
+              </button>
+            ))}
+          </div>
+        </div>
       </div>
+      {asking && (
+        <ConfirmDialog
+          onCancel={() => setAsking(null)}
+          onConfirm={() => {
+            const next = asking;
+            setAsking(null);
+            void shelter.transact((doc) => setShelterStatus(doc, next, new Date()));
+          }}
+        >
+          {o.confirmStatus(label(c.shelterStatuses, asking))}
+        </ConfirmDialog>
+      )}
       <div class="cards overview__cards">
         <section class="card area-present" data-testid="overview-present">
           <h2>{o.present}</h2>

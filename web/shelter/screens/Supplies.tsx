@@ -13,6 +13,7 @@ import { ConfirmDialog } from '../../lib/ConfirmDialog';
 import { newId } from '../../lib/ids';
 import { shortDateTime } from '../../lib/format';
 import { useShelter } from '../context';
+import { AddItem } from './AddItem';
 
 type Action = Extract<LedgerReason, 'received' | 'distributed' | 'adjusted'>;
 const ACTIONS: Action[] = ['received', 'distributed', 'adjusted'];
@@ -161,6 +162,12 @@ export function Supplies() {
             )}
           </form>
         )}
+        <AddItem
+          onAdded={(id) => {
+            setItem(id);
+            setError(null);
+          }}
+        />
         <h3>{s.history}</h3>
         {history.length === 0 ? (
           <p class="muted">{s.noHistory}</p>

@@ -1,0 +1,71 @@
+// Adding an item to the shelter's catalog (the defaults cover the usual supplies; a shelter
+// that receives something else records it too).
+import { useState } from 'preact/hooks';
+import { type ItemErrors, addItem } from '../../../domain/stock';
+import type { Result } from '../../../domain/result';
+import { Field } from '../../lib/Field';
+import { parseOptionalNumber } from '../../lib/forms';
+import { newId } from '../../lib/ids';
+import { useShelter } from '../context';
+
+export function AddItem({ onAdded }: { onAdded: (id: string) => void }) {
+  const { shelter, t } = useShelter();
+  const s = t.supplies;
+  const [name, setName] = useState('');
+  const [unit, setUnit] = useState('');
+  const [rate, setRate] = useState('');
+  const [errors, setErrors] = useState<Record<string, string>>({});
+  const [flash, setFlash] = useState<string | null>(null);
+  const message = (code: string | undefined) => (code ? (t.errors[code] ?? code) : null);
+
+  const onSubmit = async (e: Event) => {
+    e.preventDefault();
+    setFlash(null);
+    const parsed = parseOptionalNumber(rate);
+    if (!parsed.ok) {
+      setErrors({ perPersonPerDay: parsed.error });
+      return;
+    }
+    let result: Result<{ id: string; name: string }, ItemErrors> | null = null;
+    await shelter.transact((doc) => {
+      result = addItem(doc, { name, unit, perPersonPerDay: parsed.value }, { newId });
+    });
+    const r = result as Result<{ id: string; name: string }, ItemErrors> | null;
+    if (!r) return;
+    if (!r.ok) {
+      setErrors(r.error as Record<string, string>);
+      return;
+    }
+    setErrors({});
+    setName('');
+    setUnit('');
+    setRate('');
+    setFlash(s.itemAdded(r.value.name));
+    onAdded(r.value.id);
+  };
+
+  return (
+    <details class="panel add-item">
+      <summary>{s.addItem}</summary>
+      <form onSubmit={onSubmit} noValidate data-testid="add-item-form">
+        <Field id="item-name" label={s.itemName} error={message(errors.name)}>
+          <input id="item-name" value={name} onInput={(e) => setName((e.target as HTMLInputElement).value)} />
+        </Field>
+        <Field id="item-unit" label={s.itemUnit} error={message(errors.unit)}>
+          <input id="item-unit" value={unit} onInput={(e) => setUnit((e.target as HTMLInputElement).value)} />
+        </Field>
+        <Field id="item-rate" label={s.itemRate} hint={s.itemRateHelp} error={message(errors.perPersonPerDay)}>
+          <input id="item-rate" inputMode="decimal" value={rate} onInput={(e) => setRate((e.target as HTMLInputElement).value)} />
+        </Field>
+        <button type="submit" class="button button--block" data-testid="add-item-save">
+          {s.addItem}
+        </button>
+        {flash && (
+          <p class="flash" role="status">
+            {flash}
+          </p>
+        )}
+      </form>
+    </details>
+  );
+}
