@@ -87,7 +87,7 @@ export function RegistryTab({ view }: { view: HqView }) {
             ))}
             {preview.toUpdate.map((u) => (
               <li key={u.shelterId}>
-                ↻ {u.row.name} <span class="muted">{r.changed}: {u.changes.map((f) => r.field[f]).join('、')}</span>
+                ↻ {u.row.name} <span class="muted">{r.changed}: {u.changes.map((f) => r.field[f]).join(t.listSep)}</span>
               </li>
             ))}
           </ul>

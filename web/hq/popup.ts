@@ -25,9 +25,9 @@ export function shelterPopup(row: ShelterRow | undefined, t: HqStrings, c: Commo
   add('p', t.popup.inShelterOfCapacity(row.present.shelter, row.capacity), 'hq-popup__people');
   add('p', `${c.stays.car} ${row.present.car} · ${c.stays.home} ${row.present.home}`);
   const needs = Object.entries(row.needs).filter(([, n]) => n > 0);
-  add('p', `${t.popup.needs}: ${needs.length ? needs.map(([k, n]) => `${c.needs[k] ?? k} ${n}`).join('、') : t.popup.noNeeds}`);
+  add('p', `${t.popup.needs}: ${needs.length ? needs.map(([k, n]) => `${c.needs[k] ?? k} ${n}`).join(t.listSep) : t.popup.noNeeds}`);
   const reqs = row.openRequests;
-  add('p', `${t.popup.requests}: ${reqs.length ? reqs.map((r) => `${itemLabel(r.item, c)} ×${r.quantity} (${t.requests.status[r.status]})`).join('、') : t.popup.noRequests}`);
+  add('p', `${t.popup.requests}: ${reqs.length ? reqs.map((r) => `${itemLabel(r.item, c)} ×${r.quantity} (${t.requests.status[r.status]})`).join(t.listSep) : t.popup.noRequests}`);
   const sync = row.minutesSinceUpdate === null ? t.neverSynced : t.ago(row.minutesSinceUpdate);
   add('p', `${t.popup.lastSync}: ${sync}${row.stale ? ` ⚠ ${t.stale}` : ''}`, row.stale ? 'hq-popup__stale' : undefined);
   return root;

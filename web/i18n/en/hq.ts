@@ -5,6 +5,7 @@ const plural = (n: number, one: string, many: string) => `${n.toLocaleString('en
 
 export const hq: HqStrings = {
   lang: 'en',
+  listSep: ', ',
   title: 'Disaster HQ',
   appName: 'Hinanjo HQ',
   switchLanguage: '日本語',

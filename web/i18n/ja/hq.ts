@@ -3,6 +3,8 @@ import type { CrowdingBand, RequestStatus, ShelterStatus } from '../../../domain
 
 export const hq = {
   lang: 'ja',
+  /** Between items of a list in running text. */
+  listSep: '、',
   title: '災害対策本部',
   appName: 'Hinanjo 本部',
   switchLanguage: 'English',
