@@ -1,5 +1,5 @@
 // 300 shelters on one wall (not a test; prints numbers and takes docs/screenshots/hq-wall-300.png):
-//   HINANJO_DIST=/tmp/dist-hq npx tsx test/e2e/hq-scale.ts
+//   HINANJO_DIST=/tmp/dist-hq npx tsx test/e2e/hq-scale-measure.ts
 // Shows that the wall opens one WebSocket (the hq document) and one event stream, whatever the
 // number of shelters, and how big the overview is.
 import { resolve } from 'node:path';
