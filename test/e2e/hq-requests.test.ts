@@ -32,6 +32,13 @@ describe('HQ supply requests', () => {
 
     const hq = await openHq(browser, server);
     const { page } = hq;
+    // picking the shelter in the table opens its popup: people against capacity, requests, last sync
+    await page.locator('[data-testid=shelter-table] .hq-row__name', { hasText: '川辺小学校' }).click();
+    const popup = page.locator('.hq-popup');
+    await expect.poll(() => popup.textContent()).toContain('避難所内 0 / 200人');
+    expect(await popup.textContent()).toContain('飲料水 ×120 (未対応)');
+    expect(await popup.textContent()).toContain('最終同期: たった今');
+
     await hqTab(page, 'requests');
     const row = page.locator('[data-testid=requests-table] tbody tr').first();
     await expect.poll(() => row.textContent(), { timeout: 5_000 }).toContain('川辺小学校');

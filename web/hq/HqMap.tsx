@@ -28,6 +28,8 @@ interface Props {
   /** Desk mode only: a drawn line or area, as a GeoJSON geometry. */
   onDraw?: (geometry: RoadClosure['geometry']) => void;
   onClosureClick?: (id: string) => void;
+  /** A shelter to centre on and open (a row picked in the table); `n` repeats a pick. */
+  focus?: { id: string; n: number } | null;
 }
 
 export function HqMap(props: Props) {
@@ -113,6 +115,13 @@ export function HqMap(props: Props) {
     );
     refit(p, false);
   }, [props.rows, props.closures, props.districts]);
+
+  useEffect(() => {
+    const p = parts.current;
+    if (!p || !props.focus) return;
+    p.userMoved = true; // the person chose where to look
+    p.shelters.focus(props.focus.id);
+  }, [props.focus]);
 
   return <div ref={el} class={`hq-map${props.wall ? ' hq-map--wall' : ''}`} data-testid="hq-map" />;
 }

@@ -40,11 +40,16 @@ export function ShelterTable({ view, interactive = true, limit, onSelect }: { vi
             key={r.id}
             data-shelter-id={r.id}
             class={`hq-row hq-row--${r.band}${r.stale ? ' hq-row--stale' : ''}`}
-            onClick={onSelect ? () => onSelect(r.id) : undefined}
           >
             <th scope="row">
               <span class={`hq-swatch hq-band--${r.band}`} aria-hidden="true" />
-              {r.name}
+              {onSelect ? (
+                <button type="button" class="link-button hq-row__name" onClick={() => onSelect(r.id)}>
+                  {r.name}
+                </button>
+              ) : (
+                r.name
+              )}
             </th>
             <td class="num" data-testid="row-headcount">
               {r.headcount}

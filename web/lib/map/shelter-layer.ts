@@ -19,6 +19,8 @@ export interface ShelterLayer {
   layer: L.LayerGroup;
   update(points: readonly ShelterPoint[]): void;
   bounds(): L.LatLngBounds | null;
+  /** Centres the map on a shelter and opens its popup. */
+  focus(id: string): void;
 }
 
 export function createShelterLayer(opts: {
@@ -74,6 +76,13 @@ export function createShelterLayer(opts: {
   return {
     layer,
     update,
+    focus: (id) => {
+      const m = markers.get(id)?.marker;
+      if (!m) return;
+      const map = (layer as L.LayerGroup & { _map?: L.Map })._map;
+      map?.setView(m.getLatLng(), Math.max(map.getZoom(), 14));
+      m.openPopup();
+    },
     bounds: () => {
       const lls = [...markers.values()].map(({ marker }) => marker.getLatLng());
       return lls.length > 0 ? L.latLngBounds(lls) : null;
