@@ -40,4 +40,18 @@ describe('HQ accessibility', () => {
       await hq.context.close();
     });
   }
+
+  it('without an HQ token /hq/ says why and how to get one; a staff token does not open HQ', async () => {
+    const context = await browser.newContext();
+    const page = await context.newPage();
+    await page.goto(`${server.url}/hq/`);
+    await expect.poll(() => page.getByTestId('hq-not-enrolled').getAttribute('data-reason')).toBe('missing');
+    expect(await page.getByTestId('hq-not-enrolled').textContent()).toContain('npm run token -- --role hq');
+    const staff = await server.token({ role: 'staff', shelter: 'dai1-sho' });
+    await page.goto(`${server.url}/hq/?token=${staff}`);
+    await expect.poll(() => page.getByTestId('hq-not-enrolled').getAttribute('data-reason')).toBe('wrong-role');
+    expect(page.url()).not.toContain('token=');
+    expect(await axeSerious(page)).toEqual([]);
+    await context.close();
+  });
 });

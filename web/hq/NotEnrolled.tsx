@@ -1,14 +1,20 @@
-import { useLang } from '../lib/i18n';
+// /hq/ without a usable token: why, and how to get one.
+import { commonStrings, useLang } from '../lib/i18n';
 import { LangSwitch } from '../lib/LangSwitch';
+import type { Enrolment } from '../lib/enrolment';
 import { hqStrings } from './strings';
 
-export function NotEnrolled() {
+export function NotEnrolled({ reason }: { reason: Extract<Enrolment, { ok: false }>['reason'] }) {
   const [lang] = useLang();
   const t = hqStrings(lang);
+  const e = commonStrings(lang).enrol;
+  const why = reason === 'missing' ? t.notEnrolled : reason === 'malformed' ? e.malformed : reason === 'expired' ? e.expired : e.wrongRole('/hq/');
   return (
-    <main class="hq-enrol" data-testid="hq-not-enrolled">
+    <main class="hq-enrol" data-testid="hq-not-enrolled" data-reason={reason}>
       <h1>{t.appName}</h1>
-      <p>{t.notEnrolled}</p>
+      <h2>{e.title}</h2>
+      <p>{why}</p>
+      <p class="muted">{t.enrolHowTo}</p>
       <LangSwitch />
     </main>
   );

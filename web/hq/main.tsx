@@ -20,7 +20,7 @@ const wall = new URLSearchParams(location.search).has('wall');
 document.body.classList.toggle('hq-wall', wall);
 
 if (!enrolment.ok) {
-  render(<NotEnrolled />, root);
+  render(<NotEnrolled reason={enrolment.reason} />, root);
 } else {
   const { token, claims } = enrolment;
   const hq = openSyncedDoc(HQ_DOC, { token });

@@ -10,6 +10,7 @@ export const hq: HqStrings = {
   appName: 'Hinanjo HQ',
   switchLanguage: '日本語',
   notEnrolled: 'This device is not enrolled as HQ. Open the HQ enrolment link (/hq/?token=…).',
+  enrolHowTo: 'An administrator creates an HQ enrolment link on the server with "npm run token -- --role hq".',
   tokenRefused: 'The server refused the HQ credentials (expired or revoked). Open a new enrolment link.',
   loading: 'Loading…',
   tabs: { map: 'Map', levels: 'Evacuation levels', closures: 'Road closures', registry: 'Shelter registry', requests: 'Supply requests', devices: 'Devices' },

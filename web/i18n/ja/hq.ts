@@ -9,6 +9,7 @@ export const hq = {
   appName: 'Hinanjo 本部',
   switchLanguage: 'English',
   notEnrolled: 'この端末は本部として登録されていません。本部用の登録リンク（/hq/?token=…）を開いてください。',
+  enrolHowTo: '管理者はサーバーで「npm run token -- --role hq」を実行すると本部用の登録リンクを作成できます。',
   tokenRefused: '本部の認証が拒否されました（期限切れまたは取り消し）。新しい登録リンクを開いてください。',
   loading: '読み込み中…',
   tabs: { map: '地図', levels: '避難情報', closures: '通行止め', registry: '避難所台帳', requests: '物資要請', devices: '端末' },
