@@ -85,6 +85,45 @@ describe('bad input', () => {
   });
 });
 
+describe('a device that cannot store', () => {
+  it('never says saved when IndexedDB refuses a write, says so, and stores it with the next write', async () => {
+    const { context, page } = await enrolTablet(browser, server, 'full-disk');
+    await expect.poll(() => pendingChanges(page)).toBe(0);
+    // Fault injection: the browser's storage refuses writes, as it does when the disk is full.
+    await page.evaluate(() => {
+      const w = window as unknown as { realAdd?: typeof IDBObjectStore.prototype.add };
+      w.realAdd = IDBObjectStore.prototype.add;
+      IDBObjectStore.prototype.add = function () {
+        throw new DOMException('the disk is full', 'QuotaExceededError');
+      };
+    });
+    await go(page, '#/check-in');
+    await page.fill('#p0-name', '池田 葵');
+    await page.getByTestId('check-in-save').click();
+    await expect.poll(() => page.getByTestId('check-in-message').textContent()).toContain('この端末に保存できませんでした');
+    expect(await page.getByTestId('check-in-message').getAttribute('role')).toBe('alert');
+    await page.getByTestId('store-failed').waitFor();
+    expect(await page.inputValue('#p0-name')).toBe('池田 葵');
+
+    await page.evaluate(() => {
+      const w = window as unknown as { realAdd: typeof IDBObjectStore.prototype.add };
+      IDBObjectStore.prototype.add = w.realAdd;
+    });
+    await page.getByTestId('check-in-save').click();
+    await page.getByTestId('confirm-ok').click(); // the first attempt is in memory: a likely duplicate
+    await expect.poll(() => page.getByTestId('check-in-message').getAttribute('role')).toBe('status');
+    await expect.poll(() => page.getByTestId('store-failed').count()).toBe(0);
+
+    // The change that could not be stored was written with the next one: after a reload both are there.
+    await expect.poll(() => pendingChanges(page)).toBe(0);
+    await page.reload();
+    await go(page, '#/people');
+    await page.fill('[data-testid=people-search]', '池田');
+    await expect.poll(() => page.getByTestId('people-count').getAttribute('data-total')).toBe('2');
+    await context.close();
+  });
+});
+
 describe('enrolment', () => {
   async function enrolmentReason(link: string): Promise<string | null> {
     const context = await browser.newContext({ viewport: TABLET });

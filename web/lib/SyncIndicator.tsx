@@ -31,6 +31,7 @@ export function SyncIndicator({ state }: { state: SyncState }) {
         {state.pending > 0 ? t.pending(state.pending) : allStored ? t.allConfirmed : t.savedLocally}
       </span>
       <span class="sync__last">{confirmed ? t.lastConfirmed(hhmm(confirmed), minutesAgo) : t.neverConfirmed}</span>
+      {state.storeFailed && <span class="sync__refused" data-testid="store-failed">{t.storeFailed}</span>}
       {state.connection === 'refused' && state.refusedCode !== undefined && (
         <span class="sync__refused">{t.refusedCode(state.refusedCode)}</span>
       )}

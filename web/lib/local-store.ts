@@ -58,20 +58,19 @@ export async function loadUpdates(docName: string): Promise<Uint8Array[]> {
   return rows.map((r) => r.update);
 }
 
-/** Persists one update; `pending` is set for local changes (the clock after the change). */
-export async function appendUpdate(
-  docName: string,
-  update: Uint8Array,
-  pending: { client: number; clock: number } | null,
-): Promise<void> {
+/** A update to persist; `pending` for local changes (this client's clock after the change). */
+export interface UpdateToStore {
+  update: Uint8Array;
+  pending: { client: number; clock: number } | null;
+}
+
+/** Persists updates in one IndexedDB transaction: all of them or none. */
+export async function appendUpdates(docName: string, batch: readonly UpdateToStore[]): Promise<void> {
   const db = localStore();
-  if (!pending) {
-    await db.updatesV2.add({ docName, update });
-    return;
-  }
   await db.transaction('rw', db.updatesV2, db.pending, async () => {
-    await db.updatesV2.add({ docName, update });
-    await db.pending.add({ docName, ...pending });
+    await db.updatesV2.bulkAdd(batch.map(({ update }) => ({ docName, update })));
+    const pending = batch.flatMap((b) => (b.pending ? [{ docName, ...b.pending }] : []));
+    if (pending.length > 0) await db.pending.bulkAdd(pending);
   });
 }
 

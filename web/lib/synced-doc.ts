@@ -18,7 +18,8 @@ import {
 } from '../../domain/protocol';
 import {
   COMPACT_AFTER_ROWS,
-  appendUpdate,
+  type UpdateToStore,
+  appendUpdates,
   compact,
   confirmPending,
   countPending,
@@ -36,6 +37,8 @@ export interface SyncState {
   pending: number;
   lastConfirmedAt: string | null;
   refusedCode?: number;
+  /** The last write to IndexedDB failed (disk full, storage cleared…): changes are only in memory. */
+  storeFailed?: boolean;
 }
 
 export interface SyncedDoc {
@@ -47,7 +50,7 @@ export interface SyncedDoc {
   onChange(fn: () => void): () => void;
   /** Counts the document's updates: equal versions mean equal content (a cache key). */
   version(): number;
-  /** Runs fn in one Yjs transaction; resolves once the change is in IndexedDB. */
+  /** Runs fn in one Yjs transaction; resolves once the change is in IndexedDB, rejects if it could not be stored. */
   transact(fn: (doc: Y.Doc) => void): Promise<void>;
   destroy(): void;
 }
@@ -66,6 +69,16 @@ export function defaultServerUrl(): string {
   return `${location.protocol === 'https:' ? 'wss' : 'ws'}://${location.host}/sync`;
 }
 
+/** transact() for a screen: false (and the sync indicator says why) when the change could not be stored. */
+export async function saveChange(synced: SyncedDoc, fn: (doc: Y.Doc) => void): Promise<boolean> {
+  try {
+    await synced.transact(fn);
+    return true;
+  } catch {
+    return false;
+  }
+}
+
 export function openSyncedDoc(docName: string, opts: OpenOptions): SyncedDoc {
   const doc = new Y.Doc();
   const metaKey = `${docName}:lastConfirmedAt`;
@@ -79,7 +92,8 @@ export function openSyncedDoc(docName: string, opts: OpenOptions): SyncedDoc {
       next.connection === state.connection &&
       next.pending === state.pending &&
       next.lastConfirmedAt === state.lastConfirmedAt &&
-      next.refusedCode === state.refusedCode
+      next.refusedCode === state.refusedCode &&
+      next.storeFailed === state.storeFailed
     ) return;
     state = next;
     for (const fn of stateListeners) fn(state);
@@ -101,27 +115,47 @@ export function openSyncedDoc(docName: string, opts: OpenOptions): SyncedDoc {
     }
   };
   let writesSinceCheck = 0;
+  let unstored: UpdateToStore[] = [];
+  /** While transact() runs: the IndexedDB writes of the updates it produced. */
+  let collecting: Promise<void>[] | null = null;
 
   const onUpdate = (update: Uint8Array, origin: unknown) => {
     const remote = provider !== null && origin === provider;
     // Every write in the schema adds an item (map sets, array pushes), so a local change moves
     // this client's clock and the server's state vector can tell when it is stored.
     const pending = remote ? null : { client: doc.clientID, clock: Y.getState(doc.store, doc.clientID) };
-    writes = writes
-      .then(() => appendUpdate(docName, update, pending))
-      .then(() => {
-        if (!pending) return;
-        setState({ pending: state.pending + 1 });
+    // Updates whose write failed are written again with the next one, so once storage works
+    // again nothing that is in memory is missing from IndexedDB.
+    const written = writes.then(async () => {
+      const batch = [...unstored, { update, pending }];
+      try {
+        await appendUpdates(docName, batch);
+      } catch (e) {
+        unstored = batch;
+        throw e;
+      }
+      unstored = [];
+      const local = batch.filter((b) => b.pending);
+      setState({ storeFailed: false, pending: state.pending + local.length });
+      return local;
+    });
+    collecting?.push(written.then(() => undefined));
+    writes = written
+      .then((local) => {
+        // Offline, local changes reach the server through the sync handshake on reconnect.
         const ws = provider?.ws;
-        if (provider?.wsconnected && ws && ws.readyState === WebSocket.OPEN) {
+        if (!provider?.wsconnected || !ws || ws.readyState !== WebSocket.OPEN) return;
+        for (const b of local) {
           const encoder = encoding.createEncoder();
           encoding.writeVarUint(encoder, messageSync);
-          syncProtocol.writeUpdate(encoder, Y.convertUpdateFormatV2ToV1(update));
+          syncProtocol.writeUpdate(encoder, Y.convertUpdateFormatV2ToV1(b.update));
           ws.send(encoding.toUint8Array(encoder));
         }
-        // Offline changes reach the server through the sync handshake on reconnect.
       })
-      .catch((err) => console.error('hinanjo: could not persist an update', err));
+      .catch((err) => {
+        console.error('hinanjo: could not persist an update', err);
+        setState({ storeFailed: true });
+      });
     if (++writesSinceCheck >= 50) {
       writesSinceCheck = 0;
       writes.then(() => setTimeout(() => void maybeCompact(), 0));
@@ -239,7 +273,15 @@ export function openSyncedDoc(docName: string, opts: OpenOptions): SyncedDoc {
     version: () => version,
     async transact(fn) {
       await whenLoaded; // a change made before the store is loaded would not be persisted
-      doc.transact(() => fn(doc));
+      const mine: Promise<void>[] = [];
+      collecting = mine;
+      try {
+        doc.transact(() => fn(doc));
+      } finally {
+        collecting = null;
+      }
+      // Rejects when IndexedDB refused the write (full disk, private mode…): never "saved" then.
+      await Promise.all(mine);
       await writes;
     },
     destroy() {

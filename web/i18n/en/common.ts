@@ -21,6 +21,7 @@ export const common: Strings<typeof ja> = {
       `Last confirmed sync ${hhmm} (${minutesAgo < 1 ? 'just now' : `${minutesAgo} min ago`})`,
     neverConfirmed: 'Not synced with the server yet',
     savedLocally: 'Saved on this device',
+    storeFailed: 'Could not save on this device. Check the free storage and note down what you entered.',
   },
   lang: { label: 'Language', ja: '日本語', en: 'English' },
   update: {

@@ -18,6 +18,7 @@ export const common = {
       `最終同期確認 ${hhmm}(${minutesAgo < 1 ? 'たった今' : `${minutesAgo} 分前`})`,
     neverConfirmed: 'まだサーバーと同期していません',
     savedLocally: 'この端末に保存済み',
+    storeFailed: 'この端末に保存できませんでした。空き容量を確認し、入力内容を控えてください。',
   },
   lang: { label: '言語', ja: '日本語', en: 'English' },
   update: {

@@ -6,16 +6,18 @@ import type { Result } from '../../../domain/result';
 import { Field } from '../../lib/Field';
 import { parseOptionalNumber } from '../../lib/forms';
 import { newId } from '../../lib/ids';
+import { saveChange } from '../../lib/synced-doc';
+import { Flash, type FlashMessage } from '../../lib/Flash';
 import { useShelter } from '../context';
 
 export function AddItem({ onAdded }: { onAdded: (id: string) => void }) {
-  const { shelter, t } = useShelter();
+  const { shelter, t, c } = useShelter();
   const s = t.supplies;
   const [name, setName] = useState('');
   const [unit, setUnit] = useState('');
   const [rate, setRate] = useState('');
   const [errors, setErrors] = useState<Record<string, string>>({});
-  const [flash, setFlash] = useState<string | null>(null);
+  const [flash, setFlash] = useState<FlashMessage | null>(null);
   const message = (code: string | undefined) => (code ? (t.errors[code] ?? code) : null);
 
   const onSubmit = async (e: Event) => {
@@ -27,9 +29,13 @@ export function AddItem({ onAdded }: { onAdded: (id: string) => void }) {
       return;
     }
     let result: Result<{ id: string; name: string }, ItemErrors> | null = null;
-    await shelter.transact((doc) => {
+    const stored = await saveChange(shelter, (doc) => {
       result = addItem(doc, { name, unit, perPersonPerDay: parsed.value }, { newId });
     });
+    if (!stored) {
+      setFlash({ text: c.sync.storeFailed, error: true });
+      return;
+    }
     const r = result as Result<{ id: string; name: string }, ItemErrors> | null;
     if (!r) return;
     if (!r.ok) {
@@ -40,7 +46,7 @@ export function AddItem({ onAdded }: { onAdded: (id: string) => void }) {
     setName('');
     setUnit('');
     setRate('');
-    setFlash(s.itemAdded(r.value.name));
+    setFlash({ text: s.itemAdded(r.value.name) });
     onAdded(r.value.id);
   };
 
@@ -60,11 +66,7 @@ export function AddItem({ onAdded }: { onAdded: (id: string) => void }) {
         <button type="submit" class="button button--block" data-testid="add-item-save">
           {s.addItem}
         </button>
-        {flash && (
-          <p class="flash" role="status">
-            {flash}
-          </p>
-        )}
+        <Flash message={flash} />
       </form>
     </details>
   );

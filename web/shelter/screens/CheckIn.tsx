@@ -9,6 +9,7 @@ import type { Person } from '../../../domain/schema';
 import { newId } from '../../lib/ids';
 import { shortDateTime } from '../../lib/format';
 import { ConfirmDialog } from '../../lib/ConfirmDialog';
+import { saveChange } from '../../lib/synced-doc';
 import { useShelter } from '../context';
 import { PersonFields } from '../PersonFields';
 import { useDistricts } from '../districts';
@@ -25,7 +26,7 @@ function newMember(from: PersonInput | undefined, district: string): PersonInput
 }
 
 export function CheckIn() {
-  const { shelter, t } = useShelter();
+  const { shelter, t, c } = useShelter();
   const f = t.checkIn;
   const { districts, home } = useDistricts();
   const [members, setMembers] = useState<PersonInput[]>(() => [newMember(undefined, home)]);
@@ -44,12 +45,16 @@ export function CheckIn() {
     setSaving(true);
     let result: ReturnType<typeof checkInHousehold> | null = null;
     const started = performance.now();
-    await shelter.transact((doc) => {
+    const stored = await saveChange(shelter, (doc) => {
       result = checkInHousehold(doc, members, { now: new Date(), newId });
     });
     // Measured by bench/tablet.bench.ts: from the Yjs change to IndexedDB having it.
     performance.measure('hinanjo:check-in-persist', { start: started, end: performance.now() });
     setSaving(false);
+    if (!stored) {
+      setMessage({ kind: 'error', text: c.sync.storeFailed });
+      return;
+    }
     const r = result as ReturnType<typeof checkInHousehold> | null;
     if (!r) return;
     if (!r.ok) {

@@ -2,6 +2,8 @@
 import { useMemo, useState } from 'preact/hooks';
 import { type FieldErrors, type PersonInput, editPerson, householdMembers, readPerson, toPersonInput } from '../../../domain/people';
 import { useDocVersion } from '../../lib/use-synced';
+import { saveChange } from '../../lib/synced-doc';
+import { Flash, type FlashMessage } from '../../lib/Flash';
 import { useShelter } from '../context';
 import { href } from '../tabs';
 import { PersonFields } from '../PersonFields';
@@ -20,7 +22,7 @@ export function EditPerson({ personId }: { personId: string }) {
   const { districts } = useDistricts();
   const [draft, setDraft] = useState<PersonInput | null>(() => (person ? toPersonInput(person) : null));
   const [errors, setErrors] = useState<FieldErrors>({});
-  const [flash, setFlash] = useState<string | null>(null);
+  const [flash, setFlash] = useState<FlashMessage | null>(null);
   const { askPerson, askHousehold, dialog, flash: checkOutFlash } = useCheckOut();
 
   if (!person) {
@@ -38,9 +40,13 @@ export function EditPerson({ personId }: { personId: string }) {
   const onSubmit = async (e: Event) => {
     e.preventDefault();
     let result: ReturnType<typeof editPerson> | null = null;
-    await shelter.transact((doc) => {
+    const stored = await saveChange(shelter, (doc) => {
       result = editPerson(doc, personId, value);
     });
+    if (!stored) {
+      setFlash({ text: c.sync.storeFailed, error: true });
+      return;
+    }
     const r = result as ReturnType<typeof editPerson> | null;
     if (r && !r.ok) {
       if (r.error.code === 'invalid') setErrors(r.error.errors);
@@ -48,7 +54,7 @@ export function EditPerson({ personId }: { personId: string }) {
       return;
     }
     setErrors({});
-    setFlash(p.saved);
+    setFlash({ text: p.saved });
   };
 
   return (
@@ -63,15 +69,11 @@ export function EditPerson({ personId }: { personId: string }) {
           <button type="submit" class="button button--primary button--large" data-testid="edit-save">
             {c.actions.save}
           </button>
-          {flash && (
-            <span class="flash flash--inline" role="status">
-              {flash}
-            </span>
-          )}
+          <Flash message={flash} inline />
         </div>
       </form>
       <h3>{p.household(household.length)}</h3>
-      {checkOutFlash && <p class="flash">{checkOutFlash}</p>}
+      <Flash message={checkOutFlash} />
       <div class="card">
         {household.map((m) => (
           <PersonRow key={m.id} person={m} onCheckOut={askPerson} onCheckOutHousehold={askHousehold} />

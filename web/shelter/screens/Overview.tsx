@@ -4,6 +4,7 @@ import { summarizeShelter } from '../../../domain/overview';
 import { AGE_GROUPS, SHELTER_STATUSES, STAY_TYPES, type ShelterStatus, hqShelters } from '../../../domain/schema';
 import { setShelterStatus } from '../../../domain/shelter-status';
 import { ConfirmDialog } from '../../lib/ConfirmDialog';
+import { saveChange } from '../../lib/synced-doc';
 import { asFiniteNumber } from '../../../domain/coerce';
 import { readItems } from '../../../domain/stock';
 import { label } from '../../lib/i18n';
@@ -59,7 +60,7 @@ export function Overview() {
           onConfirm={() => {
             const next = asking;
             setAsking(null);
-            void shelter.transact((doc) => setShelterStatus(doc, next, new Date()));
+            void saveChange(shelter, (doc) => setShelterStatus(doc, next, new Date()));
           }}
         >
           {o.confirmStatus(label(c.shelterStatuses, asking))}

@@ -11,6 +11,8 @@ import { label } from '../../lib/i18n';
 import { useDocVersion } from '../../lib/use-synced';
 import { shortDateTime } from '../../lib/format';
 import { ConfirmDialog } from '../../lib/ConfirmDialog';
+import { Flash, type FlashMessage } from '../../lib/Flash';
+import { saveChange } from '../../lib/synced-doc';
 import { useShelter } from '../context';
 import { href } from '../tabs';
 import { peopleIndex } from '../people-index';
@@ -20,9 +22,9 @@ type Pending = { kind: 'person'; person: Person } | { kind: 'household'; househo
 
 /** Check-out with confirmation, shared by the list, the duplicates view and the edit screen. */
 export function useCheckOut() {
-  const { shelter, t } = useShelter();
+  const { shelter, t, c } = useShelter();
   const [pending, setPending] = useState<Pending | null>(null);
-  const [flash, setFlash] = useState<string | null>(null);
+  const [flash, setFlash] = useState<FlashMessage | null>(null);
   const askPerson = (person: Person) => setPending({ kind: 'person', person });
   const askHousehold = (householdId: string) => {
     const count = householdMembers(shelter.doc, householdId).filter(isPresent).length;
@@ -32,11 +34,17 @@ export function useCheckOut() {
     const p = pending;
     setPending(null);
     if (!p) return;
-    await shelter.transact((doc) => {
+    const stored = await saveChange(shelter, (doc) => {
       if (p.kind === 'person') checkOutPerson(doc, p.person.id, new Date());
       else checkOutHousehold(doc, p.householdId, new Date());
     });
-    setFlash(p.kind === 'person' ? t.people.checkedOut(p.person.name) : t.people.checkedOut(t.people.household(p.count)));
+    if (!stored) {
+      setFlash({ text: c.sync.storeFailed, error: true });
+      return;
+    }
+    setFlash({
+      text: p.kind === 'person' ? t.people.checkedOut(p.person.name) : t.people.checkedOut(t.people.household(p.count)),
+    });
   };
   const dialog = pending && (
     <ConfirmDialog confirmLabel={t.people.checkOut} onCancel={() => setPending(null)} onConfirm={() => void confirm()}>
@@ -136,7 +144,7 @@ function PeopleList() {
       </div>
       <p class="people__count" data-testid="people-count" data-total={result.total}>
         {p.count(result.total, index.people.length)}
-        {flash && <span class="flash flash--inline">{flash}</span>}
+        <Flash message={flash} inline />
       </p>
       <div class="people__scroller" ref={scroller} onScroll={(e) => setScrollTop((e.target as HTMLDivElement).scrollTop)} data-testid="people-list">
         {result.people.length === 0 ? (
@@ -217,7 +225,7 @@ function Duplicates() {
       </a>
       <h2>{p.duplicatesTitle}</h2>
       <p class="muted">{p.duplicatesHelp}</p>
-      {flash && <p class="flash">{flash}</p>}
+      <Flash message={flash} />
       {groups.length === 0 ? (
         <p class="muted" data-testid="no-duplicates">
           {p.noDuplicates}

@@ -9,6 +9,8 @@ import { parseWholeNumber } from '../../lib/forms';
 import { Field } from '../../lib/Field';
 import { newId } from '../../lib/ids';
 import { shortDateTime } from '../../lib/format';
+import { saveChange } from '../../lib/synced-doc';
+import { Flash, type FlashMessage } from '../../lib/Flash';
 import { useShelter } from '../context';
 
 export function Requests() {
@@ -21,7 +23,7 @@ export function Requests() {
   const [qty, setQty] = useState('');
   const [note, setNote] = useState('');
   const [errors, setErrors] = useState<Record<string, string>>({});
-  const [flash, setFlash] = useState<string | null>(null);
+  const [flash, setFlash] = useState<FlashMessage | null>(null);
   const itemName = (id: string) => label(c.items, id, items.find((i) => i.id === id)?.name);
   const chosen = item || items[0]?.id || '';
 
@@ -34,9 +36,13 @@ export function Requests() {
       return;
     }
     let result: Result<unknown, RequestErrors> | null = null;
-    await shelter.transact((doc) => {
+    const stored = await saveChange(shelter, (doc) => {
       result = createRequest(doc, { item: chosen, quantity: parsed.value, note }, { now: new Date(), newId });
     });
+    if (!stored) {
+      setFlash({ text: c.sync.storeFailed, error: true });
+      return;
+    }
     const res = result as Result<unknown, RequestErrors> | null;
     if (res && !res.ok) {
       setErrors(Object.fromEntries(Object.entries(res.error).map(([k, v]) => [k, t.errors[v as string] ?? String(v)])));
@@ -45,7 +51,7 @@ export function Requests() {
     setErrors({});
     setQty('');
     setNote('');
-    setFlash(r.created);
+    setFlash({ text: r.created });
   };
 
   return (
@@ -71,11 +77,7 @@ export function Requests() {
           <button type="submit" class="button button--primary button--block" data-testid="request-create">
             {r.create}
           </button>
-          {flash && (
-            <p class="flash" role="status">
-              {flash}
-            </p>
-          )}
+          <Flash message={flash} />
         </form>
       </section>
       <section class="split__main">

@@ -12,6 +12,7 @@ import { Field } from '../../lib/Field';
 import { ConfirmDialog } from '../../lib/ConfirmDialog';
 import { newId } from '../../lib/ids';
 import { shortDateTime } from '../../lib/format';
+import { saveChange } from '../../lib/synced-doc';
 import { useShelter } from '../context';
 import { AddItem } from './AddItem';
 
@@ -44,9 +45,13 @@ export function Supplies() {
   const save = async (delta: number) => {
     if (!selected) return;
     let result: Result<unknown, LedgerError> | null = null;
-    await shelter.transact((doc) => {
+    const stored = await saveChange(shelter, (doc) => {
       result = appendLedgerEntry(doc, { item: selected.item, delta, reason: action, by: deviceLabel }, { now: new Date(), newId });
     });
+    if (!stored) {
+      setError(c.sync.storeFailed);
+      return;
+    }
     const r = result as Result<unknown, LedgerError> | null;
     if (r && !r.ok) {
       setError(t.errors[r.error.code] ?? r.error.code);
