@@ -133,12 +133,29 @@ export interface CapOptions {
   now: Date;
   /** Defaults to sender + the time, so two alerts built at different times differ. */
   identifier?: string;
+  /** Earlier alerts this one replaces: then msgType is Update, as aggregators expect. */
+  references?: readonly CapIdentity[];
+}
+
+export interface CapIdentity {
+  sender: string;
+  identifier: string;
+  sent: string;
+}
+
+/** The sender, identifier and sent time an alert built with these options carries. */
+export function capIdentity(opts: Pick<CapOptions, 'sender' | 'now' | 'identifier'>): CapIdentity {
+  const sender = capToken(opts.sender);
+  const sent = capTime(opts.now);
+  // milliseconds too: two changes within one second are two alerts (sent itself has whole seconds)
+  const ms = String(opts.now.getUTCMilliseconds()).padStart(3, '0');
+  const identifier = capToken(opts.identifier ?? `${sender}-evacuation-${sent.slice(0, 19).replace(/[^0-9]/g, '')}${ms}`);
+  return { sender, identifier, sent };
 }
 
 export function buildCapAlert(status: PublicStatus, opts: CapOptions): string {
-  const sender = capToken(opts.sender);
-  const sent = capTime(opts.now);
-  const identifier = capToken(opts.identifier ?? `${sender}-evacuation-${sent.replace(/[^0-9]/g, '')}`);
+  const { sender, sent, identifier } = capIdentity(opts);
+  const references = (opts.references ?? []).filter((r) => r.identifier !== identifier);
   const raised = status.districts.filter((d) => d.level > 0).sort((a, b) => b.level - a.level);
   const top: Level = raised.length > 0 ? raised[0].level : 0;
   const open = status.shelters.filter((s) => s.status !== 'closed');
@@ -193,8 +210,9 @@ export function buildCapAlert(status: PublicStatus, opts: CapOptions): string {
     el('sender', sender, '  '),
     el('sent', sent, '  '),
     el('status', 'Actual', '  '),
-    el('msgType', 'Alert', '  '),
+    el('msgType', references.length > 0 ? 'Update' : 'Alert', '  '),
     el('scope', 'Public', '  '),
+    ...(references.length > 0 ? [el('references', references.map((r) => `${capToken(r.sender)},${r.identifier},${r.sent}`).join(' '), '  ')] : []),
     info('ja'),
     info('en'),
     '</alert>',

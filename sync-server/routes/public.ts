@@ -3,7 +3,7 @@
 // entry to the list below.
 import type { DerivedLayers, PublicBody } from '../derive';
 import { sendCached, type Route } from './router';
-import { buildCapAlert } from '../../domain/cap';
+import { buildCapAlert, capIdentity, type CapIdentity } from '../../domain/cap';
 import type { PublicStatus } from '../../domain/public-status';
 
 export interface PublicContext {
@@ -16,7 +16,7 @@ const CAP_SENDER = process.env.HINANJO_CAP_SENDER ?? 'hinanjo';
 export function publicRoutes(ctx: PublicContext): Route[] {
   // The CAP alert is rebuilt only when status.json's content changes (its ETag), and is sent at
   // that status's time, so an unchanged alert keeps its ETag and identifier.
-  let cap: { statusEtag: string; body: PublicBody } | null = null;
+  let cap: { statusEtag: string; body: PublicBody; identity: CapIdentity } | null = null;
   const capBody = (): PublicBody => {
     const status = ctx.derived.status();
     if (cap?.statusEtag !== status.etag) {
@@ -27,8 +27,10 @@ export function publicRoutes(ctx: PublicContext): Route[] {
         districts: parsed.districts ?? [],
         shelters: parsed.shelters ?? [],
       };
-      const xml = buildCapAlert(complete, { sender: CAP_SENDER, now: new Date(complete.generatedAt) });
-      cap = { statusEtag: status.etag, body: { body: Buffer.from(xml), etag: `"cap-${status.etag.replace(/"/g, '')}"` } };
+      const opts = { sender: CAP_SENDER, now: new Date(complete.generatedAt) };
+      // each new alert updates the one this server published before it
+      const xml = buildCapAlert(complete, { ...opts, references: cap ? [cap.identity] : [] });
+      cap = { statusEtag: status.etag, body: { body: Buffer.from(xml), etag: `"cap-${status.etag.replace(/"/g, '')}"` }, identity: capIdentity(opts) };
     }
     return cap.body;
   };

@@ -65,17 +65,30 @@ describe('HQ evacuation levels', () => {
     expect(xml).toContain('<areaDesc>川辺地区 (警戒レベル4 避難指示)</areaDesc>');
     expect(xml).toContain('<areaDesc>川辺地区 (Alert level 4: Evacuation instruction)</areaDesc>');
     expect(xml).toContain('<responseType>Evacuate</responseType>');
-    expect(xml).not.toContain('山手地区');
+    expect(xml).not.toContain('山手地区'); // level 0: no area
     // unchanged state, unchanged alert
     expect((await fetch(`${server.url}/api/public/cap.xml`, { headers: { 'If-None-Match': etag! } })).status).toBe(304);
+    expect(xml).toContain('<msgType>Alert</msgType>');
+    const firstId = /<identifier>([^<]+)<\/identifier>/.exec(xml)![1];
+
+    // a further change is published as an Update of the alert before it
+    const yamate = page.locator('[data-testid=levels-table] tr[data-district-id=yamate]');
+    await yamate.getByTestId('level-select').selectOption('2');
+    await yamate.getByTestId('level-apply').click();
+    await expect.poll(() => levelOf('yamate'), { timeout: 5_000 }).toBe(2);
+    const updated = await (await fetch(`${server.url}/api/public/cap.xml`)).text();
+    expect(capSchemaProblems(updated)).toBeNull();
+    expect(updated).toContain('<msgType>Update</msgType>');
+    expect(updated).toContain(`,${firstId},`);
+    expect(updated).toContain('<areaDesc>山手地区 (警戒レベル2 大雨・洪水・高潮注意報)</areaDesc>');
 
     // the history says who changed what, from which level to which
     const history = page.getByTestId('levels-history');
-    await expect.poll(() => history.locator('tbody tr').count()).toBe(2);
-    const newest = await history.locator('tbody tr').first().textContent();
-    expect(newest).toContain('レベル3');
-    expect(newest).toContain('レベル4');
-    expect(newest).toContain('防災課 端末A');
+    await expect.poll(() => history.locator('tbody tr').count()).toBe(3);
+    const kawabe = await history.locator('tbody tr', { hasText: '川辺地区' }).first().textContent();
+    expect(kawabe).toContain('レベル3');
+    expect(kawabe).toContain('レベル4');
+    expect(kawabe).toContain('防災課 端末A');
 
     expect(hq.errors).toEqual([]);
     await hq.context.close();

@@ -1,6 +1,6 @@
 import { describe, expect, it } from 'vitest';
 import type { PublicStatus } from '../../domain/public-status';
-import { CAP_BY_LEVEL, buildCapAlert, capTime } from '../../domain/cap';
+import { CAP_BY_LEVEL, buildCapAlert, capIdentity, capTime } from '../../domain/cap';
 import { capSchemaProblems as xsdProblems } from '../helpers/cap-schema';
 
 const status: PublicStatus = {
@@ -74,5 +74,26 @@ describe('CAP 1.2 alert', () => {
     expect(CAP_BY_LEVEL[5].responseTypes).toContain('Shelter');
     expect(CAP_BY_LEVEL[4].responseTypes).toEqual(['Evacuate']);
     expect(CAP_BY_LEVEL[1].responseTypes).toEqual(['Monitor']);
+  });
+});
+
+describe('CAP 1.2 alert updates', () => {
+  it('an alert that replaces an earlier one is an Update that references it, and stays valid', () => {
+    const first = capIdentity({ sender: 'hq.example.jp', now });
+    const later = new Date(now.getTime() + 600_000);
+    const xml = buildCapAlert(status, { sender: 'hq.example.jp', now: later, references: [first] });
+    expect(xml).toContain('<msgType>Update</msgType>');
+    expect(xml).toContain(`<references>hq.example.jp,${first.identifier},2026-11-22T10:00:00+09:00</references>`);
+    expect(xsdProblems(xml)).toBeNull();
+    expect(buildCapAlert(status, { sender: 'hq.example.jp', now })).toContain('<msgType>Alert</msgType>');
+  });
+});
+
+describe('CAP identifiers', () => {
+  it('two alerts built within the same second get different identifiers', () => {
+    const a = capIdentity({ sender: 's', now: new Date('2026-11-22T01:00:00.100Z') });
+    const b = capIdentity({ sender: 's', now: new Date('2026-11-22T01:00:00.900Z') });
+    expect(a.sent).toBe(b.sent);
+    expect(a.identifier).not.toBe(b.identifier);
   });
 });
