@@ -5,6 +5,7 @@ import { Totals } from './Totals';
 import { ShelterTable } from './ShelterTable';
 import { shelterPopup } from './popup';
 import { describeClosure } from './closure-text';
+import { Legend } from './Legend';
 
 export function MapTab({ view }: { view: HqView }) {
   const { t, c } = view;
@@ -24,6 +25,7 @@ export function MapTab({ view }: { view: HqView }) {
       <aside class="hq-side">
         <Totals view={view} />
         {view.rows.length === 0 && <p class="muted">{t.noOverviewYet}</p>}
+        <Legend view={view} />
         <ShelterTable view={view} onSelect={(id) => setFocus((f) => ({ id, n: (f?.n ?? 0) + 1 }))} />
       </aside>
     </div>

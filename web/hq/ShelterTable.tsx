@@ -42,13 +42,16 @@ export function ShelterTable({ view, interactive = true, limit, onSelect }: { vi
             class={`hq-row hq-row--${r.band}${r.stale ? ' hq-row--stale' : ''}`}
           >
             <th scope="row">
-              <span class={`hq-swatch hq-band--${r.band}`} aria-hidden="true" />
               {onSelect ? (
                 <button type="button" class="link-button hq-row__name" onClick={() => onSelect(r.id)}>
-                  {r.name}
+                  <span class={`hq-swatch hq-band--${r.band}`} aria-hidden="true" />
+                  <span>{r.name}</span>
                 </button>
               ) : (
-                r.name
+                <>
+                  <span class={`hq-swatch hq-band--${r.band}`} aria-hidden="true" />
+                  {r.name}
+                </>
               )}
             </th>
             <td class="num" data-testid="row-headcount">

@@ -8,6 +8,7 @@ import { ShelterTable } from './ShelterTable';
 import { FeedStatus, hhmm } from './FeedStatus';
 import { shelterPopup } from './popup';
 import { describeClosure } from './closure-text';
+import { Legend } from './Legend';
 import { LEVEL_COLOURS } from '../lib/map/district-labels';
 import { levelName } from '../../domain/levels';
 
@@ -71,24 +72,5 @@ export function WallView({ view, region }: { view: HqView; region: string }) {
         </aside>
       </div>
     </div>
-  );
-}
-
-function Legend({ view }: { view: HqView }) {
-  const { t } = view;
-  const bands = ['available', 'somewhat-crowded', 'crowded', 'full', 'closed'] as const;
-  return (
-    <ul class="hq-legend" aria-label={t.map.legend}>
-      {bands.map((b) => (
-        <li key={b}>
-          <span class={`hq-swatch hq-band--${b}`} aria-hidden="true" />
-          {t.crowding[b]}
-        </li>
-      ))}
-      <li>
-        <span class="hq-swatch hq-swatch--closure" aria-hidden="true" />
-        {t.map.closure}
-      </li>
-    </ul>
   );
 }
