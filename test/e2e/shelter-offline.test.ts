@@ -140,4 +140,40 @@ describe('the tablet offline', () => {
     expect(errors).toEqual([]);
     await context.close();
   });
+
+  it('sends a backlog larger than the server accepts in one frame, in parts, after days offline', async () => {
+    const { context, page, errors } = await enrolTablet(browser, server, 'tablet-4');
+    await waitForServiceWorker(page);
+    await context.setOffline(true);
+    await waitForConnection(page, 'offline');
+    // Three working sessions (a reload starts a new Yjs client each time), 2 MB of check-ins each:
+    // together more than MAX_FRAME_BYTES.
+    for (let session = 0; session < 3; session++) {
+      if (session > 0) await page.reload();
+      await page.getByTestId('shelter-name').waitFor();
+      await page.evaluate(async (session) => {
+        const { shelter } = (window as unknown as { hinanjo: { shelter: import('../../web/lib/synced-doc').SyncedDoc } }).hinanjo;
+        const people = shelter.doc.getMap('people');
+        const PersonMap = people.constructor as new () => import('yjs').Map<unknown>;
+        await shelter.transact(() => {
+          for (let i = 0; i < 2_000; i++) {
+            const m = new PersonMap();
+            people.set(`backlog-${session}-${i}`, m);
+            m.set('householdId', `backlog-${session}-${i}`);
+            m.set('name', `長期 ${session}-${i}`);
+            m.set('checkedInAt', new Date().toISOString());
+            m.set('checkedOutAt', null);
+            m.set('note', 'x'.repeat(1_000));
+          }
+        });
+      }, session);
+    }
+    await context.setOffline(false);
+    await waitForConnection(page, 'connected');
+    await expect.poll(() => pendingChanges(page), { timeout: 30_000 }).toBe(0);
+    const names = await namesOnServer();
+    expect(names.filter((n) => n.startsWith('長期 '))).toHaveLength(6_000);
+    expect(errors).toEqual([]);
+    await context.close();
+  });
 });

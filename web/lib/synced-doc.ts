@@ -14,8 +14,9 @@ import * as syncProtocol from 'y-protocols/sync';
 import * as encoding from 'lib0/encoding';
 import * as decoding from 'lib0/decoding';
 import {
-  DEAD_CONNECTION_MS, FATAL_CLOSE_CODES, HEARTBEAT_INTERVAL_MS, MESSAGE_HEARTBEAT, MESSAGE_STORED,
+  DEAD_CONNECTION_MS, FATAL_CLOSE_CODES, HEARTBEAT_INTERVAL_MS, MAX_FRAME_BYTES, MESSAGE_HEARTBEAT, MESSAGE_STORED,
 } from '../../domain/protocol';
+import { missingUpdates } from './split-update';
 import {
   COMPACT_AFTER_ROWS,
   type UpdateToStore,
@@ -64,6 +65,8 @@ export interface OpenOptions {
 /** Origin of the transaction that replays IndexedDB (before any update listener is attached). */
 export const LOCAL_STORE_ORIGIN = 'local-store';
 const WATCHDOG_TICK_MS = 1_000;
+/** Room for the message type bytes and the length prefix around an update in a frame. */
+const FRAME_HEADER_BYTES = 16;
 
 export function defaultServerUrl(): string {
   return `${location.protocol === 'https:' ? 'wss' : 'ws'}://${location.host}/sync`;
@@ -213,6 +216,31 @@ export function openSyncedDoc(docName: string, opts: OpenOptions): SyncedDoc {
           setState({ pending: remaining, lastConfirmedAt: at });
         })
         .catch((err) => console.error('hinanjo: could not record a confirmation', err));
+    };
+    // The server's sync step 1 (its state vector) asks for what it lacks. Answered after the
+    // pending IndexedDB writes (so nothing goes out before it is stored) and cut into frames the
+    // server accepts (see split-update.ts).
+    const defaultSync = p.messageHandlers[messageSync];
+    p.messageHandlers[messageSync] = (encoder, decoder, prov, emitSynced, type) => {
+      if (decoding.peekVarUint(decoder) !== syncProtocol.messageYjsSyncStep1) {
+        defaultSync(encoder, decoder, prov, emitSynced, type);
+        return;
+      }
+      decoding.readVarUint(decoder);
+      const serverState = Y.decodeStateVector(decoding.readVarUint8Array(decoder));
+      const ws = p.ws;
+      void writes.then(() => {
+        if (p.ws !== ws || !ws || ws.readyState !== WebSocket.OPEN) return;
+        const parts = missingUpdates(doc, serverState, MAX_FRAME_BYTES - FRAME_HEADER_BYTES);
+        parts.forEach((part, i) => {
+          const e = encoding.createEncoder();
+          encoding.writeVarUint(e, messageSync);
+          // The first part is the step 2 reply; the rest follow as plain updates.
+          encoding.writeVarUint(e, i === 0 ? syncProtocol.messageYjsSyncStep2 : syncProtocol.messageYjsUpdate);
+          encoding.writeVarUint8Array(e, part);
+          ws.send(encoding.toUint8Array(e));
+        });
+      });
     };
     // Heartbeats carry nothing: receiving one refreshes wsLastMessageReceived, which is enough.
     p.messageHandlers[MESSAGE_HEARTBEAT] = () => {};
