@@ -17,7 +17,7 @@ describe('HQ shelter registry', () => {
   beforeAll(async () => {
     browser = await launchChromium();
     server = await startTestServer({ distDir: DIST });
-    await seedHq(server, { region: '八代市', districts: [{ id: 'honmachi', name: '本町地区' }], shelters: [] });
+    await seedHq(server, { region: '八代市', districts: [{ id: 'honmachi', name: '本町地区' }, { id: 'kagami', name: '鏡地区' }], shelters: [] });
   });
   afterAll(async () => {
     await browser?.close();
@@ -92,6 +92,12 @@ describe('HQ shelter registry', () => {
     await row.getByTestId('capacity-input').fill('たくさん');
     await row.getByTestId('capacity-save').click();
     await expect.poll(() => row.locator('.field__error').textContent()).toBe('数値を入力してください');
+
+    // a shelter's district can be changed here
+    const park = page.locator('[data-testid=registry-table] tr', { hasText: '八代運動公園' });
+    expect(await park.getByTestId('district-select').inputValue()).toBe('honmachi');
+    await park.getByTestId('district-select').selectOption('kagami');
+    await expect.poll(async () => (await publicShelters()).find((s) => s.name === '八代運動公園')?.districtId, { timeout: 5_000 }).toBe('kagami');
 
     // open a shelter from the registry, then close it: the status lives in the shelter's document
     const hall = page.locator('[data-testid=registry-table] tr', { hasText: '八代福祉センター' });

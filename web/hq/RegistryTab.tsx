@@ -5,7 +5,7 @@ import { newId } from '../lib/ids';
 import { type RegistryImportError, type RegistryPreview, applyRegistryImport, previewRegistryImport } from '../../domain/registry-import';
 import { capacityFromFloorArea, parseCapacity, parseFloorArea, setShelterCapacity } from '../../domain/capacity';
 import { setShelterStatus } from '../../domain/shelter-status';
-import type { ShelterStatus } from '../../domain/schema';
+import { type ShelterStatus, hqShelters } from '../../domain/schema';
 import type { HqView } from './context';
 import type { ShelterRow } from './shelter-rows';
 import { shelterDocs } from './shelter-docs';
@@ -150,7 +150,6 @@ function RegistryRow({ view, row }: { view: HqView; row: ShelterRow }) {
   const [area, setArea] = useState('');
   const [error, setError] = useState<string | null>(null);
   const [saved, setSaved] = useState(false);
-  const district = view.districts.find((d) => d.id === row.districtId)?.name ?? '';
 
   const save = () => {
     const parsed = parseCapacity(capacity);
@@ -179,7 +178,22 @@ function RegistryRow({ view, row }: { view: HqView; row: ShelterRow }) {
         <br />
         <span class="muted">{row.address}</span>
       </th>
-      <td>{district}</td>
+      <td>
+        <select
+          aria-label={`${row.name} ${t.col.district}`}
+          value={row.districtId}
+          onChange={(e) => {
+            const v = (e.target as HTMLSelectElement).value;
+            void hq.transact((doc) => hqShelters(doc).get(row.id)?.set('districtId', v));
+          }}
+          data-testid="district-select"
+        >
+          <option value="">{r.noDistrict}</option>
+          {view.districts.map((d) => (
+            <option key={d.id} value={d.id}>{d.name}</option>
+          ))}
+        </select>
+      </td>
       <td>
         <span class={`hq-chip hq-band--${row.band}`}>{t.shelterStatus[row.status]}</span>{' '}
         {row.status === 'closed' ? (
