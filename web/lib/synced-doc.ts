@@ -1,13 +1,16 @@
 // One Yjs document, kept in IndexedDB first and synced with the server when a connection exists.
 //
 // Order of things, which is the whole point of this module:
-// 1. load every stored update (origin 'local-store') before anything else; whenLoaded resolves;
+// 1. load every stored update before anything else; whenLoaded resolves;
 // 2. every update, local or remote, is written to IndexedDB (v2 encoding, see local-store.ts);
-//    a local one is sent (as v1, the wire format) only after that,
-//    and is counted as pending until the server's STORED state vector covers its clock;
-// 3. the connection is watched: no message (not even a heartbeat) for DEAD_CONNECTION_MS means the
+//    a local one is sent (as v1, the wire format) only after that, and is counted as pending
+//    until the server's STORED state vector covers its clock; transact() resolves only once
+//    IndexedDB has the change, and rejects when it could not be stored;
+// 3. what the server lacks when it connects (its sync step 1) is sent after the pending writes,
+//    in frames it accepts (split-update.ts);
+// 4. the connection is watched: no message (not even a heartbeat) for DEAD_CONNECTION_MS means the
 //    socket is dead whatever navigator.onLine says, so it is closed and reopened;
-// 4. a fatal close code (expired or revoked token, forbidden doc) stops reconnecting for good.
+// 5. a fatal close code (expired or revoked token, forbidden doc) stops reconnecting for good.
 import * as Y from 'yjs';
 import { WebsocketProvider, messageSync } from 'y-websocket';
 import * as syncProtocol from 'y-protocols/sync';
