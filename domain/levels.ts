@@ -2,7 +2,7 @@
 // history entry are written in the same transaction, so no device ever sees a level change that
 // has no record of who made it.
 import type * as Y from 'yjs';
-import { type Level, LEVELS, type LevelChange, hqDistricts, hqLevelHistory } from './schema';
+import { type Level, LEVELS, type LevelChange, hqDistricts, hqLevelHistory, toYMap } from './schema';
 import { asFiniteNumber } from './coerce';
 import { type Result, err, ok } from './result';
 
@@ -79,4 +79,22 @@ export function levelHistory(hqDoc: Y.Doc, districtId?: string): LevelChange[] {
   const all = hqLevelHistory(hqDoc).toArray();
   const picked = districtId === undefined ? all : all.filter((c) => c.districtId === districtId);
   return picked.slice().sort((a, b) => (a.at < b.at ? 1 : a.at > b.at ? -1 : 0));
+}
+
+export type DistrictNameError = 'required' | 'too-long' | 'duplicate';
+export const MAX_DISTRICT_NAME = 50;
+
+/** Adds a district (at level 0) that levels can then be issued for; names are unique. */
+export function addDistrict(hqDoc: Y.Doc, input: { id: string; name: string }): Result<string, DistrictNameError> {
+  const name = input.name.trim();
+  if (name === '') return err('required');
+  if (name.length > MAX_DISTRICT_NAME) return err('too-long');
+  const districts = hqDistricts(hqDoc);
+  let taken = districts.has(input.id);
+  districts.forEach((m) => {
+    if (String(m.get('name') ?? '').trim() === name) taken = true;
+  });
+  if (taken) return err('duplicate');
+  hqDoc.transact(() => districts.set(input.id, toYMap({ name, level: 0, issuedAt: null })));
+  return ok(input.id);
 }

@@ -90,6 +90,19 @@ describe('HQ evacuation levels', () => {
     expect(kawabe).toContain('レベル4');
     expect(kawabe).toContain('防災課 端末A');
 
+    // a new district, then a level for it; a repeated name is refused next to the field
+    await page.getByTestId('district-name').fill('新田地区');
+    await page.getByTestId('district-add').click();
+    const nitta = page.locator('[data-testid=levels-table] tr', { hasText: '新田地区' });
+    await nitta.waitFor();
+    await page.getByTestId('district-name').fill('新田地区');
+    await page.getByTestId('district-add').click();
+    await expect.poll(() => page.locator('.hq-add-district .field__error').textContent()).toBe('同じ名前の地区があります。');
+    expect(await page.locator('[data-testid=levels-table] tr', { hasText: '新田地区' }).count()).toBe(1);
+    await nitta.getByTestId('level-select').selectOption('1');
+    await nitta.getByTestId('level-apply').click();
+    await expect.poll(async () => (await status()).districts.find((d) => d.name === '新田地区')?.level, { timeout: 5_000 }).toBe(1);
+
     expect(hq.errors).toEqual([]);
     await hq.context.close();
   });

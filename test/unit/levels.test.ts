@@ -1,7 +1,7 @@
 import { describe, expect, it } from 'vitest';
 import * as Y from 'yjs';
 import { hqDistricts, hqLevelHistory, toYMap } from '../../domain/schema';
-import { LEVEL_NAMES, levelHistory, requiresConfirmation, setDistrictLevel } from '../../domain/levels';
+import { LEVEL_NAMES, addDistrict, levelHistory, requiresConfirmation, setDistrictLevel } from '../../domain/levels';
 
 function hqWithDistrict(): Y.Doc {
   const doc = new Y.Doc();
@@ -60,5 +60,17 @@ describe('evacuation levels', () => {
     expect(setDistrictLevel(doc, 'd1', 7 as 0, { by: 'a', now: new Date() })).toEqual({ ok: false, error: 'invalid-level' });
     expect(hqLevelHistory(doc).length).toBe(0);
     expect(hqDistricts(doc).get('d1')!.get('level')).toBe(0);
+  });
+});
+
+describe('districts', () => {
+  it('adds a district at level 0; a blank, too long or repeated name changes nothing', () => {
+    const doc = hqWithDistrict();
+    expect(addDistrict(doc, { id: 'd2', name: ' 鏡地区 ' })).toEqual({ ok: true, value: 'd2' });
+    expect(hqDistricts(doc).get('d2')!.toJSON()).toEqual({ name: '鏡地区', level: 0, issuedAt: null });
+    expect(addDistrict(doc, { id: 'd3', name: '  ' })).toEqual({ ok: false, error: 'required' });
+    expect(addDistrict(doc, { id: 'd3', name: 'x'.repeat(51) })).toEqual({ ok: false, error: 'too-long' });
+    expect(addDistrict(doc, { id: 'd3', name: '本町地区' })).toEqual({ ok: false, error: 'duplicate' });
+    expect(hqDistricts(doc).size).toBe(2);
   });
 });

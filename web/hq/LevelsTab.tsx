@@ -5,7 +5,8 @@ import { ConfirmDialog } from '../lib/ConfirmDialog';
 import { shortDateTime } from '../lib/format';
 import { type Level, LEVELS, hqDistricts } from '../../domain/schema';
 import { asStringOrNull } from '../../domain/coerce';
-import { levelHistory, levelName, requiresConfirmation, setDistrictLevel } from '../../domain/levels';
+import { addDistrict, levelHistory, levelName, requiresConfirmation, setDistrictLevel } from '../../domain/levels';
+import { newId } from '../lib/ids';
 import { LEVEL_COLOURS } from '../lib/map/district-labels';
 import type { HqView } from './context';
 
@@ -24,6 +25,18 @@ export function LevelsTab({ view }: { view: HqView }) {
   const request = (districtId: string, name: string, level: Level) => {
     if (requiresConfirmation(level)) setConfirming({ districtId, name, level });
     else apply(districtId, level);
+  };
+
+  const [newName, setNewName] = useState('');
+  const [nameError, setNameError] = useState<string | null>(null);
+  const add = async () => {
+    let error: string | null = null;
+    await hq.transact((doc) => {
+      const r = addDistrict(doc, { id: newId(), name: newName });
+      if (!r.ok) error = t.levels.districtError[r.error];
+    });
+    setNameError(error);
+    if (!error) setNewName('');
   };
 
   const history = levelHistory(hq.doc);
@@ -75,6 +88,23 @@ export function LevelsTab({ view }: { view: HqView }) {
           })}
         </tbody>
       </table>
+
+      <form
+        class="hq-add-district"
+        onSubmit={(e) => {
+          e.preventDefault();
+          void add();
+        }}
+      >
+        <div class={`field${nameError ? ' field--error' : ''}`}>
+          <label for="district-name">{t.levels.addDistrict}</label>
+          <div class="hq-actions">
+            <input id="district-name" placeholder={t.levels.districtName} value={newName} onInput={(e) => setNewName((e.target as HTMLInputElement).value)} data-testid="district-name" />
+            <button type="submit" class="button button--small" data-testid="district-add">{t.levels.add}</button>
+          </div>
+          {nameError && <p class="field__error" role="alert">{nameError}</p>}
+        </div>
+      </form>
 
       <h2>{t.levels.history}</h2>
       {history.length === 0 ? (
