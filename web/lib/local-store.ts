@@ -49,7 +49,12 @@ class HinanjoStore extends Dexie {
 let store: HinanjoStore | null = null;
 
 export function localStore(): HinanjoStore {
-  store ??= new HinanjoStore();
+  if (!store) {
+    store = new HinanjoStore();
+    // Without this the browser may evict the tablet's only copy of offline work under storage
+    // pressure; granted or not, nothing else changes.
+    void navigator.storage?.persist?.().catch(() => false);
+  }
   return store;
 }
 
