@@ -56,8 +56,10 @@ afterAll(async () => {
   await server.stop();
 });
 
+/** The content, in a canonical order (a Y.Map's key order differs between replicas). */
 function snapshot(doc: Y.Doc): unknown {
-  return { map: doc.getMap('m').toJSON(), list: [...doc.getArray<string>('l').toArray()].sort(), text: doc.getText('t').length };
+  const map = Object.fromEntries(Object.entries(doc.getMap('m').toJSON()).sort(([a], [b]) => (a < b ? -1 : 1)));
+  return { map, list: [...doc.getArray<string>('l').toArray()].sort(), text: doc.getText('t').length };
 }
 
 function covered(stored: Map<number, number>, sv: Map<number, number>): boolean {
