@@ -93,6 +93,19 @@ describe('HQ shelter registry', () => {
     await row.getByTestId('capacity-save').click();
     await expect.poll(() => row.locator('.field__error').textContent()).toBe('数値を入力してください');
 
+    // a shelter added by hand; a latitude that is not a number is refused next to the field
+    await page.locator('.hq-add-shelter summary').click();
+    await page.getByTestId('shelter-name').fill('臨時避難所 市民体育館');
+    await page.getByTestId('shelter-lat').fill('北緯32');
+    await page.getByTestId('shelter-lon').fill('130.61');
+    await page.getByTestId('shelter-add').click();
+    await expect.poll(() => page.locator('.hq-add-shelter .field__error').first().textContent()).toBe('数値で入力してください');
+    await page.getByTestId('shelter-lat').fill('32.505');
+    await page.getByTestId('shelter-capacity').fill('150');
+    await page.getByTestId('shelter-add').click();
+    await expect.poll(() => page.getByTestId('shelter-added').textContent()).toContain('臨時避難所 市民体育館');
+    await expect.poll(async () => (await publicShelters()).find((s) => s.name === '臨時避難所 市民体育館')?.capacity, { timeout: 5_000 }).toBe(150);
+
     // a shelter's district can be changed here
     const park = page.locator('[data-testid=registry-table] tr', { hasText: '八代運動公園' });
     expect(await park.getByTestId('district-select').inputValue()).toBe('honmachi');

@@ -9,6 +9,7 @@ import { type ShelterStatus, hqShelters } from '../../domain/schema';
 import type { HqView } from './context';
 import type { ShelterRow } from './shelter-rows';
 import { shelterDocs } from './shelter-docs';
+import { AddShelterForm } from './AddShelterForm';
 
 export function RegistryTab({ view }: { view: HqView }) {
   const { t, hq } = view;
@@ -116,6 +117,7 @@ export function RegistryTab({ view }: { view: HqView }) {
           </div>
         </section>
       )}
+      <AddShelterForm view={view} />
       {view.rows.length === 0 ? (
         <p class="muted">{r.none}</p>
       ) : (
