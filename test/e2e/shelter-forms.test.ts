@@ -36,7 +36,7 @@ async function peopleInDoc(page: import('playwright-core').Page): Promise<number
 describe('bad input', () => {
   it('an empty name or kana with latin letters is marked at the field, saves nothing and keeps what was typed', async () => {
     const { context, page, errors } = await enrolTablet(browser, server, 'forms');
-    await expect.poll(() => pendingChanges(page)).toBe(0);
+    await expect.poll(() => pendingChanges(page), { timeout: 10_000 }).toBe(0);
     const before = await peopleInDoc(page);
 
     await go(page, '#/check-in');
@@ -88,7 +88,7 @@ describe('bad input', () => {
 describe('a device that cannot store', () => {
   it('never says saved when IndexedDB refuses a write, says so, and stores it with the next write', async () => {
     const { context, page } = await enrolTablet(browser, server, 'full-disk');
-    await expect.poll(() => pendingChanges(page)).toBe(0);
+    await expect.poll(() => pendingChanges(page), { timeout: 10_000 }).toBe(0);
     // Fault injection: the browser's storage refuses writes, as it does when the disk is full.
     await page.evaluate(() => {
       const w = window as unknown as { realAdd?: typeof IDBObjectStore.prototype.add };
@@ -115,11 +115,11 @@ describe('a device that cannot store', () => {
     await expect.poll(() => page.getByTestId('store-failed').count()).toBe(0);
 
     // The change that could not be stored was written with the next one: after a reload both are there.
-    await expect.poll(() => pendingChanges(page)).toBe(0);
+    await expect.poll(() => pendingChanges(page), { timeout: 10_000 }).toBe(0);
     await page.reload();
     await go(page, '#/people');
     await page.fill('[data-testid=people-search]', '池田');
-    await expect.poll(() => page.getByTestId('people-count').getAttribute('data-total')).toBe('2');
+    await expect.poll(() => page.getByTestId('people-count').getAttribute('data-total'), { timeout: 10_000 }).toBe('2');
     await context.close();
   });
 });
@@ -159,7 +159,7 @@ describe('enrolment', () => {
     await page.goto(`${server.url}/shelter/?token=${token}`);
     await waitForConnection(page, 'connected');
     await checkIn(page, [{ name: '林 悠真', kana: 'はやし ゆうま' }]);
-    await expect.poll(() => pendingChanges(page)).toBe(0);
+    await expect.poll(() => pendingChanges(page), { timeout: 10_000 }).toBe(0);
 
     await waitForConnection(page, 'refused', 20_000);
     expect(await syncIndicator(page).textContent()).toContain('期限切れか無効');
@@ -167,7 +167,7 @@ describe('enrolment', () => {
     await page.getByTestId('shelter-name').waitFor();
     await go(page, '#/people');
     await page.fill('[data-testid=people-search]', 'はやし');
-    await expect.poll(() => page.getByTestId('people-count').getAttribute('data-total')).toBe('1');
+    await expect.poll(() => page.getByTestId('people-count').getAttribute('data-total'), { timeout: 10_000 }).toBe('1');
     await waitForConnection(page, 'refused');
     await context.close();
   });

@@ -48,7 +48,7 @@ describe('the tablet offline', () => {
       { name: '山田 太郎', kana: 'やまだ たろう' },
       { name: '山田 花子', kana: 'やまだ はなこ', needs: ['pregnant'] },
     ]);
-    await expect.poll(() => pendingChanges(page)).toBe(0);
+    await expect.poll(() => pendingChanges(page), { timeout: 10_000 }).toBe(0);
 
     await context.setOffline(true);
     // setOffline leaves the socket open but silent: the app must notice by itself.
@@ -75,8 +75,8 @@ describe('the tablet offline', () => {
 
   it('shows unconfirmed changes while cut off and says everything is stored only after the server confirms', async () => {
     const { context, page, errors } = await enrolTablet(browser, server, 'tablet-2');
-    await expect.poll(() => pendingChanges(page)).toBe(0);
-    await expect.poll(() => syncIndicator(page).textContent()).toContain('すべてサーバーに保存済み');
+    await expect.poll(() => pendingChanges(page), { timeout: 10_000 }).toBe(0);
+    await expect.poll(() => syncIndicator(page).textContent(), { timeout: 10_000 }).toContain('すべてサーバーに保存済み');
 
     await context.setOffline(true);
     await waitForConnection(page, 'offline');
@@ -91,7 +91,7 @@ describe('the tablet offline', () => {
     await context.setOffline(false);
     await waitForConnection(page, 'connected');
     await expect.poll(() => pendingChanges(page), { timeout: 20_000 }).toBe(0);
-    await expect.poll(() => syncIndicator(page).textContent()).toContain('すべてサーバーに保存済み');
+    await expect.poll(() => syncIndicator(page).textContent(), { timeout: 10_000 }).toContain('すべてサーバーに保存済み');
     expect(await namesOnServer()).toEqual(expect.arrayContaining(['松原 次郎', '松原 三郎']));
     expect(errors).toEqual([]);
     await context.close();

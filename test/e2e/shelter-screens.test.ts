@@ -34,7 +34,7 @@ describe('everyday screens', () => {
     ]);
     await go(page, '#/');
     const present = page.getByTestId('overview-present');
-    await expect.poll(() => present.locator('[data-stay=car] .mid-number').textContent()).toBe('2');
+    await expect.poll(() => present.locator('[data-stay=car] .mid-number').textContent(), { timeout: 10_000 }).toBe('2');
     expect(await present.locator('.big-number').textContent()).toBe('2');
     expect(await page.locator('.area-needs').textContent()).toContain('乳幼児の世話 1');
     expect(errors).toEqual([]);
@@ -85,14 +85,14 @@ describe('everyday screens', () => {
     const row = page.locator('[data-testid=requests-table] tr', { hasText: 'おむつ' });
     await expect.poll(() => row.textContent()).toContain('依頼中');
     expect(await row.textContent()).toContain('300');
-    await expect.poll(() => pendingChanges(page)).toBe(0);
+    await expect.poll(() => pendingChanges(page), { timeout: 10_000 }).toBe(0);
 
     await writeDoc(server, shelterDocName(SHELTER_ID), (doc) => {
       const request = readRequests(doc).find((r) => r.item === 'diaper');
       if (!request) throw new Error('the request did not reach the server');
       setRequestStatus(doc, request.id, 'acknowledged', new Date());
     });
-    await expect.poll(() => row.textContent()).toContain('受付済み');
+    await expect.poll(() => row.textContent(), { timeout: 10_000 }).toContain('受付済み');
     expect(errors).toEqual([]);
     await context.close();
   });

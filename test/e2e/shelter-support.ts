@@ -36,7 +36,7 @@ export async function enrolTablet(browser: Browser, server: TestServer, device =
   page.on('pageerror', (e) => errors.push(e.message));
   const token = await server.token({ role: 'staff', shelter: SHELTER_ID, device });
   await page.goto(`${server.url}/shelter/?token=${token}`);
-  await expect.poll(() => page.getByTestId('shelter-name').textContent()).toBe(SHELTER_NAME);
+  await expect.poll(() => page.getByTestId('shelter-name').textContent(), { timeout: 20_000 }).toBe(SHELTER_NAME);
   await waitForConnection(page, 'connected');
   return { context, page, errors };
 }
@@ -79,7 +79,7 @@ export async function checkIn(page: Page, members: MemberInput[], { confirmDupli
   }
   await page.getByTestId('check-in-save').click();
   if (confirmDuplicate) await page.getByTestId('confirm-ok').click();
-  await expect.poll(() => page.getByTestId('check-in-message').getAttribute('role')).toBe('status');
+  await expect.poll(() => page.getByTestId('check-in-message').getAttribute('role'), { timeout: 10_000 }).toBe('status');
 }
 
 /** Records a ledger entry on the supplies screen (received: +, distributed: handed out). */

@@ -64,13 +64,13 @@ describe('two tablets cut off at once', () => {
     const everyone = ['佐藤 健', '佐藤 健', '佐藤 美咲', '鈴木 一郎'].sort();
     for (const t of [a, b]) {
       await expect.poll(() => peopleNames(t.page), { timeout: 15_000 }).toEqual(everyone);
-      await expect.poll(() => onHand(t.page, 'water')).toBe(100 + 30 - 20 + 50);
+      await expect.poll(() => onHand(t.page, 'water'), { timeout: 10_000 }).toBe(100 + 30 - 20 + 50);
       expect(await onHand(t.page, 'blanket')).toBe(40 - 15);
     }
 
     await go(a.page, '#/people/duplicates');
     const group = a.page.getByTestId('duplicate-group');
-    await expect.poll(() => group.count()).toBe(1);
+    await expect.poll(() => group.count(), { timeout: 10_000 }).toBe(1);
     expect(await group.locator('[data-testid=person-row]').count()).toBe(2);
 
     expect([...a.errors, ...b.errors]).toEqual([]);

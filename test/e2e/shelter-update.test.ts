@@ -42,7 +42,7 @@ describe('a new version', () => {
     await waitForServiceWorker(page);
     // The second visit is controlled by the installed service worker, as every later one is.
     await page.reload();
-    await expect.poll(() => page.evaluate(() => navigator.serviceWorker.controller !== null)).toBe(true);
+    await expect.poll(() => page.evaluate(() => navigator.serviceWorker.controller !== null), { timeout: 10_000 }).toBe(true);
 
     await go(page, '#/check-in');
     await page.fill('#p0-name', '入力途中の名前');
