@@ -10,20 +10,88 @@ import type { Metrics } from './metrics';
 import type { SerialQueue } from './serial';
 import type { DocStore } from './store/types';
 
-export interface LiveDoc {
-  readonly name: string;
-  readonly ref: DocRef;
-  readonly doc: Y.Doc;
-  readonly awareness: Awareness;
+/**
+ * A document the server holds. It is either hot (a Y.Doc in memory) or cold (only its encoded
+ * state, about a tenth of the memory). Connecting and syncing work on a cold document through
+ * Yjs' binary update functions; the first committed update, or a reader of `doc` (summaries),
+ * makes it hot; an idle hot document cools down. That is how 300 large shelters with a tablet
+ * each fit in a small server.
+ */
+export class LiveDoc {
   /** Sync connections on this document (sync.ts adds and removes itself). */
-  readonly conns: Set<unknown>;
-  holders: number;
+  readonly conns = new Set<unknown>();
+  /** Awareness needs a Y.Doc only for its client id, so a tiny one stands in. */
+  readonly awareness = new Awareness(new Y.Doc());
+  holders = 0;
   /** Updates accepted by the writer and not yet applied; the document stays loaded meanwhile. */
-  pendingWrites: number;
+  pendingWrites = 0;
   lastSeq: number;
   updatesSinceSnapshot: number;
   lastUpdateAt: string | null;
-  unloadTimer: NodeJS.Timeout | null;
+  unloadTimer: NodeJS.Timeout | null = null;
+  coolTimer: NodeJS.Timeout | null = null;
+  private hot: Y.Doc | null = null;
+  private cold: { update: Uint8Array; sv: Uint8Array } | null;
+
+  constructor(
+    readonly name: string,
+    readonly ref: DocRef,
+    state: Uint8Array,
+    stored: { lastSeq: number; updatesSinceSnapshot: number; lastUpdateAt: string | null },
+  ) {
+    this.cold = { update: state, sv: Y.encodeStateVectorFromUpdate(state) };
+    this.lastSeq = stored.lastSeq;
+    this.updatesSinceSnapshot = stored.updatesSinceSnapshot;
+    this.lastUpdateAt = stored.lastUpdateAt;
+    this.awareness.setLocalState(null);
+  }
+
+  get isHot(): boolean {
+    return this.hot !== null;
+  }
+
+  /** The Y.Doc, instantiated from the cold state if needed. */
+  get doc(): Y.Doc {
+    if (!this.hot) {
+      const doc = new Y.Doc({ gc: true });
+      Y.applyUpdate(doc, this.cold!.update);
+      this.hot = doc;
+      this.cold = null;
+    }
+    return this.hot;
+  }
+
+  stateVector(): Uint8Array {
+    return this.hot ? Y.encodeStateVector(this.hot) : this.cold!.sv;
+  }
+
+  /** What a client with state vector `sv` lacks (sync step 2). */
+  diff(sv: Uint8Array): Uint8Array {
+    return this.hot ? Y.encodeStateAsUpdate(this.hot, sv) : Y.diffUpdate(this.cold!.update, sv);
+  }
+
+  /** The whole state as one update (compaction snapshot). */
+  snapshot(): Uint8Array {
+    return this.hot ? Y.encodeStateAsUpdate(this.hot) : this.cold!.update;
+  }
+
+  cool(): void {
+    if (!this.hot) return;
+    const update = Y.encodeStateAsUpdate(this.hot);
+    this.cold = { update, sv: Y.encodeStateVector(this.hot) };
+    this.hot.destroy();
+    this.hot = null;
+  }
+
+  destroy(): void {
+    if (this.unloadTimer) clearTimeout(this.unloadTimer);
+    if (this.coolTimer) clearTimeout(this.coolTimer);
+    this.awareness.doc.destroy();
+    this.awareness.destroy();
+    this.hot?.destroy();
+    this.hot = null;
+    this.cold = null;
+  }
 }
 
 export interface RegistryOptions {
@@ -31,13 +99,15 @@ export interface RegistryOptions {
   unloadGraceMs: number;
   /** Updates after the snapshot that trigger a compaction. */
   compactThreshold: number;
+  /** A hot document with no change for this long goes cold (hq stays hot: derive.ts reads it). */
+  coolAfterMs: number;
 }
 
 export interface RegistryEvents {
   /** A document was loaded: sync.ts wires broadcasting, derive.ts its summaries. */
   loaded?(live: LiveDoc): void;
   /** A committed update was applied (origin: the connection it came from, or another tag). */
-  changed?(live: LiveDoc, origin: unknown): void;
+  changed?(live: LiveDoc, update: Uint8Array, origin: unknown): void;
   unloaded?(live: LiveDoc): void;
 }
 
@@ -81,14 +151,14 @@ export class DocRegistry {
     this.scheduleUnload(live);
   }
 
-  /** Loads a document for a moment (start-up summaries), unloading it after unless held. */
+  /** Loads a document for a moment (start-up summaries) and unloads it at once unless held. */
   async peek<T>(name: string, fn: (live: LiveDoc) => T): Promise<T> {
     const live = await this.acquire(name);
     try {
       return fn(live);
     } finally {
       live.holders--;
-      this.scheduleUnload(live, 0);
+      if (live.holders === 0 && live.pendingWrites === 0) this.unload(live);
     }
   }
 
@@ -98,14 +168,25 @@ export class DocRegistry {
     live.updatesSinceSnapshot++;
     live.lastUpdateAt = at;
     Y.applyUpdate(live.doc, update, origin);
-    for (const l of this.listeners) l.changed?.(live, origin);
+    for (const l of this.listeners) l.changed?.(live, update, origin);
     if (live.updatesSinceSnapshot >= this.opts.compactThreshold) this.compact(live);
+    this.scheduleCool(live);
+  }
+
+  private scheduleCool(live: LiveDoc): void {
+    if (live.ref.kind === 'hq') return;
+    if (live.coolTimer) clearTimeout(live.coolTimer);
+    live.coolTimer = setTimeout(() => {
+      live.coolTimer = null;
+      if (this.live.get(live.name) === live && live.pendingWrites === 0) live.cool();
+    }, this.opts.coolAfterMs);
+    live.coolTimer.unref?.();
   }
 
   /** Folds the log into one snapshot; the snapshot is taken now, written in queue order. */
   compact(live: LiveDoc): Promise<void> {
     if (live.updatesSinceSnapshot === 0) return Promise.resolve();
-    const snapshot = Y.encodeStateAsUpdate(live.doc);
+    const snapshot = live.snapshot();
     const upto = live.lastSeq;
     live.updatesSinceSnapshot = 0;
     return this.queue.run(() => this.store.compact(live.name, snapshot, upto)).catch((e) => {
@@ -140,8 +221,7 @@ export class DocRegistry {
     // Compacting on the way out keeps the next cold load to one snapshot.
     if (live.updatesSinceSnapshot > 1) void this.compact(live);
     for (const l of this.listeners) l.unloaded?.(live);
-    live.awareness.destroy();
-    live.doc.destroy();
+    live.destroy();
   }
 
   private load(name: string): Promise<LiveDoc> {
@@ -152,34 +232,21 @@ export class DocRegistry {
     const p = this.store
       .loadUpdates(name)
       .then((stored) => {
-        const doc = new Y.Doc({ gc: true });
-        let skipped = 0;
-        doc.transact(() => {
-          for (const u of stored.updates) {
-            try {
-              Y.applyUpdate(doc, u);
-            } catch {
-              // Validated before storing, so this means a damaged row: load the rest.
-              skipped++;
-            }
+        // Merged without instantiating a Y.Doc: a document opened only to be synced stays cold.
+        const good = stored.updates.filter((u) => {
+          try {
+            Y.parseUpdateMeta(u);
+            return true;
+          } catch {
+            return false; // validated before storing, so this means a damaged row: load the rest
           }
         });
-        if (skipped) console.error(`${name}: skipped ${skipped} stored update(s) that do not apply`);
-        const awareness = new Awareness(doc);
-        awareness.setLocalState(null);
-        const live: LiveDoc = {
-          name,
-          ref,
-          doc,
-          awareness,
-          conns: new Set(),
-          holders: 0,
-          pendingWrites: 0,
-          lastSeq: stored.lastSeq,
-          updatesSinceSnapshot: stored.updatesSinceSnapshot,
-          lastUpdateAt: stored.lastUpdateAt,
-          unloadTimer: null,
-        };
+        if (good.length < stored.updates.length) {
+          console.error(`${name}: skipped ${stored.updates.length - good.length} stored update(s) that do not decode`);
+        }
+        const state = good.length === 1 ? good[0] : Y.mergeUpdates(good.length ? good : [new Uint8Array([0, 0])]);
+        const live = new LiveDoc(name, ref, state, stored);
+        if (ref.kind === 'hq') void live.doc; // derive.ts reads hq on every change
         this.live.set(name, live);
         this.metrics.documentsLoaded = this.live.size;
         for (const l of this.listeners) l.loaded?.(live);

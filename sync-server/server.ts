@@ -29,6 +29,8 @@ export interface ServerOptions {
   /** How long a document without clients stays loaded. */
   unloadGraceMs?: number;
   compactThreshold?: number;
+  /** How long a document with no change stays hot (a Y.Doc) before only its encoded state is kept. */
+  coolAfterMs?: number;
   sync?: Partial<SyncOptions>;
   clock?: () => Date;
   /** For tests: open a different store implementation. */
@@ -62,6 +64,7 @@ export async function startServer(opts: ServerOptions): Promise<RunningServer> {
   const registry = new DocRegistry(store, queue, metrics, {
     unloadGraceMs: opts.unloadGraceMs ?? 30_000,
     compactThreshold: opts.compactThreshold ?? 500,
+    coolAfterMs: opts.coolAfterMs ?? 30_000,
   });
   const writer = new UpdateWriter(store, registry, queue, metrics, clock);
   const sync = new SyncService({ secret, store, registry, writer, metrics, clock }, { ...DEFAULT_SYNC_OPTIONS, ...opts.sync });

@@ -76,6 +76,7 @@ export class SyncService {
     this.wss = new WebSocketServer({ noServer: true, maxPayload: 2 * MAX_FRAME_BYTES, perMessageDeflate: false });
     deps.registry.on({
       loaded: (live) => this.wire(live),
+      changed: (live, update, origin) => this.forward(live, update, origin),
     });
     this.timer = setInterval(() => void this.tick(), opts.heartbeatMs);
     this.timer.unref();
@@ -152,16 +153,18 @@ export class SyncService {
     for (const d of early) conn.receive(d);
   }
 
-  /** Forwards committed updates and awareness changes of a live document to its connections. */
+  /** Forwards a committed update to every other connection of its document. */
+  private forward(live: LiveDoc, update: Uint8Array, origin: unknown): void {
+    if (live.conns.size === 0) return;
+    const e = encoding.createEncoder();
+    encoding.writeVarUint(e, MESSAGE_SYNC);
+    syncProtocol.writeUpdate(e, update);
+    const msg = encoding.toUint8Array(e);
+    for (const c of live.conns as Set<SyncConnection>) if (c !== origin) c.send(msg);
+  }
+
+  /** Forwards awareness changes of a live document to its connections. */
   private wire(live: LiveDoc): void {
-    live.doc.on('update', (update: Uint8Array, origin: unknown) => {
-      if (live.conns.size === 0) return;
-      const e = encoding.createEncoder();
-      encoding.writeVarUint(e, MESSAGE_SYNC);
-      syncProtocol.writeUpdate(e, update);
-      const msg = encoding.toUint8Array(e);
-      for (const c of live.conns as Set<SyncConnection>) if (c !== origin) c.send(msg);
-    });
     live.awareness.on(
       'update',
       ({ added, updated, removed }: { added: number[]; updated: number[]; removed: number[] }, origin: unknown) => {
@@ -238,7 +241,8 @@ export class SyncConnection implements UpdateOrigin {
     // Our step 1 asks the client for what we lack (its offline edits come back as step 2).
     const e = encoding.createEncoder();
     encoding.writeVarUint(e, MESSAGE_SYNC);
-    syncProtocol.writeSyncStep1(e, this.live.doc);
+    encoding.writeVarUint(e, syncProtocol.messageYjsSyncStep1);
+    encoding.writeVarUint8Array(e, this.live.stateVector());
     this.send(encoding.toUint8Array(e));
     const states = this.live.awareness.getStates();
     if (states.size > 0) {
@@ -303,7 +307,8 @@ export class SyncConnection implements UpdateOrigin {
       Y.decodeStateVector(sv);
       const e = encoding.createEncoder();
       encoding.writeVarUint(e, MESSAGE_SYNC);
-      syncProtocol.writeSyncStep2(e, this.live.doc, sv);
+      encoding.writeVarUint(e, syncProtocol.messageYjsSyncStep2);
+      encoding.writeVarUint8Array(e, this.live.diff(sv));
       this.send(encoding.toUint8Array(e));
       // The initial sync is done from the server's side: say what is stored.
       this.sendStored();
@@ -351,7 +356,7 @@ export class SyncConnection implements UpdateOrigin {
     if (this.closed) return;
     const e = encoding.createEncoder();
     encoding.writeVarUint(e, MESSAGE_STORED);
-    encoding.writeVarUint8Array(e, Y.encodeStateVector(this.live.doc));
+    encoding.writeVarUint8Array(e, this.live.stateVector());
     encoding.writeVarUint(e, this.updatesDurable);
     this.send(encoding.toUint8Array(e));
   }

@@ -91,6 +91,7 @@ class SqliteStore implements DocStore {
   private readonly selectSnapshot;
   private readonly selectUpdates;
   private readonly selectLastUpdateAt;
+  private readonly selectLastUpdateAtUpTo;
   private readonly deleteUpTo;
   private readonly upsertSnapshot;
   private readonly selectDocs;
@@ -112,6 +113,9 @@ class SqliteStore implements DocStore {
     this.selectUpdates = db.prepare('SELECT seq, data FROM updates WHERE doc = ? AND seq > ? ORDER BY seq');
     this.selectLastUpdateAt = db.prepare(
       'SELECT received_at FROM updates WHERE doc = ? ORDER BY seq DESC LIMIT 1',
+    );
+    this.selectLastUpdateAtUpTo = db.prepare(
+      'SELECT received_at FROM updates WHERE doc = ? AND seq <= ? ORDER BY seq DESC LIMIT 1',
     );
     this.deleteUpTo = db.prepare('DELETE FROM updates WHERE doc = ? AND seq <= ?');
     this.upsertSnapshot = db.prepare(
@@ -143,7 +147,8 @@ class SqliteStore implements DocStore {
       entries.map((e) => Number(this.insertUpdate.run(e.docName, e.update, at).lastInsertRowid)),
     );
     this.compactTx = db.transaction((docName: string, snapshot: Uint8Array, uptoSeq: number) => {
-      const last = this.selectLastUpdateAtUpTo(docName, uptoSeq);
+      const lastRow = this.selectLastUpdateAtUpTo.get(docName, uptoSeq) as { received_at: string | null } | undefined;
+      const last = lastRow?.received_at ?? null;
       this.deleteUpTo.run(docName, uptoSeq);
       const prev = this.selectSnapshot.get(docName) as { upto_seq: number } | undefined;
       this.upsertSnapshot.run({
@@ -153,13 +158,6 @@ class SqliteStore implements DocStore {
         at: last,
       });
     });
-  }
-
-  private selectLastUpdateAtUpTo(docName: string, uptoSeq: number): string | null {
-    const row = this.db
-      .prepare('SELECT received_at FROM updates WHERE doc = ? AND seq <= ? ORDER BY seq DESC LIMIT 1')
-      .get(docName, uptoSeq) as { received_at: string | null } | undefined;
-    return row?.received_at ?? null;
   }
 
   async append(entries: readonly AppendEntry[], receivedAt: Date): Promise<number[]> {

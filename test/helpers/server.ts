@@ -37,7 +37,7 @@ export function tempDataDir(prefix = 'hinanjo-test-'): string {
 
 export async function startTestServer(
   opts: { dataDir?: string; demo?: boolean; distDir?: string; port?: number } & Partial<
-    Pick<ServerOptions, 'unloadGraceMs' | 'compactThreshold' | 'sync' | 'clock'>
+    Pick<ServerOptions, 'unloadGraceMs' | 'compactThreshold' | 'coolAfterMs' | 'sync' | 'clock'>
   > = {},
 ): Promise<TestServer> {
   const dataDir = opts.dataDir ?? tempDataDir();
@@ -49,6 +49,7 @@ export async function startTestServer(
     demo: opts.demo ?? false,
     unloadGraceMs: opts.unloadGraceMs ?? 1_000,
     compactThreshold: opts.compactThreshold,
+    coolAfterMs: opts.coolAfterMs,
     sync: opts.sync,
     clock: opts.clock,
     log: () => undefined,

@@ -131,7 +131,7 @@ async function runSeed(seed: number, steps = STEPS): Promise<void> {
       // invariant: STORED never claims more than the server holds
       const live = server.server.registry.get(docName);
       if (live) {
-        const sv = Y.decodeStateVector(Y.encodeStateVector(live.doc));
+        const sv = Y.decodeStateVector(live.stateVector());
         for (const cl of clients) {
           expect(covered(cl.storedSV, sv), `seed ${seed} step ${step} ${cl.name}: STORED beyond the server\n${log.join('\n')}`).toBe(true);
         }

@@ -129,3 +129,32 @@ describe('older stores', () => {
     expect(() => openSqliteStore(dir)).toThrow(/newer Hinanjo/);
   });
 });
+
+describe('hot and cold documents', () => {
+  it('an idle document with a client attached keeps only its encoded state, and still syncs, stores and forwards', async () => {
+    const server = await startTestServer({ coolAfterMs: 100 });
+    try {
+      const token = await server.token({ role: 'staff', shelter: 'cool' });
+      const a = await YClient.connect({ wsUrl: server.wsUrl, docName: 'shelter/cool', token, name: 'a' });
+      await a.whenSynced();
+      a.doc.getMap('log').set('first', 1);
+      await a.whenStored();
+      const live = server.server.registry.get('shelter/cool')!;
+      expect(live.isHot).toBe(true);
+      await a.until(() => !live.isHot, 'cooled', 3_000);
+      // a second client syncs from the cold state, without waking the document
+      const b = await YClient.connect({ wsUrl: server.wsUrl, docName: 'shelter/cool', token, name: 'b' });
+      await b.whenStored();
+      expect(b.doc.getMap('log').get('first')).toBe(1);
+      expect(live.isHot).toBe(false);
+      // an update wakes it, is stored and forwarded
+      b.doc.getMap('log').set('second', 2);
+      await b.whenStored();
+      await a.until(() => a.doc.getMap('log').get('second') === 2, 'forwarded');
+      expect(live.isHot).toBe(true);
+      await Promise.all([a.destroy(), b.destroy()]);
+    } finally {
+      await server.stop();
+    }
+  });
+});
