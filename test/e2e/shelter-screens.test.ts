@@ -147,7 +147,8 @@ describe('everyday screens', () => {
     await page.getByTestId('add-item-save').click();
     const row = page.locator('tr', { hasText: 'ブルーシート' });
     await expect.poll(() => row.count()).toBe(1);
-    expect(await page.getByTestId('ledger-item').textContent()).toBe('ブルーシート');
+    // Once it is stored, the new item is the one selected for the next ledger entry.
+    await expect.poll(() => page.getByTestId('ledger-item').textContent(), { timeout: 10_000 }).toBe('ブルーシート');
     await page.locator('[data-action=received]').click();
     await page.fill('#ledger-qty', '12');
     await page.getByTestId('ledger-record').click();
