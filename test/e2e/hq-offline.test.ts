@@ -29,7 +29,10 @@ describe('HQ offline', () => {
     const { page, context } = hq;
     await expect.poll(() => rowHeadcount(page, SHELTER_ID)).toBe(3);
     await waitForServiceWorker(page);
-    await page.waitForTimeout(2_500); // the overview cache is written at most every 2 s
+    // the overview cache is written at most every 2 s: wait until it holds what the screen shows
+    await expect
+      .poll(() => page.evaluate(() => localStorage.getItem('hinanjo:hq:overview') ?? ''), { timeout: 10_000 })
+      .toContain('"shelter":3');
 
     await context.setOffline(true);
     await expect.poll(() => page.getByTestId('feed-status').getAttribute('data-connection'), { timeout: 20_000 }).toBe('offline');
