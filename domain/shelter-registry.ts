@@ -1,7 +1,7 @@
 // Adding a shelter to the registry by hand (a gymnasium opened as an extra shelter, a town
 // without a published CSV). Same record as a CSV import writes; bad input changes nothing.
 import type * as Y from 'yjs';
-import { hqShelters, toYMap } from './schema';
+import { hqMeta, hqShelters, toYMap } from './schema';
 import { MAX_CAPACITY, toHalfWidthDigits } from './capacity';
 import { type Result, err, ok } from './result';
 
@@ -70,4 +70,15 @@ export function addShelter(hqDoc: Y.Doc, input: ShelterInput, ctx: { newId: () =
     );
   });
   return ok(id);
+}
+
+export type RegionNameError = 'required' | 'too-long';
+
+/** The deployment's display name (hq meta.region): shown on the wall, the public page and CAP. */
+export function setRegionName(hqDoc: Y.Doc, name: string): Result<string, RegionNameError> {
+  const v = name.trim();
+  if (v === '') return err('required');
+  if (v.length > 100) return err('too-long');
+  if (hqMeta(hqDoc).get('region') !== v) hqMeta(hqDoc).set('region', v);
+  return ok(v);
 }

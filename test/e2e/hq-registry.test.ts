@@ -93,6 +93,11 @@ describe('HQ shelter registry', () => {
     await row.getByTestId('capacity-save').click();
     await expect.poll(() => row.locator('.field__error').textContent()).toBe('数値を入力してください');
 
+    // the region's name, as the public status shows it
+    await page.getByTestId('region-name').fill('八代市 災害対策本部');
+    await page.getByTestId('region-save').click();
+    await expect.poll(async () => ((await (await fetch(`${server.url}/api/public/status.json`)).json()) as PublicStatus).region, { timeout: 5_000 }).toBe('八代市 災害対策本部');
+
     // a shelter added by hand; a latitude that is not a number is refused next to the field
     await page.locator('.hq-add-shelter summary').click();
     await page.getByTestId('shelter-name').fill('臨時避難所 市民体育館');

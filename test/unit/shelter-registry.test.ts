@@ -1,7 +1,7 @@
 import { describe, expect, it } from 'vitest';
 import * as Y from 'yjs';
-import { hqShelters } from '../../domain/schema';
-import { addShelter, type ShelterInput } from '../../domain/shelter-registry';
+import { hqMeta, hqShelters } from '../../domain/schema';
+import { addShelter, setRegionName, type ShelterInput } from '../../domain/shelter-registry';
 
 const input = (p: Partial<ShelterInput> = {}): ShelterInput => ({
   name: '臨時避難所 市民体育館', address: '熊本県八代市松江城町1', lat: '32.51', lon: '130.60', capacity: '２００', districtId: 'd1', ...p,
@@ -24,5 +24,14 @@ describe('adding a shelter by hand', () => {
     expect(r).toEqual({ ok: false, error: { name: 'duplicate', lat: 'required', lon: 'not-a-number', capacity: 'out-of-range' } });
     expect(addShelter(doc, input({ name: ' ', lat: '95' }), { newId: () => 'c' })).toEqual({ ok: false, error: { name: 'required', lat: 'out-of-range' } });
     expect(hqShelters(doc).size).toBe(1);
+  });
+});
+
+describe('the region name', () => {
+  it('is set trimmed; an empty name is refused and keeps the old one', () => {
+    const doc = new Y.Doc();
+    expect(setRegionName(doc, ' 八代市 ')).toEqual({ ok: true, value: '八代市' });
+    expect(setRegionName(doc, '  ')).toEqual({ ok: false, error: 'required' });
+    expect(hqMeta(doc).get('region')).toBe('八代市');
   });
 });

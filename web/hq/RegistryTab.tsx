@@ -10,6 +10,7 @@ import type { HqView } from './context';
 import type { ShelterRow } from './shelter-rows';
 import { shelterDocs } from './shelter-docs';
 import { AddShelterForm } from './AddShelterForm';
+import { RegionForm } from './RegionForm';
 
 export function RegistryTab({ view }: { view: HqView }) {
   const { t, hq } = view;
@@ -45,6 +46,7 @@ export function RegistryTab({ view }: { view: HqView }) {
   return (
     <div class="hq-page">
       <h2>{r.heading}</h2>
+      <RegionForm view={view} />
       <label class="button button--primary">
         {r.importCsv}
         <input

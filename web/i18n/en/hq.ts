@@ -107,6 +107,9 @@ export const hq: HqStrings = {
   },
   registry: {
     heading: 'Shelter registry',
+    region: 'Region name (shown on the wall, the public page and CAP)',
+    regionSave: 'Save',
+    regionError: { required: 'Enter the region name', 'too-long': 'Use 100 characters or fewer' },
     importCsv: 'Import CSV (GSI or Digital Agency format)',
     previewHeading: 'Check before importing',
     format: {

@@ -114,6 +114,9 @@ export const hq = {
   // registry
   registry: {
     heading: '避難所台帳',
+    region: '地域名（壁面・公開ページ・CAPに表示）',
+    regionSave: '保存',
+    regionError: { required: '地域名を入力してください', 'too-long': '100文字以内で入力してください' } as Record<string, string>,
     importCsv: 'CSVを読み込む（国土地理院・デジタル庁形式）',
     previewHeading: '読み込みの確認',
     format: {
