@@ -30,6 +30,8 @@ const RATE = Number(process.env.BENCH_RATE ?? 10); // updates per second per cli
 const SECONDS = Number(process.env.BENCH_SECONDS ?? 8);
 const SHELTERS = Number(process.env.BENCH_SHELTERS ?? 300);
 const PEOPLE = Number(process.env.BENCH_PEOPLE ?? 1000);
+/** Which parts to run: sync, http, memory (all by default). */
+const PARTS = new Set((process.env.BENCH_PARTS ?? 'sync,http,memory').split(','));
 
 function emit(metric: string, value: number, unit: string, extra: Record<string, unknown> = {}): void {
   console.log(JSON.stringify({ bench: 'server', metric, value: Math.round(value * 100) / 100, unit, ...extra }));
@@ -158,6 +160,7 @@ class LoadClient {
     }
     const now = performance.now();
     for (const [client, from] of Y.parseUpdateMeta(payload).from) {
+      if (client === this.doc.clientID) continue; // the reference server echoes to the sender too
       const t = this.sentAt.get(`${client}:${from}`);
       if (t !== undefined) this.onForward(now - t);
     }
@@ -247,18 +250,33 @@ function bigShelterUpdate(): Uint8Array {
 async function main(): Promise<void> {
   const distDir = mkdtempSync(join(tmpdir(), 'hinanjo-bench-dist-'));
 
+  if (PARTS.has('sync')) await benchSync(distDir);
+  if (PARTS.has('http')) await benchHttp(distDir);
+  if (PARTS.has('memory')) await benchMemory(distDir);
+}
+
+async function benchSync(distDir: string): Promise<void> {
   // ---- 1. sync: Hinanjo (durable) vs the reference server (memory) -----------------------
   const dataDir = mkdtempSync(join(tmpdir(), 'hinanjo-bench-'));
   const ours = await startHinanjo(dataDir, distDir);
   const token = await issueTokenFor(dataDir, { role: 'hq' });
-  const h = await syncLoad('hinanjo (SQLite WAL, synchronous=FULL, group commit)', `ws://127.0.0.1:${ours.port}/sync`, token);
+  const h = await syncLoad(`hinanjo (SQLite WAL, synchronous=${process.env.HINANJO_SQLITE_SYNC === 'NORMAL' ? 'NORMAL' : 'FULL'}, group commit)`, `ws://127.0.0.1:${ours.port}/sync`, token);
+  // where the time goes: the store's commit latency histogram, as /metrics reports it
+  const metrics = await (await fetch(`http://127.0.0.1:${ours.port}/metrics`)).text();
+  const buckets = [...metrics.matchAll(/hinanjo_store_commit_seconds_bucket\{le="([^"]+)"\} (\d+)/g)].map((m) => [m[1], Number(m[2])]);
+  emit('store_commits', Number(/hinanjo_store_commit_seconds_count (\d+)/.exec(metrics)![1]), 'batches', {
+    updates: Number(/hinanjo_updates_stored_total (\d+)/.exec(metrics)![1]),
+    histogram_le_seconds: Object.fromEntries(buckets),
+  });
   await ours.stop();
   const ref = await startChild(['--input-type=module', '-e', REFERENCE]);
   const r = await syncLoad('@y/websocket-server 0.1.1 (memory)', `ws://127.0.0.1:${ref.port}/sync`, null);
   await ref.stop();
   emit('sync_throughput_ratio', h.updatesPerSecond / r.updatesPerSecond, 'hinanjo/reference');
   emit('sync_p99_ratio', h.p99 / r.p99, 'hinanjo/reference');
+}
 
+async function benchHttp(distDir: string): Promise<void> {
   // ---- 2. status.json vs a static file from the same process ------------------------------
   const demoDir = mkdtempSync(join(tmpdir(), 'hinanjo-bench-demo-'));
   const demo = await startChild(['--import', 'tsx', 'sync-server/main.ts', '--port', '0', '--host', '127.0.0.1', '--data', demoDir, '--dist', distDir]);
@@ -275,7 +293,9 @@ async function main(): Promise<void> {
     emit(`${what}_requests_per_second`, res.requests.average, 'req/s', { bytes: status.length, p99_ms: res.latency.p99, errors: res.errors + res.non2xx });
   }
   await demo2.stop();
+}
 
+async function benchMemory(distDir: string): Promise<void> {
   // ---- 3. memory: SHELTERS documents of PEOPLE people, a client on each -------------------
   const bigDir = mkdtempSync(join(tmpdir(), 'hinanjo-bench-big-'));
   const update = bigShelterUpdate();
@@ -286,18 +306,22 @@ async function main(): Promise<void> {
     new Date(),
   );
   // cold load of one document: store read + Y.Doc rebuilt, as the registry does it
+  const servable: number[] = [];
   const times: number[] = [];
   for (let i = 0; i < 20; i++) {
-    const registry = new DocRegistry(store, new SerialQueue(), new Metrics(), { unloadGraceMs: 0, compactThreshold: 1e9 });
+    const registry = new DocRegistry(store, new SerialQueue(), new Metrics(), { unloadGraceMs: 0, compactThreshold: 1e9, coolAfterMs: 1e9 });
     const t0 = performance.now();
     const live = await registry.acquire(`shelter/big-${i}`);
+    servable.push(performance.now() - t0); // read from SQLite, ready to answer sync step 1 (cold)
     void live.doc; // instantiated as a Y.Doc, as for a summary or an incoming update
     times.push(performance.now() - t0);
     live.destroy();
   }
+  servable.sort((a, b) => a - b);
   times.sort((a, b) => a - b);
-  emit('cold_load_one_doc_p50', percentile(times, 50), 'ms', { people: PEOPLE });
-  emit('cold_load_one_doc_max', times[times.length - 1], 'ms', { people: PEOPLE });
+  emit('cold_load_one_doc_servable_p50', percentile(servable, 50), 'ms', { people: PEOPLE, target: '< 50' });
+  emit('cold_load_one_doc_to_ydoc_p50', percentile(times, 50), 'ms', { people: PEOPLE, target: '< 50' });
+  emit('cold_load_one_doc_to_ydoc_max', times[times.length - 1], 'ms', { people: PEOPLE });
   await store.close();
 
   const t0 = performance.now();

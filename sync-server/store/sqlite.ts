@@ -6,12 +6,15 @@
 // - "survives power loss": only FULL fsyncs the WAL on every commit; NORMAL fsyncs at
 //   checkpoints only, so an OS crash or power cut can lose the last commits — commits a
 //   client may already have been told are STORED and that other clients may have seen.
-// We take FULL: the server group-commits (one transaction per event-loop turn, see
-// sync-server/writer.ts), so the fsync is paid once per batch, not per update.
-// HINANJO_SQLITE_SYNC=NORMAL trades that guarantee for speed on slow disks.
+// We take FULL. Appends and compactions run on a writer thread (sqlite-writer.mjs), so the
+// fsync never blocks the event loop, and the server group-commits (writer.ts): whatever arrives
+// while one batch is being fsynced becomes the next batch, so the fsync is paid per batch.
+// HINANJO_SQLITE_SYNC=NORMAL trades the power-loss guarantee for speed on slow disks.
+// The main thread keeps its own connection for reads and the rare small writes (devices).
 import Database from 'better-sqlite3';
 import { mkdirSync } from 'node:fs';
 import { join } from 'node:path';
+import { Worker } from 'node:worker_threads';
 import type { AppendEntry, DeviceRecord, DocStore, LoadedUpdates } from './types';
 
 /**
@@ -58,7 +61,51 @@ export function openSqliteStore(dataDir: string, opts: { synchronous?: 'FULL' | 
   // The token CLI may write while the server runs: wait for the lock instead of failing.
   db.pragma('busy_timeout = 5000');
   migrate(db);
-  return new SqliteStore(db);
+  const file = join(dataDir, SQLITE_FILE);
+  return new SqliteStore(db, new SqliteWriter(file, sync), new SqliteWriter(file, sync, 'checkpointer'));
+}
+
+/** The writer thread's side of the conversation: one request, one answer, in order. */
+class SqliteWriter {
+  private readonly worker: Worker;
+  private readonly pending = new Map<number, { resolve: (v: unknown) => void; reject: (e: Error) => void }>();
+  private nextId = 1;
+  private failure: Error | null = null;
+
+  constructor(file: string, synchronous: 'FULL' | 'NORMAL', role: 'writer' | 'checkpointer' = 'writer') {
+    this.worker = new Worker(new URL('./sqlite-writer.mjs', import.meta.url), {
+      workerData: { file, synchronous, role, intervalMs: 1_000 },
+    });
+    this.worker.on('message', (m: { id: number; result?: unknown; error?: string }) => {
+      const p = this.pending.get(m.id);
+      if (!p) return;
+      this.pending.delete(m.id);
+      if (m.error !== undefined) p.reject(new Error(m.error));
+      else p.resolve(m.result);
+    });
+    const fail = (e: Error) => {
+      this.failure ??= e;
+      for (const p of this.pending.values()) p.reject(e);
+      this.pending.clear();
+    };
+    this.worker.on('error', fail);
+    this.worker.on('exit', () => fail(new Error('the store writer has stopped')));
+  }
+
+  call<T>(op: Record<string, unknown>): Promise<T> {
+    if (this.failure) return Promise.reject(this.failure);
+    const id = this.nextId++;
+    return new Promise<T>((resolve, reject) => {
+      this.pending.set(id, { resolve: resolve as (v: unknown) => void, reject });
+      this.worker.postMessage({ ...op, id });
+    });
+  }
+
+  async close(): Promise<void> {
+    if (!this.failure) await this.call({ op: 'close' }).catch(() => undefined);
+    this.failure ??= new Error('the store is closed');
+    await this.worker.terminate();
+  }
 }
 
 function migrate(db: Database.Database): void {
@@ -87,13 +134,9 @@ interface DeviceRow {
 }
 
 class SqliteStore implements DocStore {
-  private readonly insertUpdate;
   private readonly selectSnapshot;
   private readonly selectUpdates;
   private readonly selectLastUpdateAt;
-  private readonly selectLastUpdateAtUpTo;
-  private readonly deleteUpTo;
-  private readonly upsertSnapshot;
   private readonly selectDocs;
   private readonly countRows;
   private readonly insertDevice;
@@ -102,26 +145,17 @@ class SqliteStore implements DocStore {
   private readonly insertRevokedDevice;
   private readonly selectRevoked;
   private readonly selectRevokedOne;
-  private readonly writeHealth;
-  private readonly appendTx;
-  private readonly compactTx;
   private closed = false;
 
-  constructor(private readonly db: Database.Database) {
-    this.insertUpdate = db.prepare('INSERT INTO updates (doc, data, received_at) VALUES (?, ?, ?)');
+  constructor(
+    private readonly db: Database.Database,
+    private readonly writer: SqliteWriter,
+    private readonly checkpointer: SqliteWriter,
+  ) {
     this.selectSnapshot = db.prepare('SELECT data, upto_seq, last_update_at FROM snapshots WHERE doc = ?');
     this.selectUpdates = db.prepare('SELECT seq, data FROM updates WHERE doc = ? AND seq > ? ORDER BY seq');
     this.selectLastUpdateAt = db.prepare(
       'SELECT received_at FROM updates WHERE doc = ? ORDER BY seq DESC LIMIT 1',
-    );
-    this.selectLastUpdateAtUpTo = db.prepare(
-      'SELECT received_at FROM updates WHERE doc = ? AND seq <= ? ORDER BY seq DESC LIMIT 1',
-    );
-    this.deleteUpTo = db.prepare('DELETE FROM updates WHERE doc = ? AND seq <= ?');
-    this.upsertSnapshot = db.prepare(
-      `INSERT INTO snapshots (doc, data, upto_seq, last_update_at) VALUES (@doc, @data, @upto, @at)
-       ON CONFLICT (doc) DO UPDATE SET data = excluded.data, upto_seq = excluded.upto_seq,
-         last_update_at = COALESCE(excluded.last_update_at, snapshots.last_update_at)`,
     );
     this.selectDocs = db.prepare('SELECT doc FROM snapshots UNION SELECT DISTINCT doc FROM updates ORDER BY 1');
     this.countRows = db.prepare(
@@ -140,29 +174,11 @@ class SqliteStore implements DocStore {
     );
     this.selectRevoked = db.prepare('SELECT jti FROM devices WHERE revoked_at IS NOT NULL');
     this.selectRevokedOne = db.prepare('SELECT 1 FROM devices WHERE jti = ? AND revoked_at IS NOT NULL');
-    this.writeHealth = db.prepare(
-      'INSERT INTO health (id, at) VALUES (1, ?) ON CONFLICT (id) DO UPDATE SET at = excluded.at',
-    );
-    this.appendTx = db.transaction((entries: readonly AppendEntry[], at: string) =>
-      entries.map((e) => Number(this.insertUpdate.run(e.docName, e.update, at).lastInsertRowid)),
-    );
-    this.compactTx = db.transaction((docName: string, snapshot: Uint8Array, uptoSeq: number) => {
-      const lastRow = this.selectLastUpdateAtUpTo.get(docName, uptoSeq) as { received_at: string | null } | undefined;
-      const last = lastRow?.received_at ?? null;
-      this.deleteUpTo.run(docName, uptoSeq);
-      const prev = this.selectSnapshot.get(docName) as { upto_seq: number } | undefined;
-      this.upsertSnapshot.run({
-        doc: docName,
-        data: snapshot,
-        upto: Math.max(uptoSeq, prev?.upto_seq ?? 0),
-        at: last,
-      });
-    });
   }
 
   async append(entries: readonly AppendEntry[], receivedAt: Date): Promise<number[]> {
     if (entries.length === 0) return [];
-    return this.appendTx(entries, receivedAt.toISOString());
+    return this.writer.call<number[]>({ op: 'append', entries, at: receivedAt.toISOString() });
   }
 
   async loadUpdates(docName: string): Promise<LoadedUpdates> {
@@ -185,7 +201,7 @@ class SqliteStore implements DocStore {
   }
 
   async compact(docName: string, snapshot: Uint8Array, uptoSeq: number): Promise<void> {
-    this.compactTx(docName, snapshot, uptoSeq);
+    await this.writer.call({ op: 'compact', docName, snapshot, uptoSeq });
   }
 
   async listDocs(): Promise<string[]> {
@@ -229,12 +245,15 @@ class SqliteStore implements DocStore {
   }
 
   async healthCheck(now: Date): Promise<void> {
-    this.writeHealth.run(now.toISOString());
+    // through the writer thread: 200 only if the path every update takes works
+    await this.writer.call({ op: 'health', at: now.toISOString() });
   }
 
   async close(): Promise<void> {
     if (this.closed) return;
     this.closed = true;
+    await this.writer.close();
+    await this.checkpointer.close();
     this.db.close();
   }
 }

@@ -1,0 +1,90 @@
+// The SQLite writer thread (plain JavaScript so it loads the same way under node, tsx and
+// vitest). It owns the connection that appends and compacts, so the fsync of a commit
+// (synchronous=FULL) blocks this thread, not the server's event loop: while one batch is being
+// made durable the server keeps reading frames, and they form the next batch (group commit).
+import { parentPort, workerData } from 'node:worker_threads';
+import Database from 'better-sqlite3';
+
+const db = new Database(workerData.file);
+db.pragma('journal_mode = WAL');
+db.pragma(`synchronous = ${workerData.synchronous}`);
+db.pragma('busy_timeout = 5000');
+
+if (workerData.role === 'checkpointer') {
+  // Copies the WAL back into the database file (and fsyncs it) off the commit path: the writer
+  // has automatic checkpoints turned off, so no commit ever waits for one. PASSIVE never blocks
+  // the writer; when the WAL is large a RESTART lets it start over from the beginning.
+  let busy = false;
+  setInterval(() => {
+    if (busy) return;
+    busy = true;
+    try {
+      const [r] = db.pragma('wal_checkpoint(PASSIVE)');
+      if (r && r.log > 4096 && r.checkpointed === r.log) db.pragma('wal_checkpoint(RESTART)');
+    } catch {
+      // a busy database: try again on the next tick
+    } finally {
+      busy = false;
+    }
+  }, workerData.intervalMs);
+  parentPort.on('message', (m) => {
+    if (m.op === 'close') {
+      try {
+        db.pragma('wal_checkpoint(PASSIVE)');
+        db.close();
+      } catch {}
+      parentPort.postMessage({ id: m.id, result: null });
+    }
+  });
+} else {
+  runWriter();
+}
+
+function runWriter() {
+db.pragma('wal_autocheckpoint = 0');
+
+const insert = db.prepare('INSERT INTO updates (doc, data, received_at) VALUES (?, ?, ?)');
+const lastReceivedUpTo = db.prepare(
+  'SELECT received_at FROM updates WHERE doc = ? AND seq <= ? ORDER BY seq DESC LIMIT 1',
+);
+const deleteUpTo = db.prepare('DELETE FROM updates WHERE doc = ? AND seq <= ?');
+const selectSnapshotSeq = db.prepare('SELECT upto_seq FROM snapshots WHERE doc = ?');
+const upsertSnapshot = db.prepare(
+  `INSERT INTO snapshots (doc, data, upto_seq, last_update_at) VALUES (@doc, @data, @upto, @at)
+   ON CONFLICT (doc) DO UPDATE SET data = excluded.data, upto_seq = excluded.upto_seq,
+     last_update_at = COALESCE(excluded.last_update_at, snapshots.last_update_at)`,
+);
+const writeHealth = db.prepare(
+  'INSERT INTO health (id, at) VALUES (1, ?) ON CONFLICT (id) DO UPDATE SET at = excluded.at',
+);
+
+const append = db.transaction((entries, at) =>
+  entries.map((e) => Number(insert.run(e.docName, e.update, at).lastInsertRowid)),
+);
+
+const compact = db.transaction((docName, snapshot, uptoSeq) => {
+  const last = lastReceivedUpTo.get(docName, uptoSeq);
+  deleteUpTo.run(docName, uptoSeq);
+  const prev = selectSnapshotSeq.get(docName);
+  upsertSnapshot.run({
+    doc: docName,
+    data: snapshot,
+    upto: Math.max(uptoSeq, prev?.upto_seq ?? 0),
+    at: last?.received_at ?? null,
+  });
+});
+
+parentPort.on('message', (m) => {
+  try {
+    let result = null;
+    if (m.op === 'append') result = append(m.entries, m.at);
+    else if (m.op === 'compact') compact(m.docName, m.snapshot, m.uptoSeq);
+    else if (m.op === 'health') writeHealth.run(m.at);
+    else if (m.op === 'close') db.close();
+    else throw new Error(`unknown operation ${m.op}`);
+    parentPort.postMessage({ id: m.id, result });
+  } catch (e) {
+    parentPort.postMessage({ id: m.id, error: e instanceof Error ? e.message : String(e) });
+  }
+});
+}
