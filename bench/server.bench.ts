@@ -268,6 +268,8 @@ async function benchSync(distDir: string): Promise<void> {
     updates: Number(/hinanjo_updates_stored_total (\d+)/.exec(metrics)![1]),
     histogram_le_seconds: Object.fromEntries(buckets),
   });
+  const loop = (q: string) => Number(new RegExp(`hinanjo_event_loop_delay_seconds\\{quantile="${q}"\\} ([\\d.e-]+)`).exec(metrics)![1]) * 1000;
+  emit('server_event_loop_delay_p99', loop('0.99'), 'ms', { p999: loop('0.999') });
   await ours.stop();
   const ref = await startChild(['--input-type=module', '-e', REFERENCE]);
   const r = await syncLoad('@y/websocket-server 0.1.1 (memory)', `ws://127.0.0.1:${ref.port}/sync`, null);

@@ -5,7 +5,11 @@ export type RejectReason = 'malformed' | 'too_large' | 'flood' | 'read_only' | '
 
 const COMMIT_BUCKETS = [0.0005, 0.001, 0.002, 0.005, 0.01, 0.02, 0.05, 0.1, 0.25, 0.5, 1];
 
+import { monitorEventLoopDelay, type IntervalHistogram } from 'node:perf_hooks';
+
 export class Metrics {
+  /** Event-loop delay: every frame of every client waits behind whatever blocks the loop. */
+  private readonly loopDelay: IntervalHistogram = monitorEventLoopDelay({ resolution: 10 });
   connections = 0;
   documentsLoaded = 0;
   updatesStored = 0;
@@ -13,6 +17,14 @@ export class Metrics {
   private readonly commitBuckets = new Array<number>(COMMIT_BUCKETS.length).fill(0);
   private commitCount = 0;
   private commitSum = 0;
+
+  constructor() {
+    this.loopDelay.enable();
+  }
+
+  stop(): void {
+    this.loopDelay.disable();
+  }
 
   reject(reason: RejectReason): void {
     this.framesRejected.set(reason, (this.framesRejected.get(reason) ?? 0) + 1);
@@ -51,6 +63,14 @@ export class Metrics {
       `hinanjo_store_commit_seconds_sum ${this.commitSum}`,
       `hinanjo_store_commit_seconds_count ${this.commitCount}`,
     );
+    lines.push(
+      '# HELP hinanjo_event_loop_delay_seconds Event-loop delay since start (quantiles).',
+      '# TYPE hinanjo_event_loop_delay_seconds summary',
+    );
+    for (const q of [0.5, 0.99, 0.999]) {
+      lines.push(`hinanjo_event_loop_delay_seconds{quantile="${q}"} ${this.loopDelay.percentile(q * 100) / 1e9}`);
+    }
+    lines.push(`hinanjo_event_loop_delay_seconds_max ${this.loopDelay.max / 1e9}`);
     return lines.join('\n') + '\n';
   }
 }

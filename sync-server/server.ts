@@ -139,6 +139,7 @@ export async function startServer(opts: ServerOptions): Promise<RunningServer> {
         await registry.unloadAll();
         http.closeAllConnections();
         await store.close();
+        metrics.stop();
       })();
       return stopping;
     },
