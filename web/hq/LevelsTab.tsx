@@ -145,7 +145,7 @@ export function LevelsTab({ view }: { view: HqView }) {
           }}
           onCancel={() => setConfirming(null)}
         >
-          <p>{t.levels.confirmBody}</p>
+          <p>{t.levels.confirmBody(confirming.level)}</p>
         </ConfirmDialog>
       )}
     </div>

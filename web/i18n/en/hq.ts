@@ -63,7 +63,8 @@ export const hq: HqStrings = {
     issuedAt: 'Issued',
     set: 'Change',
     confirmTitle: (level, name, district) => `Issue alert level ${level} "${name}" for ${district}?`,
-    confirmBody: 'This tells every resident of the district to evacuate. It is published at once on the public page and the CAP feed.',
+    confirmBody: (level) =>
+      `${level >= 5 ? 'This tells residents that a disaster is under way and to secure their safety immediately.' : 'This tells every resident of the district to leave dangerous places.'} It is published at once on the public page and the CAP feed.`,
     confirm: 'Issue',
     cancel: 'Cancel',
     history: 'History',

@@ -68,7 +68,8 @@ export const hq = {
     issuedAt: '発令時刻',
     set: '変更',
     confirmTitle: (level: number, name: string, district: string) => `${district}に警戒レベル${level}「${name}」を発令しますか？`,
-    confirmBody: 'この操作は地区の全住民に避難を求めます。公開ページと外部配信（CAP）に直ちに反映されます。',
+    confirmBody: (level: number) =>
+      `${level >= 5 ? '災害が発生・切迫していることを知らせ、直ちに身の安全を確保するよう求めます。' : '地区の全住民に危険な場所からの避難を求めます。'}公開ページと外部配信（CAP）に直ちに反映されます。`,
     confirm: '発令する',
     cancel: 'やめる',
     history: '変更履歴',
