@@ -74,8 +74,11 @@ async function startChild(args: string[], env: Record<string, string> = {}): Pro
   };
 }
 
+/** BENCH_NODE_ARGS="--cpu-prof --cpu-prof-dir=/tmp/prof" profiles the server under load. */
+const NODE_ARGS = (process.env.BENCH_NODE_ARGS ?? '').split(' ').filter(Boolean);
+
 function startHinanjo(dataDir: string, distDir: string): Promise<Child> {
-  return startChild(['--import', 'tsx', 'sync-server/main.ts', '--port', '0', '--host', '127.0.0.1', '--no-demo', '--data', dataDir, '--dist', distDir]);
+  return startChild([...NODE_ARGS, '--import', 'tsx', 'sync-server/main.ts', '--port', '0', '--host', '127.0.0.1', '--no-demo', '--data', dataDir, '--dist', distDir]);
 }
 
 const REFERENCE = `
