@@ -46,6 +46,8 @@ export class YClient {
   dropIncoming = 0;
   random: () => number = Math.random;
   lastClose: CloseInfo | null = null;
+  /** Readable traffic lines ("tablet -> server | SYNC step1 …"), when a test asks for them. */
+  traffic: string[] | null = null;
   private closeWaiters: ((c: CloseInfo) => void)[] = [];
   private waiters: (() => void)[] = [];
 
@@ -207,6 +209,7 @@ export class YClient {
   }
 
   private sendNow(ws: WebSocket, msg: Uint8Array): void {
+    this.traffic?.push(`${this.name} -> server | ${describeMessage(msg)}`);
     // sync step 2 or update: counted so a STORED count can confirm it (deletions have no clock)
     if (msg[0] === MESSAGE_SYNC && (msg[1] === syncProtocol.messageYjsSyncStep2 || msg[1] === syncProtocol.messageYjsUpdate)) {
       this.updatesSent++;
@@ -215,6 +218,7 @@ export class YClient {
   }
 
   private receive(buf: Uint8Array): void {
+    if (this.traffic && buf[0] !== MESSAGE_HEARTBEAT) this.traffic.push(`server -> ${this.name} | ${describeMessage(buf)}`);
     const d = decoding.createDecoder(buf);
     const type = decoding.readVarUint(d);
     if (type === MESSAGE_SYNC) {
@@ -246,5 +250,35 @@ export class YClient {
 
   private notify(): void {
     for (const w of [...this.waiters]) w();
+  }
+}
+
+/** One message as a readable line; client ids are random, so only their number is shown. */
+export function describeMessage(buf: Uint8Array): string {
+  const d = decoding.createDecoder(buf);
+  const type = decoding.readVarUint(d);
+  const sv = (bytes: Uint8Array) => `sv ${Y.decodeStateVector(bytes).size} client(s)`;
+  const update = (bytes: Uint8Array) => {
+    const u = Y.decodeUpdate(bytes);
+    return u.structs.length === 0 && u.ds.clients.size === 0 ? 'empty' : `${u.structs.length} struct(s), ${u.ds.clients.size} delete set(s)`;
+  };
+  switch (type) {
+    case MESSAGE_SYNC: {
+      const sub = decoding.readVarUint(d);
+      const body = decoding.readVarUint8Array(d);
+      if (sub === syncProtocol.messageYjsSyncStep1) return `SYNC step1 (${sv(body)})`;
+      return `SYNC ${sub === syncProtocol.messageYjsSyncStep2 ? 'step2' : 'update'} (${update(body)})`;
+    }
+    case MESSAGE_AWARENESS:
+      return 'AWARENESS';
+    case MESSAGE_STORED: {
+      const body = decoding.readVarUint8Array(d);
+      const durable = decoding.hasContent(d) ? decoding.readVarUint(d) : null;
+      return `STORED (${sv(body)}, durable ${durable})`;
+    }
+    case MESSAGE_HEARTBEAT:
+      return 'HEARTBEAT';
+    default:
+      return `type ${type} (${buf.length} bytes)`;
   }
 }
