@@ -23,6 +23,8 @@ interface Pending {
 export class UpdateWriter {
   private pending: Pending[] = [];
   private scheduled = false;
+  /** The batch being committed; while it is, new updates wait and become ONE next batch. */
+  private inFlight: Promise<void> | null = null;
 
   constructor(
     private readonly store: DocStore,
@@ -36,19 +38,40 @@ export class UpdateWriter {
   submit(live: LiveDoc, update: Uint8Array, origin: UpdateOrigin | null): void {
     live.pendingWrites++;
     this.pending.push({ live, update, origin });
-    if (!this.scheduled) {
-      this.scheduled = true;
-      setImmediate(() => void this.flush());
-    }
+    this.schedule();
   }
 
-  /** Commits everything submitted so far; resolves when it is applied. */
-  flush(): Promise<void> {
-    this.scheduled = false;
+  private schedule(): void {
+    if (this.scheduled || this.inFlight) return;
+    this.scheduled = true;
+    // Frames read in this event-loop turn join the batch.
+    setImmediate(() => {
+      this.scheduled = false;
+      this.startBatch();
+    });
+  }
+
+  private startBatch(): void {
+    if (this.inFlight || this.pending.length === 0) return;
     const batch = this.pending;
     this.pending = [];
-    if (batch.length === 0) return this.queue.idle();
-    return this.queue.run(() => this.commit(batch));
+    this.inFlight = this.queue
+      .run(() => this.commit(batch))
+      .finally(() => {
+        this.inFlight = null;
+        // Everything that arrived during the commit goes in one batch now.
+        this.startBatch();
+      });
+  }
+
+  /** Commits everything submitted so far; resolves when it is applied (shutdown, tests). */
+  async flush(): Promise<void> {
+    for (;;) {
+      if (this.inFlight) await this.inFlight;
+      else if (this.pending.length > 0) this.startBatch();
+      else break;
+    }
+    await this.queue.idle();
   }
 
   private async commit(batch: Pending[]): Promise<void> {
