@@ -36,8 +36,9 @@ export function readPublicDistricts(hqDoc: Y.Doc): PublicDistrict[] {
 }
 
 /**
- * Every shelter of the registry with its public counts. A shelter whose document has not been
- * summarised yet shows zero people and status open (the default of a shelter document).
+ * Every shelter of the registry with its public counts. A shelter with no document yet has never
+ * been opened by its staff: it is shown closed, so residents are never sent to a locked building
+ * (HQ's wall reads it the same way). A document without a status counts as open (staff use it).
  */
 export function buildPublicStatus(
   hqDoc: Y.Doc,
@@ -54,7 +55,7 @@ export function buildPublicStatus(
       car: s?.present.car ?? 0,
       home: s?.present.home ?? 0,
     };
-    const status = s?.status ?? 'open';
+    const status = s?.status ?? 'closed';
     shelters.push({
       id,
       name: asString(m.get('name'), id),

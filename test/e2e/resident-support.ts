@@ -30,6 +30,9 @@ export async function startSeededServer(): Promise<TestServer> {
       { id: 'yamate-school', name: '山手中学校', lat: 32.53, lon: 130.64, capacity: 500, districtId: 'yamate', hazards: ['flood', 'landslide'] },
     ],
   });
+  // A shelter is open once its staff open it; one never opened shows as closed.
+  await setShelterStatus(server, 'kawabe-school', 'open');
+  await setShelterStatus(server, 'yamate-school', 'open');
   await setShelterStatus(server, 'kawabe-gym', 'closed');
   await setShelterStatus(server, 'kawabe-hall', 'full');
   return server;

@@ -40,11 +40,11 @@ describe('buildPublicStatus', () => {
     expect(st.shelters[1].hazards).toEqual(['flood']);
   });
 
-  it('shows a shelter without a summary yet with zero people, open and available', () => {
+  it('shows a shelter whose staff never opened it (no document yet) as closed, never as available', () => {
     const st = buildPublicStatus(hq, new Map(), NOW);
     expect(st.shelters[0]).toMatchObject({
       id: 's-a', name: '市民体育館', capacity: 200, headcount: 0, stay: { shelter: 0, car: 0, home: 0 },
-      status: 'open', crowding: 'available', updatedAt: null, lat: 32.5, lon: 130.6, districtId: 'd1',
+      status: 'closed', crowding: 'closed', updatedAt: null, lat: 32.5, lon: 130.6, districtId: 'd1',
     });
   });
 
