@@ -74,6 +74,8 @@ export function tallyShelterPeople(
   // One reusable view object: the tally reads each field once and keeps nothing.
   const view: CountedFields = { stay: null, needs: null, ageGroup: null, checkedInAt: null, checkedOutAt: null };
   shelterPeople(doc).forEach((m) => {
+    // A foreign client may have put a plain value here; skip it rather than freeze the summary.
+    if (typeof (m as { get?: unknown } | null)?.get !== 'function') return;
     view.stay = m.get('stay');
     view.needs = m.get('needs');
     view.ageGroup = m.get('ageGroup');

@@ -3,6 +3,8 @@ import * as Y from 'yjs';
 import { isPresent, localDayRange, peopleServed, tallyPeople, tallyShelterPeople } from '../../domain/counts';
 import { checkInHousehold, checkOutPerson, emptyPersonInput, readPeople } from '../../domain/people';
 import { idSequence } from './fixtures/docs';
+import { summarizeShelter } from '../../domain/overview';
+import { shelterPeople } from '../../domain/schema';
 import { pick, prng } from './fixtures/prng';
 
 describe('counts', () => {
@@ -53,5 +55,19 @@ describe('counts', () => {
       expect(inPlace).toEqual(tallyPeople(people, now));
       expect(peopleServed(inPlace)).toBe(people.filter(isPresent).length);
     }
+  });
+});
+
+describe('a malformed entry from a foreign client', () => {
+  it('is skipped by the tally instead of stopping the shelter summary', () => {
+    const doc = new Y.Doc();
+    const r = checkInHousehold(doc, [{ ...emptyPersonInput(), name: '山田 花子', stay: 'shelter' }], {
+      now: new Date('2026-11-22T01:00:00Z'),
+      newId: idSequence('p'),
+    });
+    expect(r.ok).toBe(true);
+    (shelterPeople(doc) as unknown as Y.Map<unknown>).set('junk', 'not a person');
+    const s = summarizeShelter(doc, 's1', new Date('2026-11-22T02:00:00Z'));
+    expect(s.present.shelter).toBe(1);
   });
 });
