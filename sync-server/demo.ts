@@ -23,21 +23,11 @@ import {
 import { appendLedgerEntry, seedDefaultItems } from '../domain/stock';
 import { checkInHousehold, checkOutPerson, emptyPersonInput, type PersonInput } from '../domain/people';
 import { createRequest } from '../domain/requests';
+// The small deterministic PRNG (mulberry32) so the demo is the same on every machine.
+import { prng as rng } from '../domain/prng';
 import type { DocStore } from './store/types';
 
 export const DEMO_REGION = 'デモ地域（架空）';
-
-/** Small deterministic PRNG (mulberry32) so the demo is the same on every machine. */
-function rng(seed: number): () => number {
-  let a = seed >>> 0;
-  return () => {
-    a = (a + 0x6d2b79f5) >>> 0;
-    let t = a;
-    t = Math.imul(t ^ (t >>> 15), t | 1);
-    t ^= t + Math.imul(t ^ (t >>> 7), t | 61);
-    return ((t ^ (t >>> 14)) >>> 0) / 4294967296;
-  };
-}
 
 const DISTRICTS: { id: string; name: string; lat: number; lon: number }[] = [
   { id: 'd-honmachi', name: '本町地区', lat: 32.507, lon: 130.603 },

@@ -7,7 +7,7 @@ import { afterAll, beforeAll, describe, expect, it } from 'vitest';
 import * as Y from 'yjs';
 import { startTestServer, type TestServer } from '../helpers/server';
 import { YClient } from '../helpers/yclient';
-import { prng } from './support/prng';
+import { prng } from '../../domain/prng';
 
 const CLIENTS = 4;
 const STEPS = Number(process.env.FUZZ_STEPS ?? 80);

@@ -6,7 +6,7 @@ import * as syncProtocol from 'y-protocols/sync';
 import { CLOSE, MAX_FRAME_BYTES } from '../../domain/protocol';
 import { spawnServerProcess, startTestServer, type TestServer } from '../helpers/server';
 import { YClient } from '../helpers/yclient';
-import { prng, randomBytes } from './support/prng';
+import { prng, randomBytes } from '../../domain/prng';
 
 function updateMessage(update: Uint8Array): Uint8Array {
   const e = encoding.createEncoder();

@@ -5,7 +5,7 @@ import { checkInHousehold, checkOutPerson, emptyPersonInput, readPeople } from '
 import { idSequence } from './fixtures/docs';
 import { summarizeShelter } from '../../domain/overview';
 import { shelterPeople } from '../../domain/schema';
-import { pick, prng } from './fixtures/prng';
+import { pick, prng } from '../../domain/prng';
 
 describe('counts', () => {
   it('finds the local day in Japan time by default', () => {

@@ -7,7 +7,7 @@ import {
 import { shelterPeople } from '../../domain/schema';
 import { summarizeShelter } from '../../domain/overview';
 import { idSequence, syncBoth } from './fixtures/docs';
-import { pick, prng } from './fixtures/prng';
+import { pick, prng } from '../../domain/prng';
 
 const NOW = new Date('2026-07-04T03:00:00.000Z');
 const LATER = new Date('2026-07-04T05:00:00.000Z');

@@ -6,7 +6,7 @@ import {
 } from '../../domain/stock';
 import { shelterItems, shelterStock } from '../../domain/schema';
 import { idSequence, putPerson, syncBoth } from './fixtures/docs';
-import { pick, prng, shuffle } from './fixtures/prng';
+import { pick, prng, shuffle } from '../../domain/prng';
 
 const NOW = new Date('2026-07-04T03:00:00.000Z');
 const ctx = () => ({ now: NOW, newId: idSequence('e') });
