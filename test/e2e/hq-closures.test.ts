@@ -1,40 +1,26 @@
 // Road closures: drawn on the HQ map, they reach the public GeoJSON layer and the tablet's map;
 // a GeoJSON import is all or nothing.
-import { afterAll, beforeAll, describe, expect, it } from 'vitest';
-import type { Browser } from 'playwright-core';
-import { launchChromium } from '../helpers/browser';
-import { startTestServer, type TestServer } from '../helpers/server';
-import { seedHq } from '../helpers/seed';
+import { describe, expect, it } from 'vitest';
 import type { ClosureFeatureCollection } from '../../domain/closures';
-import { enrolTablet, go, SHELTER_ID, SHELTER_NAME } from './shelter-support';
-import { blockTiles, DIST, hqTab, openHq } from './hq-support';
+import { enrolTablet, go, startShelterServer, SHELTER_ID, SHELTER_NAME } from './shelter-support';
+import { blockTiles, hqTab, openHq } from './hq-support';
 import { axeSerious } from './resident-support';
+import { useBrowserAndServer } from './support';
 
 describe('HQ road closures', () => {
-  let browser: Browser;
-  let server: TestServer;
-
-  beforeAll(async () => {
-    browser = await launchChromium();
-    server = await startTestServer({ distDir: DIST });
-    await seedHq(server, {
-      region: 'テスト市',
-      districts: [{ id: 'kawabe', name: '川辺地区' }],
+  const e2e = useBrowserAndServer(() =>
+    startShelterServer({
       shelters: [
         { id: SHELTER_ID, name: SHELTER_NAME, capacity: 200, districtId: 'kawabe', lat: 32.5, lon: 130.6 },
         { id: 'yamate-hall', name: '山手公民館', capacity: 50, districtId: 'kawabe', lat: 32.51, lon: 130.61 },
       ],
-    });
-  });
-  afterAll(async () => {
-    await browser?.close();
-    await server?.stop();
-  });
+    }),
+  );
 
-  const geojson = async () => (await (await fetch(`${server.url}/api/public/road-closures.geojson`)).json()) as ClosureFeatureCollection;
+  const geojson = async () => (await (await fetch(`${e2e.server.url}/api/public/road-closures.geojson`)).json()) as ClosureFeatureCollection;
 
   it("a closure drawn on HQ appears in road-closures.geojson and on the tablet's map", async () => {
-    const hq = await openHq(browser, server);
+    const hq = await openHq(e2e.browser, e2e.server);
     const { page } = hq;
     await hqTab(page, 'closures');
     const map = page.getByTestId('hq-map');
@@ -69,7 +55,7 @@ describe('HQ road closures', () => {
     await expect.poll(() => page.locator('.hq-mapview [data-closure-id]').count()).toBeGreaterThan(0);
 
     // The tablet shows it on its map and in its list of nearby closures.
-    const tablet = await enrolTablet(browser, server);
+    const tablet = await enrolTablet(e2e.browser, e2e.server);
     await blockTiles(tablet.context);
     await go(tablet.page, '#/map');
     await tablet.page.getByTestId('shelter-map').waitFor();
@@ -110,7 +96,7 @@ describe('HQ road closures', () => {
   });
 
   it('a GeoJSON import with one bad feature adds nothing and lists what was wrong; a good one adds all', async () => {
-    const hq = await openHq(browser, server);
+    const hq = await openHq(e2e.browser, e2e.server);
     const { page } = hq;
     await hqTab(page, 'closures');
     const good = {

@@ -1,27 +1,15 @@
 // A lost tablet: HQ revokes it from the device list and the tablet is refused at once.
-import { afterAll, beforeAll, describe, expect, it } from 'vitest';
-import type { Browser } from 'playwright-core';
-import { launchChromium } from '../helpers/browser';
-import type { TestServer } from '../helpers/server';
+import { describe, expect, it } from 'vitest';
 import { enrolTablet, startShelterServer, waitForConnection } from './shelter-support';
 import { hqTab, openHq } from './hq-support';
+import { useBrowserAndServer } from './support';
 
 describe('HQ device list', () => {
-  let browser: Browser;
-  let server: TestServer;
-
-  beforeAll(async () => {
-    browser = await launchChromium();
-    server = await startShelterServer();
-  });
-  afterAll(async () => {
-    await browser?.close();
-    await server?.stop();
-  });
+  const e2e = useBrowserAndServer(startShelterServer);
 
   it('lists enrolled devices; a device revoked at HQ is refused at once and shown as revoked', async () => {
-    const tablet = await enrolTablet(browser, server, '体育館タブレット1');
-    const hq = await openHq(browser, server);
+    const tablet = await enrolTablet(e2e.browser, e2e.server, '体育館タブレット1');
+    const hq = await openHq(e2e.browser, e2e.server);
     const { page } = hq;
     await hqTab(page, 'devices');
     const row = page.locator('[data-testid=devices-table] tr', { hasText: '体育館タブレット1' });

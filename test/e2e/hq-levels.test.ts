@@ -1,37 +1,22 @@
 // Evacuation levels set at HQ reach the public status and the CAP feed; 4 and 5 ask first;
 // every change is in the history.
-import { afterAll, beforeAll, describe, expect, it } from 'vitest';
-import type { Browser } from 'playwright-core';
-import { launchChromium } from '../helpers/browser';
-import { startTestServer, type TestServer } from '../helpers/server';
-import { seedHq } from '../helpers/seed';
+import { describe, expect, it } from 'vitest';
 import { capSchemaProblems } from '../helpers/cap-schema';
 import type { PublicStatus } from '../../domain/public-status';
-import { DIST, hqTab, openHq } from './hq-support';
+import { startShelterServer } from './shelter-support';
+import { hqTab, openHq } from './hq-support';
+import { useBrowserAndServer } from './support';
 
 describe('HQ evacuation levels', () => {
-  let browser: Browser;
-  let server: TestServer;
+  const e2e = useBrowserAndServer(() =>
+    startShelterServer({ districts: [{ id: 'kawabe', name: '川辺地区' }, { id: 'yamate', name: '山手地区' }] }),
+  );
 
-  beforeAll(async () => {
-    browser = await launchChromium();
-    server = await startTestServer({ distDir: DIST });
-    await seedHq(server, {
-      region: 'テスト市',
-      districts: [{ id: 'kawabe', name: '川辺地区' }, { id: 'yamate', name: '山手地区' }],
-      shelters: [{ id: 'kawabe-school', name: '川辺小学校', capacity: 200, districtId: 'kawabe' }],
-    });
-  });
-  afterAll(async () => {
-    await browser?.close();
-    await server?.stop();
-  });
-
-  const status = async () => (await (await fetch(`${server.url}/api/public/status.json`)).json()) as PublicStatus;
+  const status = async () => (await (await fetch(`${e2e.server.url}/api/public/status.json`)).json()) as PublicStatus;
   const levelOf = async (id: string) => (await status()).districts.find((d) => d.id === id)?.level;
 
   it('a level set on HQ appears in status.json and in a valid CAP 1.2 cap.xml; 4 needs a confirmation', async () => {
-    const hq = await openHq(browser, server, { device: '防災課 端末A' });
+    const hq = await openHq(e2e.browser, e2e.server, { device: '防災課 端末A' });
     const { page } = hq;
     await hqTab(page, 'levels');
     const row = page.locator('[data-testid=levels-table] tr[data-district-id=kawabe]');
@@ -57,7 +42,7 @@ describe('HQ evacuation levels', () => {
     await expect.poll(() => levelOf('kawabe'), { timeout: 5_000 }).toBe(4);
     await expect.poll(() => row.getByTestId('current-level').getAttribute('data-level')).toBe('4');
 
-    const res = await fetch(`${server.url}/api/public/cap.xml`);
+    const res = await fetch(`${e2e.server.url}/api/public/cap.xml`);
     expect(res.headers.get('content-type')).toContain('application/cap+xml');
     const etag = res.headers.get('etag');
     const xml = await res.text();
@@ -67,7 +52,7 @@ describe('HQ evacuation levels', () => {
     expect(xml).toContain('<responseType>Evacuate</responseType>');
     expect(xml).not.toContain('山手地区'); // level 0: no area
     // unchanged state, unchanged alert
-    expect((await fetch(`${server.url}/api/public/cap.xml`, { headers: { 'If-None-Match': etag! } })).status).toBe(304);
+    expect((await fetch(`${e2e.server.url}/api/public/cap.xml`, { headers: { 'If-None-Match': etag! } })).status).toBe(304);
     expect(xml).toContain('<msgType>Alert</msgType>');
     const firstId = /<identifier>([^<]+)<\/identifier>/.exec(xml)![1];
 
@@ -76,7 +61,7 @@ describe('HQ evacuation levels', () => {
     await yamate.getByTestId('level-select').selectOption('2');
     await yamate.getByTestId('level-apply').click();
     await expect.poll(() => levelOf('yamate'), { timeout: 5_000 }).toBe(2);
-    const updated = await (await fetch(`${server.url}/api/public/cap.xml`)).text();
+    const updated = await (await fetch(`${e2e.server.url}/api/public/cap.xml`)).text();
     expect(capSchemaProblems(updated)).toBeNull();
     expect(updated).toContain('<msgType>Update</msgType>');
     expect(updated).toContain(`,${firstId},`);

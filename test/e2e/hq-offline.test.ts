@@ -1,31 +1,19 @@
 // HQ offline: it starts from the service worker with the last overview it received (and says
 // how old it is), and a level set while cut off reaches the server when the network returns.
-import { afterAll, beforeAll, describe, expect, it } from 'vitest';
-import type { Browser } from 'playwright-core';
-import { launchChromium } from '../helpers/browser';
-import type { TestServer } from '../helpers/server';
+import { describe, expect, it } from 'vitest';
 import type { PublicStatus } from '../../domain/public-status';
 import { checkIn, enrolTablet, startShelterServer, waitForServiceWorker, SHELTER_ID } from './shelter-support';
 import { hqTab, openHq, rowHeadcount } from './hq-support';
+import { useBrowserAndServer } from './support';
 
 describe('HQ offline', () => {
-  let browser: Browser;
-  let server: TestServer;
-
-  beforeAll(async () => {
-    browser = await launchChromium();
-    server = await startShelterServer();
-  });
-  afterAll(async () => {
-    await browser?.close();
-    await server?.stop();
-  });
+  const e2e = useBrowserAndServer(startShelterServer);
 
   it('starts with no network showing the last state and its time; a level set offline syncs later', async () => {
-    const tablet = await enrolTablet(browser, server);
+    const tablet = await enrolTablet(e2e.browser, e2e.server);
     await checkIn(tablet.page, [{ name: '山田 太郎' }, { name: '山田 花子' }, { name: '山田 次郎' }]);
 
-    const hq = await openHq(browser, server);
+    const hq = await openHq(e2e.browser, e2e.server);
     const { page, context } = hq;
     await expect.poll(() => rowHeadcount(page, SHELTER_ID)).toBe(3);
     await waitForServiceWorker(page);
@@ -51,7 +39,7 @@ describe('HQ offline', () => {
 
     await context.setOffline(false);
     const level = async () =>
-      ((await (await fetch(`${server.url}/api/public/status.json`)).json()) as PublicStatus).districts.find((d) => d.id === 'kawabe')?.level;
+      ((await (await fetch(`${e2e.server.url}/api/public/status.json`)).json()) as PublicStatus).districts.find((d) => d.id === 'kawabe')?.level;
     await expect.poll(level, { timeout: 20_000 }).toBe(3);
     await expect.poll(() => page.getByTestId('feed-status').getAttribute('data-connection'), { timeout: 20_000 }).toBe('live');
 

@@ -1,27 +1,15 @@
 // Supply requests: every open one across shelters in one HQ list (from the overview stream);
 // HQ acknowledges and marks delivered, and the tablet that asked sees the status change.
-import { afterAll, beforeAll, describe, expect, it } from 'vitest';
-import type { Browser } from 'playwright-core';
-import { launchChromium } from '../helpers/browser';
-import type { TestServer } from '../helpers/server';
+import { describe, expect, it } from 'vitest';
 import { enrolTablet, go, startShelterServer } from './shelter-support';
 import { hqTab, openHq } from './hq-support';
+import { useBrowserAndServer } from './support';
 
 describe('HQ supply requests', () => {
-  let browser: Browser;
-  let server: TestServer;
-
-  beforeAll(async () => {
-    browser = await launchChromium();
-    server = await startShelterServer();
-  });
-  afterAll(async () => {
-    await browser?.close();
-    await server?.stop();
-  });
+  const e2e = useBrowserAndServer(startShelterServer);
 
   it('a request from a tablet shows at HQ; acknowledged and delivered at HQ, the tablet sees both', async () => {
-    const tablet = await enrolTablet(browser, server);
+    const tablet = await enrolTablet(e2e.browser, e2e.server);
     await go(tablet.page, '#/requests');
     await tablet.page.locator('#request-item').selectOption('water');
     await tablet.page.fill('#request-qty', '120');
@@ -30,7 +18,7 @@ describe('HQ supply requests', () => {
     const tabletBadge = tablet.page.locator('[data-testid=requests-table] .badge');
     await expect.poll(() => tabletBadge.getAttribute('class')).toContain('badge--open');
 
-    const hq = await openHq(browser, server);
+    const hq = await openHq(e2e.browser, e2e.server);
     const { page } = hq;
     // picking the shelter in the table opens its popup: people against capacity, requests, last sync
     await page.locator('[data-testid=shelter-table] .hq-row__name', { hasText: '川辺小学校' }).click();

@@ -3,8 +3,9 @@
 import { expect } from 'vitest';
 import type { Browser, BrowserContext, Page } from 'playwright-core';
 import type { TestServer } from '../helpers/server';
+import { DIST } from './support';
 
-export const DIST = process.env.HINANJO_DIST ?? 'dist';
+export { DIST };
 export const WALL = { width: 1920, height: 1080 };
 
 export interface HqDevice {

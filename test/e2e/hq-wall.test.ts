@@ -1,43 +1,31 @@
 // The HQ wall: live from the overview stream, fast, and still there across a server restart.
-import { afterAll, beforeAll, describe, expect, it } from 'vitest';
-import type { Browser } from 'playwright-core';
-import { launchChromium } from '../helpers/browser';
-import { startTestServer, tempDataDir, type TestServer } from '../helpers/server';
-import { seedHq } from '../helpers/seed';
-import { checkIn, enrolTablet, go, waitForConnection, SHELTER_ID, SHELTER_NAME } from './shelter-support';
+import { describe, expect, it } from 'vitest';
+import { startTestServer, tempDataDir } from '../helpers/server';
+import { checkIn, enrolTablet, go, startShelterServer, waitForConnection, SHELTER_ID, SHELTER_NAME } from './shelter-support';
 import { DIST, openHq, rowHeadcount } from './hq-support';
+import { useBrowserAndServer } from './support';
 
 describe('HQ wall', () => {
-  let browser: Browser;
-  let server: TestServer;
   const dataDir = tempDataDir();
-
-  beforeAll(async () => {
-    browser = await launchChromium();
-    server = await startTestServer({ dataDir, distDir: DIST });
-    await seedHq(server, {
-      region: 'テスト市',
-      districts: [{ id: 'kawabe', name: '川辺地区' }],
+  const e2e = useBrowserAndServer(() =>
+    startShelterServer({
+      dataDir,
       shelters: [
         { id: SHELTER_ID, name: SHELTER_NAME, capacity: 200, districtId: 'kawabe', lat: 32.5, lon: 130.6 },
         { id: 'yamate-hall', name: '山手公民館', capacity: 50, districtId: 'kawabe', lat: 32.52, lon: 130.62 },
       ],
-    });
-  });
-  afterAll(async () => {
-    await browser?.close();
-    await server?.stop();
-  });
+    }),
+  );
 
   it('a check-in on a tablet appears on the HQ wall within 2 s, and the wall survives a server restart', async () => {
-    const wall = await openHq(browser, server, { wall: true });
+    const wall = await openHq(e2e.browser, e2e.server, { wall: true });
     const { page } = wall;
     await expect.poll(() => rowHeadcount(page, SHELTER_ID)).toBe(0);
     // every registered shelter is on the map, even with no tiles, and the map says why it is plain
     await expect.poll(() => page.locator('.hj-shelter-marker').count()).toBe(2);
     await expect.poll(() => page.locator('.hj-map--no-tiles').count()).toBe(1);
 
-    const tablet = await enrolTablet(browser, server);
+    const tablet = await enrolTablet(e2e.browser, e2e.server);
     // The clock starts at the tap on "save", as a person at the wall would count.
     await go(tablet.page, '#/check-in');
     await tablet.page.fill('#p0-name', '山田 太郎');
@@ -52,13 +40,13 @@ describe('HQ wall', () => {
     await expect.poll(() => page.getByTestId('total-needs').textContent()).toContain('1');
 
     // The server goes away: the wall says so and keeps showing what it last knew.
-    const port = server.port;
-    await server.stop();
+    const port = e2e.server.port;
+    await e2e.server.stop();
     await expect.poll(() => page.getByTestId('feed-status').getAttribute('data-connection'), { timeout: 15_000 }).toBe('offline');
     expect(await rowHeadcount(page, SHELTER_ID)).toBe(2);
 
     // Same data, same port: the wall reconnects by itself and is live again.
-    server = await startTestServer({ dataDir, distDir: DIST, port });
+    e2e.server = await startTestServer({ dataDir, distDir: DIST, port });
     await expect.poll(() => page.getByTestId('feed-status').getAttribute('data-connection'), { timeout: 20_000 }).toBe('live');
     await waitForConnection(tablet.page, 'connected');
     await checkIn(tablet.page, [{ name: '佐藤 一郎', stay: 'car' }]);

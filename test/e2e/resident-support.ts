@@ -8,9 +8,9 @@ import { setDistrictLevel } from '../../domain/levels';
 import { launchChromium } from '../helpers/browser';
 import { ROOT, startTestServer, type TestServer } from '../helpers/server';
 import { seedHq, writeDoc } from '../helpers/seed';
+import { DIST } from './support';
 
-/** The built PWA to serve: dist/ as `npm test` builds it, or HINANJO_DIST while developing. */
-export const DIST = process.env.HINANJO_DIST ?? 'dist';
+export { DIST };
 export const PHONE = { width: 360, height: 740 };
 export const PREFS_KEY = 'hinanjo.resident.prefs.v1';
 export const CHECK_EVERY_KEY = 'hinanjo.resident.checkEveryMs';

@@ -3,28 +3,15 @@
 // a revoked device is told so. And the roster export that Excel opens in Japanese.
 import { readFileSync } from 'node:fs';
 import { createRequire } from 'node:module';
-import { afterAll, beforeAll, describe, expect, it } from 'vitest';
-import type { Browser } from 'playwright-core';
+import { describe, expect, it } from 'vitest';
 import { decodeJwt } from 'jose';
-import { launchChromium } from '../helpers/browser';
-import type { TestServer } from '../helpers/server';
 import {
   SHELTER_ID, TABLET, checkIn, enrolTablet, go, onHand, pendingChanges, startShelterServer, syncIndicator,
   waitForConnection,
 } from './shelter-support';
+import { useBrowserAndServer } from './support';
 
-let server: TestServer;
-let browser: Browser;
-
-beforeAll(async () => {
-  server = await startShelterServer();
-  browser = await launchChromium();
-});
-
-afterAll(async () => {
-  await browser?.close();
-  await server?.stop();
-});
+const e2e = useBrowserAndServer(startShelterServer);
 
 /** How many people the document holds, present or not (read from the page's own store). */
 async function peopleInDoc(page: import('playwright-core').Page): Promise<number> {
@@ -35,7 +22,7 @@ async function peopleInDoc(page: import('playwright-core').Page): Promise<number
 
 describe('bad input', () => {
   it('an empty name or kana with latin letters is marked at the field, saves nothing and keeps what was typed', async () => {
-    const { context, page, errors } = await enrolTablet(browser, server, 'forms');
+    const { context, page, errors } = await enrolTablet(e2e.browser, e2e.server, 'forms');
     await expect.poll(() => pendingChanges(page), { timeout: 10_000 }).toBe(0);
     const before = await peopleInDoc(page);
 
@@ -63,7 +50,7 @@ describe('bad input', () => {
   });
 
   it('a quantity that is not a number is marked at the field and records nothing', async () => {
-    const { context, page, errors } = await enrolTablet(browser, server, 'forms-2');
+    const { context, page, errors } = await enrolTablet(e2e.browser, e2e.server, 'forms-2');
     const water = await onHand(page, 'water');
     await page.locator('tr[data-item=water]').click();
     await page.fill('#ledger-qty', '十本');
@@ -87,7 +74,7 @@ describe('bad input', () => {
 
 describe('a device that cannot store', () => {
   it('never says saved when IndexedDB refuses a write, says so, and stores it with the next write', async () => {
-    const { context, page } = await enrolTablet(browser, server, 'full-disk');
+    const { context, page } = await enrolTablet(e2e.browser, e2e.server, 'full-disk');
     await expect.poll(() => pendingChanges(page), { timeout: 10_000 }).toBe(0);
     // Fault injection: the browser's storage refuses writes, as it does when the disk is full.
     await page.evaluate(() => {
@@ -126,9 +113,9 @@ describe('a device that cannot store', () => {
 
 describe('enrolment', () => {
   async function enrolmentReason(link: string): Promise<string | null> {
-    const context = await browser.newContext({ viewport: TABLET });
+    const context = await e2e.browser.newContext({ viewport: TABLET });
     const page = await context.newPage();
-    await page.goto(`${server.url}${link}`);
+    await page.goto(`${e2e.server.url}${link}`);
     const reason = await page.getByTestId('enrolment-page').getAttribute('data-reason');
     expect(page.url()).not.toContain('token=');
     await context.close();
@@ -138,25 +125,25 @@ describe('enrolment', () => {
   it('explains a missing, malformed, expired or HQ token instead of opening the app', async () => {
     expect(await enrolmentReason('/shelter/')).toBe('missing');
     expect(await enrolmentReason('/shelter/?token=not-a-token')).toBe('malformed');
-    const shortLived = await server.token({ role: 'staff', shelter: SHELTER_ID, ttlSeconds: 1 });
+    const shortLived = await e2e.server.token({ role: 'staff', shelter: SHELTER_ID, ttlSeconds: 1 });
     await new Promise((r) => setTimeout(r, 2_100));
     expect(await enrolmentReason(`/shelter/?token=${shortLived}`)).toBe('expired');
-    expect(await enrolmentReason(`/shelter/?token=${await server.token({ role: 'hq' })}`)).toBe('wrong-role');
+    expect(await enrolmentReason(`/shelter/?token=${await e2e.server.token({ role: 'hq' })}`)).toBe('wrong-role');
   });
 
   it('keeps the token, not in the address bar, and opens the shelter it names', async () => {
-    const { context, page } = await enrolTablet(browser, server, 'enrol');
-    expect(page.url()).toBe(`${server.url}/shelter/`);
-    await page.goto(`${server.url}/shelter/`);
+    const { context, page } = await enrolTablet(e2e.browser, e2e.server, 'enrol');
+    expect(page.url()).toBe(`${e2e.server.url}/shelter/`);
+    await page.goto(`${e2e.server.url}/shelter/`);
     await waitForConnection(page, 'connected');
     await context.close();
   });
 
   it('a device whose token expired still opens its own data, and says the token expired', async () => {
-    const context = await browser.newContext({ viewport: TABLET });
+    const context = await e2e.browser.newContext({ viewport: TABLET });
     const page = await context.newPage();
-    const token = await server.token({ role: 'staff', shelter: SHELTER_ID, ttlSeconds: 6, device: 'expiring' });
-    await page.goto(`${server.url}/shelter/?token=${token}`);
+    const token = await e2e.server.token({ role: 'staff', shelter: SHELTER_ID, ttlSeconds: 6, device: 'expiring' });
+    await page.goto(`${e2e.server.url}/shelter/?token=${token}`);
     await waitForConnection(page, 'connected');
     await checkIn(page, [{ name: '林 悠真', kana: 'はやし ゆうま' }]);
     await expect.poll(() => pendingChanges(page), { timeout: 10_000 }).toBe(0);
@@ -173,12 +160,12 @@ describe('enrolment', () => {
   });
 
   it('a revoked device stops reconnecting and says why', async () => {
-    const { context, page } = await enrolTablet(browser, server, 'lost-tablet');
+    const { context, page } = await enrolTablet(e2e.browser, e2e.server, 'lost-tablet');
     const token = await page.evaluate(() => localStorage.getItem('hinanjo:shelter:token'));
     const { jti } = decodeJwt(token as string);
-    const res = await fetch(`${server.url}/api/hq/revoke`, {
+    const res = await fetch(`${e2e.server.url}/api/hq/revoke`, {
       method: 'POST',
-      headers: { authorization: `Bearer ${await server.token({ role: 'hq' })}`, 'content-type': 'application/json' },
+      headers: { authorization: `Bearer ${await e2e.server.token({ role: 'hq' })}`, 'content-type': 'application/json' },
       body: JSON.stringify({ jti }),
     });
     expect(res.status).toBe(200);
@@ -190,7 +177,7 @@ describe('enrolment', () => {
 
 describe('roster export', () => {
   it('downloads a CSV with a BOM that lists the household, present only or everyone', async () => {
-    const { context, page, errors } = await enrolTablet(browser, server, 'export');
+    const { context, page, errors } = await enrolTablet(e2e.browser, e2e.server, 'export');
     await checkIn(page, [
       { name: '川辺 太一', kana: 'かわべ たいち' },
       { name: '川辺 直子', kana: 'かわべ なおこ', needs: ['dialysis'] },
@@ -224,7 +211,7 @@ describe('roster export', () => {
 describe('accessibility', () => {
   it('every tablet screen passes the WCAG 2 A and AA checks of axe-core', async () => {
     const axeSource = readFileSync(createRequire(import.meta.url).resolve('axe-core/axe.min.js'), 'utf8');
-    const { context, page } = await enrolTablet(browser, server, 'a11y');
+    const { context, page } = await enrolTablet(e2e.browser, e2e.server, 'a11y');
     await checkIn(page, [{ name: '高橋 誠', kana: 'たかはし まこと', needs: ['hearing'] }]);
     const found: Record<string, string[]> = {};
     for (const route of ['#/', '#/check-in', '#/people', '#/supplies', '#/requests', '#/export', '#/people/duplicates']) {

@@ -1,31 +1,18 @@
 // The tablet's everyday screens end to end: the overview counts a check-in, a person is edited
 // and a household checked out together, HQ's answer to a supply request reaches the tablet, and
 // the language chosen is remembered.
-import { afterAll, beforeAll, describe, expect, it } from 'vitest';
-import type { Browser } from 'playwright-core';
+import { describe, expect, it } from 'vitest';
 import { readRequests, setRequestStatus } from '../../domain/requests';
 import { shelterDocName } from '../../domain/schema';
-import { launchChromium } from '../helpers/browser';
-import type { TestServer } from '../helpers/server';
 import { writeDoc } from '../helpers/seed';
 import { SHELTER_ID, checkIn, enrolTablet, go, pendingChanges, startShelterServer } from './shelter-support';
+import { useBrowserAndServer } from './support';
 
-let server: TestServer;
-let browser: Browser;
-
-beforeAll(async () => {
-  server = await startShelterServer();
-  browser = await launchChromium();
-});
-
-afterAll(async () => {
-  await browser?.close();
-  await server?.stop();
-});
+const e2e = useBrowserAndServer(startShelterServer);
 
 describe('everyday screens', () => {
   it('the overview counts a household by stay type and need, two taps from check-in', async () => {
-    const { context, page, errors } = await enrolTablet(browser, server, 'overview');
+    const { context, page, errors } = await enrolTablet(e2e.browser, e2e.server, 'overview');
     await page.getByTestId('overview-check-in').click();
     expect(page.url()).toContain('#/check-in');
     await checkIn(page, [
@@ -42,7 +29,7 @@ describe('everyday screens', () => {
   });
 
   it('edits a person (bad kana refused, then saved) and checks out the whole household', async () => {
-    const { context, page, errors } = await enrolTablet(browser, server, 'edit');
+    const { context, page, errors } = await enrolTablet(e2e.browser, e2e.server, 'edit');
     await checkIn(page, [
       { name: '橋本 蓮', kana: 'はしもと れん' },
       { name: '橋本 結衣', kana: 'はしもと ゆい' },
@@ -77,7 +64,7 @@ describe('everyday screens', () => {
   });
 
   it('shows the status HQ gives a supply request', async () => {
-    const { context, page, errors } = await enrolTablet(browser, server, 'requests');
+    const { context, page, errors } = await enrolTablet(e2e.browser, e2e.server, 'requests');
     await go(page, '#/requests');
     await page.locator('#request-item').selectOption('diaper');
     await page.fill('#request-qty', '３００');
@@ -87,7 +74,7 @@ describe('everyday screens', () => {
     expect(await row.textContent()).toContain('300');
     await expect.poll(() => pendingChanges(page), { timeout: 10_000 }).toBe(0);
 
-    await writeDoc(server, shelterDocName(SHELTER_ID), (doc) => {
+    await writeDoc(e2e.server, shelterDocName(SHELTER_ID), (doc) => {
       const request = readRequests(doc).find((r) => r.item === 'diaper');
       if (!request) throw new Error('the request did not reach the server');
       setRequestStatus(doc, request.id, 'acknowledged', new Date());
@@ -98,7 +85,7 @@ describe('everyday screens', () => {
   });
 
   it('remembers the language chosen on the device', async () => {
-    const { context, page } = await enrolTablet(browser, server, 'lang');
+    const { context, page } = await enrolTablet(e2e.browser, e2e.server, 'lang');
     await page.locator('.lang-switch button[lang=en]').click();
     expect(await page.locator('.tabs .tab').first().textContent()).toBe('Overview');
     await page.reload();
@@ -109,14 +96,14 @@ describe('everyday screens', () => {
   });
 
   it('marks the shelter full after a confirmation, and the public status shows it', async () => {
-    const { context, page, errors } = await enrolTablet(browser, server, 'status');
+    const { context, page, errors } = await enrolTablet(e2e.browser, e2e.server, 'status');
     await page.locator('[data-testid=shelter-status] [data-status=full]').click();
     await page.getByTestId('confirm-ok').click();
     await expect.poll(() => page.locator('[data-testid=shelter-status] [aria-checked=true]').getAttribute('data-status')).toBe('full');
     await expect
       .poll(
         async () => {
-          const status = (await (await fetch(`${server.url}/api/public/status.json`)).json()) as {
+          const status = (await (await fetch(`${e2e.server.url}/api/public/status.json`)).json()) as {
             shelters: { id: string; status: string }[];
           };
           return status.shelters.find((x) => x.id === SHELTER_ID)?.status;
@@ -132,7 +119,7 @@ describe('everyday screens', () => {
   });
 
   it('adds an item to the catalog (a bad daily ration is refused) and records its stock', async () => {
-    const { context, page, errors } = await enrolTablet(browser, server, 'catalog');
+    const { context, page, errors } = await enrolTablet(e2e.browser, e2e.server, 'catalog');
     await go(page, '#/supplies');
     await page.locator('.add-item summary').click();
     await page.fill('#item-name', 'ブルーシート');

@@ -3,20 +3,26 @@
 import { expect } from 'vitest';
 import type { Browser, BrowserContext, Page } from 'playwright-core';
 import { startTestServer, type TestServer } from '../helpers/server';
-import { seedHq } from '../helpers/seed';
+import { seedHq, type SeedDistrict, type SeedShelter } from '../helpers/seed';
+import { DIST } from './support';
 
-/** The built PWA to serve: dist/ as `npm test` builds it, or HINANJO_DIST while developing. */
-export const DIST = process.env.HINANJO_DIST ?? 'dist';
+export { DIST };
 export const TABLET = { width: 1280, height: 800 };
 export const SHELTER_ID = 'kawabe-school';
 export const SHELTER_NAME = '川辺小学校';
 
-export async function startShelterServer(): Promise<TestServer> {
-  const server = await startTestServer({ distDir: DIST });
+/**
+ * A server with the hq document seeded: region テスト市, district 川辺地区 and its shelter
+ * 川辺小学校 (capacity 200), unless a test gives its own districts or shelters.
+ */
+export async function startShelterServer(
+  opts: { dataDir?: string; districts?: SeedDistrict[]; shelters?: SeedShelter[] } = {},
+): Promise<TestServer> {
+  const server = await startTestServer({ dataDir: opts.dataDir, distDir: DIST });
   await seedHq(server, {
     region: 'テスト市',
-    districts: [{ id: 'kawabe', name: '川辺地区' }],
-    shelters: [{ id: SHELTER_ID, name: SHELTER_NAME, capacity: 200, districtId: 'kawabe' }],
+    districts: opts.districts ?? [{ id: 'kawabe', name: '川辺地区' }],
+    shelters: opts.shelters ?? [{ id: SHELTER_ID, name: SHELTER_NAME, capacity: 200, districtId: 'kawabe' }],
   });
   return server;
 }

@@ -1,32 +1,19 @@
 // Two tablets in one shelter lose the network at the same time and keep working. When they
 // come back, both show the same people, stock entries add up instead of overwriting each other,
 // and a person registered on both shows up under "possible duplicates".
-import { afterAll, beforeAll, describe, expect, it } from 'vitest';
-import type { Browser } from 'playwright-core';
-import { launchChromium } from '../helpers/browser';
-import type { TestServer } from '../helpers/server';
+import { describe, expect, it } from 'vitest';
 import {
   checkIn, enrolTablet, go, onHand, pendingChanges, peopleNames, recordStock, startShelterServer,
   waitForConnection,
 } from './shelter-support';
+import { useBrowserAndServer } from './support';
 
-let server: TestServer;
-let browser: Browser;
-
-beforeAll(async () => {
-  server = await startShelterServer();
-  browser = await launchChromium();
-});
-
-afterAll(async () => {
-  await browser?.close();
-  await server?.stop();
-});
+const e2e = useBrowserAndServer(startShelterServer);
 
 describe('two tablets cut off at once', () => {
   it('merge their check-ins and stock entries when they reconnect', async () => {
-    const a = await enrolTablet(browser, server, 'tablet-a');
-    const b = await enrolTablet(browser, server, 'tablet-b');
+    const a = await enrolTablet(e2e.browser, e2e.server, 'tablet-a');
+    const b = await enrolTablet(e2e.browser, e2e.server, 'tablet-b');
     await recordStock(a.page, 'water', 'received', '100');
     await expect.poll(() => onHand(b.page, 'water'), { timeout: 15_000 }).toBe(100);
 
