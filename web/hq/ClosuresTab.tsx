@@ -10,9 +10,8 @@ import {
   validateClosureImport,
 } from '../../domain/closures';
 import type { HqView } from './context';
-import { HqMap } from './HqMap';
-import { shelterPopup } from './popup';
-import { describeClosure } from './closure-text';
+import { HqMap, viewMapProps } from './HqMap';
+import { FileButton } from './FileButton';
 
 interface Draft {
   id: string | null; // null: a new closure
@@ -41,12 +40,11 @@ function fromLocalInput(v: string): string | null {
 }
 
 export function ClosuresTab({ view }: { view: HqView }) {
-  const { t, c, hq } = view;
+  const { t, hq } = view;
   const [draft, setDraft] = useState<Draft | null>(null);
   const [errors, setErrors] = useState<DraftErrors>({});
   const [deleting, setDeleting] = useState<string | null>(null);
   const [importResult, setImportResult] = useState<{ ok: boolean; messages: string[] } | null>(null);
-  const byId = new Map(view.rows.map((r) => [r.id, r]));
   const all = readClosures(hq.doc);
 
   // Drawing while a closure is open in the form redraws its shape; otherwise it starts a new one.
@@ -114,12 +112,7 @@ export function ClosuresTab({ view }: { view: HqView }) {
   return (
     <div class="hq-mapview">
       <HqMap
-        t={t}
-        rows={view.rows}
-        closures={view.closures}
-        districts={view.districts}
-        popup={(id) => shelterPopup(byId.get(id), t, c)}
-        describeClosure={(cl) => describeClosure(cl, t)}
+        {...viewMapProps(view)}
         onDraw={onDraw}
         onClosureClick={(id) => {
           const cl = all.find((x) => x.id === id);
@@ -162,21 +155,12 @@ export function ClosuresTab({ view }: { view: HqView }) {
           </form>
         )}
         <div class="hq-actions">
-          <label class="button">
-            {t.closures.import}
-            <input
-              type="file"
-              accept=".geojson,.json,application/geo+json,application/json"
-              class="visually-hidden"
-              data-testid="closure-import"
-              onChange={(e) => {
-                const input = e.target as HTMLInputElement;
-                const f = input.files?.[0];
-                if (f) void onImport(f);
-                input.value = '';
-              }}
-            />
-          </label>
+          <FileButton
+            label={t.closures.import}
+            accept=".geojson,.json,application/geo+json,application/json"
+            testId="closure-import"
+            onFile={onImport}
+          />
           <button type="button" class="button" onClick={exportFile} data-testid="closure-export">{t.closures.export}</button>
         </div>
         {importResult && (

@@ -10,6 +10,9 @@ import { createDistrictLabelLayer } from '../lib/map/district-labels';
 import type { ShelterRow } from './shelter-rows';
 import type { HqStrings } from '../i18n/ja/hq';
 import { type ClosureDrawing, enableClosureDrawing } from './closure-drawing';
+import type { HqView } from './context';
+import { shelterPopup } from './popup';
+import { describeClosure } from './closure-text';
 
 export interface DistrictView {
   id: string;
@@ -30,6 +33,23 @@ interface Props {
   onClosureClick?: (id: string) => void;
   /** A shelter to centre on and open (a row picked in the table); `n` repeats a pick. */
   focus?: { id: string; n: number } | null;
+}
+
+/**
+ * What every HQ map shows of the view: its shelters (with their popups), road closures and
+ * districts. A view adds its own props (wall, focus, drawing) to these.
+ */
+export function viewMapProps(view: HqView): Pick<Props, 't' | 'rows' | 'closures' | 'districts' | 'popup' | 'describeClosure'> {
+  const { t, c } = view;
+  const byId = new Map(view.rows.map((r) => [r.id, r]));
+  return {
+    t,
+    rows: view.rows,
+    closures: view.closures,
+    districts: view.districts,
+    popup: (id) => shelterPopup(byId.get(id), t, c),
+    describeClosure: (cl) => describeClosure(cl, t),
+  };
 }
 
 export function HqMap(props: Props) {

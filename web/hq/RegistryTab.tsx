@@ -11,6 +11,7 @@ import type { ShelterRow } from './shelter-rows';
 import { shelterDocs } from './shelter-docs';
 import { AddShelterForm } from './AddShelterForm';
 import { RegionForm } from './RegionForm';
+import { FileButton } from './FileButton';
 
 export function RegistryTab({ view }: { view: HqView }) {
   const { t, hq } = view;
@@ -47,21 +48,7 @@ export function RegistryTab({ view }: { view: HqView }) {
     <div class="hq-page">
       <h2>{r.heading}</h2>
       <RegionForm view={view} />
-      <label class="button button--primary">
-        {r.importCsv}
-        <input
-          type="file"
-          accept=".csv,text/csv"
-          class="visually-hidden"
-          data-testid="registry-file"
-          onChange={(e) => {
-            const input = e.target as HTMLInputElement;
-            const f = input.files?.[0];
-            if (f) void onFile(f);
-            input.value = '';
-          }}
-        />
-      </label>
+      <FileButton primary label={r.importCsv} accept=".csv,text/csv" testId="registry-file" onFile={onFile} />
       {fileError && <p class="flash flash--error" role="alert" data-testid="registry-error">{fileError}</p>}
       {applied && <p class="flash" role="status" data-testid="registry-applied">{applied}</p>}
       {preview && (

@@ -2,12 +2,10 @@
 // from the overview stream and reconnects across server restarts (see overview-feed.ts).
 import { useEffect } from 'preact/hooks';
 import type { HqView } from './context';
-import { HqMap } from './HqMap';
+import { HqMap, viewMapProps } from './HqMap';
 import { Totals } from './Totals';
 import { ShelterTable } from './ShelterTable';
 import { FeedStatus, hhmm } from './FeedStatus';
-import { shelterPopup } from './popup';
-import { describeClosure } from './closure-text';
 import { Legend } from './Legend';
 import { LEVEL_COLOURS } from '../lib/map/district-labels';
 import { levelName } from '../../domain/levels';
@@ -35,9 +33,8 @@ function useWakeLock(): void {
 }
 
 export function WallView({ view, region }: { view: HqView; region: string }) {
-  const { t, c } = view;
+  const { t } = view;
   useWakeLock();
-  const byId = new Map(view.rows.map((r) => [r.id, r]));
   const raised = view.districts.filter((d) => d.level > 0).sort((a, b) => b.level - a.level);
   return (
     <div class="hq-wallview" data-testid="wall">
@@ -56,15 +53,7 @@ export function WallView({ view, region }: { view: HqView; region: string }) {
         <FeedStatus t={t} overview={view.overview} />
       </header>
       <div class="hq-wall-body">
-        <HqMap
-          t={t}
-          wall
-          rows={view.rows}
-          closures={view.closures}
-          districts={view.districts}
-          popup={(id) => shelterPopup(byId.get(id), t, c)}
-          describeClosure={(cl) => describeClosure(cl, t)}
-        />
+        <HqMap {...viewMapProps(view)} wall />
         <aside class="hq-side hq-side--wall">
           <Totals view={view} />
           <ShelterTable view={view} interactive={false} limit={WALL_TABLE_ROWS} />
