@@ -13,12 +13,17 @@ export interface UpdateRow {
   update: Uint8Array;
 }
 
-/** A local change: confirmed once the server's stored state vector has clock ≥ this for client. */
+/**
+ * A local change: confirmed once the server's stored state vector has clock ≥ this for client.
+ * A delete-only change (deleteOnly) adds no clock, so no state vector can confirm it: it is
+ * confirmed by id, from the STORED count of the socket that carried it (see synced-doc.ts).
+ */
 export interface PendingRow {
   id?: number;
   docName: string;
   client: number;
   clock: number;
+  deleteOnly?: boolean;
 }
 
 export interface MetaRow {
@@ -58,24 +63,41 @@ export function localStore(): HinanjoStore {
   return store;
 }
 
-export async function loadUpdates(docName: string): Promise<Uint8Array[]> {
-  const rows = await localStore().updatesV2.where('docName').equals(docName).toArray();
-  return rows.map((r) => r.update);
+/**
+ * A document's updates, its pending count and the ids of its delete-only pending rows, read in
+ * one transaction: every delete-only row returned has its deletion in the updates returned.
+ */
+export async function loadDoc(docName: string): Promise<{ updates: Uint8Array[]; pending: number; deleteOnly: number[] }> {
+  const db = localStore();
+  return db.transaction('r', db.updatesV2, db.pending, async () => {
+    const rows = await db.updatesV2.where('docName').equals(docName).toArray();
+    const pending = await db.pending.where('docName').equals(docName).toArray();
+    return {
+      updates: rows.map((r) => r.update),
+      pending: pending.length,
+      deleteOnly: pending.filter((p) => p.deleteOnly).map((p) => p.id as number),
+    };
+  });
 }
 
 /** A update to persist; `pending` for local changes (this client's clock after the change). */
 export interface UpdateToStore {
   update: Uint8Array;
-  pending: { client: number; clock: number } | null;
+  pending: { client: number; clock: number; deleteOnly?: boolean } | null;
 }
 
-/** Persists updates in one IndexedDB transaction: all of them or none. */
-export async function appendUpdates(docName: string, batch: readonly UpdateToStore[]): Promise<void> {
+/**
+ * Persists updates in one IndexedDB transaction: all of them or none. Returns, for each entry of
+ * the batch, the id of its pending row (null when it has none).
+ */
+export async function appendUpdates(docName: string, batch: readonly UpdateToStore[]): Promise<(number | null)[]> {
   const db = localStore();
-  await db.transaction('rw', db.updatesV2, db.pending, async () => {
+  return db.transaction('rw', db.updatesV2, db.pending, async () => {
     await db.updatesV2.bulkAdd(batch.map(({ update }) => ({ docName, update })));
     const pending = batch.flatMap((b) => (b.pending ? [{ docName, ...b.pending }] : []));
-    if (pending.length > 0) await db.pending.bulkAdd(pending);
+    const ids = pending.length > 0 ? await db.pending.bulkAdd(pending, { allKeys: true }) : [];
+    let i = 0;
+    return batch.map((b) => (b.pending ? (ids[i++] as number) : null));
   });
 }
 
@@ -98,12 +120,21 @@ export async function compact(docName: string): Promise<void> {
   });
 }
 
-/** Deletes the pending rows that a stored state vector covers; returns how many remain. */
-export async function confirmPending(docName: string, stored: Map<number, number>): Promise<number> {
+/**
+ * Deletes the pending rows that a stored state vector covers (never a delete-only one: its clock
+ * says nothing) and the delete-only rows `deletesStored` names; returns how many remain.
+ */
+export async function confirmPending(
+  docName: string,
+  stored: Map<number, number>,
+  deletesStored: ReadonlySet<number> = new Set(),
+): Promise<number> {
   const db = localStore();
   return db.transaction('rw', db.pending, async () => {
     const rows = await db.pending.where('docName').equals(docName).toArray();
-    const covered = rows.filter((r) => (stored.get(r.client) ?? 0) >= r.clock).map((r) => r.id as number);
+    const covered = rows
+      .filter((r) => (r.deleteOnly ? deletesStored.has(r.id as number) : (stored.get(r.client) ?? 0) >= r.clock))
+      .map((r) => r.id as number);
     await db.pending.bulkDelete(covered);
     return rows.length - covered.length;
   });

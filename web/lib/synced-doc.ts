@@ -4,7 +4,8 @@
 // 1. load every stored update before anything else; whenLoaded resolves;
 // 2. every update, local or remote, is written to IndexedDB (v2 encoding, see local-store.ts);
 //    a local one is sent (as v1, the wire format) only after that, and is counted as pending
-//    until the server's STORED state vector covers its clock; transact() resolves only once
+//    until the server's STORED state vector covers its clock (a delete-only change has no
+//    clock: the STORED count confirms it, see deletesSent); transact() resolves only once
 //    IndexedDB has the change, and rejects when it could not be stored;
 // 3. what the server lacks when it connects (its sync step 1) is sent after the pending writes,
 //    in frames it accepts (split-update.ts);
@@ -26,9 +27,8 @@ import {
   appendUpdates,
   compact,
   confirmPending,
-  countPending,
   countUpdates,
-  loadUpdates,
+  loadDoc,
   readMeta,
   writeMeta,
 } from './local-store';
@@ -120,28 +120,52 @@ export function openSyncedDoc(docName: string, opts: OpenOptions): SyncedDoc {
       compacting = false;
     }
   };
+  // Delete-only changes. A deletion adds no clock, so the STORED state vector cannot confirm it;
+  // the STORED count can: "the first N sync step 2 / update messages of this connection are
+  // durable" (sync-server/sync.ts counts both kinds, empty ones too, per connection). So the
+  // step 2 / update frames sent on each socket are counted (sendCounted: every such frame must
+  // go through it, or the numbers shift), and each delete-only pending row remembers one frame
+  // that carries its deletion and was sent after the row was written: its own update frame, or
+  // else the last step 2 part of a handshake (a Yjs diff always carries the doc's whole delete
+  // set). A STORED on that same socket with count ≥ that frame confirms it; counts on any other
+  // socket say nothing about it. If the socket drops first, the next handshake re-assigns it.
+  // Kept in memory only: rows loaded from IndexedDB (a reload, which has no socket history) start
+  // with no frame and get one from the first handshake, whose step 2 is built from a doc that
+  // holds their deletions (loadDoc reads rows and updates together).
+  const framesSent = new WeakMap<WebSocket, number>();
+  const deletesSent = new Map<number, { ws: WebSocket; frame: number } | null>();
+  const sendCounted = (ws: WebSocket, msg: Uint8Array): number => {
+    const n = (framesSent.get(ws) ?? 0) + 1;
+    framesSent.set(ws, n);
+    ws.send(msg);
+    return n;
+  };
   let writesSinceCheck = 0;
   let unstored: UpdateToStore[] = [];
   /** While transact() runs: the IndexedDB writes of the updates it produced. */
   let collecting: Promise<void>[] | null = null;
 
-  const onUpdate = (update: Uint8Array, origin: unknown) => {
+  const onUpdate = (update: Uint8Array, origin: unknown, _doc: Y.Doc, tr: Y.Transaction) => {
     const remote = provider !== null && origin === provider;
-    // Every write in the schema adds an item (map sets, array pushes), so a local change moves
-    // this client's clock and the server's state vector can tell when it is stored.
-    const pending = remote ? null : { client: doc.clientID, clock: Y.getState(doc.store, doc.clientID) };
+    // A change that adds an item (map set, array push) moves this client's clock, and the
+    // server's state vector tells when it is stored. One that only deletes does not.
+    const clock = Y.getState(doc.store, doc.clientID);
+    const deleteOnly = clock === (tr.beforeState.get(doc.clientID) ?? 0);
+    const pending = remote ? null : { client: doc.clientID, clock, ...(deleteOnly ? { deleteOnly } : {}) };
     // Updates whose write failed are written again with the next one, so once storage works
     // again nothing that is in memory is missing from IndexedDB.
     const written = writes.then(async () => {
       const batch = [...unstored, { update, pending }];
+      let ids: (number | null)[];
       try {
-        await appendUpdates(docName, batch);
+        ids = await appendUpdates(docName, batch);
       } catch (e) {
         unstored = batch;
         throw e;
       }
       unstored = [];
-      const local = batch.filter((b) => b.pending);
+      const local = batch.flatMap((b, i) => (b.pending ? [{ ...b, id: ids[i] as number }] : []));
+      for (const b of local) if (b.pending?.deleteOnly) deletesSent.set(b.id, null);
       setState({ storeFailed: false, pending: state.pending + local.length });
       return local;
     });
@@ -155,7 +179,8 @@ export function openSyncedDoc(docName: string, opts: OpenOptions): SyncedDoc {
           const encoder = encoding.createEncoder();
           encoding.writeVarUint(encoder, messageSync);
           syncProtocol.writeUpdate(encoder, Y.convertUpdateFormatV2ToV1(b.update));
-          ws.send(encoding.toUint8Array(encoder));
+          const frame = sendCounted(ws, encoding.toUint8Array(encoder));
+          if (b.pending?.deleteOnly) deletesSent.set(b.id, { ws, frame });
         }
       })
       .catch((err) => {
@@ -177,11 +202,8 @@ export function openSyncedDoc(docName: string, opts: OpenOptions): SyncedDoc {
 
   const whenLoaded = (async () => {
     performance.mark(`hinanjo:${docName}:read-start`);
-    const [updates, pending, lastConfirmedAt] = await Promise.all([
-      loadUpdates(docName),
-      countPending(docName),
-      readMeta(metaKey),
-    ]);
+    const [{ updates, pending, deleteOnly }, lastConfirmedAt] = await Promise.all([loadDoc(docName), readMeta(metaKey)]);
+    for (const id of deleteOnly) deletesSent.set(id, null);
     performance.mark(`hinanjo:${docName}:read-end`);
     doc.transact(() => {
       for (const u of updates) Y.applyUpdateV2(doc, u);
@@ -210,11 +232,18 @@ export function openSyncedDoc(docName: string, opts: OpenOptions): SyncedDoc {
 
     p.messageHandlers[MESSAGE_STORED] = (_enc, decoder) => {
       const sv = Y.decodeStateVector(decoding.readVarUint8Array(decoder));
+      // y-websocket hands a socket's messages over only while it is p.ws: this is the one it came on.
+      const ws = p.ws;
+      // The trailing count is a later, compatible addition: a server without it confirms no deletion.
+      const count = decoding.hasContent(decoder) ? decoding.readVarUint(decoder) : 0;
       const at = new Date().toISOString();
       // Queued behind the writes so the pending count is never raced by a write in flight.
       writes = writes
         .then(async () => {
-          const remaining = await confirmPending(docName, sv);
+          const deletesStored = new Set<number>();
+          for (const [id, sent] of deletesSent) if (sent && sent.ws === ws && sent.frame <= count) deletesStored.add(id);
+          const remaining = await confirmPending(docName, sv, deletesStored);
+          for (const id of deletesStored) deletesSent.delete(id);
           await writeMeta(metaKey, at);
           setState({ pending: remaining, lastConfirmedAt: at });
         })
@@ -235,14 +264,19 @@ export function openSyncedDoc(docName: string, opts: OpenOptions): SyncedDoc {
       void writes.then(() => {
         if (p.ws !== ws || !ws || ws.readyState !== WebSocket.OPEN) return;
         const parts = missingUpdates(doc, serverState, MAX_FRAME_BYTES - FRAME_HEADER_BYTES);
+        let last = 0;
         parts.forEach((part, i) => {
           const e = encoding.createEncoder();
           encoding.writeVarUint(e, messageSync);
           // The first part is the step 2 reply; the rest follow as plain updates.
           encoding.writeVarUint(e, i === 0 ? syncProtocol.messageYjsSyncStep2 : syncProtocol.messageYjsUpdate);
           encoding.writeVarUint8Array(e, part);
-          ws.send(encoding.toUint8Array(e));
+          last = sendCounted(ws, encoding.toUint8Array(e));
         });
+        // Every part carries the whole delete set, so every delete-only row written so far (all
+        // of deletesSent) travelled here; the last part is the conservative frame to wait for.
+        // A row already sent on this socket keeps its own (earlier) frame.
+        if (last > 0) for (const [id, sent] of deletesSent) if (sent?.ws !== ws) deletesSent.set(id, { ws, frame: last });
       });
     };
     // Heartbeats carry nothing: receiving one refreshes wsLastMessageReceived, which is enough.
