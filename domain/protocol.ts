@@ -4,8 +4,10 @@
 
 /**
  * STORED: the server's state vector (Y.encodeStateVector, as a varUint8Array after the type)
- * taken right after a commit to durable storage. Every update covered by it is on disk, so a
- * client counts a local change as confirmed once its (clientID, clock) is covered.
+ * taken right after a commit to durable storage, then a varUint: how many of this connection's
+ * sync step-2 and update frames are durably stored. Every update covered by the state vector is
+ * on disk, so a client counts a local change as confirmed once its (clientID, clock) is covered;
+ * a change that only deletes adds no clock and is confirmed by the count instead.
  * Sent to a client after the initial sync and after each commit that contains its updates.
  */
 export const MESSAGE_STORED = 100;
