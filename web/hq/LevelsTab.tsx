@@ -7,7 +7,7 @@ import { type Level, LEVELS, hqDistricts } from '../../domain/schema';
 import { asStringOrNull } from '../../domain/coerce';
 import { addDistrict, levelHistory, levelName, requiresConfirmation, setDistrictLevel } from '../../domain/levels';
 import { newId } from '../lib/ids';
-import { LEVEL_COLOURS } from '../lib/map/district-labels';
+import { LEVEL_COLOURS } from '../../domain/level-colours';
 import type { HqView } from './context';
 
 export function LevelsTab({ view }: { view: HqView }) {

@@ -7,7 +7,7 @@ import { Totals } from './Totals';
 import { ShelterTable } from './ShelterTable';
 import { FeedStatus, hhmm } from './FeedStatus';
 import { Legend } from './Legend';
-import { LEVEL_COLOURS } from '../lib/map/district-labels';
+import { LEVEL_COLOURS } from '../../domain/level-colours';
 import { levelName } from '../../domain/levels';
 
 /** Rows that fit the wall's side panel at 1080 px. */

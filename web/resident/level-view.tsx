@@ -3,7 +3,7 @@ import type { PublicDistrict, PublicStatus } from '../../domain/public-status';
 import type { Level } from '../../domain/schema';
 import type { FeedState } from './feed';
 import type { Translate, ResidentKey } from './i18n';
-import { LEVEL_COLOURS } from './levels';
+import { LEVEL_COLOURS } from '../../domain/level-colours';
 import { formatAgo, formatTime } from './format';
 import type { ListedShelter } from './shelters';
 import { ShelterItem } from './shelter-list';

@@ -1,16 +1,8 @@
 // District names with their evacuation level, placed at the middle of the district's shelters
-// (districts carry no boundary in schema v1), just below the southernmost one. Levels use the official colours of 警戒レベル.
+// (districts carry no boundary in schema v1), just below the southernmost one. Levels use the official colours of 警戒レベル (domain/level-colours.ts).
 import L from 'leaflet';
 import type { Level } from '../../../domain/schema';
-
-export const LEVEL_COLOURS: Record<Level, { bg: string; fg: string }> = {
-  0: { bg: '#ffffff', fg: '#222222' },
-  1: { bg: '#f2f2f2', fg: '#222222' },
-  2: { bg: '#ffe600', fg: '#222222' },
-  3: { bg: '#e60012', fg: '#ffffff' },
-  4: { bg: '#a5006f', fg: '#ffffff' },
-  5: { bg: '#0c0c0c', fg: '#ffffff' },
-};
+import { LEVEL_COLOURS } from '../../../domain/level-colours';
 
 export interface DistrictLabel {
   id: string;
