@@ -16,3 +16,14 @@ export interface TokenClaims {
   device?: string;
 }
 
+
+/** One issued token as HQ's device list shows it (GET /api/hq/devices). */
+export interface DeviceRecord {
+  jti: string;
+  role: Role;
+  shelter: string | null;
+  device: string | null;
+  issuedAt: string;
+  expiresAt: string;
+  revokedAt: string | null;
+}

@@ -21,15 +21,9 @@ export interface LoadedUpdates {
   lastUpdateAt: string | null;
 }
 
-export interface DeviceRecord {
-  jti: string;
-  role: 'staff' | 'hq';
-  shelter: string | null;
-  device: string | null;
-  issuedAt: string;
-  expiresAt: string;
-  revokedAt: string | null;
-}
+import type { DeviceRecord } from '../../domain/tokens';
+
+export type { DeviceRecord };
 
 export interface DocStore {
   /**

@@ -1,36 +1,23 @@
 // The tablet works with no network: after its first visit it starts from the service worker,
 // shows what it saved, counts what the server has not confirmed, and sends it when it can.
-import { afterAll, beforeAll, describe, expect, it } from 'vitest';
-import type { Browser } from 'playwright-core';
+import { describe, expect, it } from 'vitest';
 import { readPeople } from '../../domain/people';
 import { shelterDocName } from '../../domain/schema';
-import { launchChromium } from '../helpers/browser';
-import type { TestServer } from '../helpers/server';
+import { useBrowserAndServer } from './support';
 import { YClient } from '../helpers/yclient';
 import {
   SHELTER_ID, checkIn, enrolTablet, onHand, pendingChanges, peopleNames, startShelterServer, syncIndicator,
   waitForConnection, waitForServiceWorker,
 } from './shelter-support';
 
-let server: TestServer;
-let browser: Browser;
-
-beforeAll(async () => {
-  server = await startShelterServer();
-  browser = await launchChromium();
-});
-
-afterAll(async () => {
-  await browser?.close();
-  await server?.stop();
-});
+const e2e = useBrowserAndServer(startShelterServer);
 
 /** What the server has durably stored for the shelter, read by a separate client. */
 async function namesOnServer(): Promise<string[]> {
   const client = await YClient.connect({
-    wsUrl: server.wsUrl,
+    wsUrl: e2e.server.wsUrl,
     docName: shelterDocName(SHELTER_ID),
-    token: await server.token({ role: 'hq' }),
+    token: await e2e.server.token({ role: 'hq' }),
   });
   try {
     await client.whenSynced();
@@ -42,7 +29,7 @@ async function namesOnServer(): Promise<string[]> {
 
 describe('the tablet offline', () => {
   it('starts from the service worker with no network and still shows a household checked in before', async () => {
-    const { context, page, errors } = await enrolTablet(browser, server);
+    const { context, page, errors } = await enrolTablet(e2e.browser, e2e.server);
     await waitForServiceWorker(page);
     await checkIn(page, [
       { name: '山田 太郎', kana: 'やまだ たろう' },
@@ -74,7 +61,7 @@ describe('the tablet offline', () => {
   });
 
   it('shows unconfirmed changes while cut off and says everything is stored only after the server confirms', async () => {
-    const { context, page, errors } = await enrolTablet(browser, server, 'tablet-2');
+    const { context, page, errors } = await enrolTablet(e2e.browser, e2e.server, 'tablet-2');
     await expect.poll(() => pendingChanges(page), { timeout: 10_000 }).toBe(0);
     await expect.poll(() => syncIndicator(page).textContent(), { timeout: 10_000 }).toContain('すべてサーバーに保存済み');
 
@@ -98,7 +85,7 @@ describe('the tablet offline', () => {
   });
 
   it('compacts the stored updates and loses nothing across a reload', async () => {
-    const { context, page, errors } = await enrolTablet(browser, server, 'tablet-3');
+    const { context, page, errors } = await enrolTablet(e2e.browser, e2e.server, 'tablet-3');
     const before = await onHand(page, 'water');
     const storedRows = () =>
       page.evaluate(async (docName) => {
@@ -142,7 +129,7 @@ describe('the tablet offline', () => {
   });
 
   it('sends a backlog larger than the server accepts in one frame, in parts, after days offline', async () => {
-    const { context, page, errors } = await enrolTablet(browser, server, 'tablet-4');
+    const { context, page, errors } = await enrolTablet(e2e.browser, e2e.server, 'tablet-4');
     await waitForServiceWorker(page);
     await context.setOffline(true);
     await waitForConnection(page, 'offline');

@@ -5,29 +5,17 @@
 // The page's sockets go through a Playwright WebSocket route, so a test can make a connection
 // that loses every sync step 2 / update frame it sends (as a connection that dies with its
 // frames unsent would) while the server's STORED messages still reach the page.
-import { afterAll, beforeAll, describe, expect, it } from 'vitest';
-import type { Browser, BrowserContext, Page, WebSocketRoute } from 'playwright-core';
+import { describe, expect, it } from 'vitest';
+import type { BrowserContext, Page, WebSocketRoute } from 'playwright-core';
 import { shelterDocName } from '../../domain/schema';
 import { MESSAGE_STORED } from '../../domain/protocol';
-import { launchChromium } from '../helpers/browser';
-import type { TestServer } from '../helpers/server';
+import { useBrowserAndServer } from './support';
 import { YClient } from '../helpers/yclient';
 import { SHELTER_ID, TABLET, pendingChanges, startShelterServer, syncIndicator, waitForConnection } from './shelter-support';
 
 const ALL_STORED = 'すべてサーバーに保存済み';
 
-let server: TestServer;
-let browser: Browser;
-
-beforeAll(async () => {
-  server = await startShelterServer();
-  browser = await launchChromium();
-});
-
-afterAll(async () => {
-  await browser?.close();
-  await server?.stop();
-});
+const e2e = useBrowserAndServer(startShelterServer);
 
 interface RoutedTablet {
   context: BrowserContext;
@@ -42,7 +30,7 @@ interface RoutedTablet {
 }
 
 async function enrolRouted(device: string): Promise<RoutedTablet> {
-  const context = await browser.newContext({ viewport: TABLET });
+  const context = await e2e.browser.newContext({ viewport: TABLET });
   const lose = { frames: false };
   const stored: number[] = [];
   let current: { page: WebSocketRoute; server: WebSocketRoute } | null = null;
@@ -67,8 +55,8 @@ async function enrolRouted(device: string): Promise<RoutedTablet> {
   const page = await context.newPage();
   const errors: string[] = [];
   page.on('pageerror', (e) => errors.push(e.message));
-  const token = await server.token({ role: 'staff', shelter: SHELTER_ID, device });
-  await page.goto(`${server.url}/shelter/?token=${token}`);
+  const token = await e2e.server.token({ role: 'staff', shelter: SHELTER_ID, device });
+  await page.goto(`${e2e.server.url}/shelter/?token=${token}`);
   await waitForConnection(page, 'connected');
   return {
     context,
@@ -88,9 +76,9 @@ async function enrolRouted(device: string): Promise<RoutedTablet> {
 /** Ids of the stock entries the server has durably stored, read by a separate client. */
 async function stockOnServer(): Promise<string[]> {
   const client = await YClient.connect({
-    wsUrl: server.wsUrl,
+    wsUrl: e2e.server.wsUrl,
     docName: shelterDocName(SHELTER_ID),
-    token: await server.token({ role: 'hq' }),
+    token: await e2e.server.token({ role: 'hq' }),
   });
   try {
     await client.whenSynced();

@@ -4,16 +4,7 @@ import { useEffect, useState } from 'preact/hooks';
 import { ConfirmDialog } from '../lib/ConfirmDialog';
 import { shortDateTime } from '../lib/format';
 import type { HqView } from './context';
-
-interface DeviceRecord {
-  jti: string;
-  role: 'staff' | 'hq';
-  shelter: string | null;
-  device: string | null;
-  issuedAt: string;
-  expiresAt: string;
-  revokedAt: string | null;
-}
+import type { DeviceRecord } from '../../domain/tokens';
 
 export function DevicesTab({ view, ownJti }: { view: HqView; ownJti: string }) {
   const { t } = view;
