@@ -10,19 +10,8 @@ import { asAgeGroup, asSex, asStay, asString, asStringList, asStringOrNull } fro
 import { isKanaOnly } from './normalize';
 import { type Result, err, ok } from './result';
 
-/** What a user types for one person. */
-export interface PersonInput {
-  name: string;
-  kana: string;
-  ageGroup: AgeGroup;
-  sex: Sex;
-  needs: Need[];
-  language: string;
-  districtId: string;
-  stay: StayType;
-  note: string;
-  consentSafetyInfo: boolean;
-}
+/** What a user types for one person: a Person without what the check-in itself sets. */
+export type PersonInput = Omit<Person, 'id' | 'householdId' | 'checkedInAt' | 'checkedOutAt'>;
 
 export const PERSON_INPUT_KEYS = [
   'name', 'kana', 'ageGroup', 'sex', 'needs', 'language', 'districtId', 'stay', 'note', 'consentSafetyInfo',

@@ -4,27 +4,16 @@ import { describe, expect, it } from 'vitest';
 import { readPeople } from '../../domain/people';
 import { shelterDocName } from '../../domain/schema';
 import { useBrowserAndServer } from './support';
-import { YClient } from '../helpers/yclient';
 import {
-  SHELTER_ID, checkIn, enrolTablet, onHand, pendingChanges, peopleNames, startShelterServer, syncIndicator,
-  waitForConnection, waitForServiceWorker,
+  SHELTER_ID, checkIn, enrolTablet, onHand, pendingChanges, peopleNames, readOnServer, startShelterServer,
+  syncIndicator, waitForConnection, waitForServiceWorker,
 } from './shelter-support';
 
 const e2e = useBrowserAndServer(startShelterServer);
 
 /** What the server has durably stored for the shelter, read by a separate client. */
-async function namesOnServer(): Promise<string[]> {
-  const client = await YClient.connect({
-    wsUrl: e2e.server.wsUrl,
-    docName: shelterDocName(SHELTER_ID),
-    token: await e2e.server.token({ role: 'hq' }),
-  });
-  try {
-    await client.whenSynced();
-    return readPeople(client.doc).map((p) => p.name).sort();
-  } finally {
-    await client.destroy();
-  }
+function namesOnServer(): Promise<string[]> {
+  return readOnServer(e2e.server, (doc) => readPeople(doc).map((p) => p.name).sort());
 }
 
 describe('the tablet offline', () => {

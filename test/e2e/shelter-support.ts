@@ -4,6 +4,9 @@ import { expect } from 'vitest';
 import type { Browser, BrowserContext, Page } from 'playwright-core';
 import { startTestServer, type TestServer } from '../helpers/server';
 import { seedHq, type SeedDistrict, type SeedShelter } from '../helpers/seed';
+import { YClient } from '../helpers/yclient';
+import type * as Y from 'yjs';
+import { shelterDocName } from '../../domain/schema';
 import { DIST } from './support';
 
 export { DIST };
@@ -124,4 +127,19 @@ export async function waitForServiceWorker(page: Page): Promise<void> {
   await page.evaluate(async () => {
     await navigator.serviceWorker.ready;
   });
+}
+
+/** Reads what the server has durably stored for a shelter, through a separate hq client. */
+export async function readOnServer<T>(server: TestServer, read: (doc: Y.Doc) => T, shelterId = SHELTER_ID): Promise<T> {
+  const client = await YClient.connect({
+    wsUrl: server.wsUrl,
+    docName: shelterDocName(shelterId),
+    token: await server.token({ role: 'hq' }),
+  });
+  try {
+    await client.whenSynced();
+    return read(client.doc);
+  } finally {
+    await client.destroy();
+  }
 }

@@ -7,11 +7,9 @@
 // frames unsent would) while the server's STORED messages still reach the page.
 import { describe, expect, it } from 'vitest';
 import type { BrowserContext, Page, WebSocketRoute } from 'playwright-core';
-import { shelterDocName } from '../../domain/schema';
 import { MESSAGE_STORED } from '../../domain/protocol';
 import { useBrowserAndServer } from './support';
-import { YClient } from '../helpers/yclient';
-import { SHELTER_ID, TABLET, pendingChanges, startShelterServer, syncIndicator, waitForConnection } from './shelter-support';
+import { SHELTER_ID, TABLET, pendingChanges, readOnServer, startShelterServer, syncIndicator, waitForConnection } from './shelter-support';
 
 const ALL_STORED = 'すべてサーバーに保存済み';
 
@@ -74,18 +72,8 @@ async function enrolRouted(device: string): Promise<RoutedTablet> {
 }
 
 /** Ids of the stock entries the server has durably stored, read by a separate client. */
-async function stockOnServer(): Promise<string[]> {
-  const client = await YClient.connect({
-    wsUrl: e2e.server.wsUrl,
-    docName: shelterDocName(SHELTER_ID),
-    token: await e2e.server.token({ role: 'hq' }),
-  });
-  try {
-    await client.whenSynced();
-    return client.doc.getArray<{ id: string }>('stock').toArray().map((e) => e.id);
-  } finally {
-    await client.destroy();
-  }
+function stockOnServer(): Promise<string[]> {
+  return readOnServer(e2e.server, (doc) => doc.getArray<{ id: string }>('stock').toArray().map((e) => e.id));
 }
 
 async function addEntry(page: Page, id: string): Promise<void> {

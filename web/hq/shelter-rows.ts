@@ -2,21 +2,15 @@
 // joined with the live summary from the overview stream (people, needs, requests, last sync).
 import type * as Y from 'yjs';
 import type { ShelterSummary } from '../../domain/overview';
-import { type CrowdingBand, type ShelterStatus, type StayType, type SupplyRequest, hqDistricts, hqShelters } from '../../domain/schema';
+import { type CrowdingBand, type ShelterInfo, type ShelterStatus, type StayType, type SupplyRequest, hqDistricts, hqShelters } from '../../domain/schema';
 import { asFiniteNumber, asString } from '../../domain/coerce';
 import { crowdingBand } from '../../domain/public-status';
 
 /** A shelter not heard from for this long is flagged on the map and in the table. */
 export const STALE_AFTER_MINUTES = 30;
 
-export interface ShelterRow {
-  id: string;
-  name: string;
-  address: string;
-  lat: number;
-  lon: number;
-  capacity: number;
-  districtId: string;
+/** The registry entry (hazards aside) joined with the live summary. */
+export interface ShelterRow extends Omit<ShelterInfo, 'hazards'> {
   /** No summary yet: the shelter has never been opened on a tablet. */
   status: ShelterStatus;
   present: Record<StayType, number>;
