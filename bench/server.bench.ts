@@ -265,7 +265,7 @@ async function benchSync(distDir: string): Promise<void> {
   const token = await issueTokenFor(dataDir, { role: 'hq' });
   const h = await syncLoad(`hinanjo (SQLite WAL, synchronous=${process.env.HINANJO_SQLITE_SYNC === 'NORMAL' ? 'NORMAL' : 'FULL'}, group commit)`, `ws://127.0.0.1:${ours.port}/sync`, token);
   // where the time goes: the store's commit latency histogram, as /metrics reports it
-  const metrics = await (await fetch(`http://127.0.0.1:${ours.port}/metrics`)).text();
+  const metrics = await (await fetch(`http://127.0.0.1:${ours.port}/metrics`, { headers: { Authorization: `Bearer ${token}` } })).text();
   const buckets = [...metrics.matchAll(/hinanjo_store_commit_seconds_bucket\{le="([^"]+)"\} (\d+)/g)].map((m) => [m[1], Number(m[2])]);
   emit('store_commits', Number(/hinanjo_store_commit_seconds_count (\d+)/.exec(metrics)![1]), 'batches', {
     updates: Number(/hinanjo_updates_stored_total (\d+)/.exec(metrics)![1]),

@@ -118,8 +118,15 @@ export function capTime(d: Date, offsetMinutes = 540): string {
   return `${local.toISOString().slice(0, 19)}${off}`;
 }
 
+/**
+ * Characters XML 1.0 forbids even escaped (C0 controls but tab, LF and CR; U+FFFE/U+FFFF; lone
+ * surrogates). A name pasted from a spreadsheet can carry one, and one would make the whole feed
+ * unparseable for every broadcaster reading it.
+ */
+const XML_ILLEGAL = /[\u0000-\u0008\u000B\u000C\u000E-\u001F\uFFFE\uFFFF]|[\uD800-\uDBFF](?![\uDC00-\uDFFF])|(?<![\uD800-\uDBFF])[\uDC00-\uDFFF]/g;
+
 export function escapeXml(s: string): string {
-  return s.replace(/[&<>"']/g, (c) => `&${{ '&': 'amp', '<': 'lt', '>': 'gt', '"': 'quot', "'": 'apos' }[c]};`);
+  return s.replace(XML_ILLEGAL, '').replace(/[&<>"']/g, (c) => `&${{ '&': 'amp', '<': 'lt', '>': 'gt', '"': 'quot', "'": 'apos' }[c]};`);
 }
 
 /** CAP forbids spaces, commas and the XML specials in identifiers and sender. */

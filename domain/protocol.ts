@@ -25,12 +25,39 @@ export const MAX_FRAME_BYTES = 4 * 1024 * 1024;
 /** WebSocket close codes used by the server (4000–4999 is the application range). */
 export const CLOSE = {
   malformed: 4400,
-  unauthorized: 4401, // missing, invalid, expired or revoked token
+  unauthorized: 4401, // missing, invalid or expired token
   forbidden: 4403, // valid token, but not for this document
   unknownDoc: 4404,
-  tooLarge: 4413,
+  /** HQ revoked this device: the tablet wipes its local copy and its token. */
+  revoked: 4410,
+  tooLarge: 4413, // a frame, or one value inside an update, over its limit
+  /** The document reached its size quota: nothing more is accepted into it. */
+  docQuota: 4414,
   flood: 4429,
+  /** The token wrote more bytes than its budget allows; it may reconnect and retry later. */
+  writeBudget: 4430,
+  /** The token already has MAX_SOCKETS_PER_TOKEN sockets open. */
+  tooManySockets: 4431,
 } as const;
 
 /** Close codes after which reconnecting with the same token is pointless. */
-export const FATAL_CLOSE_CODES: readonly number[] = [CLOSE.unauthorized, CLOSE.forbidden, CLOSE.unknownDoc];
+export const FATAL_CLOSE_CODES: readonly number[] = [CLOSE.unauthorized, CLOSE.forbidden, CLOSE.unknownDoc, CLOSE.revoked];
+
+/**
+ * Write limits, so that one token (a stolen or broken tablet) cannot fill the store or a
+ * document for everyone. A real shelter document with 10,000 people is a few MB; a single
+ * value (a note, a closure geometry) is far below MAX_VALUE_BYTES.
+ */
+export const MAX_VALUE_BYTES = 256 * 1024;
+export const DOC_QUOTA_BYTES = 64 * 1024 * 1024;
+/** Per token: a burst (an offline tablet's whole backlog) and a sustained rate after it. */
+export const WRITE_BUDGET_BURST_BYTES = 16 * 1024 * 1024;
+export const WRITE_BUDGET_BYTES_PER_SECOND = 512 * 1024;
+/** Awareness (presence) is small by nature: one state per client, a few per second. */
+export const MAX_AWARENESS_BYTES = 4 * 1024;
+export const AWARENESS_PER_SECOND = 5;
+/**
+ * A tablet opens two sockets (hq and its shelter) per tab; more than this from one staff token is
+ * abuse. An hq token may open every shelter (HQ tools, the load benchmark), hence its larger cap.
+ */
+export const MAX_SOCKETS_PER_TOKEN = { staff: 16, hq: 1024 } as const;

@@ -28,6 +28,11 @@ export class LiveDoc {
   lastSeq: number;
   updatesSinceSnapshot: number;
   lastUpdateAt: string | null;
+  /**
+   * Bytes of the stored state plus every update accepted since it was loaded: an upper bound of
+   * the document's size (updates overlap), for the size quota (write-limits.ts).
+   */
+  approxBytes: number;
   unloadTimer: NodeJS.Timeout | null = null;
   coolTimer: NodeJS.Timeout | null = null;
   private hot: Y.Doc | null = null;
@@ -40,6 +45,7 @@ export class LiveDoc {
     stored: { lastSeq: number; updatesSinceSnapshot: number; lastUpdateAt: string | null },
   ) {
     this.cold = { update: state, sv: Y.encodeStateVectorFromUpdate(state) };
+    this.approxBytes = state.byteLength;
     this.lastSeq = stored.lastSeq;
     this.updatesSinceSnapshot = stored.updatesSinceSnapshot;
     this.lastUpdateAt = stored.lastUpdateAt;
@@ -187,6 +193,7 @@ export class DocRegistry {
   compact(live: LiveDoc): Promise<void> {
     if (live.updatesSinceSnapshot === 0) return Promise.resolve();
     const snapshot = live.snapshot();
+    live.approxBytes = snapshot.byteLength;
     const upto = live.lastSeq;
     live.updatesSinceSnapshot = 0;
     return this.queue.run(() => this.store.compact(live.name, snapshot, upto)).catch((e) => {

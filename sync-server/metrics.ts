@@ -1,7 +1,20 @@
 // Operator metrics in the Prometheus text format (GET /metrics). Plain counters kept by the
 // modules that own the events; no client library needed for this handful.
 
-export type RejectReason = 'malformed' | 'too_large' | 'flood' | 'read_only' | 'unauthorized' | 'forbidden' | 'unknown_doc';
+export type RejectReason =
+  | 'malformed'
+  | 'too_large'
+  | 'flood'
+  | 'read_only'
+  | 'unauthorized'
+  | 'revoked'
+  | 'forbidden'
+  | 'unknown_doc'
+  | 'value_too_large'
+  | 'doc_quota'
+  | 'write_budget'
+  | 'awareness_rate'
+  | 'too_many_sockets';
 
 const LOOP_RESOLUTION_MS = 10;
 const COMMIT_BUCKETS = [0.0005, 0.001, 0.002, 0.005, 0.01, 0.02, 0.05, 0.1, 0.25, 0.5, 1];

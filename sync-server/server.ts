@@ -11,6 +11,7 @@ import { hqRoutes } from './routes/hq';
 import { opsRoutes } from './routes/ops';
 import { publicRoutes } from './routes/public';
 import type { Route } from './routes/router';
+import { securityHeaders } from './routes/security-headers';
 import { staticHandler } from './routes/static';
 import { SerialQueue } from './serial';
 import { openSqliteStore } from './store/sqlite';
@@ -79,12 +80,14 @@ export async function startServer(opts: ServerOptions): Promise<RunningServer> {
   const routes: Route[] = [
     ...publicRoutes({ derived }),
     ...hqRoutes({ derived, store, secret, sync, clock }),
-    ...opsRoutes({ store, metrics, clock }),
+    ...opsRoutes({ store, metrics, clock, secret, metricsToken: process.env.HINANJO_METRICS_TOKEN }),
   ];
   const table = new Map(routes.map((r) => [`${r.method} ${r.path}`, r.handler]));
   const serveStatic = staticHandler(resolve(opts.distDir));
+  const setSecurityHeaders = securityHeaders();
 
   const http: Server = createServer((req, res) => {
+    setSecurityHeaders(res);
     const url = new URL(req.url ?? '/', 'http://localhost');
     const method = req.method === 'HEAD' ? 'GET' : req.method;
     const handler = table.get(`${method} ${url.pathname}`);

@@ -2,10 +2,11 @@
 // STORED and HEARTBEAT messages (domain/protocol.ts, docs/protocol.md).
 //
 // Per connection: the token is verified and the access to the document decided once, on
-// connect; every message is then checked against it. Sync step 2 and updates from a
-// read-only connection are dropped and counted (awareness is allowed: staff reading hq may
-// still show presence). An update is decoded before it is accepted, so a malformed one never
-// reaches the store; accepted updates go to the group-commit writer and are applied and
+// connect; every message is then checked against it. Sync step 2, updates and awareness from
+// a read-only connection are dropped and counted (awareness would otherwise reach every tablet
+// reading hq). An update is decoded and measured before it is accepted (value size, document
+// quota, the token's write budget: write-limits.ts), so neither a malformed nor an oversized
+// one reaches the store; accepted updates go to the group-commit writer and are applied and
 // forwarded only after the commit. A frame that is malformed, too large or part of a flood
 // closes that one connection with a CLOSE code; nothing else is affected.
 import type { IncomingMessage } from 'node:http';
@@ -16,7 +17,10 @@ import * as decoding from 'lib0/decoding';
 import * as encoding from 'lib0/encoding';
 import * as awarenessProtocol from 'y-protocols/awareness';
 import * as syncProtocol from 'y-protocols/sync';
-import { CLOSE, HEARTBEAT_INTERVAL_MS, MAX_FRAME_BYTES, MESSAGE_HEARTBEAT, MESSAGE_STORED } from '../domain/protocol';
+import {
+  AWARENESS_PER_SECOND, CLOSE, HEARTBEAT_INTERVAL_MS, MAX_AWARENESS_BYTES, MAX_FRAME_BYTES, MAX_SOCKETS_PER_TOKEN,
+  MESSAGE_HEARTBEAT, MESSAGE_STORED,
+} from '../domain/protocol';
 import { parseDocName } from '../domain/schema';
 import type { TokenClaims } from '../domain/tokens';
 import { accessFor, verifyToken, type Access } from './auth';
@@ -24,6 +28,7 @@ import type { DocRegistry, LiveDoc } from './docs';
 import type { Metrics, RejectReason } from './metrics';
 import type { DocStore } from './store/types';
 import type { UpdateOrigin, UpdateWriter } from './writer';
+import { largestValueBytes, WriteBudgets, type WriteLimits, DEFAULT_WRITE_LIMITS } from './write-limits';
 
 export const MESSAGE_SYNC = 0;
 export const MESSAGE_AWARENESS = 1;
@@ -37,6 +42,8 @@ export interface SyncOptions {
   heartbeatMs: number;
   /** Silence (no message, no pong) after which a connection is considered dead and dropped. */
   deadAfterMs: number;
+  limits: WriteLimits;
+  maxSocketsPerToken: Record<TokenClaims['role'], number>;
 }
 
 export const DEFAULT_SYNC_OPTIONS: SyncOptions = {
@@ -44,6 +51,8 @@ export const DEFAULT_SYNC_OPTIONS: SyncOptions = {
   ratePerSecond: 300,
   heartbeatMs: HEARTBEAT_INTERVAL_MS,
   deadAfterMs: 30_000,
+  limits: DEFAULT_WRITE_LIMITS,
+  maxSocketsPerToken: MAX_SOCKETS_PER_TOKEN,
 };
 
 class Malformed extends Error {}
@@ -59,6 +68,7 @@ export class SyncService {
   private readonly conns = new Set<SyncConnection>();
   private readonly timer: NodeJS.Timeout;
   private accepting = true;
+  private readonly budgets: WriteBudgets;
 
   constructor(
     private readonly deps: {
@@ -74,6 +84,7 @@ export class SyncService {
     // ws refuses frames over maxPayload before buffering them (close 1009); frames between
     // MAX_FRAME_BYTES and that hard limit are refused by us with CLOSE.tooLarge.
     this.wss = new WebSocketServer({ noServer: true, maxPayload: 2 * MAX_FRAME_BYTES, perMessageDeflate: false });
+    this.budgets = new WriteBudgets(opts.limits);
     deps.registry.on({
       loaded: (live) => this.wire(live),
       changed: (live, update, origin) => this.forward(live, update, origin),
@@ -124,8 +135,9 @@ export class SyncService {
     }
     const verified = await verifyToken(this.deps.secret, this.deps.store, url.searchParams.get('token'), this.deps.clock());
     if (!verified.ok) {
-      metrics.reject('unauthorized');
-      return ws.close(CLOSE.unauthorized, `token ${verified.reason}`);
+      // A revoked device is told so (the tablet wipes itself); expired and invalid are 4401.
+      metrics.reject(verified.reason === 'revoked' ? 'revoked' : 'unauthorized');
+      return ws.close(verified.reason === 'revoked' ? CLOSE.revoked : CLOSE.unauthorized, `token ${verified.reason}`);
     }
     const access = accessFor(verified.claims, ref);
     if (access === 'none') {
@@ -133,12 +145,18 @@ export class SyncService {
       return ws.close(CLOSE.forbidden, 'not allowed on this document');
     }
     if (ws.readyState !== ws.OPEN) return;
+    let sockets = 0;
+    for (const c of this.conns) if (c.claims.jti === verified.claims.jti) sockets++;
+    if (sockets >= this.opts.maxSocketsPerToken[verified.claims.role]) {
+      metrics.reject('too_many_sockets');
+      return ws.close(CLOSE.tooManySockets, 'too many connections for this token');
+    }
     const live = await this.deps.registry.acquire(docName);
     if (ws.readyState !== ws.OPEN) {
       this.deps.registry.release(live);
       return;
     }
-    const conn = new SyncConnection(ws, live, verified.claims, access, this.deps, this.opts);
+    const conn = new SyncConnection(ws, live, verified.claims, access, { ...this.deps, budgets: this.budgets }, this.opts);
     this.conns.add(conn);
     metrics.connections = this.conns.size;
     ws.off('message', collect);
@@ -197,7 +215,7 @@ export class SyncService {
     let n = 0;
     for (const c of this.conns) {
       if (c.claims.jti === jti) {
-        c.close(CLOSE.unauthorized, 'token revoked');
+        c.close(CLOSE.revoked, 'token revoked');
         n++;
       }
     }
@@ -216,6 +234,8 @@ export class SyncService {
 export class SyncConnection implements UpdateOrigin {
   private tokens: number;
   private lastRefill = performance.now();
+  private awarenessTokens = AWARENESS_PER_SECOND;
+  private awarenessRefill = performance.now();
   private lastHeard = performance.now();
   private readonly awarenessIds = new Set<number>();
   private closed = false;
@@ -230,7 +250,7 @@ export class SyncConnection implements UpdateOrigin {
     readonly live: LiveDoc,
     readonly claims: TokenClaims,
     readonly access: Access,
-    private readonly deps: { registry: DocRegistry; writer: UpdateWriter; metrics: Metrics },
+    private readonly deps: { registry: DocRegistry; writer: UpdateWriter; metrics: Metrics; budgets: WriteBudgets },
     private readonly opts: SyncOptions,
   ) {
     this.tokens = opts.rateBurst;
@@ -280,6 +300,16 @@ export class SyncConnection implements UpdateOrigin {
       case MESSAGE_AWARENESS: {
         const update = decoding.readVarUint8Array(d);
         ensureEnd(d);
+        if (this.access !== 'write') {
+          // Presence from a reader would be fanned out to every tablet reading hq.
+          this.deps.metrics.reject('read_only');
+          return;
+        }
+        if (update.byteLength > MAX_AWARENESS_BYTES) return this.reject('too_large', CLOSE.tooLarge, 'awareness too large');
+        if (!this.takeAwarenessToken()) {
+          this.deps.metrics.reject('awareness_rate');
+          return;
+        }
         awarenessProtocol.applyAwarenessUpdate(this.live.awareness, update, this);
         return;
       }
@@ -334,6 +364,17 @@ export class SyncConnection implements UpdateOrigin {
       }
       return;
     }
+    const limits = this.opts.limits;
+    if (largestValueBytes(decoded) > limits.maxValueBytes) {
+      return this.reject('value_too_large', CLOSE.tooLarge, `a value is larger than ${limits.maxValueBytes} bytes`);
+    }
+    if (this.live.approxBytes + update.byteLength > limits.docQuotaBytes) {
+      return this.reject('doc_quota', CLOSE.docQuota, 'document is over its size quota');
+    }
+    if (!this.deps.budgets.take(this.claims.jti, update.byteLength)) {
+      return this.reject('write_budget', CLOSE.writeBudget, 'write budget exhausted, retry later');
+    }
+    this.live.approxBytes += update.byteLength;
     this.updatesInFlight++;
     this.deps.writer.submit(this.live, update, this);
   }
@@ -374,7 +415,7 @@ export class SyncConnection implements UpdateOrigin {
   tick(now: Date, revoked: Set<string>): void {
     if (this.closed) return;
     if (this.claims.exp * 1000 <= now.getTime()) return this.close(CLOSE.unauthorized, 'token expired');
-    if (revoked.has(this.claims.jti)) return this.close(CLOSE.unauthorized, 'token revoked');
+    if (revoked.has(this.claims.jti)) return this.close(CLOSE.revoked, 'token revoked');
     if (performance.now() - this.lastHeard > this.opts.deadAfterMs) {
       this.ws.terminate();
       return;
@@ -409,6 +450,15 @@ export class SyncConnection implements UpdateOrigin {
   private reject(reason: RejectReason, code: number, message: string): void {
     this.deps.metrics.reject(reason);
     this.close(code, message);
+  }
+
+  private takeAwarenessToken(): boolean {
+    const now = performance.now();
+    this.awarenessTokens = Math.min(AWARENESS_PER_SECOND, this.awarenessTokens + ((now - this.awarenessRefill) / 1000) * AWARENESS_PER_SECOND);
+    this.awarenessRefill = now;
+    if (this.awarenessTokens < 1) return false;
+    this.awarenessTokens--;
+    return true;
   }
 
   private takeToken(): boolean {

@@ -12,7 +12,7 @@
 // HINANJO_SQLITE_SYNC=NORMAL trades the power-loss guarantee for speed on slow disks.
 // The main thread keeps its own connection for reads and the rare small writes (devices).
 import Database from 'better-sqlite3';
-import { mkdirSync } from 'node:fs';
+import { chmodSync, existsSync, mkdirSync } from 'node:fs';
 import { join } from 'node:path';
 import { Worker } from 'node:worker_threads';
 import type { AppendEntry, DeviceRecord, DocStore, LoadedUpdates } from './types';
@@ -52,16 +52,28 @@ export const STORE_FORMAT_VERSION = MIGRATIONS.length;
 
 export const SQLITE_FILE = 'hinanjo.sqlite';
 
+/** chmod, or a warning when the operator's directory is not ours to change (the data stays usable). */
+function restrict(path: string, mode: number): void {
+  try {
+    chmodSync(path, mode);
+  } catch (e) {
+    console.warn(`could not restrict ${path} to mode ${mode.toString(8)}: ${(e as Error).message}`);
+  }
+}
+
 export function openSqliteStore(dataDir: string, opts: { synchronous?: 'FULL' | 'NORMAL' } = {}): DocStore {
-  mkdirSync(dataDir, { recursive: true });
-  const db = new Database(join(dataDir, SQLITE_FILE));
+  mkdirSync(dataDir, { recursive: true, mode: 0o700 });
+  restrict(dataDir, 0o700);
+  const file = join(dataDir, SQLITE_FILE);
+  const db = new Database(file);
   const sync = opts.synchronous ?? (process.env.HINANJO_SQLITE_SYNC === 'NORMAL' ? 'NORMAL' : 'FULL');
   db.pragma('journal_mode = WAL');
+  // The roster is in here: owner only. SQLite gives the -wal and -shm files the database's mode.
+  for (const f of [file, `${file}-wal`, `${file}-shm`]) if (existsSync(f)) restrict(f, 0o600);
   db.pragma(`synchronous = ${sync}`);
   // The token CLI may write while the server runs: wait for the lock instead of failing.
   db.pragma('busy_timeout = 5000');
   migrate(db);
-  const file = join(dataDir, SQLITE_FILE);
   return new SqliteStore(db, new SqliteWriter(file, sync), new SqliteWriter(file, sync, 'checkpointer'));
 }
 

@@ -1,6 +1,7 @@
-// A lost tablet: HQ revokes it from the device list and the tablet is refused at once.
+// A lost tablet: HQ revokes it from the device list and the tablet is refused at once (and wipes
+// itself: shelter-revoked.test.ts).
 import { describe, expect, it } from 'vitest';
-import { enrolTablet, startShelterServer, waitForConnection } from './shelter-support';
+import { enrolTablet, startShelterServer } from './shelter-support';
 import { hqTab, openHq } from './hq-support';
 import { useBrowserAndServer } from './support';
 
@@ -22,7 +23,7 @@ describe('HQ device list', () => {
     await row.getByTestId('device-revoke').click();
     await page.getByTestId('confirm-ok').click();
     await expect.poll(() => row.getByTestId('device-state').textContent(), { timeout: 5_000 }).toContain('無効');
-    await waitForConnection(tablet.page, 'refused', 10_000);
+    await tablet.page.waitForSelector('[data-testid=enrolment-page][data-reason=wiped]', { timeout: 10_000 });
 
     expect(hq.errors).toEqual([]);
     await hq.context.close();

@@ -2,7 +2,6 @@
 // saved and nothing typed is lost; a device without a usable token gets a page that says why;
 // a revoked device is told so. And the roster export that Excel opens in Japanese.
 import { readFileSync } from 'node:fs';
-import { createRequire } from 'node:module';
 import { describe, expect, it } from 'vitest';
 import { decodeJwt } from 'jose';
 import {
@@ -10,6 +9,7 @@ import {
   waitForConnection,
 } from './shelter-support';
 import { useBrowserAndServer } from './support';
+import { injectAxe } from './resident-support';
 
 const e2e = useBrowserAndServer(startShelterServer);
 
@@ -210,16 +210,13 @@ describe('roster export', () => {
 
 describe('accessibility', () => {
   it('every tablet screen passes the WCAG 2 A and AA checks of axe-core', async () => {
-    const axeSource = readFileSync(createRequire(import.meta.url).resolve('axe-core/axe.min.js'), 'utf8');
     const { context, page } = await enrolTablet(e2e.browser, e2e.server, 'a11y');
     await checkIn(page, [{ name: '高橋 誠', kana: 'たかはし まこと', needs: ['hearing'] }]);
     const found: Record<string, string[]> = {};
     for (const route of ['#/', '#/check-in', '#/people', '#/supplies', '#/requests', '#/export', '#/people/duplicates']) {
       await go(page, route);
       await page.waitForTimeout(300);
-      if ((await page.evaluate(() => typeof (window as { axe?: unknown }).axe)) === 'undefined') {
-        await page.addScriptTag({ content: axeSource });
-      }
+      await injectAxe(page);
       found[route] = await page.evaluate(async () => {
         const axe = (window as unknown as { axe: { run(ctx: Document, o: object): Promise<{ violations: { id: string }[] }> } }).axe;
         const result = await axe.run(document, { runOnly: ['wcag2a', 'wcag2aa'] });

@@ -87,7 +87,7 @@ describe('read-only connections', () => {
     await staff.until(() => readOnlyDropped() >= before + 20, 'twenty drops');
     expect(server.server.metrics.updatesStored).toBe(stored);
     expect(server.server.registry.get('hq')!.doc.getMap('districts').size).toBe(0);
-    const metrics = await (await fetch(`${server.url}/metrics`)).text();
+    const metrics = await (await fetch(`${server.url}/metrics`, { headers: { Authorization: `Bearer ${await server.token({ role: 'hq' })}` } })).text();
     expect(metrics).toMatch(/hinanjo_frames_rejected_total\{reason="read_only"\} \d+/);
   });
 });
@@ -108,9 +108,9 @@ describe('revocation', () => {
       body: JSON.stringify({ jti: device.jti }),
     });
     expect(res.status).toBe(200);
-    expect((await c.whenClosed()).code).toBe(CLOSE.unauthorized);
+    expect((await c.whenClosed()).code).toBe(CLOSE.revoked);
     const again = await open('shelter/A', lost, 'lost again');
-    expect((await again.whenClosed()).code).toBe(CLOSE.unauthorized);
+    expect((await again.whenClosed()).code).toBe(CLOSE.revoked);
     const after = await (await fetch(`${server.url}/api/hq/devices`, { headers: { Authorization: `Bearer ${hq}` } })).json();
     expect(after.devices.find((d: { jti: string }) => d.jti === device.jti).revokedAt).not.toBeNull();
   });
@@ -142,7 +142,7 @@ describe('revocation', () => {
     await server.stop();
     server = await startTestServer({ dataDir });
     const c = await open('shelter/R', token, 'after restart');
-    expect((await c.whenClosed()).code).toBe(CLOSE.unauthorized);
+    expect((await c.whenClosed()).code).toBe(CLOSE.revoked);
     const ok = await open('shelter/R', await server.token({ role: 'staff', shelter: 'R' }), 'a new token');
     await ok.whenSynced();
   });

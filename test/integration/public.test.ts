@@ -181,7 +181,7 @@ describe('operations', () => {
   });
 
   it('/metrics is Prometheus text with connections, documents, updates, commit latency and rejections', async () => {
-    const text = await (await fetch(`${server.url}/metrics`)).text();
+    const text = await (await fetch(`${server.url}/metrics`, { headers: { Authorization: `Bearer ${await server.token({ role: 'hq' })}` } })).text();
     for (const name of ['hinanjo_connections', 'hinanjo_documents_loaded', 'hinanjo_updates_stored_total', 'hinanjo_store_commit_seconds_bucket', 'hinanjo_store_commit_seconds_count']) {
       expect(text).toMatch(new RegExp(`^${name}(\\{[^}]*\\})? \\d`, 'm'));
     }

@@ -47,8 +47,8 @@ describe('npm run token', () => {
       await open.whenSynced();
       expect((await tokenCli(['--revoke', claims.jti!, '--data', dir])).code).toBe(0);
       const refused = await YClient.connect({ wsUrl: server.wsUrl, docName: 'shelter/demo-01', token });
-      expect((await refused.whenClosed()).code).toBe(CLOSE.unauthorized);
-      expect((await open.whenClosed()).code).toBe(CLOSE.unauthorized);
+      expect((await refused.whenClosed()).code).toBe(CLOSE.revoked);
+      expect((await open.whenClosed()).code).toBe(CLOSE.revoked);
     } finally {
       await server.stop();
     }

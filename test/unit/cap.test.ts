@@ -66,6 +66,19 @@ describe('CAP 1.2 alert', () => {
     expect(xsdProblems(xml)).toBeNull();
   });
 
+  it('drops characters XML cannot carry (a control character pasted into a name) and stays valid', () => {
+    const dirty: PublicStatus = {
+      ...status,
+      region: '八代市\u0000\u0007\u001B訓練\uFFFF',
+      shelters: status.shelters.map((s) => (s.id === 's1' ? { ...s, name: '八代\u000B第一\uD800小学校\tA' } : s)),
+    };
+    const xml = buildCapAlert(dirty, { sender: 'Yatsushiro', now, identifier: 'x' });
+    expect(xml).not.toMatch(/[\u0000-\u0008\u000B\u000C\u000E-\u001F\uFFFE\uFFFF]/);
+    expect(xml).toContain('八代市訓練');
+    expect(xml).toContain('八代第一小学校\tA');
+    expect(xsdProblems(xml)).toBeNull();
+  });
+
   it('writes times in Japan Standard Time with an explicit offset', () => {
     expect(capTime(now)).toBe('2026-11-22T10:00:00+09:00');
   });

@@ -1,14 +1,15 @@
 // /hq/ without a usable token: why, and how to get one.
 import { commonStrings, useLang } from '../lib/i18n';
 import { LangSwitch } from '../lib/LangSwitch';
+import { shortDateTime } from '../lib/format';
 import type { Enrolment } from '../lib/enrolment';
 import { hqStrings } from './strings';
 
-export function NotEnrolled({ reason }: { reason: Extract<Enrolment, { ok: false }>['reason'] }) {
+export function NotEnrolled({ reason, wipedAt }: Pick<Extract<Enrolment, { ok: false }>, 'reason' | 'wipedAt'>) {
   const [lang] = useLang();
   const t = hqStrings(lang);
   const e = commonStrings(lang).enrol;
-  const why = reason === 'missing' ? t.notEnrolled : reason === 'malformed' ? e.malformed : reason === 'expired' ? e.expired : e.wrongRole('/hq/');
+  const why = reason === 'wiped' ? e.wiped(shortDateTime(wipedAt ?? new Date().toISOString())) : reason === 'missing' ? t.notEnrolled : reason === 'malformed' ? e.malformed : reason === 'expired' ? e.expired : e.wrongRole('/hq/');
   return (
     <main class="hq-enrol" data-testid="hq-not-enrolled" data-reason={reason}>
       <h1>{t.appName}</h1>

@@ -3,6 +3,7 @@
 import { render } from 'preact';
 import { enrolFromUrl } from '../lib/enrolment';
 import { openSyncedDoc } from '../lib/synced-doc';
+import { wipeOnRevocation } from '../lib/wipe';
 import { registerServiceWorker } from '../lib/pwa-update';
 import { currentLang } from '../i18n/index';
 import { HQ_DOC } from '../../domain/schema';
@@ -20,12 +21,16 @@ const wall = new URLSearchParams(location.search).has('wall');
 document.body.classList.toggle('hq-wall', wall);
 
 if (!enrolment.ok) {
-  render(<NotEnrolled reason={enrolment.reason} />, root);
+  render(<NotEnrolled reason={enrolment.reason} wipedAt={enrolment.wipedAt} />, root);
 } else {
   const { token, claims } = enrolment;
   const hq = openSyncedDoc(HQ_DOC, { token });
   const feed = new OverviewFeed(token);
   // For tests: lets a page script wait for the store without reaching into modules.
   (window as unknown as { hinanjo?: unknown }).hinanjo = { hq, feed };
+  wipeOnRevocation('hq', [hq], () => {
+    feed.stop();
+    render(<NotEnrolled reason="wiped" wipedAt={new Date().toISOString()} />, root);
+  });
   render(<App token={token} jti={claims.jti} hq={hq} feed={feed} wall={wall} actor={claims.device ?? `hq:${claims.jti.slice(0, 8)}`} />, root);
 }

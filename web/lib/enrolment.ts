@@ -8,7 +8,7 @@ export type Surface = 'shelter' | 'hq';
 
 export type Enrolment =
   | { ok: true; token: string; claims: TokenClaims }
-  | { ok: false; reason: 'missing' | 'malformed' | 'expired' | 'wrong-role' };
+  | { ok: false; reason: 'missing' | 'malformed' | 'expired' | 'wrong-role' | 'wiped'; wipedAt?: string };
 
 const ROLE_OF: Record<Surface, Role> = { shelter: 'staff', hq: 'hq' };
 const storageKey = (surface: Surface) => `hinanjo:${surface}:token`;
@@ -19,6 +19,13 @@ export function storedToken(surface: Surface): string | null {
 
 export function forgetToken(surface: Surface): void {
   localStorage.removeItem(storageKey(surface));
+}
+
+const WIPED_KEY = 'hinanjo:wipedAt';
+
+/** Remembers that this device erased itself after HQ revoked it (wipe.ts); nothing else is kept. */
+export function markWiped(at: Date): void {
+  localStorage.setItem(WIPED_KEY, at.toISOString());
 }
 
 /**
@@ -57,8 +64,14 @@ export function enrolFromUrl(surface: Surface): Enrolment {
     url.searchParams.delete('token');
     history.replaceState(history.state, '', url.pathname + url.search + url.hash);
     const result = checkToken(surface, fromUrl);
-    if (result.ok) localStorage.setItem(storageKey(surface), fromUrl);
+    if (result.ok) {
+      localStorage.setItem(storageKey(surface), fromUrl);
+      localStorage.removeItem(WIPED_KEY);
+    }
     return result;
   }
-  return checkToken(surface, storedToken(surface), { allowExpired: true });
+  const stored = storedToken(surface);
+  const wipedAt = localStorage.getItem(WIPED_KEY);
+  if (!stored && wipedAt) return { ok: false, reason: 'wiped', wipedAt };
+  return checkToken(surface, stored, { allowExpired: true });
 }

@@ -151,3 +151,10 @@ export async function readMeta(key: string): Promise<string | null> {
 export async function writeMeta(key: string, value: string): Promise<void> {
   await localStore().meta.put({ key, value });
 }
+
+/** Deletes the whole local database (a revoked device wipes itself: wipe.ts). */
+export async function deleteLocalStore(): Promise<void> {
+  const db = localStore();
+  store = null;
+  await db.delete();
+}

@@ -6,6 +6,7 @@ import L from 'leaflet';
 import type { PublicShelter } from '../../domain/public-status';
 import { createBaseMap } from '../lib/map/basemap';
 import { createClosureLayer } from '../lib/map/closure-layer';
+import { textTooltip } from '../lib/map/text-tooltip';
 import type { ClosureFeature } from './public-layers';
 
 export interface ClosuresMap {
@@ -33,7 +34,7 @@ export function openClosuresMap(el: HTMLElement, o: { label: string; noTiles: st
         if (!Number.isFinite(s.lat) || !Number.isFinite(s.lon)) continue;
         // Blue ring with a white centre: unlike the red dashed closures in shape as well as colour.
         L.circleMarker([s.lat, s.lon], { radius: 7, color: '#0b4f9c', fillColor: '#ffffff', fillOpacity: 1, weight: 3 })
-          .bindTooltip(s.name)
+          .bindTooltip(textTooltip(s.name))
           .addTo(shelterLayer);
         bounds.extend([s.lat, s.lon]);
       }

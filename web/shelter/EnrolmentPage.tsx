@@ -2,12 +2,15 @@
 import type { Enrolment } from '../lib/enrolment';
 import { LangSwitch } from '../lib/LangSwitch';
 import { commonStrings, useLang } from '../lib/i18n';
+import { shortDateTime } from '../lib/format';
 
-export function EnrolmentPage({ reason }: { reason: Extract<Enrolment, { ok: false }>['reason'] }) {
+export function EnrolmentPage({ reason, wipedAt }: Pick<Extract<Enrolment, { ok: false }>, 'reason' | 'wipedAt'>) {
   const [lang] = useLang();
   const t = commonStrings(lang).enrol;
   const message =
-    reason === 'missing'
+    reason === 'wiped'
+      ? t.wiped(shortDateTime(wipedAt ?? new Date().toISOString()))
+      : reason === 'missing'
       ? t.missing
       : reason === 'malformed'
         ? t.malformed

@@ -3,6 +3,7 @@
 import { render } from 'preact';
 import { enrolFromUrl } from '../lib/enrolment';
 import { openSyncedDoc } from '../lib/synced-doc';
+import { wipeOnRevocation } from '../lib/wipe';
 import { registerServiceWorker } from '../lib/pwa-update';
 import { currentLang } from '../i18n/index';
 import { HQ_DOC, shelterDocName } from '../../domain/schema';
@@ -18,7 +19,7 @@ const root = document.getElementById('app') as HTMLElement;
 const enrolment = enrolFromUrl('shelter');
 
 if (!enrolment.ok) {
-  render(<EnrolmentPage reason={enrolment.reason} />, root);
+  render(<EnrolmentPage reason={enrolment.reason} wipedAt={enrolment.wipedAt} />, root);
 } else {
   const { token, claims } = enrolment;
   const shelterId = claims.shelter as string;
@@ -27,5 +28,8 @@ if (!enrolment.ok) {
   void prepareShelterDoc(shelter);
   // For tests and the benchmark: lets a page script wait for the store without reaching into modules.
   (window as unknown as { hinanjo?: unknown }).hinanjo = { shelter, hq };
+  wipeOnRevocation('shelter', [shelter, hq], () => {
+    render(<EnrolmentPage reason="wiped" wipedAt={new Date().toISOString()} />, root);
+  });
   render(<App shelterId={shelterId} shelter={shelter} hq={hq} deviceLabel={claims.device ?? claims.jti} />, root);
 }

@@ -11,10 +11,16 @@ export const common: Strings<typeof ja> = {
     refused: 'Connection refused',
     refusedCode: (code: number) =>
       code === 4401
-        ? 'This device’s enrolment (token) has expired or was revoked. Ask HQ for a new enrolment link.'
-        : code === 4403
-          ? 'This device may not open this document.'
-          : `The server refused the connection (${code}).`,
+        ? 'This device’s enrolment (token) has expired or is invalid. Ask HQ for a new enrolment link.'
+        : code === 4410
+          ? 'HQ revoked this device’s enrolment. The data on this device is being erased.'
+          : code === 4403
+            ? 'This device may not open this document.'
+            : code === 4414
+              ? 'This shelter’s data has reached its size limit, so no more changes are accepted. Contact HQ.'
+              : code === 4430
+                ? 'Too many changes were sent in a short time; sending is paused and will resume by itself.'
+                : `The server refused the connection (${code}).`,
     pending: (n: number) => `${n} change${n === 1 ? '' : 's'} not yet confirmed`,
     allConfirmed: 'Everything stored on the server',
     lastConfirmed: (hhmm: string, minutesAgo: number) =>
@@ -36,6 +42,8 @@ export const common: Strings<typeof ja> = {
     malformed: 'The enrolment link is damaged. Ask HQ for a new link.',
     expired: 'The enrolment link has expired. Ask HQ for a new link.',
     wrongRole: (surface: string) => `This link is for another screen. Open an enrolment link for ${surface}.`,
+    wiped: (when: string) =>
+      `HQ revoked this device, so its roster and all its data were erased from it at ${when}. To use it again, ask HQ for a new enrolment link.`,
     howTo: 'HQ staff create a link with “npm run token -- --role staff --shelter SHELTER_ID”.',
   },
   actions: {

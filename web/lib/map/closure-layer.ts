@@ -2,6 +2,7 @@
 // the reason on hover. Expired closures never get here (activeClosures filters them).
 import L from 'leaflet';
 import type { RoadClosure } from '../../../domain/schema';
+import { textTooltip } from './text-tooltip';
 
 export const CLOSURE_STYLE: L.PathOptions = { color: '#d0021b', weight: 6, opacity: 0.9, dashArray: '10 6', fillColor: '#d0021b', fillOpacity: 0.18 };
 
@@ -28,7 +29,7 @@ export function createClosureLayer(opts: { describe: (c: RoadClosure) => string;
         const f = (l as L.Layer & { feature?: { properties: { id: string } } }).feature;
         const c = closures.find((x) => x.id === f?.properties.id);
         if (!c) return;
-        (l as L.Path).bindTooltip(opts.describe(c), { sticky: true });
+        (l as L.Path).bindTooltip(textTooltip(opts.describe(c)), { sticky: true });
         const el = (l as L.Path).getElement?.();
         el?.setAttribute('data-closure-id', c.id);
         el?.classList.add('hj-closure');

@@ -3,6 +3,7 @@
 import L from 'leaflet';
 import type { CrowdingBand } from '../../../domain/schema';
 import { shelterMarkerStyle } from './shelter-style';
+import { textTooltip } from './text-tooltip';
 
 export interface ShelterPoint {
   id: string;
@@ -24,7 +25,8 @@ export interface ShelterLayer {
 }
 
 export function createShelterLayer(opts: {
-  popup?: (id: string) => HTMLElement | string;
+  /** Built from DOM nodes: a string would be read as HTML. */
+  popup?: (id: string) => HTMLElement;
   /** Marker size factor; a function is read on every update (e.g. smaller when there are many). */
   scale?: number | (() => number);
   permanentLabels?: boolean;
@@ -46,7 +48,7 @@ export function createShelterLayer(opts: {
         existing.marker.setLatLng([p.lat, p.lon]);
         existing.marker.setStyle(style);
         existing.marker.setRadius(style.radius);
-        existing.marker.setTooltipContent(p.label);
+        existing.marker.setTooltipContent(textTooltip(p.label));
         existing.key = key;
         if (existing.marker.isPopupOpen() && opts.popup) existing.marker.setPopupContent(opts.popup(p.id));
         continue;
@@ -55,7 +57,7 @@ export function createShelterLayer(opts: {
         ...style,
         className: `hj-shelter-marker hj-shelter-marker--${p.band}`,
       });
-      marker.bindTooltip(p.label, { permanent: opts.permanentLabels ?? false, direction: 'top', className: 'hj-shelter-label' });
+      marker.bindTooltip(textTooltip(p.label), { permanent: opts.permanentLabels ?? false, direction: 'top', className: 'hj-shelter-label' });
       if (opts.popup) {
         const popup = opts.popup;
         marker.bindPopup(() => popup(p.id), { maxWidth: 320 });

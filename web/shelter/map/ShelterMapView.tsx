@@ -8,6 +8,7 @@ import { useDocVersion, useNow } from '../../lib/use-synced';
 import { createBaseMap, type BaseMap } from '../../lib/map/basemap';
 import { createShelterLayer, type ShelterLayer } from '../../lib/map/shelter-layer';
 import { createClosureLayer, type ClosureLayer } from '../../lib/map/closure-layer';
+import { textTooltip } from '../../lib/map/text-tooltip';
 import { distanceToGeometryKm, haversineKm } from '../../lib/map/geo';
 import { CROWDING_COLOURS } from '../../lib/map/shelter-style';
 import { shortDateTime } from '../../lib/format';
@@ -52,7 +53,7 @@ export function ShelterMapView() {
     closureLayer.layer.addTo(base.map);
     others.layer.addTo(base.map);
     const self = L.circleMarker([0, 0], { radius: 14, color: '#1f4e79', weight: 5, fillColor: '#fff', fillOpacity: 1, className: 'hj-self-marker' });
-    self.bindTooltip(tm.thisShelter, { permanent: true, direction: 'top', className: 'hj-self-label' });
+    self.bindTooltip(textTooltip(tm.thisShelter), { permanent: true, direction: 'top', className: 'hj-self-label' });
     parts.current = { base, others, closures: closureLayer, self };
     return () => {
       base.destroy();

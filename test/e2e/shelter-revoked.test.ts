@@ -1,0 +1,112 @@
+// A lost or stolen tablet: when HQ revokes it, the tablet erases its local store and its token at
+// its next contact with the server, and says so — whether it was connected at that moment or
+// opened later. The server tells "revoked" (4410) apart from "expired" (4401): an expired
+// token never wipes anything (the roster stays usable offline until a new link arrives).
+import { describe, expect, it } from 'vitest';
+import type { Page } from 'playwright-core';
+import { checkIn, enrolTablet, peopleNames, startShelterServer, waitForConnection } from './shelter-support';
+import { useBrowserAndServer } from './support';
+
+/** Every IndexedDB database of the page's origin with the number of records it holds, and whether `needle` occurs in any. */
+async function localData(page: Page, needle: string): Promise<{ dbs: string[]; records: number; found: boolean }> {
+  return page.evaluate(async (needle) => {
+    const dbs = (await indexedDB.databases()).map((d) => d.name ?? '');
+    let records = 0;
+    let found = false;
+    for (const name of dbs) {
+      const db = await new Promise<IDBDatabase>((ok, fail) => {
+        const r = indexedDB.open(name);
+        r.onsuccess = () => ok(r.result);
+        r.onerror = () => fail(r.error);
+      });
+      for (const store of Array.from(db.objectStoreNames)) {
+        const all = await new Promise<unknown[]>((ok, fail) => {
+          const r = db.transaction(store).objectStore(store).getAll();
+          r.onsuccess = () => ok(r.result);
+          r.onerror = () => fail(r.error);
+        });
+        records += all.length;
+        for (const row of all) {
+          const bytes = (row as { update?: Uint8Array }).update;
+          const text = bytes ? new TextDecoder().decode(bytes) : JSON.stringify(row);
+          if (text.includes(needle)) found = true;
+        }
+      }
+      db.close();
+    }
+    return { dbs, records, found };
+  }, needle);
+}
+
+async function revoke(server: { url: string; token: (r: { role: 'hq' }) => Promise<string> }, jti: string) {
+  const hq = await server.token({ role: 'hq' });
+  const res = await fetch(`${server.url}/api/hq/revoke`, {
+    method: 'POST',
+    headers: { Authorization: `Bearer ${hq}`, 'Content-Type': 'application/json' },
+    body: JSON.stringify({ jti }),
+  });
+  expect(res.status).toBe(200);
+}
+
+async function tabletJti(page: Page): Promise<string> {
+  return page.evaluate(() => {
+    const token = localStorage.getItem('hinanjo:shelter:token') ?? '';
+    return JSON.parse(atob(token.split('.')[1].replace(/-/g, '+').replace(/_/g, '/'))).jti as string;
+  });
+}
+
+describe('a revoked tablet wipes itself', () => {
+  const e2e = useBrowserAndServer(startShelterServer);
+
+  it('while connected: the roster and the token are erased at once and the tablet says so, also after a reload', async () => {
+    const tablet = await enrolTablet(e2e.browser, e2e.server, 'lost-tablet');
+    await checkIn(tablet.page, [{ name: '消去対象太郎', kana: 'ショウキョタイショウタロウ' }]);
+    await expect.poll(() => peopleNames(tablet.page)).toEqual(['消去対象太郎']);
+    expect((await localData(tablet.page, '消去対象太郎')).found).toBe(true);
+
+    await revoke(e2e.server, await tabletJti(tablet.page));
+    const page = tablet.page.getByTestId('enrolment-page');
+    await tablet.page.waitForSelector('[data-testid=enrolment-page][data-reason=wiped]', { timeout: 10_000 });
+    expect(await page.textContent()).toContain('消去しました');
+    await expect.poll(async () => (await localData(tablet.page, '消去対象太郎')).found, { timeout: 10_000 }).toBe(false);
+    expect(await tablet.page.evaluate(() => localStorage.getItem('hinanjo:shelter:token'))).toBeNull();
+
+    await tablet.page.reload();
+    await tablet.page.waitForSelector('[data-testid=enrolment-page][data-reason=wiped]');
+    expect((await localData(tablet.page, '消去対象太郎')).found).toBe(false);
+    expect(tablet.errors).toEqual([]);
+    await tablet.context.close();
+  });
+
+  it('revoked while closed: wiped at the next start, when the server refuses it', async () => {
+    const tablet = await enrolTablet(e2e.browser, e2e.server, 'drawer-tablet');
+    await checkIn(tablet.page, [{ name: '引出花子', kana: 'ヒキダシハナコ' }]);
+    await expect.poll(() => peopleNames(tablet.page)).toContain('引出花子');
+    const jti = await tabletJti(tablet.page);
+    const origin = e2e.server.url;
+    await tablet.page.goto('about:blank');
+    await revoke(e2e.server, jti);
+
+    await tablet.page.goto(`${origin}/shelter/`);
+    await tablet.page.waitForSelector('[data-testid=enrolment-page][data-reason=wiped]', { timeout: 15_000 });
+    await expect.poll(async () => (await localData(tablet.page, '引出花子')).found, { timeout: 10_000 }).toBe(false);
+    await tablet.context.close();
+  });
+
+  it('an expired token is refused with 4401 and wipes nothing', async () => {
+    const tablet = await enrolTablet(e2e.browser, e2e.server, 'short-lived');
+    await checkIn(tablet.page, [{ name: '期限切子', kana: 'キゲンキリコ' }]);
+    await expect.poll(() => peopleNames(tablet.page)).toContain('期限切子');
+    // The server's clock cannot be moved here; a token with a 1-second life stands in.
+    const shortToken = await e2e.server.token({ role: 'staff', shelter: 'kawabe-school', ttlSeconds: 1, device: 'short' });
+    await tablet.page.evaluate((t) => localStorage.setItem('hinanjo:shelter:token', t), shortToken);
+    await new Promise((r) => setTimeout(r, 1_500));
+    await tablet.page.reload();
+    await waitForConnection(tablet.page, 'refused', 15_000);
+    expect(await tablet.page.getByTestId('sync-indicator').getAttribute('data-connection')).toBe('refused');
+    expect(await tablet.page.getByTestId('sync-indicator').textContent()).toContain('期限切れ');
+    expect(await peopleNames(tablet.page)).toContain('期限切子');
+    expect((await localData(tablet.page, '期限切子')).found).toBe(true);
+    await tablet.context.close();
+  });
+});

@@ -1,0 +1,265 @@
+// What an attacker with a browser, a stolen staff token or a crafted token tries, and what the
+// server answers: security headers, read-only awareness, write limits, socket caps, tokens that
+// were tampered with, file modes, a health probe that does not write per request, metrics for
+// operators only, and logs without names.
+import { afterAll, beforeAll, describe, expect, it } from 'vitest';
+import { generateKeyPairSync } from 'node:crypto';
+import { statSync } from 'node:fs';
+import { join } from 'node:path';
+import { SignJWT, decodeJwt } from 'jose';
+import { v7 as uuidv7 } from 'uuid';
+import * as Y from 'yjs';
+import { CLOSE } from '../../domain/protocol';
+import { checkInHousehold, emptyPersonInput } from '../../domain/people';
+import { shelterMeta } from '../../domain/schema';
+import { spawnServerProcess, startTestServer, type TestServer } from '../helpers/server';
+import { writeDoc } from '../helpers/seed';
+import { YClient } from '../helpers/yclient';
+
+let server: TestServer;
+const clients: YClient[] = [];
+
+async function open(docName: string, token: string | null, name = docName): Promise<YClient> {
+  const c = await YClient.connect({ wsUrl: server.wsUrl, docName, token, name });
+  clients.push(c);
+  return c;
+}
+
+const rejected = (reason: string) => server.server.metrics.framesRejected.get(reason as never) ?? 0;
+
+beforeAll(async () => {
+  server = await startTestServer();
+});
+
+afterAll(async () => {
+  await Promise.all(clients.map((c) => c.destroy()));
+  await server.stop();
+});
+
+describe('security headers', () => {
+  it('every page, file and API answer carries CSP (no framing, own scripts only), nosniff and no-referrer', async () => {
+    for (const path of ['/', '/shelter/', '/hq/', '/api/public/status.json', '/healthz', '/no-such-file']) {
+      const res = await fetch(`${server.url}${path}`);
+      const csp = res.headers.get('content-security-policy') ?? '';
+      expect(csp, path).toContain("default-src 'self'");
+      expect(csp, path).toContain("script-src 'self'");
+      expect(csp, path).toContain("frame-ancestors 'none'");
+      expect(csp, path).toContain('https://cyberjapandata.gsi.go.jp');
+      expect(csp, path).not.toContain("'unsafe-eval'");
+      expect(res.headers.get('x-content-type-options'), path).toBe('nosniff');
+      expect(res.headers.get('referrer-policy'), path).toBe('no-referrer');
+    }
+  });
+});
+
+describe('awareness', () => {
+  it('a read-only connection cannot broadcast presence to the readers of hq', async () => {
+    const listener = await open('hq', await server.token({ role: 'hq' }), 'hq listener');
+    const staff = await open('hq', await server.token({ role: 'staff', shelter: 'A' }), 'staff@hq');
+    await Promise.all([listener.whenSynced(), staff.whenSynced()]);
+    const before = rejected('read_only');
+    staff.setAwareness({ junk: 'x'.repeat(1000) });
+    await staff.until(() => rejected('read_only') > before, 'the awareness was dropped');
+    await new Promise((r) => setTimeout(r, 100));
+    expect(listener.awareness.getStates().has(staff.doc.clientID)).toBe(false);
+    expect(server.server.registry.get('hq')!.awareness.getStates().size).toBe(0);
+  });
+
+  it(`awareness over the size cap closes the connection with ${CLOSE.tooLarge}; a burst is cut to the rate`, async () => {
+    const token = await server.token({ role: 'staff', shelter: 'aw' });
+    const big = await open('shelter/aw', token, 'big presence');
+    await big.whenSynced();
+    big.setAwareness({ junk: 'x'.repeat(8 * 1024) });
+    expect((await big.whenClosed()).code).toBe(CLOSE.tooLarge);
+
+    const listener = await open('shelter/aw', await server.token({ role: 'hq' }), 'presence listener');
+    const chatty = await open('shelter/aw', token, 'chatty');
+    await Promise.all([listener.whenSynced(), chatty.whenSynced()]);
+    let seen = 0;
+    listener.awareness.on('change', () => seen++);
+    const before = rejected('awareness_rate');
+    for (let i = 0; i < 50; i++) chatty.setAwareness({ cursor: i });
+    await chatty.until(() => rejected('awareness_rate') >= before + 40, 'the burst was cut');
+    await new Promise((r) => setTimeout(r, 100));
+    expect(seen).toBeLessThanOrEqual(6);
+    expect(chatty.connected).toBe(true);
+  });
+});
+
+describe('write limits', () => {
+  it(`one value over the limit is refused (${CLOSE.tooLarge}) and nothing of the update is stored`, async () => {
+    const c = await open('shelter/V', await server.token({ role: 'staff', shelter: 'V' }), 'big value');
+    await c.whenSynced();
+    const stored = server.server.metrics.updatesStored;
+    c.doc.getMap('people').set('p', 'x'.repeat(300 * 1024));
+    const closed = await c.whenClosed();
+    expect(closed).toEqual({ code: CLOSE.tooLarge, reason: expect.stringContaining('value') });
+    expect(server.server.metrics.updatesStored).toBe(stored);
+    expect(rejected('value_too_large')).toBe(1);
+  });
+
+  it(`a document over its quota takes nothing more (${CLOSE.docQuota}); a token over its byte budget is refused (${CLOSE.writeBudget})`, async () => {
+    const small = await startTestServer({ sync: { limits: { maxValueBytes: 256 * 1024, docQuotaBytes: 200 * 1024, budgetBurstBytes: 150 * 1024, budgetBytesPerSecond: 1 } } });
+    try {
+      const junk = () => new TextDecoder().decode(crypto.getRandomValues(new Uint8Array(30 * 1024)).map((b) => 65 + (b % 26)));
+      // Budget: one token writes 30 kB at a time into its own shelter until refused.
+      const staff = await small.token({ role: 'staff', shelter: 'Q' });
+      const a = await YClient.connect({ wsUrl: small.wsUrl, docName: 'shelter/Q', token: staff, name: 'junk writer' });
+      await a.whenSynced();
+      let sent = 0;
+      while (a.connected && sent < 20) {
+        a.doc.getMap('junk').set(`k${sent++}`, junk());
+        await a.whenStored(2_000).catch(() => undefined);
+      }
+      expect(a.lastClose?.code).toBe(CLOSE.writeBudget);
+      expect(sent).toBeLessThanOrEqual(6);
+      expect(small.server.metrics.framesRejected.get('write_budget')).toBe(1);
+      await a.destroy();
+
+      // Quota: hq tokens (each its own budget) fill one document up to its quota.
+      let quotaHit: number | undefined;
+      for (let i = 0; i < 12 && quotaHit === undefined; i++) {
+        const c = await YClient.connect({ wsUrl: small.wsUrl, docName: 'shelter/R', token: await small.token({ role: 'hq' }), name: `filler ${i}` });
+        await c.whenSynced();
+        c.doc.getMap('junk').set(`k${i}`, junk());
+        await Promise.race([c.whenStored(2_000), c.whenClosed(2_000)]).catch(() => undefined);
+        if (c.lastClose) quotaHit = c.lastClose.code;
+        await c.destroy();
+      }
+      expect(quotaHit).toBe(CLOSE.docQuota);
+      expect(small.server.metrics.framesRejected.get('doc_quota')).toBeGreaterThanOrEqual(1);
+      const metrics = await (await fetch(`${small.url}/metrics`, { headers: { Authorization: `Bearer ${await small.token({ role: 'hq' })}` } })).text();
+      expect(metrics).toMatch(/hinanjo_frames_rejected_total\{reason="doc_quota"\} \d+/);
+      expect(metrics).toMatch(/hinanjo_frames_rejected_total\{reason="write_budget"\} 1/);
+    } finally {
+      await small.stop();
+    }
+  });
+
+  it(`a staff token may hold 16 sockets; the next one is refused with ${CLOSE.tooManySockets}`, async () => {
+    const token = await server.token({ role: 'staff', shelter: 'S' });
+    const ok: YClient[] = [];
+    for (let i = 0; i < 16; i++) ok.push(await open('shelter/S', token, `socket ${i}`));
+    await Promise.all(ok.map((c) => c.whenSynced()));
+    const extra = await open('shelter/S', token, 'socket 17');
+    expect((await extra.whenClosed()).code).toBe(CLOSE.tooManySockets);
+    await ok[0].destroy();
+    await new Promise((r) => setTimeout(r, 50));
+    const again = await open('shelter/S', token, 'socket 17 again');
+    await again.whenSynced();
+  });
+});
+
+describe('tokens that were tampered with', () => {
+  const b64 = (o: object) => Buffer.from(JSON.stringify(o)).toString('base64url');
+
+  it('alg none, a staff token rewritten to hq, and a token signed with another key are all refused (4401)', async () => {
+    const staff = await server.token({ role: 'staff', shelter: 'T' });
+    const [header, payload, signature] = staff.split('.');
+    const claims = decodeJwt(staff);
+    const none = `${b64({ alg: 'none', typ: 'JWT' })}.${b64({ ...claims, role: 'hq' })}.`;
+    const tampered = `${header}.${b64({ ...claims, role: 'hq' })}.${signature}`;
+    const otherShelter = `${header}.${b64({ ...claims, shelter: 'U' })}.${signature}`;
+    const { privateKey } = generateKeyPairSync('ed25519');
+    const foreign = await new SignJWT({ role: 'hq' })
+      .setProtectedHeader({ alg: 'EdDSA', typ: 'JWT' })
+      .setJti(uuidv7())
+      .setIssuedAt()
+      .setExpirationTime('1h')
+      .sign(privateKey);
+    const foreignHs = await new SignJWT({ role: 'hq' })
+      .setProtectedHeader({ alg: 'HS256', typ: 'JWT' })
+      .setJti(uuidv7())
+      .setIssuedAt()
+      .setExpirationTime('1h')
+      .sign(new TextEncoder().encode('another-deployments-secret-of-sufficient-length'));
+    expect(payload).not.toBe(b64({ ...claims, role: 'hq' }));
+    for (const [what, token, doc] of [
+      ['alg none', none, 'hq'],
+      ['role rewritten', tampered, 'shelter/X'],
+      ['shelter rewritten', otherShelter, 'shelter/U'],
+      ['foreign EdDSA key', foreign, 'hq'],
+      ['foreign HS256 secret', foreignHs, 'hq'],
+    ] as const) {
+      const c = await open(doc, token, what);
+      expect((await c.whenClosed()).code, what).toBe(CLOSE.unauthorized);
+      const res = await fetch(`${server.url}/api/hq/devices`, { headers: { Authorization: `Bearer ${token}` } });
+      expect(res.status, what).toBe(401);
+    }
+  });
+});
+
+describe('files, health, metrics', () => {
+  it('the data directory is 0700 and the database files 0600', async () => {
+    await writeDoc(server, 'shelter/M', (doc) => shelterMeta(doc).set('status', 'open'));
+    expect(statSync(server.dataDir).mode & 0o777).toBe(0o700);
+    for (const f of ['hinanjo.sqlite', 'hinanjo.sqlite-wal', 'hinanjo.sqlite-shm']) {
+      expect(statSync(join(server.dataDir, f)).mode & 0o777, f).toBe(0o600);
+    }
+  });
+
+  it('/healthz probes the store at most once per interval, however often it is asked', async () => {
+    const other = await startTestServer();
+    try {
+      let probes = 0;
+      const store = other.server.store;
+      const real = store.healthCheck.bind(store);
+      store.healthCheck = (now) => {
+        probes++;
+        return real(now);
+      };
+      const answers = await Promise.all(Array.from({ length: 30 }, () => fetch(`${other.url}/healthz`).then((r) => r.status)));
+      for (let i = 0; i < 20; i++) expect((await fetch(`${other.url}/healthz`)).status).toBe(200);
+      expect(answers.every((s) => s === 200)).toBe(true);
+      expect(probes).toBe(1);
+    } finally {
+      await other.stop();
+    }
+  });
+
+  it('/metrics needs an hq token (or HINANJO_METRICS_TOKEN); staff and anonymous are refused', async () => {
+    expect((await fetch(`${server.url}/metrics`)).status).toBe(401);
+    const staff = await server.token({ role: 'staff', shelter: 'A' });
+    expect((await fetch(`${server.url}/metrics`, { headers: { Authorization: `Bearer ${staff}` } })).status).toBe(401);
+    const hq = await server.token({ role: 'hq' });
+    const res = await fetch(`${server.url}/metrics`, { headers: { Authorization: `Bearer ${hq}` } });
+    expect(res.status).toBe(200);
+    expect(await res.text()).toContain('hinanjo_connections');
+  });
+});
+
+describe('logs', () => {
+  it("the server's output never contains a name that was checked in, even when connections misbehave", async () => {
+    const proc = await spawnServerProcess();
+    try {
+      const names = ['ログ確認太郎', 'Logcheck Hanako'];
+      const staff = await proc.token({ role: 'staff', shelter: 'L' });
+      await writeDoc(proc, 'shelter/L', (doc) => {
+        shelterMeta(doc).set('status', 'open');
+        const r = checkInHousehold(doc, names.map((name) => ({ ...emptyPersonInput(), name, kana: 'ログ', note: `${name}の薬` })), { now: new Date(), newId: uuidv7 });
+        if (!r.ok) throw new Error('check-in failed');
+      }, staff);
+      // a malformed frame, a refused token and an oversized value, each of which the server reports
+      const bad = await YClient.connect({ wsUrl: proc.wsUrl, docName: 'shelter/L', token: staff, name: 'bad' });
+      await bad.whenSynced();
+      bad.sendRaw(Uint8Array.of(0, 2, 200, 1, 2));
+      await bad.whenClosed();
+      const refused = await YClient.connect({ wsUrl: proc.wsUrl, docName: 'shelter/L', token: 'x.y.z', name: 'refused' });
+      await refused.whenClosed();
+      const big = await YClient.connect({ wsUrl: proc.wsUrl, docName: 'shelter/L', token: staff, name: 'big' });
+      await big.whenSynced();
+      const doc = new Y.Doc();
+      doc.getMap('people').set('x', `${names[0]}${'x'.repeat(300 * 1024)}`);
+      big.doc.getMap('people').set('x', doc.getMap('people').get('x'));
+      await big.whenClosed();
+      await Promise.all([bad.destroy(), refused.destroy(), big.destroy()]);
+      await fetch(`${proc.url}/api/public/status.json`);
+      await new Promise((r) => setTimeout(r, 200));
+    } finally {
+      await proc.kill('SIGTERM');
+    }
+    const out = proc.output();
+    expect(out).toContain('listening on');
+    for (const name of ['ログ確認太郎', 'Logcheck Hanako', 'ログ確認太郎の薬']) expect(out).not.toContain(name);
+  });
+});
