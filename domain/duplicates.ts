@@ -5,6 +5,7 @@ import type { Person } from './schema';
 import { isPresent } from './counts';
 import { normalizeForMatch } from './normalize';
 import { readPeople, type PersonInput } from './people';
+import { isMarkedNotDuplicate } from './roster-corrections';
 
 export interface DuplicateGroup {
   /** Normalised name and kana, `name|kana` (kana empty when it matched on the name alone). */
@@ -38,7 +39,7 @@ export function findDuplicateCandidates(doc: Y.Doc): DuplicateGroup[] {
       else byKana.set(kana, [...(byKana.get(kana) ?? []), p]);
     }
     if (byKana.size === 0) {
-      groups.push({ key: `${name}|`, people: noKana });
+      groups.push({ key: `${name}|`, people: noKana.sort(byCheckIn) });
       continue;
     }
     for (const [kana, withKana] of byKana) {
@@ -46,7 +47,7 @@ export function findDuplicateCandidates(doc: Y.Doc): DuplicateGroup[] {
       if (group.length >= 2) groups.push({ key: `${name}|${kana}`, people: group.sort(byCheckIn) });
     }
   }
-  return groups.sort((a, b) => (a.key < b.key ? -1 : a.key > b.key ? 1 : 0));
+  return withoutDismissedPairs(doc, groups).sort((a, b) => (a.key < b.key ? -1 : a.key > b.key ? 1 : 0));
 }
 
 /** People present who match what is being typed into the check-in form (the warning). */
@@ -59,6 +60,19 @@ export function duplicatesOf(doc: Y.Doc, input: Pick<PersonInput, 'name' | 'kana
     const theirs = normalizeForMatch(p.kana);
     return !kana || !theirs || theirs === kana;
   });
+}
+
+/**
+ * Drops the people of a group whom staff marked "not the same person" as every other member; a
+ * group left with fewer than two people is no longer a candidate.
+ */
+function withoutDismissedPairs(doc: Y.Doc, groups: DuplicateGroup[]): DuplicateGroup[] {
+  const out: DuplicateGroup[] = [];
+  for (const g of groups) {
+    const people = g.people.filter((p) => g.people.some((q) => q.id !== p.id && !isMarkedNotDuplicate(doc, p.id, q.id)));
+    if (people.length >= 2) out.push({ ...g, people });
+  }
+  return out;
 }
 
 function byCheckIn(a: Person, b: Person): number {

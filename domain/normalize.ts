@@ -23,6 +23,18 @@ export function nameParts(s: string): string[] {
   return out;
 }
 
+/** ぁ (U+3041) … ゖ (U+3096): hiragana with a katakana twin. */
+const HIRAGANA = /[\u3041-\u3096]/g;
+const toKatakana = (c: string) => String.fromCharCode(c.charCodeAt(0) + KANA_DISTANCE);
+
+/**
+ * ふりがな as it is stored: full-width katakana (NFKC folds half-width ｶﾅ), hiragana turned into
+ * katakana, so 「やまだ」, 「ﾔﾏﾀﾞ」 and 「ヤマダ」 are stored alike and sort together.
+ */
+export function storedKana(s: string): string {
+  return s.normalize('NFKC').replace(HIRAGANA, toKatakana).trim();
+}
+
 /**
  * Kana as people type it: hiragana, katakana (full or half width), the long vowel mark,
  * (semi-)voiced marks, middle dots and spaces. Empty is allowed (kana is optional).

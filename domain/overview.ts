@@ -13,7 +13,11 @@ import { pendingRequests } from './requests';
 export interface LowStockItem {
   item: string;
   name: string;
-  daysLeft: number;
+  /** Days of supply at today's count; null for an item without a daily ration. */
+  daysLeft: number | null;
+  onHand: number;
+  /** Below zero (see SupplyStatusRow.negative): listed first. */
+  negative: boolean;
 }
 
 export interface ShelterSummary {
@@ -29,7 +33,7 @@ export interface ShelterSummary {
   departuresToday: number;
   /** Open and acknowledged requests, oldest first. */
   openRequests: SupplyRequest[];
-  /** Items with a daily ration whose stock lasts less than the threshold, shortest first. */
+  /** Items below zero, then items with a daily ration whose stock lasts less than the threshold, shortest first. */
   lowStock: LowStockItem[];
   /** When the document last changed as seen by whoever computes this (the server's receipt time). */
   lastUpdateAt: string | null;
@@ -52,9 +56,9 @@ export function summarizeShelter(
   const tally = tallyShelterPeople(doc, now, options.tzOffsetMinutes ?? JAPAN_TZ_OFFSET_MINUTES);
   const rows = supplyRows(readItems(doc), stockOnHand(doc), peopleServed(tally), options.lowStockDays ?? LOW_STOCK_DAYS);
   const lowStock = rows
-    .filter((r) => r.low)
-    .map((r) => ({ item: r.item, name: r.name, daysLeft: r.daysLeft as number }))
-    .sort((a, b) => a.daysLeft - b.daysLeft);
+    .filter((r) => r.low || r.negative)
+    .map((r) => ({ item: r.item, name: r.name, daysLeft: r.daysLeft, onHand: r.onHand, negative: r.negative }))
+    .sort((a, b) => Number(b.negative) - Number(a.negative) || a.onHand - b.onHand || (a.daysLeft ?? 0) - (b.daysLeft ?? 0));
   return {
     shelterId,
     status: asShelterStatus(shelterMeta(doc).get('status')),

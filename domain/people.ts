@@ -7,7 +7,7 @@ import {
   shelterPeople,
 } from './schema';
 import { asAgeGroup, asSex, asStay, asString, asStringList, asStringOrNull } from './coerce';
-import { isKanaOnly } from './normalize';
+import { isKanaOnly, storedKana } from './normalize';
 import { type Result, err, ok } from './result';
 
 /** What a user types for one person: a Person without what the check-in itself sets. */
@@ -105,7 +105,7 @@ function cleanField<K extends keyof PersonInput>(key: K, v: PersonInput[K]): Per
     case 'language':
       return (v as string).trim() as PersonInput[K];
     case 'kana':
-      return ((v as string | undefined) ?? '').normalize('NFKC').trim() as PersonInput[K];
+      return storedKana((v as string | undefined) ?? '') as PersonInput[K];
     case 'needs':
       return [...new Set((v as string[]).map((n) => n.trim()))] as PersonInput[K];
     default:

@@ -114,3 +114,14 @@ export function readRequests(doc: Y.Doc): SupplyRequest[] {
 export function pendingRequests(doc: Y.Doc): SupplyRequest[] {
   return readRequests(doc).filter((r) => r.status === 'open' || r.status === 'acknowledged');
 }
+
+/**
+ * Where the request was created: the Yjs id (client, clock) of its entry in the requests map, so
+ * a client can tell whether the server has confirmed storing it (SyncedDoc.isStored). Null for a
+ * request that does not exist.
+ */
+export function requestOrigin(doc: Y.Doc, id: string): { client: number; clock: number } | null {
+  // Y.Map keeps the item that holds each key in _map (not in the typed API, stable since Yjs 13.0).
+  const item = (shelterRequests(doc) as unknown as { _map: Map<string, { id: { client: number; clock: number } }> })._map.get(id);
+  return item ? { client: item.id.client, clock: item.id.clock } : null;
+}

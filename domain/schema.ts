@@ -168,6 +168,19 @@ export const shelterPeople = (doc: Y.Doc) => doc.getMap<Y.Map<unknown>>('people'
 export const shelterStock = (doc: Y.Doc) => doc.getArray<LedgerEntry>('stock');
 export const shelterItems = (doc: Y.Doc) => doc.getMap<Item>('items');
 export const shelterRequests = (doc: Y.Doc) => doc.getMap<Y.Map<unknown>>('requests');
+/** Pairs staff marked "not the same person" (a compatible extension): `idA|idB` (sorted) → DuplicateDecision. */
+export const shelterNotDuplicates = (doc: Y.Doc) => doc.getMap<NotDuplicate>('notDuplicates');
+
+/** A roster correction kept on the person (a compatible extension: the person's `history`, a Y.Array). */
+export type PersonEvent =
+  | { event: 'readmitted'; at: string; by: string; previousCheckOut: string }
+  | { event: 'merged'; at: string; by: string; from: string; fromCheckedInAt: string; fromName: string; fromKana: string }
+  | { event: 'check-in-corrected'; at: string; by: string; from: string; to: string };
+
+export interface NotDuplicate {
+  at: string;
+  by: string;
+}
 
 /** Copies a nested Y.Map into a plain object (arrays stay arrays). */
 export function plain<T>(m: Y.Map<unknown>): T {

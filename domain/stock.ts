@@ -242,7 +242,13 @@ export interface SupplyStatusRow {
   onHand: number;
   perPersonPerDay: number | null;
   daysLeft: number | null;
+  /** Less than the low-stock threshold of days left (only items with a daily ration). */
   low: boolean;
+  /**
+   * Below zero: two offline tablets handed out more than there was, or a delivery was never
+   * recorded. Always flagged (with or without a ration): the ledger needs a count and an adjustment.
+   */
+  negative: boolean;
 }
 
 /**
@@ -276,6 +282,7 @@ export function supplyRows(
       perPersonPerDay: it.perPersonPerDay,
       daysLeft,
       low: daysLeft !== null && daysLeft < lowStockDays,
+      negative: have < 0,
     };
   });
 }

@@ -159,7 +159,7 @@ describe('enrolment', () => {
     await context.close();
   });
 
-  it('a revoked device stops reconnecting and says why', async () => {
+  it('a revoked device stops reconnecting, erases itself and says why', async () => {
     const { context, page } = await enrolTablet(e2e.browser, e2e.server, 'lost-tablet');
     const token = await page.evaluate(() => localStorage.getItem('hinanjo:shelter:token'));
     const { jti } = decodeJwt(token as string);
@@ -169,8 +169,8 @@ describe('enrolment', () => {
       body: JSON.stringify({ jti }),
     });
     expect(res.status).toBe(200);
-    await waitForConnection(page, 'refused');
-    expect(await syncIndicator(page).textContent()).toContain('本部に新しい登録リンクを依頼してください');
+    await page.waitForSelector('[data-testid=enrolment-page][data-reason=wiped]', { timeout: 10_000 });
+    expect(await page.getByTestId('enrolment-page').textContent()).toContain('本部から新しい登録リンクを受け取ってください');
     await context.close();
   });
 });

@@ -60,7 +60,7 @@ describe('the tablet offline', () => {
     await checkIn(page, [{ name: '松原 三郎', kana: 'まつばら さぶろう' }]);
     await expect.poll(() => pendingChanges(page)).toBeGreaterThanOrEqual(2);
     const text = await syncIndicator(page).textContent();
-    expect(text).toMatch(/未確認の変更 \d+ 件/);
+    expect(text).toMatch(/未確認の記録 \d+ 件/);
     expect(text).not.toContain('すべてサーバーに保存済み');
     expect(text).toContain('オフライン');
 

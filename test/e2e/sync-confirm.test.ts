@@ -114,7 +114,7 @@ describe('a change that only deletes', () => {
     await deleteEntry(t.page, 'del-offline');
     await expect.poll(() => pendingChanges(t.page)).toBeGreaterThanOrEqual(1);
     const text = await syncIndicator(t.page).textContent();
-    expect(text).toMatch(/未確認の変更 \d+ 件/);
+    expect(text).toMatch(/未確認の記録 \d+ 件/);
     expect(text).not.toContain(ALL_STORED);
 
     // Reloaded (a new Yjs client, no socket history): still unconfirmed.

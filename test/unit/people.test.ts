@@ -59,7 +59,7 @@ describe('checkInHousehold', () => {
     const people = readPeople(doc);
     expect(people).toHaveLength(2);
     expect(people[0]).toEqual({
-      id: 'id-2', householdId: 'id-1', name: '山田 太郎', kana: 'やまだ たろう', ageGroup: 'adult', sex: 'unanswered',
+      id: 'id-2', householdId: 'id-1', name: '山田 太郎', kana: 'ヤマダ タロウ', ageGroup: 'adult', sex: 'unanswered',
       needs: [], language: 'ja', districtId: '', stay: 'shelter', checkedInAt: NOW.toISOString(), checkedOutAt: null,
       note: '', consentSafetyInfo: false,
     });

@@ -5,6 +5,7 @@ import {
   readLedger, seedDefaultItems, stockOnHand, supplyStatus, wouldGoNegative, type LedgerInput,
 } from '../../domain/stock';
 import { shelterItems, shelterStock } from '../../domain/schema';
+import { summarizeShelter } from '../../domain/overview';
 import { idSequence, putPerson, syncBoth } from './fixtures/docs';
 import { pick, prng, shuffle } from '../../domain/prng';
 
@@ -179,7 +180,7 @@ describe('days of supply', () => {
     appendLedgerEntry(doc, { item: 'food', delta: 17, reason: 'received', by: 't' }, c); // 17 / 9 < 2 days
     appendLedgerEntry(doc, { item: 'blanket', delta: 3, reason: 'received', by: 't' }, c);
     const rows = new Map(supplyStatus(doc, NOW).map((r) => [r.item, r]));
-    expect(rows.get('water')).toEqual({ item: 'water', name: '飲料水', unit: 'L', onHand: 27, perPersonPerDay: 3, daysLeft: 3, low: false });
+    expect(rows.get('water')).toEqual({ item: 'water', name: '飲料水', unit: 'L', onHand: 27, perPersonPerDay: 3, daysLeft: 3, low: false, negative: false });
     expect(rows.get('food')).toMatchObject({ onHand: 17, low: true });
     expect(rows.get('blanket')).toMatchObject({ onHand: 3, daysLeft: null, low: false });
     expect(rows.get('towel')).toMatchObject({ onHand: 0, daysLeft: null, low: false });
@@ -197,6 +198,28 @@ describe('wouldGoNegative', () => {
     expect(wouldGoNegative(doc, 'water', -11)).toBe(true);
     expect(wouldGoNegative(doc, 'food', -1)).toBe(true);
     expect(wouldGoNegative(doc, 'food', 5)).toBe(false);
+  });
+
+  it('two offline tablets that each hand out the last 5 blankets leave −5, flagged on the row and first in the summary', () => {
+    const a = seeded();
+    const b = new Y.Doc();
+    appendLedgerEntry(a, { item: 'blanket', delta: 5, reason: 'received', by: 'a' }, { now: NOW, newId: idSequence('r') });
+    appendLedgerEntry(a, { item: 'water', delta: 1, reason: 'received', by: 'a' }, { now: NOW, newId: idSequence('w') });
+    syncBoth(a, b);
+    // each tablet sees 5 on hand, so neither is warned
+    expect(wouldGoNegative(a, 'blanket', -5)).toBe(false);
+    expect(wouldGoNegative(b, 'blanket', -5)).toBe(false);
+    appendLedgerEntry(a, { item: 'blanket', delta: -5, reason: 'distributed', by: 'a' }, { now: NOW, newId: idSequence('a') });
+    appendLedgerEntry(b, { item: 'blanket', delta: -5, reason: 'distributed', by: 'b' }, { now: NOW, newId: idSequence('b') });
+    syncBoth(a, b);
+    for (const doc of [a, b]) {
+      const rows = supplyStatus(doc, NOW, { served: 10 });
+      const blanket = rows.find((r) => r.item === 'blanket')!;
+      expect(blanket).toMatchObject({ onHand: -5, negative: true, low: false, daysLeft: null });
+      expect(rows.find((r) => r.item === 'water')).toMatchObject({ negative: false, low: true });
+      const summary = summarizeShelter(doc, 's', NOW);
+      expect(summary.lowStock[0]).toMatchObject({ item: 'blanket', negative: true, onHand: -5, daysLeft: null });
+    }
   });
 });
 

@@ -2,7 +2,7 @@
 // edit, delete; import a GeoJSON file (all or nothing, with a list of what was wrong); export.
 import { useState } from 'preact/hooks';
 import { ConfirmDialog } from '../lib/ConfirmDialog';
-import { shortDateTime } from '../lib/format';
+import { fromLocalInput, shortDateTime, toLocalInput } from '../lib/format';
 import { newId } from '../lib/ids';
 import type { RoadClosure } from '../../domain/schema';
 import {
@@ -24,20 +24,6 @@ interface Draft {
 
 type DraftErrors = Partial<Record<'reason' | 'since' | 'until', string>>;
 
-/** ISO → the value of an <input type="datetime-local"> in local time. */
-export function toLocalInput(iso: string | null): string {
-  if (!iso) return '';
-  const d = new Date(iso);
-  if (Number.isNaN(d.getTime())) return '';
-  const p = (n: number) => String(n).padStart(2, '0');
-  return `${d.getFullYear()}-${p(d.getMonth() + 1)}-${p(d.getDate())}T${p(d.getHours())}:${p(d.getMinutes())}`;
-}
-
-function fromLocalInput(v: string): string | null {
-  if (!v) return null;
-  const d = new Date(v);
-  return Number.isNaN(d.getTime()) ? null : d.toISOString();
-}
 
 export function ClosuresTab({ view }: { view: HqView }) {
   const { t, hq } = view;

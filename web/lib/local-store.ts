@@ -24,6 +24,13 @@ export interface PendingRow {
   client: number;
   clock: number;
   deleteOnly?: boolean;
+  /** Records the change touched (pending-records.ts); rows written before this field count 1. */
+  records?: number;
+}
+
+/** What the sync indicator counts: records, not rows. */
+export function pendingRecords(rows: readonly PendingRow[]): number {
+  return rows.reduce((n, r) => n + (r.records ?? 1), 0);
 }
 
 export interface MetaRow {
@@ -74,7 +81,7 @@ export async function loadDoc(docName: string): Promise<{ updates: Uint8Array[];
     const pending = await db.pending.where('docName').equals(docName).toArray();
     return {
       updates: rows.map((r) => r.update),
-      pending: pending.length,
+      pending: pendingRecords(pending),
       deleteOnly: pending.filter((p) => p.deleteOnly).map((p) => p.id as number),
     };
   });
@@ -83,7 +90,7 @@ export async function loadDoc(docName: string): Promise<{ updates: Uint8Array[];
 /** A update to persist; `pending` for local changes (this client's clock after the change). */
 export interface UpdateToStore {
   update: Uint8Array;
-  pending: { client: number; clock: number; deleteOnly?: boolean } | null;
+  pending: { client: number; clock: number; deleteOnly?: boolean; records?: number } | null;
 }
 
 /**
@@ -122,7 +129,7 @@ export async function compact(docName: string): Promise<void> {
 
 /**
  * Deletes the pending rows that a stored state vector covers (never a delete-only one: its clock
- * says nothing) and the delete-only rows `deletesStored` names; returns how many remain.
+ * says nothing) and the delete-only rows `deletesStored` names; returns how many records remain.
  */
 export async function confirmPending(
   docName: string,
@@ -136,7 +143,8 @@ export async function confirmPending(
       .filter((r) => (r.deleteOnly ? deletesStored.has(r.id as number) : (stored.get(r.client) ?? 0) >= r.clock))
       .map((r) => r.id as number);
     await db.pending.bulkDelete(covered);
-    return rows.length - covered.length;
+    const gone = new Set(covered);
+    return pendingRecords(rows.filter((r) => !gone.has(r.id as number)));
   });
 }
 

@@ -21,6 +21,7 @@ import {
   DEAD_CONNECTION_MS, FATAL_CLOSE_CODES, HEARTBEAT_INTERVAL_MS, MAX_FRAME_BYTES, MESSAGE_HEARTBEAT, MESSAGE_STORED,
 } from '../../domain/protocol';
 import { missingUpdates } from './split-update';
+import { recordsTouched } from './pending-records';
 import {
   COMPACT_AFTER_ROWS,
   type UpdateToStore,
@@ -54,6 +55,12 @@ export interface SyncedDoc {
   onChange(fn: () => void): () => void;
   /** Counts the document's updates: equal versions mean equal content (a cache key). */
   version(): number;
+  /**
+   * True once the server has confirmed that the change which created item `id` is durably stored
+   * (its STORED state vector covers it; remembered across reloads). A request not yet stored is
+   * one HQ cannot see: the tablet says "not sent" instead of "requested".
+   */
+  isStored(id: { client: number; clock: number }): boolean;
   /** Runs fn in one Yjs transaction; resolves once the change is in IndexedDB, rejects if it could not be stored. */
   transact(fn: (doc: Y.Doc) => void): Promise<void>;
   destroy(): void;
@@ -88,6 +95,9 @@ export async function saveChange(synced: SyncedDoc, fn: (doc: Y.Doc) => void): P
 export function openSyncedDoc(docName: string, opts: OpenOptions): SyncedDoc {
   const doc = new Y.Doc();
   const metaKey = `${docName}:lastConfirmedAt`;
+  const storedKey = `${docName}:storedStateVector`;
+  /** The highest stored clock per client that the server confirmed (STORED only grows). */
+  const storedSV = new Map<number, number>();
   let state: SyncState = { connection: 'connecting', pending: 0, lastConfirmedAt: null };
   const stateListeners = new Set<(s: SyncState) => void>();
   let destroyed = false;
@@ -151,7 +161,7 @@ export function openSyncedDoc(docName: string, opts: OpenOptions): SyncedDoc {
     // server's state vector tells when it is stored. One that only deletes does not.
     const clock = Y.getState(doc.store, doc.clientID);
     const deleteOnly = clock === (tr.beforeState.get(doc.clientID) ?? 0);
-    const pending = remote ? null : { client: doc.clientID, clock, ...(deleteOnly ? { deleteOnly } : {}) };
+    const pending = remote ? null : { client: doc.clientID, clock, records: recordsTouched(tr), ...(deleteOnly ? { deleteOnly } : {}) };
     // Updates whose write failed are written again with the next one, so once storage works
     // again nothing that is in memory is missing from IndexedDB.
     const written = writes.then(async () => {
@@ -166,7 +176,7 @@ export function openSyncedDoc(docName: string, opts: OpenOptions): SyncedDoc {
       unstored = [];
       const local = batch.flatMap((b, i) => (b.pending ? [{ ...b, id: ids[i] as number }] : []));
       for (const b of local) if (b.pending?.deleteOnly) deletesSent.set(b.id, null);
-      setState({ storeFailed: false, pending: state.pending + local.length });
+      setState({ storeFailed: false, pending: state.pending + local.reduce((n, b) => n + (b.pending?.records ?? 1), 0) });
       return local;
     });
     collecting?.push(written.then(() => undefined));
@@ -202,7 +212,16 @@ export function openSyncedDoc(docName: string, opts: OpenOptions): SyncedDoc {
 
   const whenLoaded = (async () => {
     performance.mark(`hinanjo:${docName}:read-start`);
-    const [{ updates, pending, deleteOnly }, lastConfirmedAt] = await Promise.all([loadDoc(docName), readMeta(metaKey)]);
+    const [{ updates, pending, deleteOnly }, lastConfirmedAt, storedJson] = await Promise.all([
+      loadDoc(docName),
+      readMeta(metaKey),
+      readMeta(storedKey),
+    ]);
+    try {
+      for (const [client, clock] of JSON.parse(storedJson ?? '[]') as [number, number][]) storedSV.set(client, clock);
+    } catch {
+      // unreadable: the next STORED fills it again
+    }
     for (const id of deleteOnly) deletesSent.set(id, null);
     performance.mark(`hinanjo:${docName}:read-end`);
     doc.transact(() => {
@@ -244,8 +263,17 @@ export function openSyncedDoc(docName: string, opts: OpenOptions): SyncedDoc {
           for (const [id, sent] of deletesSent) if (sent && sent.ws === ws && sent.frame <= count) deletesStored.add(id);
           const remaining = await confirmPending(docName, sv, deletesStored);
           for (const id of deletesStored) deletesSent.delete(id);
+          let grew = false;
+          for (const [client, clock] of sv) {
+            if (clock > (storedSV.get(client) ?? 0)) {
+              storedSV.set(client, clock);
+              grew = true;
+            }
+          }
           await writeMeta(metaKey, at);
+          if (grew) await writeMeta(storedKey, JSON.stringify([...storedSV]));
           setState({ pending: remaining, lastConfirmedAt: at });
+          if (grew) onAnyUpdate();
         })
         .catch((err) => console.error('hinanjo: could not record a confirmation', err));
     };
@@ -336,6 +364,7 @@ export function openSyncedDoc(docName: string, opts: OpenOptions): SyncedDoc {
       return () => changeListeners.delete(fn);
     },
     version: () => version,
+    isStored: ({ client, clock }) => (storedSV.get(client) ?? 0) > clock,
     async transact(fn) {
       await whenLoaded; // a change made before the store is loaded would not be persisted
       const mine: Promise<void>[] = [];

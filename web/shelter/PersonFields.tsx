@@ -117,7 +117,7 @@ export function PersonFields({ idPrefix, value, errors, districts, onChange }: P
           </select>
         </Field>
         <Field id={id('note')} label={f.note} error={err('note')}>
-          <input id={id('note')} value={value.note} onInput={(e) => set('note', (e.target as HTMLInputElement).value)} />
+          <input id={id('note')} aria-invalid={errors.note ? true : undefined} value={value.note} onInput={(e) => set('note', (e.target as HTMLInputElement).value)} />
         </Field>
       </div>
       <label class="checkbox">

@@ -19,7 +19,7 @@ export interface Tab {
 
 export const TABS: Tab[] = [
   { path: '', label: (a) => a.t.tabs.overview, render: () => <Overview /> },
-  { path: 'check-in', label: (a) => a.t.tabs.checkIn, render: () => <CheckIn /> },
+  { path: 'check-in', label: (a) => a.t.tabs.checkIn, render: (rest) => <CheckIn key={rest[0] ?? ''} householdId={rest[0]} /> },
   { path: 'people', label: (a) => a.t.tabs.people, render: (rest) => <People rest={rest} /> },
   { path: 'supplies', label: (a) => a.t.tabs.supplies, render: () => <Supplies /> },
   { path: 'requests', label: (a) => a.t.tabs.requests, render: () => <Requests /> },

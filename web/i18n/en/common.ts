@@ -21,7 +21,7 @@ export const common: Strings<typeof ja> = {
               : code === 4430
                 ? 'Too many changes were sent in a short time; sending is paused and will resume by itself.'
                 : `The server refused the connection (${code}).`,
-    pending: (n: number) => `${n} change${n === 1 ? '' : 's'} not yet confirmed`,
+    pending: (n: number) => `${n} record${n === 1 ? '' : 's'} not yet confirmed`,
     allConfirmed: 'Everything stored on the server',
     lastConfirmed: (hhmm: string, minutesAgo: number) =>
       `Last confirmed sync ${hhmm} (${minutesAgo < 1 ? 'just now' : `${minutesAgo} min ago`})`,

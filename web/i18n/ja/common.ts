@@ -18,7 +18,7 @@ export const common = {
               : code === 4430
                 ? '短時間に大量の変更が送られたため、一時的に受付を止めています。しばらくして自動で再送します。'
                 : `サーバーが接続を拒否しました(${code})。`,
-    pending: (n: number) => `未確認の変更 ${n} 件`,
+    pending: (n: number) => `未確認の記録 ${n} 件`,
     allConfirmed: 'すべてサーバーに保存済み',
     lastConfirmed: (hhmm: string, minutesAgo: number) =>
       `最終同期確認 ${hhmm}(${minutesAgo < 1 ? 'たった今' : `${minutesAgo} 分前`})`,

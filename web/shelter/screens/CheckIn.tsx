@@ -1,9 +1,11 @@
 // Check-in of a household (one or more people) in one form. A likely duplicate is shown before
 // anything is saved; bad input is marked next to its field and nothing typed is cleared.
+// `#/check-in/<householdId>` adds late family members to a household already checked in.
 import { useEffect, useRef, useState } from 'preact/hooks';
 import {
-  type FieldErrors, type PersonInput, checkInHousehold, emptyPersonInput, validatePersonInput,
+  type FieldErrors, type PersonInput, checkInHousehold, emptyPersonInput, householdMembers, toPersonInput, validatePersonInput,
 } from '../../../domain/people';
+import { isPresent } from '../../../domain/counts';
 import { duplicatesOf } from '../../../domain/duplicates';
 import type { Person } from '../../../domain/schema';
 import { newId } from '../../lib/ids';
@@ -25,11 +27,14 @@ function newMember(from: PersonInput | undefined, district: string): PersonInput
   return m;
 }
 
-export function CheckIn() {
+export function CheckIn({ householdId }: { householdId?: string }) {
   const { shelter, t, c } = useShelter();
   const f = t.checkIn;
   const { districts, home } = useDistricts();
-  const [members, setMembers] = useState<PersonInput[]>(() => [newMember(undefined, home)]);
+  // Adding to a household: the new member starts with the household's district, stay and language.
+  const existing = householdId ? householdMembers(shelter.doc, householdId) : [];
+  const template = existing.length > 0 ? toPersonInput(existing.find(isPresent) ?? existing[0]) : undefined;
+  const [members, setMembers] = useState<PersonInput[]>(() => [newMember(template, home)]);
   const [errors, setErrors] = useState<FieldErrors[]>([]);
   const [message, setMessage] = useState<{ kind: 'ok' | 'error'; text: string } | null>(null);
   const [duplicates, setDuplicates] = useState<Person[] | null>(null);
@@ -37,7 +42,10 @@ export function CheckIn() {
   const form = useRef<HTMLFormElement>(null);
   // After a rejected save, take the user to the first field that needs fixing.
   useEffect(() => {
-    if (errors.some((e) => e && Object.keys(e).length > 0)) form.current?.querySelector<HTMLElement>('[aria-invalid=true]')?.focus();
+    if (!errors.some((e) => e && Object.keys(e).length > 0)) return;
+    const bad = form.current?.querySelector<HTMLElement>('[aria-invalid=true], .field--error input, .field--error select');
+    bad?.scrollIntoView({ block: 'center' });
+    bad?.focus();
   }, [errors]);
 
   const save = async () => {
@@ -46,7 +54,7 @@ export function CheckIn() {
     let result: ReturnType<typeof checkInHousehold> | null = null;
     const started = performance.now();
     const stored = await saveChange(shelter, (doc) => {
-      result = checkInHousehold(doc, members, { now: new Date(), newId });
+      result = checkInHousehold(doc, members, { now: new Date(), newId, householdId: existing.length > 0 ? householdId : undefined });
     });
     // Measured by bench/tablet.bench.ts: from the Yjs change to IndexedDB having it.
     performance.measure('hinanjo:check-in-persist', { start: started, end: performance.now() });
@@ -66,7 +74,7 @@ export function CheckIn() {
     }
     setMessage({ kind: 'ok', text: f.saved(r.value.personIds.length) });
     setErrors([]);
-    setMembers([newMember(undefined, home)]);
+    setMembers([newMember(template, home)]);
     window.scrollTo(0, 0);
   };
 
@@ -90,6 +98,11 @@ export function CheckIn() {
   return (
     <form class="check-in" ref={form} onSubmit={onSubmit} noValidate data-testid="check-in-form">
       <h2>{f.title}</h2>
+      {existing.length > 0 && (
+        <p class="flash" data-testid="adding-to-household">
+          {t.people.addingToHousehold(existing.map((m) => m.name).join('、'))}
+        </p>
+      )}
       {message && (
         <p class={message.kind === 'ok' ? 'flash' : 'flash flash--error'} role={message.kind === 'ok' ? 'status' : 'alert'} data-testid="check-in-message">
           {message.text}

@@ -97,7 +97,7 @@ export function Overview() {
             </div>
             <div>
               <dt>{o.departures}</dt>
-              <dd class="mid-number">{s.departuresToday}</dd>
+              <dd class="mid-number" data-testid="departures-today">{s.departuresToday}</dd>
             </div>
           </dl>
         </section>
@@ -148,8 +148,9 @@ export function Overview() {
           ) : (
             <ul class="plain-list">
               {s.lowStock.map((l) => (
-                <li key={l.item} class="warn">
-                  <a href={href('supplies')}>{label(c.items, l.item, l.name)}</a> — {o.daysLeft(l.daysLeft)}
+                <li key={l.item} class={l.negative ? 'danger' : 'warn'} data-testid={`low-${l.item}`}>
+                  <a href={href('supplies')}>{label(c.items, l.item, l.name)}</a> —{' '}
+                  {l.negative ? o.negative(l.onHand) : l.daysLeft !== null ? o.daysLeft(l.daysLeft) : ''}
                 </li>
               ))}
             </ul>

@@ -5,6 +5,7 @@ import { useEffect, useMemo, useRef, useState } from 'preact/hooks';
 import { NEEDS, STAY_TYPES, type Person, type StayType } from '../../../domain/schema';
 import { searchPeopleWithTotal, type SearchQuery } from '../../../domain/search';
 import { checkOutHousehold, checkOutPerson, householdMembers } from '../../../domain/people';
+import { isInTheFuture, markNotDuplicate, mergePeople, readmitPerson } from '../../../domain/roster-corrections';
 import { findDuplicateCandidates } from '../../../domain/duplicates';
 import { isPresent } from '../../../domain/counts';
 import { label } from '../../lib/i18n';
@@ -20,12 +21,19 @@ import { EditPerson } from './EditPerson';
 
 type Pending = { kind: 'person'; person: Person } | { kind: 'household'; householdId: string; count: number };
 
-/** Check-out with confirmation, shared by the list, the duplicates view and the edit screen. */
+/** Check-out with confirmation and re-admission, shared by the list, the duplicates view and the edit screen. */
 export function useCheckOut() {
-  const { shelter, t, c } = useShelter();
+  const { shelter, t, c, deviceLabel } = useShelter();
   const [pending, setPending] = useState<Pending | null>(null);
   const [flash, setFlash] = useState<FlashMessage | null>(null);
   const askPerson = (person: Person) => setPending({ kind: 'person', person });
+  /** No confirmation: it undoes a check-out, and can itself be undone by checking out again. */
+  const readmit = async (person: Person) => {
+    const stored = await saveChange(shelter, (doc) => {
+      readmitPerson(doc, person.id, { now: new Date(), by: deviceLabel });
+    });
+    setFlash(stored ? { text: t.people.readmitted(person.name) } : { text: c.sync.storeFailed, error: true });
+  };
   const askHousehold = (householdId: string) => {
     const count = householdMembers(shelter.doc, householdId).filter(isPresent).length;
     setPending({ kind: 'household', householdId, count });
@@ -51,7 +59,7 @@ export function useCheckOut() {
       {pending.kind === 'person' ? t.people.confirmCheckOut(pending.person.name) : t.people.confirmCheckOutHousehold(pending.count)}
     </ConfirmDialog>
   );
-  return { askPerson, askHousehold, dialog, flash };
+  return { askPerson, askHousehold, readmit, dialog, flash, setFlash };
 }
 
 export function People({ rest }: { rest: string[] }) {
@@ -81,7 +89,7 @@ function PeopleList() {
       ),
     [index, query, stay, need, presence],
   );
-  const { askPerson, askHousehold, dialog, flash } = useCheckOut();
+  const { askPerson, askHousehold, readmit, dialog, flash } = useCheckOut();
 
   const scroller = useRef<HTMLDivElement>(null);
   const [scrollTop, setScrollTop] = useState(0);
@@ -152,7 +160,7 @@ function PeopleList() {
         ) : (
           <div style={{ height: `${result.people.length * ROW_HEIGHT}px`, position: 'relative' }}>
             {visible.map((person, i) => (
-              <PersonRow key={person.id} person={person} top={(first + i) * ROW_HEIGHT} onCheckOut={askPerson} onCheckOutHousehold={askHousehold} />
+              <PersonRow key={person.id} person={person} top={(first + i) * ROW_HEIGHT} onCheckOut={askPerson} onCheckOutHousehold={askHousehold} onReadmit={readmit} />
             ))}
           </div>
         )}
@@ -167,12 +175,14 @@ interface RowProps {
   top?: number;
   onCheckOut: (p: Person) => void;
   onCheckOutHousehold: (householdId: string) => void;
+  onReadmit?: (p: Person) => void;
 }
 
-export function PersonRow({ person, top, onCheckOut, onCheckOutHousehold }: RowProps) {
+export function PersonRow({ person, top, onCheckOut, onCheckOutHousehold, onReadmit }: RowProps) {
   const { t, c } = useShelter();
   const p = t.people;
   const present = isPresent(person);
+  const future = isInTheFuture(person.checkedInAt, new Date());
   return (
     <div
       class={`person-row${present ? '' : ' person-row--left'}`}
@@ -195,7 +205,10 @@ export function PersonRow({ person, top, onCheckOut, onCheckOutHousehold }: RowP
           </span>
         ))}
       </div>
-      <div class="person-row__when muted">{present ? p.arrivedAt(shortDateTime(person.checkedInAt)) : p.leftAt(shortDateTime(person.checkedOutAt))}</div>
+      <div class={`person-row__when${future ? ' person-row__when--future' : ' muted'}`} title={future ? p.futureTime : undefined} data-testid="person-when">
+        {present ? p.arrivedAt(shortDateTime(person.checkedInAt)) : p.leftAt(shortDateTime(person.checkedOutAt))}
+        {future && ' ⚠'}
+      </div>
       <div class="person-row__actions">
         {present && (
           <>
@@ -207,17 +220,33 @@ export function PersonRow({ person, top, onCheckOut, onCheckOutHousehold }: RowP
             </button>
           </>
         )}
+        {!present && onReadmit && (
+          <button type="button" class="button button--small" onClick={() => onReadmit(person)} data-testid="readmit">
+            {p.readmit}
+          </button>
+        )}
       </div>
     </div>
   );
 }
 
 function Duplicates() {
-  const { shelter, t } = useShelter();
+  const { shelter, t, c, deviceLabel } = useShelter();
   const p = t.people;
   const version = useDocVersion(shelter);
   const groups = useMemo(() => findDuplicateCandidates(shelter.doc), [shelter, version]);
-  const { askPerson, askHousehold, dialog, flash } = useCheckOut();
+  const { askPerson, askHousehold, dialog, flash, setFlash } = useCheckOut();
+  const [merging, setMerging] = useState<{ keep: Person; drop: Person } | null>(null);
+  const decide = async (change: (doc: Parameters<Parameters<typeof saveChange>[1]>[0]) => void, text: string) => {
+    const stored = await saveChange(shelter, change);
+    setFlash(stored ? { text } : { text: c.sync.storeFailed, error: true });
+  };
+  const merge = (keep: Person, drop: Person) => {
+    setMerging(null);
+    void decide((doc) => void mergePeople(doc, keep.id, drop.id, { now: new Date(), by: deviceLabel }), p.merged(keep.name));
+  };
+  const notSame = (a: Person, b: Person) =>
+    void decide((doc) => markNotDuplicate(doc, a.id, b.id, { now: new Date(), by: deviceLabel }), p.dismissed);
   return (
     <div class="duplicates">
       <a class="button" href={href('people')}>
@@ -233,13 +262,31 @@ function Duplicates() {
       ) : (
         groups.map((g) => (
           <section class="card dup-group" key={g.key} data-testid="duplicate-group">
-            {g.people.map((person) => (
-              <PersonRow key={person.id} person={person} onCheckOut={askPerson} onCheckOutHousehold={askHousehold} />
+            {g.people.map((person, i) => (
+              <div key={person.id}>
+                <PersonRow person={person} onCheckOut={askPerson} onCheckOutHousehold={askHousehold} />
+                {i > 0 && (
+                  // Each later registration is compared with the first (the earliest check-in), which is kept.
+                  <div class="dup-group__decide">
+                    <button type="button" class="button button--small" onClick={() => setMerging({ keep: g.people[0], drop: person })} data-testid="dup-merge">
+                      {p.merge}
+                    </button>
+                    <button type="button" class="button button--small" onClick={() => notSame(g.people[0], person)} data-testid="dup-not-same">
+                      {p.notSame}
+                    </button>
+                  </div>
+                )}
+              </div>
             ))}
           </section>
         ))
       )}
       {dialog}
+      {merging && (
+        <ConfirmDialog confirmLabel={p.merge} onCancel={() => setMerging(null)} onConfirm={() => merge(merging.keep, merging.drop)}>
+          {p.confirmMerge(`${merging.keep.name} (${shortDateTime(merging.keep.checkedInAt)})`, `${merging.drop.name} (${shortDateTime(merging.drop.checkedInAt)})`)}
+        </ConfirmDialog>
+      )}
     </div>
   );
 }

@@ -1,6 +1,7 @@
-// Requests to HQ: item and quantity, and the status HQ gives them.
+// Requests to HQ: item and quantity, and the status HQ gives them. A request the server has not
+// yet confirmed storing is "not sent": HQ cannot see it, and the tablet must not pretend otherwise.
 import { useMemo, useState } from 'preact/hooks';
-import { type RequestErrors, createRequest, readRequests } from '../../../domain/requests';
+import { type RequestErrors, createRequest, readRequests, requestOrigin } from '../../../domain/requests';
 import { readItems } from '../../../domain/stock';
 import type { Result } from '../../../domain/result';
 import { label } from '../../lib/i18n';
@@ -26,6 +27,10 @@ export function Requests() {
   const [flash, setFlash] = useState<FlashMessage | null>(null);
   const itemName = (id: string) => label(c.items, id, items.find((i) => i.id === id)?.name);
   const chosen = item || items[0]?.id || '';
+  const unsent = (id: string) => {
+    const origin = requestOrigin(shelter.doc, id);
+    return origin !== null && !shelter.isStored(origin);
+  };
 
   const onSubmit = async (e: Event) => {
     e.preventDefault();
@@ -92,7 +97,15 @@ export function Requests() {
                   <td>{itemName(q.item)}</td>
                   <td class="num">{q.quantity}</td>
                   <td>
-                    <span class={`badge badge--${q.status}`}>{label(c.requestStatuses, q.status)}</span>
+                    {unsent(q.id) ? (
+                      <span class="badge badge--unsent" data-testid="request-status" data-status="unsent" title={r.unsentHelp}>
+                        {r.unsent}
+                      </span>
+                    ) : (
+                      <span class={`badge badge--${q.status}`} data-testid="request-status" data-status={q.status}>
+                        {label(c.requestStatuses, q.status)}
+                      </span>
+                    )}
                   </td>
                   <td class="muted">{r.createdAt(shortDateTime(q.createdAt))}</td>
                 </tr>

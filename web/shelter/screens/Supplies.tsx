@@ -104,7 +104,7 @@ export function Supplies() {
             {rows.map((r) => (
               <tr
                 key={r.item}
-                class={`${r.low ? 'row--low' : ''} ${selected?.item === r.item ? 'row--selected' : ''}`}
+                class={`${r.negative ? 'row--negative' : r.low ? 'row--low' : ''} ${selected?.item === r.item ? 'row--selected' : ''}`}
                 onClick={() => {
                   setItem(r.item);
                   setError(null);
@@ -122,7 +122,13 @@ export function Supplies() {
                 <td class="num">{r.perPersonPerDay ?? s.noRate}</td>
                 <td class="num">
                   {r.daysLeft === null ? s.noRate : r.daysLeft.toFixed(1)}
-                  {r.low && <span class="badge badge--warn">{s.low}</span>}
+                  {r.negative ? (
+                    <span class="badge badge--danger" data-testid={`negative-${r.item}`} title={s.negativeHelp}>
+                      {s.negative}
+                    </span>
+                  ) : (
+                    r.low && <span class="badge badge--warn">{s.low}</span>
+                  )}
                 </td>
               </tr>
             ))}
