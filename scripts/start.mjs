@@ -30,21 +30,20 @@ if (built < Math.max(...sources)) {
   if (r.status !== 0) process.exit(r.status ?? 1);
 }
 
-function token(args) {
+// The links are made once the server listens (the demo shelters exist then), and reused across
+// restarts while valid (sync-server/start-links.ts): no new 7-day token on every start.
+function links() {
   const r = spawnSync(
     process.execPath,
-    ['--import', 'tsx', join(root, 'sync-server/token-cli.ts'), ...args, '--data', data, '--base', base, '--ttl', '7d'],
+    ['--import', 'tsx', join(root, 'sync-server/start-links.ts'), '--data', data, '--base', base, '--shelter', FIRST_DEMO_SHELTER],
     { cwd: root, encoding: 'utf8' },
   );
   if (r.status !== 0) {
     process.stderr.write(r.stderr);
-    process.exit(r.status ?? 1);
+    return ['(could not make a link: see above)', '(could not make a link)'];
   }
-  return r.stdout.trim().split('\n')[1];
+  return r.stdout.trim().split('\n');
 }
-
-const hqLink = token(['--role', 'hq', '--device', 'npm start (HQ)']);
-const staffLink = token(['--role', 'staff', '--shelter', FIRST_DEMO_SHELTER, '--device', 'npm start (staff)']);
 
 const server = spawn(
   process.execPath,
@@ -54,10 +53,11 @@ const server = spawn(
 server.stdout.on('data', (d) => {
   process.stdout.write(d);
   if (/listening on/.test(String(d))) {
+    const [hqLink, staffLink, shelter] = links();
     console.log(`
   Resident page:  ${base}/
   HQ (wall map):  ${hqLink}
-  Shelter tablet: ${staffLink}   (demo shelter ${FIRST_DEMO_SHELTER})
+  Shelter tablet: ${staffLink}${shelter ? `   (shelter ${shelter})` : ''}
   More tokens:    npm run token -- --role staff --shelter <id>
 `);
   }

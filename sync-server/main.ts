@@ -3,6 +3,7 @@
 // gracefully: no new connections, everything accepted is committed, the database is closed.
 import { parseArgs } from './cli-args';
 import { startServer } from './server';
+import { removeServerInfo, writeServerInfo } from './server-info';
 
 async function main(): Promise<void> {
   const { values, flags } = parseArgs(process.argv.slice(2));
@@ -24,11 +25,13 @@ async function main(): Promise<void> {
     distDir: values.get('dist') ?? process.env.HINANJO_DIST ?? './dist',
     demo: !flags.has('no-demo'),
   });
+  writeServerInfo(server.dataDir, { url: server.url, port: server.port, pid: process.pid });
   console.log(`Hinanjo listening on ${server.url} (data in ${server.dataDir})`);
   let signals = 0;
   const shutdown = (sig: string) => {
     if (signals++ > 0) process.exit(1); // a second signal: stop waiting
     console.log(`${sig}: shutting down`);
+    removeServerInfo(server.dataDir);
     server.stop().then(
       () => process.exit(0),
       (e) => {

@@ -4,6 +4,8 @@
 // Prints the token and its enrolment link on stdout (nothing else there, so it can be piped);
 // records the token id in the store so HQ can list and revoke devices.
 import { enrolmentLink, issueToken, loadSecret } from './auth';
+import { readServerInfo, registeredShelterIds } from './server-info';
+import { SHELTER_ID_PATTERN } from '../domain/schema';
 import { parseArgs, parseDuration } from './cli-args';
 import { openSqliteStore } from './store/sqlite';
 
@@ -41,6 +43,18 @@ async function main(): Promise<number> {
       return 2;
     }
     const role = values.get('role');
+    const shelter = values.get('shelter');
+    if (role === 'staff' && shelter && SHELTER_ID_PATTERN.test(shelter)) {
+      const known = await registeredShelterIds(store);
+      if (!known.includes(shelter)) {
+        console.error(
+          known.length === 0
+            ? `unknown shelter "${shelter}": no shelter is registered in ${dataDir} yet (register shelters at HQ first, or start the server once to seed the demo)`
+            : `unknown shelter "${shelter}": registered shelters are ${known.slice(0, 12).join(', ')}${known.length > 12 ? `, … (${known.length} in all)` : ''}`,
+        );
+        return 2;
+      }
+    }
     const r = await issueToken(loadSecret(dataDir), store, {
       role: role as 'staff' | 'hq',
       shelter: values.get('shelter'),
@@ -51,7 +65,16 @@ async function main(): Promise<number> {
       console.error(`${r.error}\n${USAGE}`);
       return 2;
     }
-    const base = values.get('base') ?? `http://localhost:${process.env.PORT ?? 8080}`;
+    // Links point at the server running on this data directory (its real port), else at PORT.
+    const running = readServerInfo(dataDir);
+    const base = values.get('base') ?? running?.url ?? `http://localhost:${process.env.PORT ?? 8080}`;
+    if (!values.get('base')) {
+      console.error(
+        running
+          ? `link for the server running on ${dataDir}: ${running.url}`
+          : `no server is running on ${dataDir}: link for ${base} (set --base or PORT if that is not where tablets reach it)`,
+      );
+    }
     console.log(r.token);
     console.log(enrolmentLink(base, r.claims.role, r.token));
     console.error(`token id (jti) ${r.claims.jti}, expires ${new Date(r.claims.exp * 1000).toISOString()}`);

@@ -188,4 +188,37 @@ describe('the worker’s day', () => {
     expect(box!.y + box!.height).toBeLessThanOrEqual(600);
     await context.close();
   });
+
+  it('large text is a per-device setting that survives a reload; portrait rows keep the check-in time and a long ふりがな stays in its row', async () => {
+    const { context, page, errors } = await enrolTablet(e2e.browser, e2e.server, 'large-text');
+    await checkIn(page, [{ name: '長名 太郎', kana: 'ながなが'.repeat(12) }]);
+    await go(page, '#/people');
+    await page.fill('[data-testid=people-search]', 'ながなが');
+    const row = page.getByTestId('person-row').first();
+    const normal = (await row.boundingBox())!.height;
+    await page.getByTestId('text-size').click();
+    expect(await page.evaluate(() => getComputedStyle(document.documentElement).fontSize)).toBe('22.5px');
+    await expect.poll(async () => (await row.boundingBox())!.height).toBeGreaterThan(normal);
+    await page.reload();
+    await page.getByTestId('people-list').waitFor();
+    expect(await page.getByTestId('text-size').getAttribute('aria-pressed')).toBe('true');
+    expect(await page.evaluate(() => getComputedStyle(document.documentElement).fontSize)).toBe('22.5px');
+    await page.getByTestId('text-size').click();
+
+    await page.setViewportSize({ width: 800, height: 1280 });
+    await page.fill('[data-testid=people-search]', 'ながなが');
+    const when = page.getByTestId('person-when').first();
+    expect(await when.isVisible()).toBe(true);
+    expect(await when.textContent()).toMatch(/受付 \d+\/\d+ \d\d:\d\d/);
+    for (const width of [800, 600]) {
+      await page.setViewportSize({ width, height: 1000 });
+      const overflow = await row.evaluate((el) => {
+        const r = el.getBoundingClientRect();
+        return [...el.querySelectorAll('*')].some((c) => c.getBoundingClientRect().right > r.right + 1);
+      });
+      expect(overflow, `a child overflows the row at ${width} px`).toBe(false);
+    }
+    expect(errors).toEqual([]);
+    await context.close();
+  });
 });

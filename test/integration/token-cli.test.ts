@@ -6,7 +6,19 @@ import { join } from 'node:path';
 import { promisify } from 'node:util';
 import { decodeJwt } from 'jose';
 import { CLOSE } from '../../domain/protocol';
-import { ROOT, startTestServer, tempDataDir } from '../helpers/server';
+import { ROOT, spawnServerProcess, startTestServer, tempDataDir } from '../helpers/server';
+import { openSqliteStore } from '../../sync-server/store/sqlite';
+import { seedDemo } from '../../sync-server/demo';
+import { startLinks } from '../../sync-server/start-links';
+
+/** A data directory whose registry holds the demo shelters (demo-01 …), as after a first `npm start`. */
+async function demoDataDir(): Promise<string> {
+  const dir = tempDataDir();
+  const store = openSqliteStore(dir);
+  await seedDemo(store, new Date());
+  await store.close();
+  return dir;
+}
 import { YClient } from '../helpers/yclient';
 
 const run = promisify(execFile);
@@ -23,7 +35,7 @@ async function tokenCli(args: string[]): Promise<{ code: number; stdout: string;
 
 describe('npm run token', () => {
   it('prints a staff token and its /shelter/ enrolment link, and the server accepts the token for that shelter', async () => {
-    const dir = tempDataDir();
+    const dir = await demoDataDir();
     const r = await tokenCli(['--role', 'staff', '--shelter', 'demo-01', '--ttl', '2d', '--device', 'tablet 1', '--data', dir, '--base', 'http://192.168.1.10:8080']);
     expect(r.code).toBe(0);
     const [token, link, ...rest] = r.stdout.trim().split('\n');
@@ -58,6 +70,52 @@ describe('npm run token', () => {
     const r = await tokenCli(['--role', 'hq', '--data', tempDataDir()]);
     expect(r.code).toBe(0);
     expect(r.stdout.trim().split('\n')[1]).toMatch(/^http:\/\/localhost:\d+\/hq\/\?token=ey/);
+  });
+
+  it('refuses a shelter id that is not registered, and says which ones are', async () => {
+    const dir = await demoDataDir();
+    const r = await tokenCli(['--role', 'staff', '--shelter', 'demo-99', '--data', dir]);
+    expect(r.code).toBe(2);
+    expect(r.stdout).toBe('');
+    expect(r.stderr).toMatch(/unknown shelter "demo-99": registered shelters are demo-01, demo-02/);
+    const empty = await tokenCli(['--role', 'staff', '--shelter', 'demo-01', '--data', tempDataDir()]);
+    expect(empty.code).toBe(2);
+    expect(empty.stderr).toMatch(/no shelter is registered/);
+  });
+
+  it('makes links for the port of the server running on the data directory, and says so', async () => {
+    const dir = await demoDataDir();
+    const proc = await spawnServerProcess({ dataDir: dir });
+    try {
+      const r = await tokenCli(['--role', 'hq', '--data', dir]);
+      expect(r.code).toBe(0);
+      expect(r.stdout.trim().split('\n')[1]).toMatch(new RegExp(`^http://localhost:${proc.port}/hq/\\?token=`));
+      expect(r.stderr).toContain(`http://localhost:${proc.port}`);
+    } finally {
+      await proc.kill('SIGTERM');
+    }
+    // once the server is gone, the CLI says which address it used instead
+    const after = await tokenCli(['--role', 'hq', '--data', dir]);
+    expect(after.stderr).toMatch(/no server is running/);
+  });
+
+  it('npm start reuses its two links across restarts, and replaces (and revokes) a revoked one', async () => {
+    const dir = await demoDataDir();
+    const first = await startLinks(dir, 'http://localhost:8080', 'demo-01');
+    const second = await startLinks(dir, 'http://localhost:8080', 'demo-01');
+    expect(second).toEqual({ ...first, reused: true });
+    expect(first.shelter).toBe('demo-01');
+    const store = openSqliteStore(dir);
+    const staffJti = decodeJwt(new URL(first.staff!).searchParams.get('token')!).jti as string;
+    await store.revoke(staffJti, new Date());
+    const devicesBefore = (await store.listDevices()).length;
+    await store.close();
+    const third = await startLinks(dir, 'http://localhost:8080', 'demo-01');
+    expect(third.hq).toBe(first.hq);
+    expect(third.staff).not.toBe(first.staff);
+    const check = openSqliteStore(dir);
+    expect((await check.listDevices()).length).toBe(devicesBefore + 1);
+    await check.close();
   });
 
   it('explains what is wrong with bad arguments and prints no token', async () => {

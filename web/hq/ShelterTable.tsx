@@ -64,7 +64,7 @@ export function ShelterTable({ view, interactive = true, limit, onSelect }: { vi
             <td class="num">{r.needsTotal}</td>
             <td class={r.stale ? 'hq-stale' : undefined} title={r.stale ? t.staleTitle(STALE_AFTER_MINUTES) : undefined}>
               {r.status === 'closed' && r.minutesSinceUpdate === null ? '—' : r.minutesSinceUpdate === null ? t.neverSynced : t.ago(r.minutesSinceUpdate)}
-              {r.stale && <span class="hq-stale__flag"> ⚠ {t.stale}</span>}
+              {r.stale && <span class="hq-stale__flag">⚠ {t.stale}</span>}
             </td>
           </tr>
         ))}

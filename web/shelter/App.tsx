@@ -3,6 +3,7 @@ import { useEffect, useMemo, useState } from 'preact/hooks';
 import type { SyncedDoc } from '../lib/synced-doc';
 import { SyncIndicator } from '../lib/SyncIndicator';
 import { LangSwitch } from '../lib/LangSwitch';
+import { TextSizeSwitch } from '../lib/TextSizeSwitch';
 import { UpdateBanner } from '../lib/UpdateBanner';
 import { commonStrings, useLang } from '../lib/i18n';
 import { useDocVersion, useSyncState } from '../lib/use-synced';
@@ -57,6 +58,7 @@ export function App({ shelterId, shelter, hq, deviceLabel }: Props) {
           <h1 data-testid="shelter-name">{name || app.t.unnamedShelter(shelterId)}</h1>
         </div>
         <SyncIndicator state={sync} />
+        <TextSizeSwitch />
         <LangSwitch />
       </header>
       <UpdateBanner />

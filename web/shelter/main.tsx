@@ -4,6 +4,7 @@ import { render } from 'preact';
 import { enrolFromUrl } from '../lib/enrolment';
 import { openSyncedDoc } from '../lib/synced-doc';
 import { wipeOnRevocation } from '../lib/wipe';
+import { applyTextSize } from '../lib/text-size';
 import { registerServiceWorker } from '../lib/pwa-update';
 import { currentLang } from '../i18n/index';
 import { HQ_DOC, shelterDocName } from '../../domain/schema';
@@ -15,6 +16,7 @@ import './shelter.css';
 
 registerServiceWorker();
 document.documentElement.lang = currentLang();
+applyTextSize();
 const root = document.getElementById('app') as HTMLElement;
 const enrolment = enrolFromUrl('shelter');
 

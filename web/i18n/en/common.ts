@@ -29,6 +29,7 @@ export const common: Strings<typeof ja> = {
     savedLocally: 'Saved on this device',
     storeFailed: 'Could not save on this device. Check the free storage and note down what you entered.',
   },
+  textSize: { large: 'Large text' },
   lang: { label: 'Language', ja: '日本語', en: 'English' },
   update: {
     available: 'A new version is available. Reload when you are between tasks.',

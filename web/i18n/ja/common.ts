@@ -26,6 +26,7 @@ export const common = {
     savedLocally: 'この端末に保存済み',
     storeFailed: 'この端末に保存できませんでした。空き容量を確認し、入力内容を控えてください。',
   },
+  textSize: { large: '文字を大きく' },
   lang: { label: '言語', ja: '日本語', en: 'English' },
   update: {
     available: '新しいバージョンがあります。作業の区切りで再読み込みしてください。',

@@ -10,6 +10,7 @@ import { findDuplicateCandidates } from '../../../domain/duplicates';
 import { isPresent } from '../../../domain/counts';
 import { label } from '../../lib/i18n';
 import { useDocVersion } from '../../lib/use-synced';
+import { TEXT_SCALE, useTextSize } from '../../lib/text-size';
 import { shortDateTime } from '../../lib/format';
 import { ConfirmDialog } from '../../lib/ConfirmDialog';
 import { Flash, type FlashMessage } from '../../lib/Flash';
@@ -68,7 +69,8 @@ export function People({ rest }: { rest: string[] }) {
   return <PeopleList />;
 }
 
-const ROW_HEIGHT = 76;
+/** Row height at normal text size; the large-text setting scales it (text-size.ts). */
+const BASE_ROW_HEIGHT = 76;
 const OVERSCAN = 6;
 
 function PeopleList() {
@@ -76,6 +78,8 @@ function PeopleList() {
   const p = t.people;
   const version = useDocVersion(shelter);
   const index = useMemo(() => peopleIndex(shelter, version), [shelter, version]);
+  const [textSize] = useTextSize();
+  const ROW_HEIGHT = Math.round(BASE_ROW_HEIGHT * TEXT_SCALE[textSize]);
   const [query, setQuery] = useState('');
   const [stay, setStay] = useState<StayType | ''>('');
   const [need, setNeed] = useState('');
@@ -160,7 +164,7 @@ function PeopleList() {
         ) : (
           <div style={{ height: `${result.people.length * ROW_HEIGHT}px`, position: 'relative' }}>
             {visible.map((person, i) => (
-              <PersonRow key={person.id} person={person} top={(first + i) * ROW_HEIGHT} onCheckOut={askPerson} onCheckOutHousehold={askHousehold} onReadmit={readmit} />
+              <PersonRow key={person.id} person={person} top={(first + i) * ROW_HEIGHT} height={ROW_HEIGHT} onCheckOut={askPerson} onCheckOutHousehold={askHousehold} onReadmit={readmit} />
             ))}
           </div>
         )}
@@ -173,12 +177,13 @@ function PeopleList() {
 interface RowProps {
   person: Person;
   top?: number;
+  height?: number;
   onCheckOut: (p: Person) => void;
   onCheckOutHousehold: (householdId: string) => void;
   onReadmit?: (p: Person) => void;
 }
 
-export function PersonRow({ person, top, onCheckOut, onCheckOutHousehold, onReadmit }: RowProps) {
+export function PersonRow({ person, top, height, onCheckOut, onCheckOutHousehold, onReadmit }: RowProps) {
   const { t, c } = useShelter();
   const p = t.people;
   const present = isPresent(person);
@@ -186,7 +191,7 @@ export function PersonRow({ person, top, onCheckOut, onCheckOutHousehold, onRead
   return (
     <div
       class={`person-row${present ? '' : ' person-row--left'}`}
-      style={top === undefined ? undefined : { position: 'absolute', top: `${top}px`, left: 0, right: 0, height: `${ROW_HEIGHT}px` }}
+      style={top === undefined ? undefined : { position: 'absolute', top: `${top}px`, left: 0, right: 0, height: `${height ?? BASE_ROW_HEIGHT}px` }}
       data-testid="person-row"
       data-person={person.id}
     >
