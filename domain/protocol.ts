@@ -60,4 +60,4 @@ export const AWARENESS_PER_SECOND = 5;
  * A tablet opens two sockets (hq and its shelter) per tab; more than this from one staff token is
  * abuse. An hq token may open every shelter (HQ tools, the load benchmark), hence its larger cap.
  */
-export const MAX_SOCKETS_PER_TOKEN = { staff: 16, hq: 1024 } as const;
+export const MAX_SOCKETS_PER_TOKEN = { staff: 16, hq: 1024, box: 16 } as const;

@@ -1,11 +1,19 @@
-// Claims carried by an access token (a JWT signed by the server, see sync-server/auth.ts).
+// Claims carried by an access token (a JWT signed by the city server, see sync-server/auth.ts).
 // Shared so the PWA can show who it is enrolled as (jose's decodeJwt reads them unverified).
 
-export type Role = 'staff' | 'hq';
+/**
+ * staff: one shelter's tablets; hq: the city's HQ; box: a shelter box (a server in the shelter
+ * that relays that one shelter's document to the city and reads hq, nothing else).
+ */
+export type Role = 'staff' | 'hq' | 'box';
+export const ROLES: readonly Role[] = ['staff', 'hq', 'box'];
+
+/** Roles bound to one shelter (the `shelter` claim). */
+export const SHELTER_ROLES: readonly Role[] = ['staff', 'box'];
 
 export interface TokenClaims {
   role: Role;
-  /** The one shelter a staff token may write; absent for hq. */
+  /** The one shelter a staff or box token may write; absent for hq. */
   shelter?: string;
   /** Token id, used to revoke a lost device. */
   jti: string;

@@ -1,16 +1,21 @@
-// Access tokens and the access rules of DESIGN.md. Tokens are JWTs (HS256, jose) carrying
-// domain/tokens.ts claims; the secret comes from HINANJO_SECRET or is generated once into
-// <data>/secret, readable by the owner only. Every issued token is recorded in the store so
-// HQ can list devices and revoke a lost one; revocation is checked on connect and on every
-// heartbeat tick (sync.ts), so it also reaches connections that are already open.
-import { SignJWT, jwtVerify, errors as joseErrors } from 'jose';
-import { randomBytes } from 'node:crypto';
+// Access tokens and the access rules of DESIGN.md. Tokens are JWTs signed with Ed25519 (EdDSA,
+// jose) carrying domain/tokens.ts claims. The key pair is derived from the one secret the city
+// already keeps (HINANJO_SECRET, else <data>/secret, readable by the owner only), so
+// `npm run token`, the server and existing enrolment scripts find their key material as before;
+// a shelter box gets only the public key (GET /api/public/token-key) and can mint nothing.
+// Tokens signed before the switch (HS256 with the secret itself) keep working on the city server
+// until they expire (at most 30 days); a box, which has no secret, refuses them with a clear
+// reason ('legacy'). Every issued token is recorded in the store so HQ can list devices and revoke
+// a lost one; revocation is checked on connect and on every heartbeat tick (sync.ts).
+import { SignJWT, jwtVerify, decodeProtectedHeader, exportJWK, errors as joseErrors, type JWK } from 'jose';
+import { createHash, createPrivateKey, createPublicKey, hkdfSync, randomBytes, type KeyObject } from 'node:crypto';
 import { chmodSync, mkdirSync, readFileSync, writeFileSync } from 'node:fs';
 import { join } from 'node:path';
 import { v7 as uuidv7 } from 'uuid';
 import type { DocRef } from '../domain/schema';
 import { SHELTER_ID_PATTERN } from '../domain/schema';
-import type { Role, TokenClaims } from '../domain/tokens';
+import { ROLES, SHELTER_ROLES, type Role, type TokenClaims } from '../domain/tokens';
+import { type Result, err, ok } from '../domain/result';
 import type { DeviceRecord, DocStore } from './store/types';
 
 export const SECRET_FILE = 'secret';
@@ -41,6 +46,51 @@ export function loadSecret(dataDir: string, env: NodeJS.ProcessEnv = process.env
   }
 }
 
+/** The token keys of a deployment (city server) or of a box (verifying only). */
+export interface TokenKeys {
+  /** Ed25519 private key; null on a box. */
+  signing: KeyObject | null;
+  /** Ed25519 public key: verifies every token. */
+  verifying: KeyObject;
+  /** Key id: the first 16 hex digits of the public key's SHA-256 (the JWT header's kid). */
+  kid: string;
+  /** The HS256 secret of tokens issued before EdDSA, accepted until they expire; null on a box. */
+  legacySecret: Uint8Array | null;
+}
+
+// PKCS#8 DER header of an Ed25519 private key, followed by its 32-byte seed (RFC 8410).
+const ED25519_PKCS8_PREFIX = Buffer.from('302e020100300506032b657004220420', 'hex');
+
+/** The city's keys, derived from the secret (HKDF-SHA256): the same secret always gives the same pair. */
+export function keysFromSecret(secret: Uint8Array): TokenKeys {
+  const seed = Buffer.from(hkdfSync('sha256', secret, 'hinanjo', 'token-signing-ed25519', 32));
+  const signing = createPrivateKey({ key: Buffer.concat([ED25519_PKCS8_PREFIX, seed]), format: 'der', type: 'pkcs8' });
+  const verifying = createPublicKey(signing);
+  return { signing, verifying, kid: keyId(verifying), legacySecret: secret };
+}
+
+export function loadKeys(dataDir: string, env: NodeJS.ProcessEnv = process.env): TokenKeys {
+  return keysFromSecret(loadSecret(dataDir, env));
+}
+
+function keyId(publicKey: KeyObject): string {
+  return createHash('sha256').update(publicKey.export({ format: 'der', type: 'spki' })).digest('hex').slice(0, 16);
+}
+
+/** The public key as a JWK (GET /api/public/token-key): all a box needs to check tokens. */
+export async function publicJwk(keys: TokenKeys): Promise<JWK> {
+  return { ...(await exportJWK(keys.verifying)), alg: 'EdDSA', use: 'sig', kid: keys.kid };
+}
+
+/** Verifying-only keys from a published JWK (a box). */
+export function keysFromPublicJwk(jwk: JWK): TokenKeys {
+  if (jwk.kty !== 'OKP' || jwk.crv !== 'Ed25519' || typeof jwk.x !== 'string' || 'd' in jwk) {
+    throw new Error('not an Ed25519 public key');
+  }
+  const verifying = createPublicKey({ key: { kty: 'OKP', crv: 'Ed25519', x: jwk.x }, format: 'jwk' });
+  return { signing: null, verifying, kid: keyId(verifying), legacySecret: null };
+}
+
 export interface IssueOptions {
   role: Role;
   shelter?: string;
@@ -48,21 +98,23 @@ export interface IssueOptions {
   device?: string;
 }
 
-export type IssueResult = { ok: true; token: string; claims: TokenClaims } | { ok: false; error: string };
+export type IssueResult = Result<{ token: string; claims: TokenClaims }, string>;
 
 export async function issueToken(
-  secret: Uint8Array,
+  keys: TokenKeys,
   store: DocStore,
   opts: IssueOptions,
   now: Date = new Date(),
 ): Promise<IssueResult> {
-  if (opts.role !== 'staff' && opts.role !== 'hq') return { ok: false, error: `unknown role "${opts.role}" (staff or hq)` };
-  if (opts.role === 'staff' && !(opts.shelter && SHELTER_ID_PATTERN.test(opts.shelter))) {
-    return { ok: false, error: 'a staff token needs --shelter ID (letters, digits, "-" and "_")' };
+  if (!keys.signing) return err('this server holds no signing key (a shelter box cannot issue tokens)');
+  if (!ROLES.includes(opts.role)) return err(`unknown role "${opts.role}" (${ROLES.join(', ')})`);
+  const boundToShelter = SHELTER_ROLES.includes(opts.role);
+  if (boundToShelter && !(opts.shelter && SHELTER_ID_PATTERN.test(opts.shelter))) {
+    return err(`a ${opts.role} token needs --shelter ID (letters, digits, "-" and "_")`);
   }
-  if (opts.role === 'hq' && opts.shelter) return { ok: false, error: 'an hq token has no shelter' };
+  if (!boundToShelter && opts.shelter) return err(`an ${opts.role} token has no shelter`);
   const ttl = opts.ttlSeconds ?? DEFAULT_TTL_SECONDS;
-  if (!(ttl > 0)) return { ok: false, error: 'the time to live must be positive' };
+  if (!(ttl > 0)) return err('the time to live must be positive');
   const iat = Math.floor(now.getTime() / 1000);
   const claims: TokenClaims = {
     role: opts.role,
@@ -74,11 +126,11 @@ export async function issueToken(
   };
   const { jti, iat: _i, exp, ...rest } = claims;
   const token = await new SignJWT({ ...rest })
-    .setProtectedHeader({ alg: 'HS256', typ: 'JWT' })
+    .setProtectedHeader({ alg: 'EdDSA', typ: 'JWT', kid: keys.kid })
     .setJti(jti)
     .setIssuedAt(iat)
     .setExpirationTime(exp)
-    .sign(secret);
+    .sign(keys.signing);
   const record: DeviceRecord = {
     jti,
     role: claims.role,
@@ -89,25 +141,40 @@ export async function issueToken(
     revokedAt: null,
   };
   await store.recordDevice(record);
-  return { ok: true, token, claims };
+  return ok({ token, claims });
 }
 
-export type VerifyResult = { ok: true; claims: TokenClaims } | { ok: false; reason: 'missing' | 'invalid' | 'expired' | 'revoked' };
+/**
+ * Why a token is refused. 'legacy': signed with the old shared secret, which only the city
+ * server holds (a box says so instead of "invalid").
+ */
+export type RefusalReason = 'missing' | 'invalid' | 'expired' | 'revoked' | 'legacy';
+export type VerifyResult = { ok: true; claims: TokenClaims } | { ok: false; reason: RefusalReason };
 
 export async function verifyToken(
-  secret: Uint8Array,
-  store: DocStore,
+  keys: TokenKeys,
+  store: Pick<DocStore, 'isRevoked'>,
   token: string | null | undefined,
   now: Date = new Date(),
 ): Promise<VerifyResult> {
   if (!token) return { ok: false, reason: 'missing' };
+  let alg: unknown;
+  try {
+    alg = decodeProtectedHeader(token).alg;
+  } catch {
+    return { ok: false, reason: 'invalid' };
+  }
+  const options = { currentDate: now, requiredClaims: ['jti', 'exp', 'iat'] };
   let payload: Record<string, unknown>;
   try {
-    ({ payload } = await jwtVerify(token, secret, {
-      algorithms: ['HS256'],
-      currentDate: now,
-      requiredClaims: ['jti', 'exp', 'iat'],
-    }));
+    if (alg === 'EdDSA') {
+      ({ payload } = await jwtVerify(token, keys.verifying, { ...options, algorithms: ['EdDSA'] }));
+    } else if (alg === 'HS256') {
+      if (!keys.legacySecret) return { ok: false, reason: 'legacy' };
+      ({ payload } = await jwtVerify(token, keys.legacySecret, { ...options, algorithms: ['HS256'] }));
+    } else {
+      return { ok: false, reason: 'invalid' };
+    }
   } catch (e) {
     return { ok: false, reason: e instanceof joseErrors.JWTExpired ? 'expired' : 'invalid' };
   }
@@ -119,12 +186,13 @@ export async function verifyToken(
 
 function toClaims(p: Record<string, unknown>): TokenClaims | null {
   const { role, shelter, jti, exp, iat, device } = p;
-  if (role !== 'staff' && role !== 'hq') return null;
+  if (!ROLES.includes(role as Role)) return null;
   if (typeof jti !== 'string' || typeof exp !== 'number' || typeof iat !== 'number') return null;
-  if (role === 'staff' && (typeof shelter !== 'string' || !SHELTER_ID_PATTERN.test(shelter))) return null;
+  const bound = SHELTER_ROLES.includes(role as Role);
+  if (bound && (typeof shelter !== 'string' || !SHELTER_ID_PATTERN.test(shelter))) return null;
   return {
-    role,
-    ...(role === 'staff' ? { shelter: shelter as string } : {}),
+    role: role as Role,
+    ...(bound ? { shelter: shelter as string } : {}),
     jti,
     exp,
     iat,
@@ -134,11 +202,20 @@ function toClaims(p: Record<string, unknown>): TokenClaims | null {
 
 export type Access = 'none' | 'read' | 'write';
 
-/** DESIGN.md: staff reads and writes its shelter and reads hq; hq reads and writes everything. */
+/**
+ * DESIGN.md: staff (and a box) read and write their shelter and read hq; hq reads and writes
+ * everything.
+ */
 export function accessFor(claims: TokenClaims, doc: DocRef): Access {
   if (claims.role === 'hq') return 'write';
   if (doc.kind === 'hq') return 'read';
   return doc.shelterId === claims.shelter ? 'write' : 'none';
+}
+
+/** The lesser of two accesses (a box limits what any token may do through it). */
+export function narrower(a: Access, b: Access): Access {
+  const rank = { none: 0, read: 1, write: 2 } as const;
+  return rank[a] <= rank[b] ? a : b;
 }
 
 /** The bearer token of an HTTP request: Authorization header, else ?token=. */

@@ -3,11 +3,12 @@
 import { createServer, type Server } from 'node:http';
 import type { AddressInfo } from 'node:net';
 import { resolve } from 'node:path';
-import { issueToken, loadSecret, type IssueOptions } from './auth';
+import { issueToken, loadKeys, type IssueOptions, type TokenKeys } from './auth';
 import { DerivedLayers } from './derive';
 import { DocRegistry } from './docs';
 import { Metrics } from './metrics';
 import { hqRoutes } from './routes/hq';
+import { keyRoutes } from './routes/keys';
 import { opsRoutes } from './routes/ops';
 import { publicRoutes } from './routes/public';
 import type { Route } from './routes/router';
@@ -34,6 +35,8 @@ export interface ServerOptions {
   coolAfterMs?: number;
   sync?: Partial<SyncOptions>;
   clock?: () => Date;
+  /** Token keys; by default derived from the data directory's secret (a box passes verifying-only keys). */
+  keys?: TokenKeys;
   /** For tests: open a different store implementation. */
   openStore?: (dataDir: string) => DocStore;
   log?: (line: string) => void;
@@ -49,7 +52,7 @@ export interface RunningServer {
   derived: DerivedLayers;
   sync: SyncService;
   writer: UpdateWriter;
-  secret: Uint8Array;
+  keys: TokenKeys;
   issue(opts: IssueOptions): Promise<string>;
   stop(): Promise<void>;
 }
@@ -59,7 +62,7 @@ export async function startServer(opts: ServerOptions): Promise<RunningServer> {
   const log = opts.log ?? ((l: string) => console.log(l));
   const dataDir = resolve(opts.dataDir);
   const store = (opts.openStore ?? openSqliteStore)(dataDir);
-  const secret = loadSecret(dataDir);
+  const keys = opts.keys ?? loadKeys(dataDir);
   const metrics = new Metrics();
   const queue = new SerialQueue();
   const registry = new DocRegistry(store, queue, metrics, {
@@ -68,7 +71,7 @@ export async function startServer(opts: ServerOptions): Promise<RunningServer> {
     coolAfterMs: opts.coolAfterMs ?? 30_000,
   });
   const writer = new UpdateWriter(store, registry, queue, metrics, clock);
-  const sync = new SyncService({ secret, store, registry, writer, metrics, clock }, { ...DEFAULT_SYNC_OPTIONS, ...opts.sync });
+  const sync = new SyncService({ keys, store, registry, writer, metrics, clock }, { ...DEFAULT_SYNC_OPTIONS, ...opts.sync });
   const derived = new DerivedLayers(registry, store, clock);
 
   if (opts.demo && (await store.listDocs()).length === 0) {
@@ -79,8 +82,9 @@ export async function startServer(opts: ServerOptions): Promise<RunningServer> {
 
   const routes: Route[] = [
     ...publicRoutes({ derived }),
-    ...hqRoutes({ derived, store, secret, sync, clock }),
-    ...opsRoutes({ store, metrics, clock, secret, metricsToken: process.env.HINANJO_METRICS_TOKEN }),
+    ...hqRoutes({ derived, store, keys, sync, clock }),
+    ...keyRoutes({ keys }),
+    ...opsRoutes({ store, metrics, clock, keys, metricsToken: process.env.HINANJO_METRICS_TOKEN }),
   ];
   const table = new Map(routes.map((r) => [`${r.method} ${r.path}`, r.handler]));
   const serveStatic = staticHandler(resolve(opts.distDir));
@@ -126,11 +130,11 @@ export async function startServer(opts: ServerOptions): Promise<RunningServer> {
     derived,
     sync,
     writer,
-    secret,
+    keys,
     async issue(o) {
-      const r = await issueToken(secret, store, o, clock());
+      const r = await issueToken(keys, store, o, clock());
       if (!r.ok) throw new Error(r.error);
-      return r.token;
+      return r.value.token;
     },
     stop() {
       // Graceful: stop accepting, commit what was accepted, compact, close the database.

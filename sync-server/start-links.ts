@@ -6,7 +6,7 @@
 import { readFileSync, writeFileSync } from 'node:fs';
 import { join } from 'node:path';
 import { decodeJwt } from 'jose';
-import { enrolmentLink, issueToken, loadSecret } from './auth';
+import { enrolmentLink, issueToken, loadKeys } from './auth';
 import { parseArgs } from './cli-args';
 import { registeredShelterIds } from './server-info';
 import { openSqliteStore } from './store/sqlite';
@@ -37,7 +37,7 @@ export async function startLinks(
   }
   const store = openSqliteStore(dataDir);
   try {
-    const secret = loadSecret(dataDir);
+    const keys = loadKeys(dataDir);
     // The demo's first shelter, else the first registered one; none on an empty registry.
     const known = await registeredShelterIds(store);
     const shelter = known.includes(wanted) ? wanted : (known[0] ?? null);
@@ -49,14 +49,14 @@ export async function startLinks(
         const jti = safeJti(old);
         if (jti) await store.revoke(jti, now);
       }
-      const r = await issueToken(secret, store, {
+      const r = await issueToken(keys, store, {
         role,
         ...(role === 'staff' ? { shelter } : {}),
         ttlSeconds: TTL_SECONDS,
         device: role === 'hq' ? 'npm start (HQ)' : 'npm start (staff)',
       }, now);
       if (!r.ok) throw new Error(r.error);
-      return r.token;
+      return r.value.token;
     };
     const hq = await tokenFor('hq', kept.hq);
     const staff = shelter ? await tokenFor('staff', kept.staff) : undefined;

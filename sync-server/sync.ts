@@ -23,7 +23,7 @@ import {
 } from '../domain/protocol';
 import { parseDocName } from '../domain/schema';
 import type { TokenClaims } from '../domain/tokens';
-import { accessFor, verifyToken, type Access } from './auth';
+import { accessFor, verifyToken, type Access, type TokenKeys } from './auth';
 import type { DocRegistry, LiveDoc } from './docs';
 import type { Metrics, RejectReason } from './metrics';
 import type { DocStore } from './store/types';
@@ -72,7 +72,7 @@ export class SyncService {
 
   constructor(
     private readonly deps: {
-      secret: Uint8Array;
+      keys: TokenKeys;
       store: DocStore;
       registry: DocRegistry;
       writer: UpdateWriter;
@@ -133,7 +133,7 @@ export class SyncService {
       metrics.reject('unknown_doc');
       return ws.close(CLOSE.unknownDoc, 'unknown document');
     }
-    const verified = await verifyToken(this.deps.secret, this.deps.store, url.searchParams.get('token'), this.deps.clock());
+    const verified = await verifyToken(this.deps.keys, this.deps.store, url.searchParams.get('token'), this.deps.clock());
     if (!verified.ok) {
       // A revoked device is told so (the tablet wipes itself); expired and invalid are 4401.
       metrics.reject(verified.reason === 'revoked' ? 'revoked' : 'unauthorized');

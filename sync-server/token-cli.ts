@@ -1,17 +1,20 @@
 // npm run token -- --role staff --shelter ID [--ttl 30d] [--device LABEL] [--data DIR] [--base URL]
 // npm run token -- --role hq …
+// npm run token -- --role box --shelter ID …  (a shelter box: prints the token and the box's command)
 // npm run token -- --revoke JTI [--data DIR]
 // Prints the token and its enrolment link on stdout (nothing else there, so it can be piped);
 // records the token id in the store so HQ can list and revoke devices.
-import { enrolmentLink, issueToken, loadSecret } from './auth';
+import { enrolmentLink, issueToken, loadKeys } from './auth';
 import { readServerInfo, registeredShelterIds } from './server-info';
 import { SHELTER_ID_PATTERN } from '../domain/schema';
+import type { Role } from '../domain/tokens';
 import { parseArgs, parseDuration } from './cli-args';
 import { openSqliteStore } from './store/sqlite';
 
 const USAGE =
   'usage: npm run token -- --role staff --shelter ID [--ttl 30d] [--device LABEL] [--data DIR] [--base URL]\n' +
   '       npm run token -- --role hq [--ttl 30d] [--device LABEL] [--data DIR] [--base URL]\n' +
+  '       npm run token -- --role box --shelter ID [--ttl 90d] [--device LABEL] [--data DIR] [--base URL]\n' +
   '       npm run token -- --revoke JTI [--data DIR]';
 
 async function main(): Promise<number> {
@@ -44,7 +47,7 @@ async function main(): Promise<number> {
     }
     const role = values.get('role');
     const shelter = values.get('shelter');
-    if (role === 'staff' && shelter && SHELTER_ID_PATTERN.test(shelter)) {
+    if ((role === 'staff' || role === 'box') && shelter && SHELTER_ID_PATTERN.test(shelter)) {
       const known = await registeredShelterIds(store);
       if (!known.includes(shelter)) {
         console.error(
@@ -55,8 +58,8 @@ async function main(): Promise<number> {
         return 2;
       }
     }
-    const r = await issueToken(loadSecret(dataDir), store, {
-      role: role as 'staff' | 'hq',
+    const r = await issueToken(loadKeys(dataDir), store, {
+      role: role as Role,
       shelter: values.get('shelter'),
       ttlSeconds: ttl,
       device: values.get('device'),
@@ -75,9 +78,11 @@ async function main(): Promise<number> {
           : `no server is running on ${dataDir}: link for ${base} (set --base or PORT if that is not where tablets reach it)`,
       );
     }
-    console.log(r.token);
-    console.log(enrolmentLink(base, r.claims.role, r.token));
-    console.error(`token id (jti) ${r.claims.jti}, expires ${new Date(r.claims.exp * 1000).toISOString()}`);
+    const { token, claims } = r.value;
+    console.log(token);
+    // A box token is not for a browser: the second line is the box's command instead of a link.
+    console.log(claims.role === 'box' ? `npm run box -- --upstream ${base} --token ${token} --port 8443 --data ./box-data` : enrolmentLink(base, claims.role, token));
+    console.error(`token id (jti) ${claims.jti}, expires ${new Date(claims.exp * 1000).toISOString()}`);
     return 0;
   } finally {
     await store.close();

@@ -3,7 +3,7 @@
 // shelters needs one small stream, not 300 documents.
 import type { IncomingMessage, ServerResponse } from 'node:http';
 import type { TokenClaims } from '../../domain/tokens';
-import { bearerToken, verifyToken } from '../auth';
+import { bearerToken, verifyToken, type TokenKeys } from '../auth';
 import type { DerivedLayers } from '../derive';
 import type { DocStore } from '../store/types';
 import type { SyncService } from '../sync';
@@ -12,7 +12,7 @@ import { readJson, sendJson, type Route } from './router';
 export interface HqContext {
   derived: DerivedLayers;
   store: DocStore;
-  secret: Uint8Array;
+  keys: TokenKeys;
   sync: SyncService;
   clock: () => Date;
 }
@@ -20,7 +20,7 @@ export interface HqContext {
 const SSE_KEEPALIVE_MS = 15_000;
 
 async function requireHq(ctx: HqContext, req: IncomingMessage, res: ServerResponse, url: URL): Promise<TokenClaims | null> {
-  const v = await verifyToken(ctx.secret, ctx.store, bearerToken(req.headers.authorization, url), ctx.clock());
+  const v = await verifyToken(ctx.keys, ctx.store, bearerToken(req.headers.authorization, url), ctx.clock());
   if (!v.ok) {
     sendJson(res, 401, { error: `token ${v.reason}` }, { 'WWW-Authenticate': 'Bearer' });
     return null;
@@ -60,7 +60,7 @@ export function hqRoutes(ctx: HqContext): Route[] {
         const off = ctx.derived.onSummary((s) => event('shelter', s));
         const keepalive = setInterval(async () => {
           // A revoked or expired token loses its stream as it would lose a socket.
-          const v = await verifyToken(ctx.secret, ctx.store, bearerToken(req.headers.authorization, url), ctx.clock());
+          const v = await verifyToken(ctx.keys, ctx.store, bearerToken(req.headers.authorization, url), ctx.clock());
           if (!v.ok) return res.end();
           res.write(': keepalive\n\n');
         }, SSE_KEEPALIVE_MS);

@@ -3,7 +3,7 @@
 // every second must not become a write load). /metrics is Prometheus text, for operators only: a
 // bearer token that is either HINANJO_METRICS_TOKEN (a scraper's static secret) or an hq token.
 import { timingSafeEqual } from 'node:crypto';
-import { bearerToken, verifyToken } from '../auth';
+import { bearerToken, verifyToken, type TokenKeys } from '../auth';
 import type { Metrics } from '../metrics';
 import type { DocStore } from '../store/types';
 import type { Route } from './router';
@@ -14,7 +14,7 @@ export interface OpsContext {
   store: DocStore;
   metrics: Metrics;
   clock: () => Date;
-  secret: Uint8Array;
+  keys: TokenKeys;
   metricsToken?: string;
 }
 
@@ -46,7 +46,7 @@ export function opsRoutes(ctx: OpsContext): Route[] {
       const b = Buffer.from(ctx.metricsToken);
       if (a.length === b.length && timingSafeEqual(a, b)) return true;
     }
-    const v = await verifyToken(ctx.secret, ctx.store, presented, ctx.clock());
+    const v = await verifyToken(ctx.keys, ctx.store, presented, ctx.clock());
     return v.ok && v.claims.role === 'hq';
   };
 

@@ -16,6 +16,7 @@ import { chmodSync, existsSync, mkdirSync } from 'node:fs';
 import { join } from 'node:path';
 import { Worker } from 'node:worker_threads';
 import type { AppendEntry, DeviceRecord, DocStore, LoadedUpdates } from './types';
+import type { Role } from '../../domain/tokens';
 
 /**
  * Store-format migrations, applied in order; PRAGMA user_version holds how many ran.
@@ -137,7 +138,7 @@ function migrate(db: Database.Database): void {
 
 interface DeviceRow {
   jti: string;
-  role: 'staff' | 'hq';
+  role: Role;
   shelter: string | null;
   device: string | null;
   issued_at: string;

@@ -5,7 +5,7 @@ import { spawn, type ChildProcess } from 'node:child_process';
 import { mkdtempSync } from 'node:fs';
 import { tmpdir } from 'node:os';
 import { join, resolve } from 'node:path';
-import { issueToken, loadSecret } from '../../sync-server/auth';
+import { issueToken, loadKeys } from '../../sync-server/auth';
 import { startServer, type RunningServer, type ServerOptions } from '../../sync-server/server';
 import { openSqliteStore } from '../../sync-server/store/sqlite';
 import type { Role } from '../../domain/tokens';
@@ -135,9 +135,9 @@ export async function spawnServerProcess(
 export async function issueTokenFor(dataDir: string, req: TokenRequest): Promise<string> {
   const store = openSqliteStore(dataDir);
   try {
-    const r = await issueToken(loadSecret(dataDir), store, req);
+    const r = await issueToken(loadKeys(dataDir), store, req);
     if (!r.ok) throw new Error(r.error);
-    return r.token;
+    return r.value.token;
   } finally {
     await store.close();
   }
