@@ -15,6 +15,15 @@ export const MESSAGE_STORED = 100;
 /** HEARTBEAT: empty, sent by the server every HEARTBEAT_INTERVAL_MS to every connection. */
 export const MESSAGE_HEARTBEAT = 101;
 
+/**
+ * UPSTREAM_STORED: sent by a shelter box to its tablets. The city's state vector as the city last
+ * confirmed it to the box (a varUint8Array), then a varUint: how many of this connection's sync
+ * step-2 and update frames are durably stored at the city (not only in the box). Same shape as
+ * STORED; a change counts as "saved at the city" only when this (or a STORED from the city
+ * itself) covers it.
+ */
+export const MESSAGE_UPSTREAM_STORED = 102;
+
 export const HEARTBEAT_INTERVAL_MS = 5_000;
 /** A client that has heard nothing for this long treats the socket as dead and reconnects. */
 export const DEAD_CONNECTION_MS = 12_000;

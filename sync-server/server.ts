@@ -1,6 +1,7 @@
 // The composition root: store → auth → docs/writer → sync → derive → http, on one port.
 // main.ts (the CLI) and test/helpers/server.ts both start the server through startServer().
-import { createServer, type Server } from 'node:http';
+import { createServer, type IncomingMessage, type Server, type ServerResponse } from 'node:http';
+import { createServer as createHttpsServer } from 'node:https';
 import type { AddressInfo } from 'node:net';
 import { resolve } from 'node:path';
 import { issueToken, loadKeys, type IssueOptions, type TokenKeys } from './auth';
@@ -37,6 +38,10 @@ export interface ServerOptions {
   clock?: () => Date;
   /** Token keys; by default derived from the data directory's secret (a box passes verifying-only keys). */
   keys?: TokenKeys;
+  /** Serve HTTPS / WSS with this certificate and key (PEM): a shelter box on the LAN. */
+  tls?: { cert: string | Buffer; key: string | Buffer };
+  /** More routes (a box adds its status). */
+  routes?: (parts: { store: DocStore; sync: SyncService; registry: DocRegistry }) => Route[];
   /** For tests: open a different store implementation. */
   openStore?: (dataDir: string) => DocStore;
   log?: (line: string) => void;
@@ -84,13 +89,14 @@ export async function startServer(opts: ServerOptions): Promise<RunningServer> {
     ...publicRoutes({ derived }),
     ...hqRoutes({ derived, store, keys, sync, clock }),
     ...keyRoutes({ keys }),
+    ...(opts.routes?.({ store, sync, registry }) ?? []),
     ...opsRoutes({ store, metrics, clock, keys, metricsToken: process.env.HINANJO_METRICS_TOKEN }),
   ];
   const table = new Map(routes.map((r) => [`${r.method} ${r.path}`, r.handler]));
   const serveStatic = staticHandler(resolve(opts.distDir));
   const setSecurityHeaders = securityHeaders();
 
-  const http: Server = createServer((req, res) => {
+  const handle = (req: IncomingMessage, res: ServerResponse) => {
     setSecurityHeaders(res);
     const url = new URL(req.url ?? '/', 'http://localhost');
     const method = req.method === 'HEAD' ? 'GET' : req.method;
@@ -109,7 +115,8 @@ export async function startServer(opts: ServerOptions): Promise<RunningServer> {
       return;
     }
     serveStatic(req, res);
-  });
+  };
+  const http: Server = opts.tls ? createHttpsServer(opts.tls, handle) : createServer(handle);
   http.on('upgrade', (req, socket, head) => {
     if (!sync.handleUpgrade(req, socket, head)) socket.destroy();
   });
@@ -121,7 +128,7 @@ export async function startServer(opts: ServerOptions): Promise<RunningServer> {
 
   let stopping: Promise<void> | null = null;
   return {
-    url: `http://localhost:${port}`,
+    url: `${opts.tls ? 'https' : 'http'}://localhost:${port}`,
     port,
     dataDir,
     store,

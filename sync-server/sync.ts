@@ -19,11 +19,11 @@ import * as awarenessProtocol from 'y-protocols/awareness';
 import * as syncProtocol from 'y-protocols/sync';
 import {
   AWARENESS_PER_SECOND, CLOSE, HEARTBEAT_INTERVAL_MS, MAX_AWARENESS_BYTES, MAX_FRAME_BYTES, MAX_SOCKETS_PER_TOKEN,
-  MESSAGE_HEARTBEAT, MESSAGE_STORED,
+  MESSAGE_HEARTBEAT, MESSAGE_STORED, MESSAGE_UPSTREAM_STORED,
 } from '../domain/protocol';
-import { parseDocName } from '../domain/schema';
+import { parseDocName, type DocRef } from '../domain/schema';
 import type { TokenClaims } from '../domain/tokens';
-import { accessFor, verifyToken, type Access, type TokenKeys } from './auth';
+import { accessFor, narrower, verifyToken, type Access, type TokenKeys } from './auth';
 import type { DocRegistry, LiveDoc } from './docs';
 import type { Metrics, RejectReason } from './metrics';
 import type { DocStore } from './store/types';
@@ -44,6 +44,20 @@ export interface SyncOptions {
   deadAfterMs: number;
   limits: WriteLimits;
   maxSocketsPerToken: Record<TokenClaims['role'], number>;
+  /**
+   * What this server lets any token do on a document, whatever the token allows: a shelter box
+   * serves its one shelter (write) and hq (read) and nothing else.
+   */
+  scope?: (doc: DocRef) => Access;
+}
+
+/** Lets a shelter box follow its tablets' confirmations (box/upstream-link.ts). */
+export interface SyncHooks {
+  /** A connection opened on a document (after its first STORED). */
+  opened?(conn: SyncConnection): void;
+  /** `conn.durableCount` grew: that many of its frames are now durable here. */
+  durable?(conn: SyncConnection): void;
+  closed?(conn: SyncConnection): void;
 }
 
 export const DEFAULT_SYNC_OPTIONS: SyncOptions = {
@@ -69,6 +83,7 @@ export class SyncService {
   private readonly timer: NodeJS.Timeout;
   private accepting = true;
   private readonly budgets: WriteBudgets;
+  readonly hooks: SyncHooks[] = [];
 
   constructor(
     private readonly deps: {
@@ -139,7 +154,7 @@ export class SyncService {
       metrics.reject(verified.reason === 'revoked' ? 'revoked' : 'unauthorized');
       return ws.close(verified.reason === 'revoked' ? CLOSE.revoked : CLOSE.unauthorized, `token ${verified.reason}`);
     }
-    const access = accessFor(verified.claims, ref);
+    const access = this.opts.scope ? narrower(accessFor(verified.claims, ref), this.opts.scope(ref)) : accessFor(verified.claims, ref);
     if (access === 'none') {
       metrics.reject('forbidden');
       return ws.close(CLOSE.forbidden, 'not allowed on this document');
@@ -156,7 +171,7 @@ export class SyncService {
       this.deps.registry.release(live);
       return;
     }
-    const conn = new SyncConnection(ws, live, verified.claims, access, { ...this.deps, budgets: this.budgets }, this.opts);
+    const conn = new SyncConnection(ws, live, verified.claims, access, { ...this.deps, budgets: this.budgets, hooks: this.hooks }, this.opts);
     this.conns.add(conn);
     metrics.connections = this.conns.size;
     ws.off('message', collect);
@@ -166,8 +181,10 @@ export class SyncService {
       conn.dispose();
       this.conns.delete(conn);
       metrics.connections = this.conns.size;
+      for (const h of this.hooks) h.closed?.(conn);
     });
     conn.start();
+    for (const h of this.hooks) h.opened?.(conn);
     for (const d of early) conn.receive(d);
   }
 
@@ -244,13 +261,14 @@ export class SyncConnection implements UpdateOrigin {
   private updatesReceived = 0;
   private updatesDurable = 0;
   private updatesInFlight = 0;
+  private reportedDurable = 0;
 
   constructor(
     private readonly ws: WebSocket,
     readonly live: LiveDoc,
     readonly claims: TokenClaims,
     readonly access: Access,
-    private readonly deps: { registry: DocRegistry; writer: UpdateWriter; metrics: Metrics; budgets: WriteBudgets },
+    private readonly deps: { registry: DocRegistry; writer: UpdateWriter; metrics: Metrics; budgets: WriteBudgets; hooks: readonly SyncHooks[] },
     private readonly opts: SyncOptions,
   ) {
     this.tokens = opts.rateBurst;
@@ -393,8 +411,26 @@ export class SyncConnection implements UpdateOrigin {
    * step 2 / update messages are durable. The count confirms what a state vector cannot show:
    * a pure deletion has no clock. Clients that only read the state vector ignore it.
    */
+  /** How many of this connection's sync step 2 / update frames are durable here. */
+  get durableCount(): number {
+    return this.updatesDurable;
+  }
+
+  /** UPSTREAM_STORED (a box only): what the city confirmed, and how many of our frames that covers. */
+  sendUpstreamStored(cityStateVector: Uint8Array, count: number): void {
+    const e = encoding.createEncoder();
+    encoding.writeVarUint(e, MESSAGE_UPSTREAM_STORED);
+    encoding.writeVarUint8Array(e, cityStateVector);
+    encoding.writeVarUint(e, count);
+    this.send(encoding.toUint8Array(e));
+  }
+
   private sendStored(): void {
     if (this.closed) return;
+    if (this.updatesDurable > this.reportedDurable) {
+      this.reportedDurable = this.updatesDurable;
+      for (const h of this.deps.hooks) h.durable?.(this);
+    }
     const e = encoding.createEncoder();
     encoding.writeVarUint(e, MESSAGE_STORED);
     encoding.writeVarUint8Array(e, this.live.stateVector());

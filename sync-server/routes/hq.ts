@@ -98,5 +98,16 @@ export function hqRoutes(ctx: HqContext): Route[] {
         sendJson(res, 200, { jti, revoked: true, known, connectionsClosed: closed });
       },
     },
+    {
+      // A shelter box asks which tokens were revoked, so it refuses them too (box/box.ts).
+      method: 'GET',
+      path: '/api/box/revocations',
+      handler: async (req, res, url) => {
+        const v = await verifyToken(ctx.keys, ctx.store, bearerToken(req.headers.authorization, url), ctx.clock());
+        if (!v.ok) return sendJson(res, 401, { error: `token ${v.reason}` }, { 'WWW-Authenticate': 'Bearer' });
+        if (v.claims.role !== 'box' && v.claims.role !== 'hq') return sendJson(res, 403, { error: 'a box or hq token is required' });
+        sendJson(res, 200, { revoked: [...(await ctx.store.revokedJtis())] }, { 'Cache-Control': 'no-store' });
+      },
+    },
   ];
 }

@@ -7,7 +7,7 @@ import * as decoding from 'lib0/decoding';
 import * as encoding from 'lib0/encoding';
 import * as awarenessProtocol from 'y-protocols/awareness';
 import * as syncProtocol from 'y-protocols/sync';
-import { MESSAGE_HEARTBEAT, MESSAGE_STORED } from '../../domain/protocol';
+import { MESSAGE_HEARTBEAT, MESSAGE_STORED, MESSAGE_UPSTREAM_STORED } from '../../domain/protocol';
 
 const MESSAGE_SYNC = 0;
 const MESSAGE_AWARENESS = 1;
@@ -36,6 +36,9 @@ export class YClient {
   /** Clocks reached by updates the server sent us: the server forwards only what it stored. */
   receivedSV = new Map<number, number>();
   storedCount = 0;
+  /** From a shelter box: the city's state vector and how many of our frames are durable at the city. */
+  upstreamSV = new Map<number, number>();
+  upstreamDurable = 0;
   /** Update messages sent on the current connection, and how many of them the server says are durable. */
   updatesSent = 0;
   updatesDurable = 0;
@@ -134,6 +137,11 @@ export class YClient {
       if (Math.max(this.storedSV.get(client) ?? 0, this.receivedSV.get(client) ?? 0) < clock) return false;
     }
     return true;
+  }
+
+  /** This client's own changes (its client id) that the city has confirmed, through a box. */
+  ownClockAtCity(): number {
+    return this.upstreamSV.get(this.doc.clientID) ?? 0;
   }
 
   whenSynced(timeoutMs = 10_000): Promise<void> {
@@ -244,6 +252,9 @@ export class YClient {
       this.storedCount++;
     } else if (type === MESSAGE_HEARTBEAT) {
       this.heartbeats++;
+    } else if (type === MESSAGE_UPSTREAM_STORED) {
+      this.upstreamSV = Y.decodeStateVector(decoding.readVarUint8Array(d));
+      this.upstreamDurable = decoding.readVarUint(d);
     }
     this.notify();
   }

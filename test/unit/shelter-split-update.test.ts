@@ -1,7 +1,7 @@
 // A tablet's backlog is sent to the server in frames under its limit, and nothing is lost.
 import { describe, expect, it } from 'vitest';
 import * as Y from 'yjs';
-import { missingUpdates } from '../../web/lib/split-update';
+import { missingUpdates } from '../../domain/split-update';
 
 /** A tablet that reloaded `sessions` times offline: each session is a Yjs client of its own. */
 function tabletWithSessions(sessions: number, entriesPerSession: number): Y.Doc {

@@ -20,7 +20,7 @@ import * as decoding from 'lib0/decoding';
 import {
   DEAD_CONNECTION_MS, FATAL_CLOSE_CODES, HEARTBEAT_INTERVAL_MS, MAX_FRAME_BYTES, MESSAGE_HEARTBEAT, MESSAGE_STORED,
 } from '../../domain/protocol';
-import { missingUpdates } from './split-update';
+import { missingUpdates } from '../../domain/split-update';
 import { recordsTouched } from './pending-records';
 import {
   COMPACT_AFTER_ROWS,

@@ -1,0 +1,304 @@
+// One document of a shelter box, kept in sync with the city over one WebSocket, as a client of
+// the city's server (with the box's token). Everything goes through the box's own durable store:
+//
+//  - what the city sends is committed to the box's store before it is applied and forwarded to
+//    the box's tablets (the box's writer, like any other update);
+//  - what the box commits (its tablets' changes) is sent up right after the commit; after any
+//    interruption the handshake sends whatever the city lacks (Yjs state vectors), so every
+//    stored change reaches the city exactly once in effect, however often the link drops;
+//  - the city's STORED tells which of the box's frames the city has made durable. The box turns
+//    that into UPSTREAM_STORED for each of its tablets: the city's state vector, and how many of
+//    that tablet's frames are now durable at the city (a tablet's frame k is covered once every
+//    frame the box had sent up when k became durable in the box is durable at the city).
+import WebSocket from 'ws';
+import * as Y from 'yjs';
+import * as decoding from 'lib0/decoding';
+import * as encoding from 'lib0/encoding';
+import * as syncProtocol from 'y-protocols/sync';
+import {
+  DEAD_CONNECTION_MS, FATAL_CLOSE_CODES, MAX_FRAME_BYTES, MESSAGE_HEARTBEAT, MESSAGE_STORED,
+} from '../../domain/protocol';
+import { missingUpdates } from '../../domain/split-update';
+import type { DocRegistry, LiveDoc } from '../docs';
+import type { SyncConnection, SyncService } from '../sync';
+import type { UpdateOrigin, UpdateWriter } from '../writer';
+
+const MESSAGE_SYNC = 0;
+const FRAME_HEADER_BYTES = 16;
+const RETRY_MIN_MS = 500;
+const RETRY_MAX_MS = 10_000;
+
+export type LinkState = 'connecting' | 'connected' | 'offline' | 'refused';
+
+export interface LinkStatus {
+  doc: string;
+  state: LinkState;
+  /** When the city last confirmed a commit to this box (STORED), ISO. */
+  lastConfirmedAt: string | null;
+  /** Frames sent up and not yet confirmed durable at the city. */
+  unconfirmedFrames: number;
+  refusedCode?: number;
+}
+
+/** A tablet frame count waiting for the city: durable at the city once `frame` (an upstream frame) is. */
+interface Waiting {
+  conn: SyncConnection;
+  count: number;
+  /** Upstream frame on the current socket, or null: not sent yet (the next handshake covers it). */
+  frame: number | null;
+}
+
+export class UpstreamLink implements UpdateOrigin {
+  private ws: WebSocket | null = null;
+  private live: LiveDoc | null = null;
+  private state: LinkState = 'connecting';
+  private framesSent = 0;
+  private framesConfirmed = 0;
+  /** The handshake is done (our step 2 sent): commits are sent up as they happen. */
+  private ready = false;
+  private retryMs = RETRY_MIN_MS;
+  private retryTimer: NodeJS.Timeout | null = null;
+  private watchdog: NodeJS.Timeout | null = null;
+  private lastHeard = 0;
+  private stopped = false;
+  private cityStateVector: Uint8Array = Y.encodeStateVector(new Y.Doc());
+  private lastConfirmedAt: string | null = null;
+  private refusedCode: number | undefined;
+  private readonly waiting: Waiting[] = [];
+  private readonly cityDurable = new Map<SyncConnection, number>();
+  private readonly listeners = new Set<(s: LinkStatus) => void>();
+
+  constructor(
+    readonly docName: string,
+    private readonly opts: {
+      /** ws(s)://city/sync */
+      upstreamWs: string;
+      token: string;
+      /** 'write' for the box's shelter, 'read' for hq. */
+      mode: 'write' | 'read';
+      registry: DocRegistry;
+      writer: UpdateWriter;
+      sync: SyncService;
+      log: (line: string) => void;
+      /** Remembered across restarts: the city's last confirmed state vector and time. */
+      restored?: { cityStateVector?: Uint8Array; lastConfirmedAt?: string | null };
+    },
+  ) {
+    if (opts.restored?.cityStateVector) this.cityStateVector = opts.restored.cityStateVector;
+    this.lastConfirmedAt = opts.restored?.lastConfirmedAt ?? null;
+  }
+
+  async start(): Promise<void> {
+    this.live = await this.opts.registry.acquire(this.docName); // held for the box's lifetime
+    this.opts.registry.on({
+      changed: (live, update, origin) => {
+        if (live === this.live && origin !== this) this.sendUp(update);
+      },
+    });
+    this.opts.sync.hooks.push({
+      opened: (conn) => {
+        if (conn.live !== this.live || this.opts.mode !== 'write') return;
+        // A tablet that (re)connects learns at once what the city already has.
+        conn.sendUpstreamStored(this.cityStateVector, 0);
+      },
+      durable: (conn) => {
+        if (conn.live !== this.live || this.opts.mode !== 'write') return;
+        this.waiting.push({ conn, count: conn.durableCount, frame: this.ready ? this.framesSent : null });
+        this.settle();
+      },
+      closed: (conn) => {
+        this.cityDurable.delete(conn);
+        for (let i = this.waiting.length - 1; i >= 0; i--) if (this.waiting[i].conn === conn) this.waiting.splice(i, 1);
+      },
+    });
+    this.watchdog = setInterval(() => {
+      if (this.ws?.readyState === WebSocket.OPEN && Date.now() - this.lastHeard > DEAD_CONNECTION_MS) this.ws.terminate();
+    }, 1_000);
+    this.watchdog.unref();
+    this.connect();
+  }
+
+  status(): LinkStatus {
+    return {
+      doc: this.docName,
+      state: this.state,
+      lastConfirmedAt: this.lastConfirmedAt,
+      unconfirmedFrames: Math.max(0, this.framesSent - this.framesConfirmed),
+      ...(this.refusedCode !== undefined ? { refusedCode: this.refusedCode } : {}),
+    };
+  }
+
+  /** What to keep across restarts (box.ts writes it to the data directory). */
+  persisted(): { cityStateVector: number[]; lastConfirmedAt: string | null } {
+    return { cityStateVector: [...this.cityStateVector], lastConfirmedAt: this.lastConfirmedAt };
+  }
+
+  onStatus(fn: (s: LinkStatus) => void): () => void {
+    this.listeners.add(fn);
+    return () => this.listeners.delete(fn);
+  }
+
+  private setState(state: LinkState): void {
+    this.state = state;
+    const s = this.status();
+    for (const l of this.listeners) l(s);
+  }
+
+  private connect(): void {
+    if (this.stopped) return;
+    this.ready = false;
+    this.framesSent = 0;
+    this.framesConfirmed = 0;
+    // Anything sent on the old socket and not confirmed goes again in the next handshake.
+    for (const w of this.waiting) w.frame = null;
+    const ws = new WebSocket(`${this.opts.upstreamWs}/${this.docName}?token=${encodeURIComponent(this.opts.token)}`, {
+      perMessageDeflate: false,
+      maxPayload: 2 * MAX_FRAME_BYTES,
+    });
+    ws.binaryType = 'nodebuffer';
+    this.ws = ws;
+    this.setState('connecting');
+    ws.on('open', () => {
+      this.lastHeard = Date.now();
+      this.retryMs = RETRY_MIN_MS;
+      this.setState('connected');
+      const e = encoding.createEncoder();
+      encoding.writeVarUint(e, MESSAGE_SYNC);
+      encoding.writeVarUint(e, syncProtocol.messageYjsSyncStep1);
+      encoding.writeVarUint8Array(e, this.live!.stateVector());
+      ws.send(encoding.toUint8Array(e));
+      if (this.opts.mode === 'read') this.ready = true;
+    });
+    ws.on('message', (data: Buffer) => {
+      if (this.ws !== ws) return;
+      this.lastHeard = Date.now();
+      try {
+        this.receive(new Uint8Array(data));
+      } catch (e) {
+        this.opts.log(`upstream ${this.docName}: bad message from the city (${(e as Error).message}); reconnecting`);
+        ws.terminate();
+      }
+    });
+    ws.on('error', () => undefined);
+    ws.on('close', (code) => {
+      if (this.ws !== ws) return;
+      this.ws = null;
+      this.ready = false;
+      if (FATAL_CLOSE_CODES.includes(code)) {
+        this.refusedCode = code;
+        this.setState('refused');
+        this.opts.log(`upstream ${this.docName}: the city refused the box's token (${code}); not retrying`);
+        return;
+      }
+      this.setState('offline');
+      this.scheduleRetry();
+    });
+  }
+
+  private scheduleRetry(): void {
+    if (this.stopped || this.retryTimer) return;
+    const delay = this.retryMs;
+    this.retryMs = Math.min(RETRY_MAX_MS, this.retryMs * 2);
+    this.retryTimer = setTimeout(() => {
+      this.retryTimer = null;
+      this.connect();
+    }, delay);
+    this.retryTimer.unref();
+  }
+
+  /** Try to reach the city now (the backhaul came back), instead of waiting for the backoff. */
+  reconnectNow(): void {
+    if (this.stopped || this.ws || this.state === 'refused') return;
+    if (this.retryTimer) clearTimeout(this.retryTimer);
+    this.retryTimer = null;
+    this.retryMs = RETRY_MIN_MS;
+    this.connect();
+  }
+
+  private receive(buf: Uint8Array): void {
+    const d = decoding.createDecoder(buf);
+    const type = decoding.readVarUint(d);
+    if (type === MESSAGE_HEARTBEAT) return;
+    if (type === MESSAGE_STORED) {
+      this.cityStateVector = decoding.readVarUint8Array(d);
+      const count = decoding.hasContent(d) ? decoding.readVarUint(d) : 0;
+      this.framesConfirmed = Math.max(this.framesConfirmed, count);
+      this.lastConfirmedAt = new Date().toISOString();
+      this.settle();
+      this.setState(this.state);
+      return;
+    }
+    if (type !== MESSAGE_SYNC) return; // awareness and anything newer: not the box's business
+    const sub = decoding.readVarUint(d);
+    if (sub === syncProtocol.messageYjsSyncStep1) {
+      const citySv = Y.decodeStateVector(decoding.readVarUint8Array(d));
+      if (this.opts.mode === 'read') return;
+      // Everything the city lacks, in frames it accepts; then every later commit as it happens.
+      const parts = missingUpdates(this.live!.doc, citySv, MAX_FRAME_BYTES - FRAME_HEADER_BYTES);
+      parts.forEach((part, i) => {
+        const e = encoding.createEncoder();
+        encoding.writeVarUint(e, MESSAGE_SYNC);
+        encoding.writeVarUint(e, i === 0 ? syncProtocol.messageYjsSyncStep2 : syncProtocol.messageYjsUpdate);
+        encoding.writeVarUint8Array(e, part);
+        this.sendFrame(e);
+      });
+      this.ready = true;
+      // Everything durable in the box so far is in that handshake.
+      for (const w of this.waiting) if (w.frame === null) w.frame = this.framesSent;
+      return;
+    }
+    if (sub === syncProtocol.messageYjsSyncStep2 || sub === syncProtocol.messageYjsUpdate) {
+      const update = decoding.readVarUint8Array(d);
+      Y.decodeUpdate(update); // throws on garbage: nothing malformed reaches the box's store
+      this.opts.writer.submit(this.live!, update, this);
+    }
+  }
+
+  private sendFrame(e: encoding.Encoder): void {
+    this.ws!.send(encoding.toUint8Array(e));
+    this.framesSent++;
+  }
+
+  private sendUp(update: Uint8Array): void {
+    if (this.opts.mode !== 'write' || !this.ready || this.ws?.readyState !== WebSocket.OPEN) return;
+    const e = encoding.createEncoder();
+    encoding.writeVarUint(e, MESSAGE_SYNC);
+    syncProtocol.writeUpdate(e, update);
+    this.sendFrame(e);
+  }
+
+  /** Turns the city's confirmations into UPSTREAM_STORED for the box's tablets. */
+  private settle(): void {
+    const grown = new Set<SyncConnection>();
+    for (let i = 0; i < this.waiting.length; ) {
+      const w = this.waiting[i];
+      if (w.frame !== null && w.frame <= this.framesConfirmed) {
+        if (w.count > (this.cityDurable.get(w.conn) ?? 0)) {
+          this.cityDurable.set(w.conn, w.count);
+          grown.add(w.conn);
+        }
+        this.waiting.splice(i, 1);
+      } else i++;
+    }
+    for (const conn of this.live?.conns ?? []) {
+      (conn as SyncConnection).sendUpstreamStored(this.cityStateVector, this.cityDurable.get(conn as SyncConnection) ?? 0);
+    }
+  }
+
+  // The city's commit of an update it sent us is its business; ours is just the box's store.
+  committed(): void {}
+
+  storeFailed(): void {
+    // The box's disk refused the city's update: drop the link, the handshake will resend it.
+    this.ws?.terminate();
+  }
+
+  stop(): void {
+    this.stopped = true;
+    if (this.retryTimer) clearTimeout(this.retryTimer);
+    if (this.watchdog) clearInterval(this.watchdog);
+    this.ws?.close(1001, 'box shutting down');
+    this.ws = null;
+    if (this.live) this.opts.registry.release(this.live);
+  }
+}
