@@ -72,6 +72,21 @@ export async function startBox(opts: BoxOptions): Promise<RunningBox> {
       path: '/api/box/status',
       handler: (_req, res) => sendJson(res, 200, status(), { 'Access-Control-Allow-Origin': '*', 'Cache-Control': 'no-store' }),
     },
+    {
+      // The preflight Chromium sends before a page from the city (a public origin) may fetch from a
+      // box on the LAN (Private Network Access).
+      method: 'OPTIONS',
+      path: '/api/box/status',
+      handler: (_req, res) => {
+        res.writeHead(204, {
+          'Access-Control-Allow-Origin': '*',
+          'Access-Control-Allow-Methods': 'GET',
+          'Access-Control-Allow-Private-Network': 'true',
+          'Access-Control-Max-Age': '600',
+        });
+        res.end();
+      },
+    },
   ];
   const server = await startServer({
     port: opts.port,

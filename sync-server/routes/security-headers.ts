@@ -33,7 +33,9 @@ export function contentSecurityPolicy(tiles: readonly string[]): string {
     // write style attributes, which carry no script.
     "style-src 'self' 'unsafe-inline'",
     `img-src 'self' data: blob: ${tiles.join(' ')}`.trim(),
-    "connect-src 'self'",
+    // A shelter box is another origin on the LAN (wss:, with its own hostname and certificate);
+    // ws: on loopback only, for a box on the same machine (development, tests).
+    "connect-src 'self' wss: ws://localhost:* ws://127.0.0.1:* http://localhost:* http://127.0.0.1:* https:",
     "worker-src 'self'",
     "manifest-src 'self'",
     "object-src 'none'",

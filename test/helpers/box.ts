@@ -10,6 +10,8 @@ export interface TestBox {
   wsUrl: string;
   port: number;
   dataDir: string;
+  /** The box token it runs with (to start it again on the same data). */
+  token: string;
   box: RunningBox;
   stop(): Promise<void>;
 }
@@ -25,7 +27,7 @@ export async function startTestBox(opts: Partial<BoxOptions> & { token: string }
     dataDir,
   });
   const port = box.server.port;
-  return { url: box.server.url, wsUrl: `ws://localhost:${port}/sync`, port, dataDir, box, stop: () => box.stop() };
+  return { url: box.server.url, wsUrl: `ws://localhost:${port}/sync`, port, dataDir, token: opts.token, box, stop: () => box.stop() };
 }
 
 export interface BoxProcess {

@@ -26,6 +26,18 @@ export interface PendingRow {
   deleteOnly?: boolean;
   /** Records the change touched (pending-records.ts); rows written before this field count 1. */
   records?: number;
+  /** A shelter box has confirmed storing it (the middle tier); the row stays until the city does. */
+  atBox?: boolean;
+}
+
+/** Unconfirmed records: not yet at the city (`pending`), and of those, not even in a box (`local`). */
+export interface PendingCounts {
+  pending: number;
+  local: number;
+}
+
+function counts(rows: readonly PendingRow[]): PendingCounts {
+  return { pending: pendingRecords(rows), local: pendingRecords(rows.filter((r) => !r.atBox)) };
 }
 
 /** What the sync indicator counts: records, not rows. */
@@ -74,14 +86,14 @@ export function localStore(): HinanjoStore {
  * A document's updates, its pending count and the ids of its delete-only pending rows, read in
  * one transaction: every delete-only row returned has its deletion in the updates returned.
  */
-export async function loadDoc(docName: string): Promise<{ updates: Uint8Array[]; pending: number; deleteOnly: number[] }> {
+export async function loadDoc(docName: string): Promise<{ updates: Uint8Array[]; pending: PendingCounts; deleteOnly: number[] }> {
   const db = localStore();
   return db.transaction('r', db.updatesV2, db.pending, async () => {
     const rows = await db.updatesV2.where('docName').equals(docName).toArray();
     const pending = await db.pending.where('docName').equals(docName).toArray();
     return {
       updates: rows.map((r) => r.update),
-      pending: pendingRecords(pending),
+      pending: counts(pending),
       deleteOnly: pending.filter((p) => p.deleteOnly).map((p) => p.id as number),
     };
   });
@@ -135,16 +147,37 @@ export async function confirmPending(
   docName: string,
   stored: Map<number, number>,
   deletesStored: ReadonlySet<number> = new Set(),
-): Promise<number> {
+): Promise<PendingCounts> {
   const db = localStore();
   return db.transaction('rw', db.pending, async () => {
     const rows = await db.pending.where('docName').equals(docName).toArray();
-    const covered = rows
-      .filter((r) => (r.deleteOnly ? deletesStored.has(r.id as number) : (stored.get(r.client) ?? 0) >= r.clock))
-      .map((r) => r.id as number);
+    const covered = rows.filter((r) => isCovered(r, stored, deletesStored)).map((r) => r.id as number);
     await db.pending.bulkDelete(covered);
     const gone = new Set(covered);
-    return pendingRecords(rows.filter((r) => !gone.has(r.id as number)));
+    return counts(rows.filter((r) => !gone.has(r.id as number)));
+  });
+}
+
+function isCovered(r: PendingRow, stored: Map<number, number>, deletesStored: ReadonlySet<number>): boolean {
+  return r.deleteOnly ? deletesStored.has(r.id as number) : (stored.get(r.client) ?? 0) >= r.clock;
+}
+
+/** Marks the pending rows a shelter box confirmed (same rules as confirmPending); they stay pending for the city. */
+export async function markAtBox(
+  docName: string,
+  stored: Map<number, number>,
+  deletesStored: ReadonlySet<number> = new Set(),
+): Promise<PendingCounts> {
+  const db = localStore();
+  return db.transaction('rw', db.pending, async () => {
+    const rows = await db.pending.where('docName').equals(docName).toArray();
+    for (const r of rows) {
+      if (!r.atBox && isCovered(r, stored, deletesStored)) {
+        r.atBox = true;
+        await db.pending.update(r.id as number, { atBox: true });
+      }
+    }
+    return counts(rows);
   });
 }
 

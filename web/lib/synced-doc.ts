@@ -11,7 +11,12 @@
 //    in frames it accepts (split-update.ts);
 // 4. the connection is watched: no message (not even a heartbeat) for DEAD_CONNECTION_MS means the
 //    socket is dead whatever navigator.onLine says, so it is closed and reopened;
-// 5. a fatal close code (expired or revoked token, forbidden doc) stops reconnecting for good.
+// 5. a fatal close code (expired or revoked token, forbidden doc) stops reconnecting for good;
+// 6. with a shelter box (OpenOptions.boxUrl) the document syncs with the city AND the box at the
+//    same time, and Yjs merges whatever arrives by either path. A change has three tiers: saved on
+//    this tablet (pending, not at the box), saved in the shelter box (the box's STORED covers it),
+//    saved at the city (a STORED from the city, or the box's UPSTREAM_STORED relaying the city's
+//    confirmation; only then is the pending row deleted).
 import * as Y from 'yjs';
 import { WebsocketProvider, messageSync } from 'y-websocket';
 import * as syncProtocol from 'y-protocols/sync';
@@ -19,6 +24,7 @@ import * as encoding from 'lib0/encoding';
 import * as decoding from 'lib0/decoding';
 import {
   DEAD_CONNECTION_MS, FATAL_CLOSE_CODES, HEARTBEAT_INTERVAL_MS, MAX_FRAME_BYTES, MESSAGE_HEARTBEAT, MESSAGE_STORED,
+  MESSAGE_UPSTREAM_STORED,
 } from '../../domain/protocol';
 import { missingUpdates } from '../../domain/split-update';
 import { recordsTouched } from './pending-records';
@@ -30,6 +36,8 @@ import {
   confirmPending,
   countUpdates,
   loadDoc,
+  markAtBox,
+  type PendingCounts,
   readMeta,
   writeMeta,
 } from './local-store';
@@ -37,13 +45,18 @@ import {
 export type Connection = 'connected' | 'connecting' | 'offline' | 'refused';
 
 export interface SyncState {
+  /** The connection to the city's server. */
   connection: Connection;
-  /** Local changes the server has not yet confirmed as durably stored. */
+  /** Local records the city has not yet confirmed as durably stored. */
   pending: number;
+  /** Of those, the records no shelter box has confirmed either: only on this tablet. */
+  pendingLocal: number;
   lastConfirmedAt: string | null;
   refusedCode?: number;
   /** The last write to IndexedDB failed (disk full, storage cleared…): changes are only in memory. */
   storeFailed?: boolean;
+  /** The shelter box, when this tablet knows one. */
+  box?: { connection: Connection; lastConfirmedAt: string | null; refusedCode?: number };
 }
 
 export interface SyncedDoc {
@@ -70,6 +83,21 @@ export interface OpenOptions {
   token: string;
   /** ws(s)://host/sync; defaults to this page's origin. */
   serverUrl?: string;
+  /** ws(s)://box:port/sync of the shelter box, when the tablet has one (box-address.ts). */
+  boxUrl?: string;
+}
+
+type Tier = 'city' | 'box';
+
+/** One path to a server: the city, or the shelter box. */
+interface Route {
+  tier: Tier;
+  provider: WebsocketProvider;
+  /** Delete-only pending rows → the frame on this route's socket that carried their deletion. */
+  deletes: Map<number, { ws: WebSocket; frame: number } | null>;
+  connection: Connection;
+  refusedCode?: number;
+  lastConfirmedAt: string | null;
 }
 
 /** Origin of the transaction that replays IndexedDB (before any update listener is attached). */
@@ -95,29 +123,31 @@ export async function saveChange(synced: SyncedDoc, fn: (doc: Y.Doc) => void): P
 export function openSyncedDoc(docName: string, opts: OpenOptions): SyncedDoc {
   const doc = new Y.Doc();
   const metaKey = `${docName}:lastConfirmedAt`;
+  const boxMetaKey = `${docName}:boxLastConfirmedAt`;
   const storedKey = `${docName}:storedStateVector`;
-  /** The highest stored clock per client that the server confirmed (STORED only grows). */
+  /** The highest clock per client that the city confirmed (STORED only grows). */
   const storedSV = new Map<number, number>();
-  let state: SyncState = { connection: 'connecting', pending: 0, lastConfirmedAt: null };
+  let state: SyncState = {
+    connection: 'connecting',
+    pending: 0,
+    pendingLocal: 0,
+    lastConfirmedAt: null,
+    ...(opts.boxUrl ? { box: { connection: 'connecting' as Connection, lastConfirmedAt: null } } : {}),
+  };
   const stateListeners = new Set<(s: SyncState) => void>();
   let destroyed = false;
 
   const setState = (patch: Partial<SyncState>) => {
     const next = { ...state, ...patch };
-    if (
-      next.connection === state.connection &&
-      next.pending === state.pending &&
-      next.lastConfirmedAt === state.lastConfirmedAt &&
-      next.refusedCode === state.refusedCode &&
-      next.storeFailed === state.storeFailed
-    ) return;
+    if (JSON.stringify(next) === JSON.stringify(state)) return;
     state = next;
     for (const fn of stateListeners) fn(state);
   };
+  const setCounts = (c: PendingCounts) => setState({ pending: c.pending, pendingLocal: c.local });
 
   // Writes are chained so they reach IndexedDB (and the wire) in the order Yjs produced them.
   let writes: Promise<void> = Promise.resolve();
-  let provider: WebsocketProvider | null = null;
+  const routes: Route[] = [];
   let compacting = false;
 
   const maybeCompact = async () => {
@@ -134,16 +164,17 @@ export function openSyncedDoc(docName: string, opts: OpenOptions): SyncedDoc {
   // the STORED count can: "the first N sync step 2 / update messages of this connection are
   // durable" (sync-server/sync.ts counts both kinds, empty ones too, per connection). So the
   // step 2 / update frames sent on each socket are counted (sendCounted: every such frame must
-  // go through it, or the numbers shift), and each delete-only pending row remembers one frame
-  // that carries its deletion and was sent after the row was written: its own update frame, or
-  // else the last step 2 part of a handshake (a Yjs diff always carries the doc's whole delete
-  // set). A STORED on that same socket with count ≥ that frame confirms it; counts on any other
-  // socket say nothing about it. If the socket drops first, the next handshake re-assigns it.
-  // Kept in memory only: rows loaded from IndexedDB (a reload, which has no socket history) start
-  // with no frame and get one from the first handshake, whose step 2 is built from a doc that
-  // holds their deletions (loadDoc reads rows and updates together).
+  // go through it, or the numbers shift), and each delete-only pending row remembers, per route,
+  // one frame that carries its deletion and was sent after the row was written: its own update
+  // frame, or else the last step 2 part of a handshake (a Yjs diff always carries the doc's whole
+  // delete set). A STORED on that same socket with count ≥ that frame confirms it (a box's
+  // UPSTREAM_STORED counts the same frames, for the city); counts on any other socket say nothing
+  // about it. If the socket drops first, the next handshake re-assigns it. Kept in memory only:
+  // rows loaded from IndexedDB (a reload, which has no socket history) start with no frame and
+  // get one from the first handshake, whose step 2 is built from a doc that holds their deletions
+  // (loadDoc reads rows and updates together).
   const framesSent = new WeakMap<WebSocket, number>();
-  const deletesSent = new Map<number, { ws: WebSocket; frame: number } | null>();
+  const deleteOnlyRows = new Set<number>();
   const sendCounted = (ws: WebSocket, msg: Uint8Array): number => {
     const n = (framesSent.get(ws) ?? 0) + 1;
     framesSent.set(ws, n);
@@ -155,8 +186,10 @@ export function openSyncedDoc(docName: string, opts: OpenOptions): SyncedDoc {
   /** While transact() runs: the IndexedDB writes of the updates it produced. */
   let collecting: Promise<void>[] | null = null;
 
+  const isOurs = (origin: unknown) => routes.some((r) => r.provider === origin);
+
   const onUpdate = (update: Uint8Array, origin: unknown, _doc: Y.Doc, tr: Y.Transaction) => {
-    const remote = provider !== null && origin === provider;
+    const remote = isOurs(origin);
     // A change that adds an item (map set, array push) moves this client's clock, and the
     // server's state vector tells when it is stored. One that only deletes does not.
     const clock = Y.getState(doc.store, doc.clientID);
@@ -175,22 +208,29 @@ export function openSyncedDoc(docName: string, opts: OpenOptions): SyncedDoc {
       }
       unstored = [];
       const local = batch.flatMap((b, i) => (b.pending ? [{ ...b, id: ids[i] as number }] : []));
-      for (const b of local) if (b.pending?.deleteOnly) deletesSent.set(b.id, null);
-      setState({ storeFailed: false, pending: state.pending + local.reduce((n, b) => n + (b.pending?.records ?? 1), 0) });
+      for (const b of local) {
+        if (!b.pending?.deleteOnly) continue;
+        deleteOnlyRows.add(b.id);
+        for (const r of routes) r.deletes.set(b.id, null);
+      }
+      const added = local.reduce((n, b) => n + (b.pending?.records ?? 1), 0);
+      setState({ storeFailed: false, pending: state.pending + added, pendingLocal: state.pendingLocal + added });
       return local;
     });
     collecting?.push(written.then(() => undefined));
     writes = written
       .then((local) => {
-        // Offline, local changes reach the server through the sync handshake on reconnect.
-        const ws = provider?.ws;
-        if (!provider?.wsconnected || !ws || ws.readyState !== WebSocket.OPEN) return;
-        for (const b of local) {
-          const encoder = encoding.createEncoder();
-          encoding.writeVarUint(encoder, messageSync);
-          syncProtocol.writeUpdate(encoder, Y.convertUpdateFormatV2ToV1(b.update));
-          const frame = sendCounted(ws, encoding.toUint8Array(encoder));
-          if (b.pending?.deleteOnly) deletesSent.set(b.id, { ws, frame });
+        // Offline, local changes reach the servers through the sync handshake on reconnect.
+        for (const r of routes) {
+          const ws = r.provider.ws;
+          if (!r.provider.wsconnected || !ws || ws.readyState !== WebSocket.OPEN) continue;
+          for (const b of local) {
+            const encoder = encoding.createEncoder();
+            encoding.writeVarUint(encoder, messageSync);
+            syncProtocol.writeUpdate(encoder, Y.convertUpdateFormatV2ToV1(b.update));
+            const frame = sendCounted(ws, encoding.toUint8Array(encoder));
+            if (b.pending?.deleteOnly) r.deletes.set(b.id, { ws, frame });
+          }
         }
       })
       .catch((err) => {
@@ -212,9 +252,10 @@ export function openSyncedDoc(docName: string, opts: OpenOptions): SyncedDoc {
 
   const whenLoaded = (async () => {
     performance.mark(`hinanjo:${docName}:read-start`);
-    const [{ updates, pending, deleteOnly }, lastConfirmedAt, storedJson] = await Promise.all([
+    const [{ updates, pending, deleteOnly }, lastConfirmedAt, boxLastConfirmedAt, storedJson] = await Promise.all([
       loadDoc(docName),
       readMeta(metaKey),
+      readMeta(boxMetaKey),
       readMeta(storedKey),
     ]);
     try {
@@ -222,7 +263,7 @@ export function openSyncedDoc(docName: string, opts: OpenOptions): SyncedDoc {
     } catch {
       // unreadable: the next STORED fills it again
     }
-    for (const id of deleteOnly) deletesSent.set(id, null);
+    for (const id of deleteOnly) deleteOnlyRows.add(id);
     performance.mark(`hinanjo:${docName}:read-end`);
     doc.transact(() => {
       for (const u of updates) Y.applyUpdateV2(doc, u);
@@ -233,49 +274,102 @@ export function openSyncedDoc(docName: string, opts: OpenOptions): SyncedDoc {
     doc.on('updateV2', onAnyUpdate);
     onAnyUpdate();
     performance.mark(`hinanjo:${docName}:applied`);
-    setState({ pending, lastConfirmedAt });
+    setState({
+      pending: pending.pending,
+      pendingLocal: pending.local,
+      lastConfirmedAt,
+      ...(state.box ? { box: { ...state.box, lastConfirmedAt: boxLastConfirmedAt } } : {}),
+    });
     if (updates.length > COMPACT_AFTER_ROWS) setTimeout(() => void maybeCompact(), 2_000);
   })();
 
-  const connect = () => {
+  /** The delete-only rows whose frame on `ws` (of route r) is covered by `count`. */
+  const deletesCovered = (r: Route, ws: WebSocket | null, count: number): Set<number> => {
+    const out = new Set<number>();
+    for (const [id, sent] of r.deletes) if (sent && sent.ws === ws && sent.frame <= count) out.add(id);
+    return out;
+  };
+
+  /** The city has it: delete the covered rows (whichever route told us). */
+  const confirmAtCity = (r: Route, sv: Map<number, number>, ws: WebSocket | null, count: number) => {
+    const at = new Date().toISOString();
+    // Queued behind the writes so the pending count is never raced by a write in flight.
+    writes = writes
+      .then(async () => {
+        const deletesStored = deletesCovered(r, ws, count);
+        const remaining = await confirmPending(docName, sv, deletesStored);
+        for (const id of deletesStored) {
+          deleteOnlyRows.delete(id);
+          for (const other of routes) other.deletes.delete(id);
+        }
+        let grew = false;
+        for (const [client, clock] of sv) {
+          if (clock > (storedSV.get(client) ?? 0)) {
+            storedSV.set(client, clock);
+            grew = true;
+          }
+        }
+        await writeMeta(metaKey, at);
+        if (grew) await writeMeta(storedKey, JSON.stringify([...storedSV]));
+        setCounts(remaining);
+        setState({ lastConfirmedAt: at });
+        if (grew) onAnyUpdate();
+      })
+      .catch((err) => console.error('hinanjo: could not record a confirmation', err));
+  };
+
+  /** The shelter box has it: mark the covered rows (they stay pending for the city). */
+  const confirmAtBox = (r: Route, sv: Map<number, number>, ws: WebSocket | null, count: number) => {
+    const at = new Date().toISOString();
+    writes = writes
+      .then(async () => {
+        const counts = await markAtBox(docName, sv, deletesCovered(r, ws, count));
+        await writeMeta(boxMetaKey, at);
+        setCounts(counts);
+        r.lastConfirmedAt = at;
+        publishRoutes();
+      })
+      .catch((err) => console.error('hinanjo: could not record a box confirmation', err));
+  };
+
+  const publishRoutes = () => {
+    const city = routes.find((r) => r.tier === 'city');
+    const box = routes.find((r) => r.tier === 'box');
+    setState({
+      ...(city ? { connection: city.connection, refusedCode: city.refusedCode } : {}),
+      ...(box ? { box: { connection: box.connection, lastConfirmedAt: box.lastConfirmedAt ?? state.box?.lastConfirmedAt ?? null, ...(box.refusedCode !== undefined ? { refusedCode: box.refusedCode } : {}) } } : {}),
+    });
+  };
+
+  const openRoute = (tier: Tier, serverUrl: string) => {
     if (destroyed) return;
-    const p = new WebsocketProvider(opts.serverUrl ?? defaultServerUrl(), docName, doc, {
+    const p = new WebsocketProvider(serverUrl, docName, doc, {
       params: { token: opts.token },
       disableBc: true, // tabs share IndexedDB and the server; a second channel would bypass the store
       shouldReconnect: (event) => !FATAL_CLOSE_CODES.includes(event.code),
     });
-    provider = p;
+    const r: Route = { tier, provider: p, deletes: new Map([...deleteOnlyRows].map((id) => [id, null])), connection: 'connecting', lastConfirmedAt: null };
+    routes.push(r);
     // Our own update handler persists first, then sends (see onUpdate).
     doc.off('update', p._updateHandler);
     p.awareness.setLocalState(null);
 
-    p.messageHandlers[MESSAGE_STORED] = (_enc, decoder) => {
+    const readConfirmation = (decoder: decoding.Decoder) => {
       const sv = Y.decodeStateVector(decoding.readVarUint8Array(decoder));
-      // y-websocket hands a socket's messages over only while it is p.ws: this is the one it came on.
-      const ws = p.ws;
       // The trailing count is a later, compatible addition: a server without it confirms no deletion.
       const count = decoding.hasContent(decoder) ? decoding.readVarUint(decoder) : 0;
-      const at = new Date().toISOString();
-      // Queued behind the writes so the pending count is never raced by a write in flight.
-      writes = writes
-        .then(async () => {
-          const deletesStored = new Set<number>();
-          for (const [id, sent] of deletesSent) if (sent && sent.ws === ws && sent.frame <= count) deletesStored.add(id);
-          const remaining = await confirmPending(docName, sv, deletesStored);
-          for (const id of deletesStored) deletesSent.delete(id);
-          let grew = false;
-          for (const [client, clock] of sv) {
-            if (clock > (storedSV.get(client) ?? 0)) {
-              storedSV.set(client, clock);
-              grew = true;
-            }
-          }
-          await writeMeta(metaKey, at);
-          if (grew) await writeMeta(storedKey, JSON.stringify([...storedSV]));
-          setState({ pending: remaining, lastConfirmedAt: at });
-          if (grew) onAnyUpdate();
-        })
-        .catch((err) => console.error('hinanjo: could not record a confirmation', err));
+      // y-websocket hands a socket's messages over only while it is p.ws: this is the one it came on.
+      return { sv, count, ws: p.ws };
+    };
+    p.messageHandlers[MESSAGE_STORED] = (_enc, decoder) => {
+      const { sv, count, ws } = readConfirmation(decoder);
+      if (tier === 'city') confirmAtCity(r, sv, ws, count);
+      else confirmAtBox(r, sv, ws, count);
+    };
+    // Only a box sends this: the city's confirmation, relayed (counts are frames on the box socket).
+    p.messageHandlers[MESSAGE_UPSTREAM_STORED] = (_enc, decoder) => {
+      const { sv, count, ws } = readConfirmation(decoder);
+      if (tier === 'box') confirmAtCity(r, sv, ws, count);
     };
     // The server's sync step 1 (its state vector) asks for what it lacks. Answered after the
     // pending IndexedDB writes (so nothing goes out before it is stored) and cut into frames the
@@ -301,30 +395,38 @@ export function openSyncedDoc(docName: string, opts: OpenOptions): SyncedDoc {
           encoding.writeVarUint8Array(e, part);
           last = sendCounted(ws, encoding.toUint8Array(e));
         });
-        // Every part carries the whole delete set, so every delete-only row written so far (all
-        // of deletesSent) travelled here; the last part is the conservative frame to wait for.
-        // A row already sent on this socket keeps its own (earlier) frame.
-        if (last > 0) for (const [id, sent] of deletesSent) if (sent?.ws !== ws) deletesSent.set(id, { ws, frame: last });
+        // Every part carries the whole delete set, so every delete-only row written so far
+        // travelled here; the last part is the conservative frame to wait for. A row already
+        // sent on this socket keeps its own (earlier) frame.
+        if (last > 0) for (const [id, sent] of r.deletes) if (sent?.ws !== ws) r.deletes.set(id, { ws, frame: last });
       });
     };
     // Heartbeats carry nothing: receiving one refreshes wsLastMessageReceived, which is enough.
     p.messageHandlers[MESSAGE_HEARTBEAT] = () => {};
 
-    p.on('status', () => setState({ connection: connectionOf(p) }));
-    p.on('closed', ({ code }) => setState({ connection: 'refused', refusedCode: code }));
+    p.on('status', () => {
+      r.connection = connectionOf(r);
+      publishRoutes();
+    });
+    p.on('closed', ({ code }) => {
+      r.connection = 'refused';
+      r.refusedCode = code;
+      publishRoutes();
+    });
   };
 
-  const connectionOf = (p: WebsocketProvider): Connection => {
-    if (!p.shouldConnect && state.connection === 'refused') return 'refused';
+  const connectionOf = (r: Route): Connection => {
+    const p = r.provider;
+    if (!p.shouldConnect && r.connection === 'refused') return 'refused';
     if (p.wsconnected) return 'connected';
     if (p.wsconnecting && p.wsUnsuccessfulReconnects === 0) return 'connecting';
     return 'offline';
   };
 
-  /** Closes the socket and opens a new one at once (unless refused or destroyed). */
-  const reconnectNow = () => {
-    const p = provider;
-    if (!p || !p.shouldConnect) return;
+  /** Closes a route's socket and opens a new one at once (unless refused or destroyed). */
+  const reconnectNow = (r: Route) => {
+    const p = r.provider;
+    if (!p.shouldConnect) return;
     p.disconnect();
     p.connect();
   };
@@ -335,20 +437,25 @@ export function openSyncedDoc(docName: string, opts: OpenOptions): SyncedDoc {
   let suspectOffline = false;
   const silenceAllowed = () => (suspectOffline ? Math.min(DEAD_CONNECTION_MS, HEARTBEAT_INTERVAL_MS * 1.5) : DEAD_CONNECTION_MS);
   const watchdog = setInterval(() => {
-    const p = provider;
-    if (p?.wsconnected && Date.now() - p.wsLastMessageReceived > silenceAllowed()) reconnectNow();
+    for (const r of routes) {
+      const p = r.provider;
+      if (p.wsconnected && Date.now() - p.wsLastMessageReceived > silenceAllowed()) reconnectNow(r);
+    }
   }, WATCHDOG_TICK_MS);
   const onOffline = () => {
     suspectOffline = true;
   };
   const onOnline = () => {
     suspectOffline = false;
-    if (provider && !provider.wsconnected) reconnectNow();
+    for (const r of routes) if (!r.provider.wsconnected) reconnectNow(r);
   };
   window.addEventListener('offline', onOffline);
   window.addEventListener('online', onOnline);
 
-  void whenLoaded.then(connect);
+  void whenLoaded.then(() => {
+    openRoute('city', opts.serverUrl ?? defaultServerUrl());
+    if (opts.boxUrl) openRoute('box', opts.boxUrl);
+  });
 
   return {
     doc,
@@ -383,7 +490,7 @@ export function openSyncedDoc(docName: string, opts: OpenOptions): SyncedDoc {
       clearInterval(watchdog);
       window.removeEventListener('online', onOnline);
       window.removeEventListener('offline', onOffline);
-      provider?.destroy();
+      for (const r of routes) r.provider.destroy();
       doc.off('updateV2', onUpdate);
       doc.off('updateV2', onAnyUpdate);
       stateListeners.clear();

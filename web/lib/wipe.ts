@@ -21,7 +21,8 @@ export async function wipeDevice(surface: Surface, docs: readonly SyncedDoc[], n
 export function wipeOnRevocation(surface: Surface, docs: readonly SyncedDoc[], onWiped: () => void): void {
   let wiping = false;
   const check = (s: ReturnType<SyncedDoc['state']>) => {
-    if (wiping || s.connection !== 'refused' || s.refusedCode !== CLOSE.revoked) return;
+    const revoked = (s.connection === 'refused' && s.refusedCode === CLOSE.revoked) || (s.box?.connection === 'refused' && s.box.refusedCode === CLOSE.revoked);
+    if (wiping || !revoked) return;
     wiping = true;
     void wipeDevice(surface, docs)
       .catch((e) => console.error('hinanjo: wipe after revocation failed', e))

@@ -4,6 +4,7 @@ import { render } from 'preact';
 import { enrolFromUrl } from '../lib/enrolment';
 import { openSyncedDoc } from '../lib/synced-doc';
 import { wipeOnRevocation } from '../lib/wipe';
+import { boxFromEnrolmentLink, boxSyncUrl, storedBoxAddress } from '../lib/box-address';
 import { applyTextSize } from '../lib/text-size';
 import { registerServiceWorker } from '../lib/pwa-update';
 import { currentLang } from '../i18n/index';
@@ -18,6 +19,7 @@ registerServiceWorker();
 document.documentElement.lang = currentLang();
 applyTextSize();
 const root = document.getElementById('app') as HTMLElement;
+boxFromEnrolmentLink();
 const enrolment = enrolFromUrl('shelter');
 
 if (!enrolment.ok) {
@@ -25,8 +27,10 @@ if (!enrolment.ok) {
 } else {
   const { token, claims } = enrolment;
   const shelterId = claims.shelter as string;
-  const shelter = openSyncedDoc(shelterDocName(shelterId), { token });
-  const hq = openSyncedDoc(HQ_DOC, { token });
+  const box = storedBoxAddress();
+  const boxUrl = box ? boxSyncUrl(box) : undefined;
+  const shelter = openSyncedDoc(shelterDocName(shelterId), { token, boxUrl });
+  const hq = openSyncedDoc(HQ_DOC, { token, boxUrl });
   void prepareShelterDoc(shelter);
   // For tests and the benchmark: lets a page script wait for the store without reaching into modules.
   (window as unknown as { hinanjo?: unknown }).hinanjo = { shelter, hq };

@@ -5,6 +5,13 @@ import type { common as ja } from '../ja/common';
 export const common: Strings<typeof ja> = {
   appName: 'Hinanjo shelter operations',
   sync: {
+    tiers: {
+      device: (n: number) => `${n} saved on this tablet only`,
+      box: (n: number) => `${n} saved in the shelter box (not yet at the city)`,
+      city: 'Everything saved at the city',
+    },
+    city: 'City',
+    box: 'Box',
     connected: 'Online',
     connecting: 'Connecting…',
     offline: 'Offline',

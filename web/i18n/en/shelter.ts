@@ -83,6 +83,22 @@ export const shelter: Strings<typeof ja> = {
     'no-people': 'Enter at least one person',
     'not-a-positive-number': 'Enter a number greater than 0',
   },
+  box: {
+    title: 'Shelter box',
+    none: 'This tablet uses no shelter box (it syncs with the city’s server only).',
+    using: (address: string) => `Syncing with the shelter box ${address} and with the city’s server.`,
+    address: 'Box address',
+    save: 'Check and save',
+    checking: 'Checking…',
+    remove: 'Stop using the box',
+    errors: {
+      'not-a-url': 'That is not an address (example: wss://box-01.example:8443).',
+      insecure: 'Use an address starting with wss:// (a box with a certificate).',
+      unreachable: 'The box cannot be reached. Check that the tablet is on the shelter’s Wi-Fi and the box is running.',
+      'not-a-box': 'That address is not a shelter box.',
+      'other-shelter': 'That is the box of another shelter.',
+    } as Record<string, string>,
+  },
   people: {
     title: 'People',
     search: 'Search by name or kana',

@@ -2,6 +2,13 @@
 export const common = {
   appName: '避難所運営 Hinanjo',
   sync: {
+    tiers: {
+      device: (n: number) => `この端末にのみ保存 ${n} 件`,
+      box: (n: number) => `避難所ボックスに保存 ${n} 件(市へ未送信)`,
+      city: 'すべて市のサーバーに保存済み',
+    },
+    city: '市',
+    box: 'ボックス',
     connected: 'オンライン',
     connecting: '接続中…',
     offline: 'オフライン',

@@ -80,6 +80,22 @@ export const shelter = {
     'no-people': '1 人以上入力してください',
     'not-a-positive-number': '0 より大きい数を入力してください',
   } as Record<string, string>,
+  box: {
+    title: '避難所ボックス',
+    none: 'この端末は避難所ボックスを使っていません(市のサーバーとだけ同期します)。',
+    using: (address: string) => `避難所ボックス ${address} と市のサーバーの両方と同期しています。`,
+    address: 'ボックスのアドレス',
+    save: '確認して保存',
+    checking: '確認中…',
+    remove: 'ボックスを外す',
+    errors: {
+      'not-a-url': 'アドレスの形が正しくありません(例: wss://box-01.example:8443)。',
+      insecure: 'wss:// で始まるアドレスにしてください(証明書のあるボックス)。',
+      unreachable: 'ボックスに接続できません。同じWi-Fiにいるか、ボックスが動いているか確認してください。',
+      'not-a-box': 'このアドレスは避難所ボックスではありません。',
+      'other-shelter': 'これは別の避難所のボックスです。',
+    } as Record<string, string>,
+  },
   people: {
     title: '避難者',
     search: '氏名・ふりがなで検索',

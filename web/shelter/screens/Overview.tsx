@@ -11,6 +11,7 @@ import { label } from '../../lib/i18n';
 import { useDocVersion, useNow } from '../../lib/use-synced';
 import { useShelter } from '../context';
 import { href } from '../tabs';
+import { BoxSettings } from '../BoxSettings';
 
 export function Overview() {
   const { shelter, hq, shelterId, t, c } = useShelter();
@@ -157,6 +158,7 @@ export function Overview() {
           )}
         </section>
       </div>
+      <BoxSettings />
     </div>
   );
 }
