@@ -16,6 +16,7 @@ import type { Route } from './routes/router';
 import { securityHeaders } from './routes/security-headers';
 import { staticHandler } from './routes/static';
 import { SerialQueue } from './serial';
+import { ShelterLinks } from './shelter-links';
 import { openSqliteStore } from './store/sqlite';
 import type { DocStore } from './store/types';
 import { DEFAULT_SYNC_OPTIONS, SyncService, type SyncOptions } from './sync';
@@ -78,6 +79,8 @@ export async function startServer(opts: ServerOptions): Promise<RunningServer> {
   const writer = new UpdateWriter(store, registry, queue, metrics, clock);
   const sync = new SyncService({ keys, store, registry, writer, metrics, clock }, { ...DEFAULT_SYNC_OPTIONS, ...opts.sync });
   const derived = new DerivedLayers(registry, store, clock);
+  const links = new ShelterLinks(clock);
+  sync.hooks.push(links.hooks());
 
   if (opts.demo && (await store.listDocs()).length === 0) {
     const n = await seedDemo(store, clock());
@@ -87,7 +90,7 @@ export async function startServer(opts: ServerOptions): Promise<RunningServer> {
 
   const routes: Route[] = [
     ...publicRoutes({ derived }),
-    ...hqRoutes({ derived, store, keys, sync, clock }),
+    ...hqRoutes({ derived, store, keys, sync, clock, links }),
     ...keyRoutes({ keys }),
     ...(opts.routes?.({ store, sync, registry }) ?? []),
     ...opsRoutes({ store, metrics, clock, keys, metricsToken: process.env.HINANJO_METRICS_TOKEN }),

@@ -4,6 +4,7 @@
 import type { IncomingMessage, ServerResponse } from 'node:http';
 import type { TokenClaims } from '../../domain/tokens';
 import { bearerToken, verifyToken, type TokenKeys } from '../auth';
+import type { ShelterLinks } from '../shelter-links';
 import type { DerivedLayers } from '../derive';
 import type { DocStore } from '../store/types';
 import type { SyncService } from '../sync';
@@ -13,6 +14,7 @@ export interface HqContext {
   derived: DerivedLayers;
   store: DocStore;
   keys: TokenKeys;
+  links: ShelterLinks;
   sync: SyncService;
   clock: () => Date;
 }
@@ -68,6 +70,15 @@ export function hqRoutes(ctx: HqContext): Route[] {
           off();
           clearInterval(keepalive);
         });
+      },
+    },
+    {
+      // Per shelter: tablets connected directly, boxes connected, when a box last synced.
+      method: 'GET',
+      path: '/api/hq/links',
+      handler: async (req, res, url) => {
+        if (!(await requireHq(ctx, req, res, url))) return;
+        sendJson(res, 200, { at: ctx.clock().toISOString(), links: ctx.links.snapshot() }, { 'Cache-Control': 'no-store' });
       },
     },
     {

@@ -205,4 +205,29 @@ describe('shelter box', () => {
     await expect(startTestBox({ token: await server.token({ role: 'staff', shelter: S }), dataDir: tempDataDir() })).rejects.toThrow(/not a box token/);
     await expect(startTestBox({ token: boxToken, dataDir: tempDataDir() })).rejects.toThrow(/no public key/);
   });
+
+});
+
+describe('HQ sees how each shelter is reached', () => {
+  it('/api/hq/links says a shelter is reached through a box, and when the box last synced after it is gone', async () => {
+    const server = await seededCity();
+    const hq = await server.token({ role: 'hq' });
+    const links = async () => (await (await fetch(`${server.url}/api/hq/links`, { headers: { Authorization: `Bearer ${hq}` } })).json()).links;
+    const direct = await tablet(server.wsUrl, await server.token({ role: 'staff', shelter: 'gym-2' }), 'direct tablet', shelterDocName('gym-2'));
+    await direct.whenSynced();
+    const box = await startTestBox({ upstream: server.url, token: await server.token({ role: 'box', shelter: S }) });
+    await waitForBox(box.url, (s) => s.links.every((l) => l.state === 'connected'));
+    const t = await tablet(box.wsUrl, await server.token({ role: 'staff', shelter: S }), 'box tablet');
+    await t.whenSynced();
+    checkIn(t, '経由 さん', 'ケイユ');
+    await t.until(() => t.upstreamDurable > 0 || t.ownClockAtCity() > 0, 'the city confirmed through the box', 10_000);
+    const now = await links();
+    expect(now[S]).toMatchObject({ boxes: 1, tablets: 0 });
+    expect(Date.now() - Date.parse(now[S].boxLastSyncAt)).toBeLessThan(10_000);
+    expect(now['gym-2']).toMatchObject({ boxes: 0, tablets: 1, boxLastSyncAt: null });
+    await box.stop();
+    await expect.poll(async () => (await links())[S].boxes).toBe(0);
+    expect((await links())[S].boxLastSyncAt).not.toBeNull();
+    expect((await fetch(`${server.url}/api/hq/links`)).status).toBe(401);
+  });
 });

@@ -13,6 +13,7 @@ import { asLevel } from '../../domain/levels';
 import { activeClosures } from '../../domain/closures';
 import type { OverviewFeed } from './overview-feed';
 import { useOverview } from './use-overview';
+import { useShelterLinks } from './use-links';
 import { shelterRows } from './shelter-rows';
 import { hqStrings } from './strings';
 import type { HqView } from './context';
@@ -72,7 +73,8 @@ export function App({ token, jti, hq, feed, wall, actor }: Props) {
   const closures = useMemo(() => activeClosures(hq.doc, now), [version, now]);
   const region = asString(hqMeta(hq.doc).get('region'));
 
-  const view: HqView = { t, c, lang, token, actor, hq, overview, rows, districts, closures, now };
+  const links = useShelterLinks(token);
+  const view: HqView = { t, c, lang, token, actor, hq, overview, rows, districts, closures, now, links };
 
   if (wall) return <WallView view={view} region={region} />;
 

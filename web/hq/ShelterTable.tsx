@@ -3,6 +3,28 @@ import { useState } from 'preact/hooks';
 import type { HqView } from './context';
 import { type SortKey, sortRows } from './shelter-rows';
 import { STALE_AFTER_MINUTES } from './shelter-rows';
+import type { ShelterLink } from './use-links';
+
+/** Directly, or through a shelter box (and when the box last synced with the city). */
+function LinkNote({ link, view }: { link: ShelterLink | undefined; view: HqView }) {
+  const { t, now } = view;
+  if (!link) return null;
+  const ago = (iso: string) => t.ago(Math.max(0, Math.floor((now.getTime() - new Date(iso).getTime()) / 60_000)));
+  const text =
+    link.boxes > 0
+      ? t.link.viaBox(link.boxLastSyncAt ? ago(link.boxLastSyncAt) : '')
+      : link.boxLastSyncAt
+        ? t.link.boxGone(ago(link.boxLastSyncAt))
+        : link.tablets > 0
+          ? t.link.direct
+          : null;
+  if (!text) return null;
+  return (
+    <span class="hq-link" data-testid="row-link" data-via={link.boxes > 0 ? 'box' : link.boxLastSyncAt ? 'box-gone' : 'direct'}>
+      {text}
+    </span>
+  );
+}
 
 export function ShelterTable({ view, interactive = true, limit, onSelect }: { view: HqView; interactive?: boolean; limit?: number; onSelect?: (id: string) => void }) {
   const { t } = view;
@@ -65,6 +87,7 @@ export function ShelterTable({ view, interactive = true, limit, onSelect }: { vi
             <td class={r.stale ? 'hq-stale' : undefined} title={r.stale ? t.staleTitle(STALE_AFTER_MINUTES) : undefined}>
               {r.status === 'closed' && r.minutesSinceUpdate === null ? '—' : r.minutesSinceUpdate === null ? t.neverSynced : t.ago(r.minutesSinceUpdate)}
               {r.stale && <span class="hq-stale__flag">⚠ {t.stale}</span>}
+              <LinkNote link={view.links[r.id]} view={view} />
             </td>
           </tr>
         ))}

@@ -7,6 +7,7 @@ import type { OverviewState } from './overview-feed';
 import type { ShelterRow } from './shelter-rows';
 import type { DistrictView } from './HqMap';
 import type { RoadClosure } from '../../domain/schema';
+import type { ShelterLinks } from './use-links';
 
 export interface HqView {
   t: HqStrings;
@@ -20,4 +21,6 @@ export interface HqView {
   districts: DistrictView[];
   closures: RoadClosure[];
   now: Date;
+  /** How the city reaches each shelter (use-links.ts). */
+  links: ShelterLinks;
 }

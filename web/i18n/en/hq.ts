@@ -26,6 +26,11 @@ export const hq: HqStrings = {
   openRequests: 'Open requests',
   people: (n) => plural(n, 'person', 'people'),
   shelterTable: 'Shelters',
+  link: {
+    direct: 'Direct',
+    viaBox: (ago: string) => `📦 Through a box${ago ? ` (synced ${ago})` : ''}`,
+    boxGone: (ago: string) => `📦 Box not connected (last sync ${ago})`,
+  },
   col: { name: 'Shelter', occupancy: 'Occupancy', people: 'People', needs: 'Needs', lastSync: 'Last sync', status: 'Status', district: 'District', capacity: 'Capacity' },
   moreShelters: (n) => `and ${n} more`,
   sortBy: (col) => `Sort by ${col}`,

@@ -28,6 +28,11 @@ export const hq = {
   people: (n: number) => `${n.toLocaleString('ja-JP')}人`,
   // shelter table
   shelterTable: '避難所一覧',
+  link: {
+    direct: '直接接続',
+    viaBox: (ago: string) => `📦 ボックス経由${ago ? `(同期 ${ago})` : ''}`,
+    boxGone: (ago: string) => `📦 ボックス未接続(最終同期 ${ago})`,
+  },
   col: { name: '避難所', occupancy: '収容率', people: '人数', needs: '要配慮', lastSync: '最終同期', status: '状態', district: '地区', capacity: '定員' },
   moreShelters: (n: number) => `ほか ${n}か所`,
   sortBy: (col: string) => `${col}で並べ替え`,
