@@ -152,7 +152,8 @@ export class SyncService {
     if (!verified.ok) {
       // A revoked device is told so (the tablet wipes itself); expired and invalid are 4401.
       metrics.reject(verified.reason === 'revoked' ? 'revoked' : 'unauthorized');
-      return ws.close(verified.reason === 'revoked' ? CLOSE.revoked : CLOSE.unauthorized, `token ${verified.reason}`);
+      const why = verified.reason === 'legacy' ? 'token signed with the old shared secret: ask HQ for a new enrolment link' : `token ${verified.reason}`;
+      return ws.close(verified.reason === 'revoked' ? CLOSE.revoked : CLOSE.unauthorized, why);
     }
     const access = this.opts.scope ? narrower(accessFor(verified.claims, ref), this.opts.scope(ref)) : accessFor(verified.claims, ref);
     if (access === 'none') {

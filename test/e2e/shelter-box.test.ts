@@ -9,6 +9,7 @@ import { startTestServer } from '../helpers/server';
 import { startTestBox, type TestBox } from '../helpers/box';
 import { SHELTER_ID, SHELTER_NAME, TABLET, checkIn, readOnServer, startShelterServer } from './shelter-support';
 import { DIST, useBrowserAndServer } from './support';
+import { openHq } from './hq-support';
 
 const indicator = (page: Page) => page.getByTestId('sync-indicator');
 const attr = (page: Page, name: string) => indicator(page).getAttribute(name);
@@ -103,5 +104,18 @@ describe('shelter box on the tablet', () => {
       await other.stop();
     }
     await context.close();
+  });
+
+  it('HQ’s shelter table says the shelter is reached through a box', async () => {
+    const box = await startTestBox({ upstream: e2e.server.url, token: await e2e.server.token({ role: 'box', shelter: SHELTER_ID }) });
+    try {
+      const hq = await openHq(e2e.browser, e2e.server, { device: 'hq links' });
+      const note = hq.page.locator(`[data-testid=shelter-table] tr[data-shelter-id="${SHELTER_ID}"] [data-testid=row-link]`);
+      await expect.poll(() => note.getAttribute('data-via'), { timeout: 30_000 }).toBe('box');
+      expect(await note.textContent()).toContain('ボックス経由');
+      await hq.context.close();
+    } finally {
+      await box.stop();
+    }
   });
 });
