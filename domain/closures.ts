@@ -13,7 +13,7 @@ export interface ClosureFeature {
   type: 'Feature';
   id: string;
   geometry: RoadClosure['geometry'];
-  properties: { id: string; reason: string; since: string; until: string | null; source: string };
+  properties: { id: string; reason: string; road?: string; since: string; until: string | null; source: string };
 }
 
 export interface ClosureFeatureCollection {
@@ -30,6 +30,7 @@ function readClosureMap(id: string, m: Y.Map<unknown>): RoadClosure | null {
     id,
     geometry,
     reason: asString(m.get('reason')),
+    ...(typeof m.get('road') === 'string' && m.get('road') ? { road: m.get('road') as string } : {}),
     since: asString(m.get('since')),
     until: asStringOrNull(m.get('until')),
     source: asString(m.get('source')),
@@ -76,7 +77,7 @@ export function closuresFeatureCollection(hqDoc: Y.Doc, now: Date): ClosureFeatu
       type: 'Feature',
       id: c.id,
       geometry: c.geometry,
-      properties: { id: c.id, reason: c.reason, since: c.since, until: c.until, source: c.source },
+      properties: { id: c.id, reason: c.reason, ...(c.road ? { road: c.road } : {}), since: c.since, until: c.until, source: c.source },
     })),
   };
 }
@@ -94,6 +95,7 @@ export function addClosure(hqDoc: Y.Doc, closure: RoadClosure): Result<RoadClosu
     const m = new Y.Map<unknown>();
     m.set('geometry', closure.geometry);
     m.set('reason', closure.reason);
+    if (closure.road) m.set('road', closure.road);
     m.set('since', closure.since);
     m.set('until', closure.until);
     m.set('source', closure.source);
@@ -125,7 +127,7 @@ export function updateClosure(hqDoc: Y.Doc, id: string, patch: ClosurePatch): Re
   const next: RoadClosure = { ...(current ?? { id, geometry: { type: '', coordinates: [] }, reason: '', since: '', until: null, source: '' }), ...patch, id };
   if (closureProblems(next).length > 0) return err('invalid');
   hqDoc.transact(() => {
-    for (const key of ['geometry', 'reason', 'since', 'until', 'source'] as const) {
+    for (const key of ['geometry', 'reason', 'road', 'since', 'until', 'source'] as const) {
       if (!(key in patch)) continue;
       if (JSON.stringify(current?.[key]) === JSON.stringify(next[key])) continue;
       m.set(key, next[key]);
@@ -151,7 +153,7 @@ export type ClosureProblemCode =
   | 'geometry-missing' | 'geometry-type' | 'empty-geometry' | 'too-few-positions' | 'not-a-position'
   | 'not-a-number' | 'longitude-range' | 'latitude-range' | 'ring-not-closed'
   | 'reason-required' | 'reason-too-long' | 'since-not-iso' | 'until-not-iso' | 'until-not-after-since'
-  | 'source-not-text' | 'source-too-long';
+  | 'source-not-text' | 'source-too-long' | 'road-too-long';
 
 export interface GeometryProblem {
   code: ClosureProblemCode;
@@ -162,34 +164,6 @@ export interface GeometryProblem {
 export interface ClosureProblem extends GeometryProblem {
   /** Index of the feature in the file; null for a problem of the whole file. */
   feature: number | null;
-}
-
-const ENGLISH: Record<ClosureProblemCode, (v: string | number | undefined) => string> = {
-  'not-feature-collection': () => 'the file is not a GeoJSON FeatureCollection',
-  'no-features': () => 'the FeatureCollection has no features',
-  'not-a-feature': () => 'not a GeoJSON Feature',
-  'geometry-missing': () => 'geometry is missing',
-  'geometry-type': (v) => `geometry type ${v} is not one of ${CLOSURE_GEOMETRY_TYPES.join(', ')}`,
-  'empty-geometry': () => 'the geometry has no lines or rings',
-  'too-few-positions': (v) => `a line needs at least 2 positions and a ring at least 4 (found ${v})`,
-  'not-a-position': () => 'a position is not an array of [lon, lat]',
-  'not-a-number': () => 'a coordinate is not a number',
-  'longitude-range': (v) => `longitude ${v} is outside -180…180`,
-  'latitude-range': (v) => `latitude ${v} is outside -90…90`,
-  'ring-not-closed': () => 'a ring is not closed (first and last positions differ)',
-  'reason-required': () => 'property "reason" is required',
-  'reason-too-long': (v) => `property "reason" is longer than ${v} characters`,
-  'since-not-iso': () => 'property "since" is not an ISO 8601 time',
-  'until-not-iso': () => 'property "until" is not an ISO 8601 time',
-  'until-not-after-since': () => 'property "until" is not after "since"',
-  'source-not-text': () => 'property "source" is not text',
-  'source-too-long': (v) => `property "source" is longer than ${v} characters`,
-};
-
-/** An English line for logs and for clients without their own strings: "feature 3: …". */
-export function describeClosureProblem(p: ClosureProblem): string {
-  const text = ENGLISH[p.code](p.value);
-  return p.feature === null ? text : `feature ${p.feature}: ${text}`;
 }
 
 function positionProblem(p: unknown): GeometryProblem | null {
@@ -264,72 +238,5 @@ function closureProblems(c: RoadClosure): ClosureProblemCode[] {
   return problems;
 }
 
-export type ClosureImport =
-  | { ok: true; closures: RoadClosure[] }
-  | { ok: false; errors: string[]; problems: ClosureProblem[] };
-
 /** The longest reason or source kept from a file; longer text is an error, not silently cut. */
 export const MAX_CLOSURE_TEXT = 500;
-
-function featureProblems(f: unknown, now: Date): GeometryProblem[] {
-  if (!f || typeof f !== 'object' || (f as { type?: unknown }).type !== 'Feature') return [{ code: 'not-a-feature' }];
-  const { geometry, properties } = f as { geometry?: unknown; properties?: unknown };
-  const props = (properties && typeof properties === 'object' ? properties : {}) as Record<string, unknown>;
-  const out: GeometryProblem[] = [];
-  const g = geometryProblem(geometry);
-  if (g) out.push(g);
-  const reason = typeof props.reason === 'string' ? props.reason.trim() : '';
-  if (!reason) out.push({ code: 'reason-required' });
-  else if (reason.length > MAX_CLOSURE_TEXT) out.push({ code: 'reason-too-long', value: MAX_CLOSURE_TEXT });
-  const since = props.since ?? null;
-  const until = props.until ?? null;
-  if (since !== null && !isIso(since)) out.push({ code: 'since-not-iso' });
-  if (until !== null && !isIso(until)) out.push({ code: 'until-not-iso' });
-  // A missing start means now, so an end already past is as wrong as one before the start.
-  const start = isIso(since) ? Date.parse(since) : now.getTime();
-  if (isIso(until) && Date.parse(until) <= start) out.push({ code: 'until-not-after-since' });
-  const source = props.source ?? 'import';
-  if (typeof source !== 'string') out.push({ code: 'source-not-text' });
-  else if (source.length > MAX_CLOSURE_TEXT) out.push({ code: 'source-too-long', value: MAX_CLOSURE_TEXT });
-  return out;
-}
-
-function rejected(problems: ClosureProblem[]): ClosureImport {
-  return { ok: false, problems, errors: problems.map(describeClosureProblem) };
-}
-
-/**
- * Checks a GeoJSON FeatureCollection of closures. All or nothing: one bad feature rejects the
- * file, and every problem is listed with the index of its feature so the file can be fixed
- * (`problems` as codes for translation, `errors` as English lines).
- * Each closure gets a new id (ids in foreign files are not unique across sources); a missing
- * `since` means now, a missing `until` means until further notice, a missing `source` is 'import'.
- */
-export function validateClosureImport(json: unknown, now: Date, newId: () => string): ClosureImport {
-  if (!json || typeof json !== 'object' || (json as { type?: unknown }).type !== 'FeatureCollection') {
-    return rejected([{ feature: null, code: 'not-feature-collection' }]);
-  }
-  const features = (json as { features?: unknown }).features;
-  if (!Array.isArray(features) || features.length === 0) return rejected([{ feature: null, code: 'no-features' }]);
-  const problems: ClosureProblem[] = [];
-  features.forEach((f: unknown, feature) => {
-    for (const p of featureProblems(f, now)) problems.push({ feature, ...p });
-  });
-  if (problems.length > 0) return rejected(problems);
-
-  const nowIso = now.toISOString();
-  const closures = features.map((f): RoadClosure => {
-    const { geometry, properties } = f as { geometry: RoadClosure['geometry']; properties?: Record<string, unknown> | null };
-    const props = properties ?? {};
-    return {
-      id: newId(),
-      // Only type and coordinates: a file's bbox, crs or foreign members are not ours to keep.
-      geometry: { type: geometry.type, coordinates: geometry.coordinates },
-      reason: (props.reason as string).trim(),
-      since: (props.since as string | undefined) ?? nowIso,
-      until: (props.until as string | null | undefined) ?? null,
-      source: ((props.source as string | undefined) ?? '').trim() || 'import',
-    };
-  });
-  return { ok: true, closures };
-}

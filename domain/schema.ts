@@ -89,6 +89,8 @@ export interface RoadClosure {
   /** A GeoJSON geometry object (LineString, Polygon, Multi*…). */
   geometry: { type: string; coordinates: unknown };
   reason: string;
+  /** Where: the road or place (a compatible extension; imported files name it). */
+  road?: string;
   since: string;
   until: string | null;
   source: string;

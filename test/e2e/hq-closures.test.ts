@@ -1,10 +1,13 @@
 // Road closures: drawn on the HQ map, they reach the public GeoJSON layer and the tablet's map;
-// a GeoJSON import is all or nothing.
+// a GeoJSON import shows a preview, imports the valid features and updates on re-import.
 import { describe, expect, it } from 'vitest';
+import { readFileSync } from 'node:fs';
+import { resolve } from 'node:path';
+import { ROOT } from '../helpers/server';
 import type { ClosureFeatureCollection } from '../../domain/closures';
 import { enrolTablet, go, startShelterServer, SHELTER_ID, SHELTER_NAME } from './shelter-support';
 import { blockTiles, hqTab, openHq } from './hq-support';
-import { axeSerious } from './resident-support';
+import { axeSerious, phoneContext } from './resident-support';
 import { useBrowserAndServer } from './support';
 
 describe('HQ road closures', () => {
@@ -95,41 +98,68 @@ describe('HQ road closures', () => {
     await hq.context.close();
   });
 
-  it('a GeoJSON import with one bad feature adds nothing and lists what was wrong; a good one adds all', async () => {
+  it('a QGIS export with Japanese keys, a crs, 3-D lines, a polygon and a null geometry: preview, import the valid ones, re-import updates', async () => {
     const hq = await openHq(e2e.browser, e2e.server);
     const { page } = hq;
     await hqTab(page, 'closures');
-    const good = {
-      type: 'Feature',
-      geometry: { type: 'LineString', coordinates: [[130.6, 32.5], [130.61, 32.505]] },
-      properties: { reason: '橋梁点検', since: '2026-01-01T00:00:00Z' },
-    };
-    const bad = { type: 'Feature', geometry: { type: 'Point', coordinates: [130.6, 32.5] }, properties: {} };
-    const file = (features: unknown[]) => ({
-      name: 'closures.geojson',
-      mimeType: 'application/geo+json',
-      buffer: Buffer.from(JSON.stringify({ type: 'FeatureCollection', features })),
-    });
+    const qgis = readFileSync(resolve(ROOT, 'test/fixtures/closures-qgis.geojson'));
+    const file = (buffer: Buffer, name = '通行規制.geojson') => ({ name, mimeType: 'application/geo+json', buffer });
 
-    await page.getByTestId('closure-import').setInputFiles(file([good, bad]));
-    const result = page.getByTestId('closure-import-result');
-    await expect.poll(() => result.textContent()).toContain('何も追加していません');
-    expect(await result.textContent()).toContain('feature 1');
-    await page.waitForTimeout(500);
+    await page.getByTestId('closure-import').setInputFiles(file(qgis));
+    const preview = page.getByTestId('closure-preview');
+    await preview.waitFor();
+    // the guessed mapping, in the officer's language
+    expect(await page.getByTestId('closure-map-reason').inputValue()).toBe('理由');
+    expect(await page.getByTestId('closure-map-kind').inputValue()).toBe('規制内容');
+    expect(await page.getByTestId('closure-map-road').inputValue()).toBe('路線名');
+    expect(await page.getByTestId('closure-map-since').inputValue()).toBe('開始');
+    expect(await page.getByTestId('closure-preview-counts').textContent()).toBe('追加 3 件・更新 0 件・読み込まない 1 件');
+    expect(await page.getByTestId('closure-preview-skipped').textContent()).toContain('3 件目: 形状(geometry)がありません');
+    // nothing is written before "import"
     expect((await geojson()).features).toHaveLength(0);
+    await page.getByTestId('closure-import-confirm').click();
+    const result = page.getByTestId('closure-import-result');
+    await expect.poll(() => result.textContent()).toContain('通行止めを 3 件追加、0 件更新しました(1 件は読み込んでいません)');
+    await expect.poll(async () => (await geojson()).features.map((f) => f.properties.road).sort(), { timeout: 5_000 }).toEqual(['国道3号', '市道 川辺線', '県道14号']);
+    const national = (await geojson()).features.find((f) => f.properties.road === '国道3号')!;
+    expect(national.properties.reason).toBe('全面通行止め(冠水)');
+    expect(national.properties.since).toBe('2026-11-30T21:00:00.000Z');
+    expect(national.geometry).toEqual({ type: 'MultiLineString', coordinates: [[[130.601, 32.501], [130.605, 32.503], [130.609, 32.506]]] });
 
-    await page.getByTestId('closure-import').setInputFiles({ name: 'x.geojson', mimeType: 'application/json', buffer: Buffer.from('{not json') });
+    // the same file again (one end time moved): updates, never duplicates; the mapping is remembered
+    const changed = JSON.parse(qgis.toString());
+    changed.features[1].properties['終了'] = '2099/06/30 12:00';
+    await page.getByTestId('closure-import').setInputFiles(file(Buffer.from(JSON.stringify(changed))));
+    await preview.waitFor();
+    expect(await page.getByTestId('closure-preview-counts').textContent()).toBe('追加 0 件・更新 3 件・読み込まない 1 件');
+    await page.getByTestId('closure-import-confirm').click();
+    await expect.poll(() => result.textContent()).toContain('0 件追加、3 件更新');
+    await expect.poll(async () => (await geojson()).features.find((f) => f.properties.road === '県道14号')?.properties.until).toBe('2099-06-30T03:00:00.000Z');
+    expect((await geojson()).features).toHaveLength(3);
+
+    // another coordinate system is refused with its name, and nothing changes
+    const plane = JSON.parse(qgis.toString());
+    plane.crs.properties.name = 'urn:ogc:def:crs:EPSG::6677';
+    await page.getByTestId('closure-import').setInputFiles(file(Buffer.from(JSON.stringify(plane))));
+    await expect.poll(() => result.textContent()).toContain('座標系「urn:ogc:def:crs:EPSG::6677」には対応していません');
+    await page.getByTestId('closure-import').setInputFiles(file(Buffer.from('{not json'), 'x.geojson'));
     await expect.poll(() => result.textContent()).toContain('JSONとして読めない');
 
-    await page.getByTestId('closure-import').setInputFiles(file([good, { ...good, properties: { reason: '落石' } }]));
-    await expect.poll(() => result.textContent()).toContain('2件の通行止めを読み込みました');
-    await expect.poll(async () => (await geojson()).features.map((f) => f.properties.reason).sort(), { timeout: 5_000 }).toEqual(['橋梁点検', '落石']);
+    // the resident page's closures list and map layer show them, with where they are
+    const resident = await phoneContext(e2e.browser, { prefs: { lang: 'ja' } });
+    await resident.route(/^https?:\/\/(?!localhost|127\.0\.0\.1)/, (r) => r.abort());
+    const phone = await resident.newPage();
+    await phone.goto(e2e.server.url);
+    await expect.poll(() => phone.locator('.closure-list').textContent(), { timeout: 15_000 }).toContain('国道3号');
+    await phone.getByRole('button', { name: '地図で見る' }).click();
+    await expect.poll(() => phone.locator('[data-testid="closures-map"] path.hj-closure').count(), { timeout: 10_000 }).toBe(3);
+    await resident.close();
 
     // export gives back what is in force
     const download = page.waitForEvent('download');
     await page.getByTestId('closure-export').click();
     const exported = JSON.parse(await (await (await download).createReadStream()).toArray().then((b) => Buffer.concat(b).toString())) as ClosureFeatureCollection;
-    expect(exported.features.map((f) => f.properties.reason).sort()).toEqual(['橋梁点検', '落石']);
+    expect(exported.features).toHaveLength(3);
 
     expect(hq.errors).toEqual([]);
     await hq.context.close();

@@ -2,7 +2,7 @@ import { describe, expect, it } from 'vitest';
 import * as Y from 'yjs';
 import {
   activeClosures, addClosure, addClosures, closuresFeatureCollection, readClosures, removeClosure,
-  updateClosure, validateClosureImport,
+  updateClosure,
 } from '../../domain/closures';
 import type { RoadClosure } from '../../domain/schema';
 import { idSequence, syncBoth } from './fixtures/docs';
@@ -113,101 +113,3 @@ describe('road closures in the hq document', () => {
   });
 });
 
-describe('validateClosureImport', () => {
-  const feature = (geometry: unknown, properties: Record<string, unknown> = { reason: '冠水' }) => ({ type: 'Feature', geometry, properties });
-  const fc = (...features: unknown[]) => ({ type: 'FeatureCollection', features });
-
-  it('accepts every supported geometry type and fills in defaults', () => {
-    const multiLine = { type: 'MultiLineString', coordinates: [line.coordinates, [[130.7, 32.6], [130.71, 32.6]]] };
-    const multiPoly = { type: 'MultiPolygon', coordinates: [square.coordinates] };
-    const r = validateClosureImport(fc(
-      feature(line),
-      feature(multiLine, { reason: '橋梁損傷', since: '2026-07-03T00:00:00Z', until: '2026-07-10T00:00:00+09:00', source: '県' }),
-      feature({ ...square, bbox: [130, 32, 130.1, 32.1] }),
-      feature(multiPoly),
-    ), NOW, idSequence('c'));
-    expect(r.ok).toBe(true);
-    if (!r.ok) return;
-    expect(r.closures.map((c) => c.id)).toEqual(['c-1', 'c-2', 'c-3', 'c-4']);
-    expect(r.closures[0]).toEqual({ id: 'c-1', geometry: line, reason: '冠水', since: NOW.toISOString(), until: null, source: 'import' });
-    expect(r.closures[1]).toMatchObject({ reason: '橋梁損傷', since: '2026-07-03T00:00:00Z', until: '2026-07-10T00:00:00+09:00', source: '県' });
-    expect(r.closures[2].geometry).toEqual(square);
-  });
-
-  it('rejects anything that is not a FeatureCollection with features', () => {
-    for (const bad of [null, 42, 'x', {}, { type: 'Feature' }, { type: 'FeatureCollection' }, { type: 'FeatureCollection', features: [] }]) {
-      const r = validateClosureImport(bad, NOW, idSequence('c'));
-      expect(r.ok).toBe(false);
-      if (!r.ok) expect(r.errors).toHaveLength(1);
-    }
-  });
-
-  it('names the feature and the problem for each bad feature, and imports nothing', () => {
-    const r = validateClosureImport(fc(
-      feature(line), // 0: fine
-      feature({ type: 'Point', coordinates: [130, 32] }), // 1
-      feature({ type: 'LineString', coordinates: [[130, 32]] }), // 2
-      feature({ type: 'LineString', coordinates: [[130, 32], ['130', 32]] }), // 3
-      feature({ type: 'LineString', coordinates: [[190, 32], [130, 32]] }), // 4
-      feature({ type: 'LineString', coordinates: [[130, 95], [130, 32]] }), // 5
-      feature({ type: 'Polygon', coordinates: [[[130, 32], [130.1, 32], [130.1, 32.1], [130.2, 32.2]]] }), // 6
-      feature(line, {}), // 7
-      feature(line, { reason: '冠水', since: '7月4日' }), // 8
-      feature(line, { reason: '冠水', until: 12345 }), // 9
-      feature(null), // 10
-      { type: 'Thing' }, // 11
-      feature(line, { reason: '冠水', since: '2026-07-04T00:00:00Z', until: '2026-07-03T00:00:00Z' }), // 12
-      feature({ type: 'LineString', coordinates: [[130, 32], [130, Number.NaN]] }), // 13
-    ), NOW, idSequence('c'));
-    expect(r.ok).toBe(false);
-    if (r.ok) return;
-    const about = (i: number) => r.errors.filter((e) => e.startsWith(`feature ${i}:`)).join(' | ');
-    expect(about(0)).toBe('');
-    expect(about(1)).toMatch(/geometry type "Point"/);
-    expect(about(2)).toMatch(/at least 2 positions/);
-    expect(about(3)).toMatch(/not a number/);
-    expect(about(4)).toMatch(/longitude 190/);
-    expect(about(5)).toMatch(/latitude 95/);
-    expect(about(6)).toMatch(/not closed/);
-    expect(about(7)).toMatch(/"reason" is required/);
-    expect(about(8)).toMatch(/"since" is not an ISO 8601 time/);
-    expect(about(9)).toMatch(/"until" is not an ISO 8601 time/);
-    expect(about(10)).toMatch(/geometry is missing/);
-    expect(about(11)).toMatch(/not a GeoJSON Feature/);
-    expect(about(12)).toMatch(/"until" is not after "since"/);
-    expect(about(13)).toMatch(/not a number/);
-  });
-
-  it('gives each problem as a code with its feature index, for the HQ screen to translate', () => {
-    const r = validateClosureImport(fc(
-      feature(line),
-      feature({ type: 'LineString', coordinates: [[200, 32], [130, 32]] }, { reason: '冠水', until: '2026-07-01T00:00:00Z' }),
-    ), NOW, idSequence('c'));
-    expect(r.ok).toBe(false);
-    if (r.ok) return;
-    expect(r.problems).toEqual([
-      { feature: 1, code: 'longitude-range', value: 200 },
-      { feature: 1, code: 'until-not-after-since' },
-    ]);
-    expect(r.errors).toEqual(['feature 1: longitude 200 is outside -180…180', 'feature 1: property "until" is not after "since"']);
-    const whole = validateClosureImport([], NOW, idSequence('c'));
-    expect(!whole.ok && whole.problems).toEqual([{ feature: null, code: 'not-feature-collection' }]);
-  });
-
-  it('lists several problems of one feature', () => {
-    const r = validateClosureImport(fc(feature({ type: 'Polygon', coordinates: [] }, { until: 'later' })), NOW, idSequence('c'));
-    expect(r.ok).toBe(false);
-    if (!r.ok) expect(r.errors).toHaveLength(3);
-  });
-
-  it('imports a valid file into the hq document in one step', () => {
-    const hq = new Y.Doc();
-    const r = validateClosureImport(fc(feature(line), feature(square, { reason: '倒木' })), NOW, idSequence('c'));
-    if (!r.ok) throw new Error(r.errors.join());
-    let transactions = 0;
-    hq.on('afterTransaction', () => transactions++);
-    expect(addClosures(hq, r.closures).ok).toBe(true);
-    expect(transactions).toBe(1);
-    expect(activeClosures(hq, NOW).map((c) => c.reason).sort()).toEqual(['倒木', '冠水']);
-  });
-});

@@ -1,17 +1,16 @@
 // Road closures: draw a line or area on the map, give it a reason, a start and an optional end;
-// edit, delete; import a GeoJSON file (all or nothing, with a list of what was wrong); export.
+// edit, delete; import a GeoJSON file (with a preview: ClosureImport.tsx); export.
 import { useState } from 'preact/hooks';
 import { ConfirmDialog } from '../lib/ConfirmDialog';
 import { fromLocalInput, shortDateTime, toLocalInput } from '../lib/format';
 import { newId } from '../lib/ids';
 import type { RoadClosure } from '../../domain/schema';
 import {
-  addClosure, addClosures, closuresFeatureCollection, isClosureActive, readClosures, removeClosure, updateClosure,
-  validateClosureImport,
+  addClosure, closuresFeatureCollection, isClosureActive, readClosures, removeClosure, updateClosure,
 } from '../../domain/closures';
 import type { HqView } from './context';
 import { HqMap, viewMapProps } from './HqMap';
-import { FileButton } from './FileButton';
+import { ClosureImport } from './ClosureImport';
 
 interface Draft {
   id: string | null; // null: a new closure
@@ -30,7 +29,6 @@ export function ClosuresTab({ view }: { view: HqView }) {
   const [draft, setDraft] = useState<Draft | null>(null);
   const [errors, setErrors] = useState<DraftErrors>({});
   const [deleting, setDeleting] = useState<string | null>(null);
-  const [importResult, setImportResult] = useState<{ ok: boolean; messages: string[] } | null>(null);
   const all = readClosures(hq.doc);
 
   // Drawing while a closure is open in the form redraws its shape; otherwise it starts a new one.
@@ -60,25 +58,6 @@ export function ClosuresTab({ view }: { view: HqView }) {
       else addClosure(doc, closure);
     });
     setDraft(null);
-  };
-
-  const onImport = async (file: File) => {
-    let json: unknown;
-    try {
-      json = JSON.parse(await file.text());
-    } catch {
-      setImportResult({ ok: false, messages: [t.closures.notJson] });
-      return;
-    }
-    const v = validateClosureImport(json, new Date(), newId);
-    if (!v.ok) {
-      setImportResult({ ok: false, messages: v.errors });
-      return;
-    }
-    await hq.transact((doc) => {
-      addClosures(doc, v.closures);
-    });
-    setImportResult({ ok: true, messages: [t.closures.importDone(v.closures.length)] });
   };
 
   const exportFile = () => {
@@ -141,26 +120,16 @@ export function ClosuresTab({ view }: { view: HqView }) {
           </form>
         )}
         <div class="hq-actions">
-          <FileButton
-            label={t.closures.import}
-            accept=".geojson,.json,application/geo+json,application/json"
-            testId="closure-import"
-            onFile={onImport}
-          />
           <button type="button" class="button" onClick={exportFile} data-testid="closure-export">{t.closures.export}</button>
         </div>
-        {importResult && (
-          <div class={`flash${importResult.ok ? '' : ' flash--error'}`} role="alert" data-testid="closure-import-result">
-            {!importResult.ok && <p>{t.closures.importFailed}</p>}
-            <ul>{importResult.messages.map((m, i) => <li key={i}>{m}</li>)}</ul>
-          </div>
-        )}
+        <ClosureImport view={view} />
         {all.length === 0 ? (
           <p class="muted">{t.closures.none}</p>
         ) : (
           <ul class="hq-closure-list" data-testid="closure-list">
             {all.map((cl) => (
               <li key={cl.id} data-closure-id={cl.id}>
+                {cl.road && <span class="hq-closure-road">{cl.road} </span>}
                 <strong>{cl.reason}</strong> <span class="hq-chip">{stateOf(cl)}</span>
                 <br />
                 <span class="muted">

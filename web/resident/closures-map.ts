@@ -18,7 +18,7 @@ export function openClosuresMap(el: HTMLElement, o: { label: string; noTiles: st
   el.setAttribute('role', 'region');
   el.setAttribute('aria-label', o.label);
   const base = createBaseMap(el, { noTilesNotice: o.noTiles, zoom: 13 });
-  const closureLayer = createClosureLayer({ describe: (c) => c.reason });
+  const closureLayer = createClosureLayer({ describe: (c) => (c.road ? `${c.road}: ${c.reason}` : c.reason) });
   closureLayer.layer.addTo(base.map);
   const shelterLayer = L.layerGroup().addTo(base.map);
   let fitted = false;

@@ -65,6 +65,7 @@ export function ClosuresSection(p: { state: FeedState<ClosureFeature[]>; shelter
         <ul class="closure-list">
           {closures.map((c) => (
             <li key={c.id}>
+              {c.road && <span class="closure-road">{c.road}</span>}
               <strong>{c.reason || t('closures.noReason')}</strong>
               <span class="small">
                 {[
@@ -74,7 +75,6 @@ export function ClosuresSection(p: { state: FeedState<ClosureFeature[]>; shelter
                   .filter(Boolean)
                   .join(' · ')}
               </span>
-              {c.source && <span class="small">{t('closures.source', { source: c.source })}</span>}
             </li>
           ))}
         </ul>

@@ -44,6 +44,8 @@ export function parseStatus(json: unknown): PublicStatus | null {
 export interface ClosureFeature {
   id: string;
   reason: string;
+  /** Where: the road or place, when the closure names one. */
+  road: string;
   since: string | null;
   until: string | null;
   source: string;
@@ -59,6 +61,7 @@ export function parseClosures(json: unknown): ClosureFeature[] | null {
     return [{
       id: str(p.id, str(f.id, String(i))),
       reason: str(p.reason),
+      road: str(p.road),
       since: typeof p.since === 'string' && p.since ? p.since : null,
       until: typeof p.until === 'string' && p.until ? p.until : null,
       source: str(p.source),

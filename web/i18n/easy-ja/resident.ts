@@ -107,7 +107,6 @@ export const resident: ResidentStrings = {
   'closures.since': '{time}から',
   'closures.until': '{time}まで',
   'closures.untilUnknown': 'いつまでか わかりません',
-  'closures.source': '情報を 出した 所: {source}',
   'closures.noReason': '理由は 書いて ありません',
   'closures.showMap': '地図で 見る',
   'closures.hideMap': '地図を とじる',

@@ -106,7 +106,6 @@ export const resident: ResidentStrings = {
   'closures.since': 'since {time}',
   'closures.until': 'until {time}',
   'closures.untilUnknown': 'end not yet known',
-  'closures.source': 'Source: {source}',
   'closures.noReason': 'No reason given',
   'closures.showMap': 'Show on map',
   'closures.hideMap': 'Close map',

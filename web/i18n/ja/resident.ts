@@ -106,7 +106,6 @@ export const resident = {
   'closures.since': '{time}から',
   'closures.until': '{time}まで',
   'closures.untilUnknown': '解除の時期は未定',
-  'closures.source': '情報元: {source}',
   'closures.noReason': '理由の記載なし',
   'closures.showMap': '地図で見る',
   'closures.hideMap': '地図を閉じる',

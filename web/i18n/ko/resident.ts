@@ -107,7 +107,6 @@ export const resident: ResidentStrings = {
   'closures.since': '{time}부터',
   'closures.until': '{time}까지',
   'closures.untilUnknown': '해제 시기 미정',
-  'closures.source': '정보 출처: {source}',
   'closures.noReason': '사유 기재 없음',
   'closures.showMap': '지도로 보기',
   'closures.hideMap': '지도 닫기',

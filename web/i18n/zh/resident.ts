@@ -107,7 +107,6 @@ export const resident: ResidentStrings = {
   'closures.since': '{time}起',
   'closures.until': '至{time}',
   'closures.untilUnknown': '解除时间未定',
-  'closures.source': '信息来源：{source}',
   'closures.noReason': '未注明原因',
   'closures.showMap': '在地图上查看',
   'closures.hideMap': '关闭地图',
