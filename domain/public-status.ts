@@ -38,6 +38,14 @@ export interface PublicStatus {
  * Crowding bands of Japanese shelter maps (VACAN): available < 30 %, somewhat-crowded < 60 %,
  * crowded < 80 %, full from 80 % or when staff declared the shelter full; closed when not open.
  */
+/**
+ * The occupancy as a whole percent for display, rounded down: 79 of 266 is 29.7 %, shown as
+ * 29 %, never as a "30 %" painted in the colour of the band below it.
+ */
+export function occupancyPercent(ratio: number): number {
+  return Math.floor(ratio * 100 + 1e-9);
+}
+
 export function crowdingBand(headcount: number, capacity: number, status: ShelterStatus): CrowdingBand {
   if (status === 'closed') return 'closed';
   if (status === 'full') return 'full';

@@ -5,6 +5,7 @@ import {
   REQUEST_STATUSES, type RequestStatus, type SupplyRequest, shelterItems, shelterRequests,
 } from './schema';
 import { asFiniteNumber, asString } from './coerce';
+import { DEFAULT_ITEMS } from './stock';
 import { type Result, err, ok } from './result';
 
 export interface RequestInput {
@@ -48,10 +49,12 @@ export function createRequest(
   const errors = validateRequestInput(doc, input);
   if (Object.keys(errors).length > 0) return err(errors);
   const at = ctx.now.toISOString();
+  const unit = requestUnit(doc, input.item);
   const request: SupplyRequest = {
     id: ctx.newId(),
     item: input.item,
     quantity: input.quantity,
+    ...(unit ? { unit } : {}),
     status: 'open',
     createdAt: at,
     note: (input.note ?? '').trim(),
@@ -98,7 +101,21 @@ function readRequestMap(id: string, m: Y.Map<unknown>): SupplyRequest {
     createdAt: asString(m.get('createdAt')),
     note: asString(m.get('note')),
     ...(typeof updatedAt === 'string' ? { updatedAt } : {}),
+    ...(typeof m.get('unit') === 'string' ? { unit: m.get('unit') as string } : {}),
   };
+}
+
+/** The unit of an item in this shelter's catalogue, else of the default catalogue. */
+function requestUnit(doc: Y.Doc, item: string): string | undefined {
+  const own = shelterItems(doc).get(item) as { unit?: unknown } | undefined;
+  if (own && typeof own.unit === 'string' && own.unit) return own.unit;
+  return DEFAULT_ITEMS.find((i) => i.id === item)?.unit;
+}
+
+/** "120 L": a quantity with the unit the request was made in (older requests: the default unit). */
+export function requestAmount(r: Pick<SupplyRequest, 'quantity' | 'unit' | 'item'>, unitLabel: (unit: string) => string = (u) => u): string {
+  const unit = r.unit ?? DEFAULT_ITEMS.find((i) => i.id === r.item)?.unit;
+  return unit ? `${r.quantity} ${unitLabel(unit)}` : String(r.quantity);
 }
 
 /** All requests, oldest first (the one waiting longest is the one to act on). */

@@ -140,6 +140,8 @@ export interface SupplyRequest {
   note: string;
   /** When the status last changed; a compatible extension. */
   updatedAt?: string;
+  /** The item's unit when the request was made (本 / 箱 / L), so HQ reads "120 L"; a compatible extension. */
+  unit?: string;
 }
 
 export interface ShelterMeta {

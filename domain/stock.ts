@@ -20,7 +20,7 @@ import { peopleServed, tallyShelterPeople } from './counts';
  */
 export const DEFAULT_ITEMS: readonly Item[] = [
   { id: 'water', name: '飲料水', unit: 'L', perPersonPerDay: 3 },
-  { id: 'food', name: '食料(食)', unit: '食', perPersonPerDay: 3 },
+  { id: 'food', name: '食料', unit: '食', perPersonPerDay: 3 },
   { id: 'blanket', name: '毛布', unit: '枚', perPersonPerDay: null },
   { id: 'diaper', name: 'おむつ', unit: '枚', perPersonPerDay: null },
   { id: 'baby-formula', name: '粉ミルク', unit: 'g', perPersonPerDay: null },

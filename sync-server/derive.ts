@@ -31,6 +31,7 @@ export class DerivedLayers {
   private publicTimer: NodeJS.Timeout | null = null;
   private readonly rebuildTimer: NodeJS.Timeout;
   private readonly listeners = new Set<(s: ShelterSummary) => void>();
+  private readonly publicListeners = new Set<(etags: PublicEtags) => void>();
 
   constructor(
     private readonly registry: DocRegistry,
@@ -88,6 +89,16 @@ export class DerivedLayers {
     };
   }
 
+  /** Called when status.json or road-closures.geojson changes (the resident page's doorbell). */
+  onPublicChange(fn: (etags: PublicEtags) => void): () => void {
+    this.publicListeners.add(fn);
+    return () => this.publicListeners.delete(fn);
+  }
+
+  publicEtags(): PublicEtags {
+    return { status: this.statusBody.etag, closures: this.closuresBody.etag };
+  }
+
   onSummary(fn: (s: ShelterSummary) => void): () => void {
     this.listeners.add(fn);
     return () => this.listeners.delete(fn);
@@ -142,6 +153,7 @@ export class DerivedLayers {
 
   private rebuildPublic(): void {
     if (!this.hq) return;
+    const before = this.publicEtags();
     const now = this.clock();
     const status = buildPublicStatus(this.hq.doc, this.summaries, now);
     // generatedAt changes every time; the ETag follows the content only, so an unchanged
@@ -155,7 +167,14 @@ export class DerivedLayers {
     const closures = JSON.stringify(closuresFeatureCollection(this.hq.doc, now));
     const cHash = sha(closures);
     if (`"${cHash}"` !== this.closuresBody.etag) this.closuresBody = { body: Buffer.from(closures), etag: `"${cHash}"` };
+    const after = this.publicEtags();
+    if (after.status !== before.status || after.closures !== before.closures) for (const l of this.publicListeners) l(after);
   }
+}
+
+export interface PublicEtags {
+  status: string;
+  closures: string;
 }
 
 function sha(s: string): string {

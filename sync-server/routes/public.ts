@@ -13,7 +13,11 @@ export interface PublicContext {
 /** CAP <sender>: who issues the alerts, set per deployment (HINANJO_CAP_SENDER). */
 const CAP_SENDER = process.env.HINANJO_CAP_SENDER ?? 'hinanjo';
 
+/** Open change streams at once, at most (each is one socket; beyond it pages poll as before). */
+export const MAX_WATCHERS = 20_000;
+
 export function publicRoutes(ctx: PublicContext): Route[] {
+  let watchers = 0;
   // The CAP alert is rebuilt only when status.json's content changes (its ETag), and is sent at
   // that status's time, so an unchanged alert keeps its ETag and identifier.
   let cap: { statusEtag: string; body: PublicBody; identity: CapIdentity } | null = null;
@@ -49,6 +53,34 @@ export function publicRoutes(ctx: PublicContext): Route[] {
       method: 'GET',
       path: '/api/public/cap.xml',
       handler: (req, res) => sendCached(req, res, capBody(), 'application/cap+xml; charset=utf-8'),
+    },
+    {
+      // The resident page's doorbell: an event carrying only the two ETags whenever status.json
+      // or the closures change, so an open page fetches the new level within seconds instead of
+      // at its next one-minute poll. No data rides on it (the page still fetches, with
+      // If-None-Match, from a cache if there is one). Past MAX_WATCHERS the page keeps polling.
+      method: 'GET',
+      path: '/api/public/changes',
+      handler: (req, res) => {
+        if (watchers >= MAX_WATCHERS) {
+          res.writeHead(503, { 'Content-Type': 'text/plain', 'Retry-After': '60' });
+          res.end('too many listeners: poll status.json\n');
+          return;
+        }
+        watchers++;
+        res.writeHead(200, { 'Content-Type': 'text/event-stream', 'Cache-Control': 'no-store', 'X-Accel-Buffering': 'no' });
+        const send = (etags: { status: string; closures: string }) => res.write(`event: etags\ndata: ${JSON.stringify(etags)}\n\n`);
+        res.write('retry: 5000\n\n');
+        send(ctx.derived.publicEtags());
+        const off = ctx.derived.onPublicChange(send);
+        const keepalive = setInterval(() => res.write(': keepalive\n\n'), 25_000);
+        keepalive.unref();
+        req.on('close', () => {
+          watchers--;
+          off();
+          clearInterval(keepalive);
+        });
+      },
     },
   ];
 }

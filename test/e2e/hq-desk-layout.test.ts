@@ -6,6 +6,7 @@ import { writeDoc } from '../helpers/seed';
 import { blockTiles } from './hq-support';
 import { startShelterServer } from './shelter-support';
 import { useBrowserAndServer } from './support';
+import { axeSerious } from './resident-support';
 
 const NAMES = ['八代市立第一小学校体育館', '鏡町文化センター', '日奈久温泉地区公民館', '千丁町総合運動公園', '坂本町コミュニティセンター', '東陽町交流センター'];
 
@@ -37,6 +38,14 @@ describe('HQ desk layout', () => {
     }
     // the table fits the side panel: no horizontal scrollbar on the page
     expect(await page.evaluate(() => document.documentElement.scrollWidth <= window.innerWidth)).toBe(true);
+    // and stale rows pass axe (contrast of the tinted rows)
+    expect(await axeSerious(page)).toEqual([]);
+    // the wall too, with every shelter stale: readable, and with a main landmark
+    await page.setViewportSize({ width: 1920, height: 1080 });
+    await page.goto(`${e2e.server.url}/hq/?wall`);
+    await expect.poll(() => page.locator('[data-testid=shelter-table] .hq-stale__flag').count(), { timeout: 15_000 }).toBe(NAMES.length);
+    expect(await page.locator('main').count()).toBe(1);
+    expect(await axeSerious(page)).toEqual([]);
     await context.close();
   });
 });

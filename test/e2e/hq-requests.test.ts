@@ -24,7 +24,7 @@ describe('HQ supply requests', () => {
     await page.locator('[data-testid=shelter-table] .hq-row__name', { hasText: '川辺小学校' }).click();
     const popup = page.locator('.hq-popup');
     await expect.poll(() => popup.textContent()).toContain('避難所内 0 / 200人');
-    expect(await popup.textContent()).toContain('飲料水 ×120 (未対応)');
+    expect(await popup.textContent()).toContain('飲料水 120 L (依頼中)');
     expect(await popup.textContent()).toContain('最終同期: たった今');
 
     await hqTab(page, 'requests');

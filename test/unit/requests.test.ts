@@ -17,7 +17,7 @@ describe('supply requests', () => {
   it('creates an open request as a Y.Map with its time', () => {
     const doc = seeded();
     const r = createRequest(doc, { item: 'water', quantity: 200, note: ' 2Lボトル希望 ' }, { now: NOW, newId: () => 'r1' });
-    expect(r).toEqual({ ok: true, value: { id: 'r1', item: 'water', quantity: 200, status: 'open', createdAt: NOW.toISOString(), note: '2Lボトル希望', updatedAt: NOW.toISOString() } });
+    expect(r).toEqual({ ok: true, value: { id: 'r1', item: 'water', quantity: 200, unit: 'L', status: 'open', createdAt: NOW.toISOString(), note: '2Lボトル希望', updatedAt: NOW.toISOString() } });
     expect(shelterRequests(doc).get('r1')).toBeInstanceOf(Y.Map);
     expect(readRequests(doc)).toEqual([r.ok && r.value]);
   });
@@ -79,5 +79,21 @@ describe('supply requests', () => {
     syncBoth(a, b);
     expect(readRequests(a).map((r) => r.id)).toEqual(['ra', 'rb']);
     expect(readRequests(b)).toEqual(readRequests(a));
+  });
+});
+
+describe('request amounts carry their unit', () => {
+  it('a request keeps the unit of its item, so HQ reads "120 L", and older requests fall back to the default unit', async () => {
+    const Yjs = await import('yjs');
+    const { createRequest, readRequests, requestAmount } = await import('../../domain/requests');
+    const { seedDefaultItems } = await import('../../domain/stock');
+    const doc = new Yjs.Doc();
+    seedDefaultItems(doc);
+    const r = createRequest(doc, { item: 'water', quantity: 120 }, { now: new Date('2026-12-01T00:00:00Z'), newId: () => 'r1' });
+    expect(r.ok && r.value.unit).toBe('L');
+    expect(requestAmount(readRequests(doc)[0])).toBe('120 L');
+    expect(requestAmount({ item: 'medicine', quantity: 3 })).toBe('3 箱');
+    expect(requestAmount({ item: 'food', quantity: 300 }, (u) => (u === '食' ? 'meals' : u))).toBe('300 meals');
+    expect(requestAmount({ item: 'unknown-thing', quantity: 2 })).toBe('2');
   });
 });

@@ -81,3 +81,18 @@ describe('buildPublicStatus', () => {
     expect(JSON.parse(json).shelters[0].stay).toEqual({ shelter: 1, car: 1, home: 0 });
   });
 });
+
+describe('occupancy shown as a percent', () => {
+  it('never rounds into another band: 79 of 266 is 29 %, in the colour of "available"', async () => {
+    const { crowdingBand, occupancyPercent } = await import('../../domain/public-status');
+    expect(occupancyPercent(79 / 266)).toBe(29);
+    expect(crowdingBand(79, 266, 'open')).toBe('available');
+    for (const capacity of [7, 50, 99, 266, 1000]) {
+      for (let headcount = 0; headcount <= capacity; headcount++) {
+        const shown = occupancyPercent(headcount / capacity);
+        const bandOfShown = shown < 30 ? 'available' : shown < 60 ? 'somewhat-crowded' : shown < 80 ? 'crowded' : 'full';
+        expect(bandOfShown, `${headcount}/${capacity} shown as ${shown}%`).toBe(crowdingBand(headcount, capacity, 'open'));
+      }
+    }
+  });
+});

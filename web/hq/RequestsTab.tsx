@@ -3,7 +3,7 @@
 // request through domain/requests.ts, and the tablet sees it on its next sync.
 import { useState } from 'preact/hooks';
 import { shortDateTime } from '../lib/format';
-import { setRequestStatus } from '../../domain/requests';
+import { requestAmount, setRequestStatus } from '../../domain/requests';
 import type { RequestStatus, SupplyRequest } from '../../domain/schema';
 import type { HqView } from './context';
 import { shelterDocs } from './shelter-docs';
@@ -56,9 +56,9 @@ export function RequestsTab({ view }: { view: HqView }) {
                 <td>{shortDateTime(l.request.createdAt)}</td>
                 <td>{l.shelterName}</td>
                 <td>{itemLabel(l.request.item, view.c)}</td>
-                <td class="num">{l.request.quantity}</td>
+                <td class="num" data-testid="request-amount">{requestAmount(l.request, (u) => view.c.units[u] ?? u)}</td>
                 <td>{l.request.note}</td>
-                <td>{t.requests.status[l.request.status]}</td>
+                <td>{view.c.requestStatuses[l.request.status]}</td>
                 <td>
                   <div class="hq-actions hq-actions--tight">
                   {busy[l.request.id] === 'sending' ? (

@@ -4,6 +4,7 @@ import type { HqView } from './context';
 import { type SortKey, sortRows } from './shelter-rows';
 import { STALE_AFTER_MINUTES } from './shelter-rows';
 import type { ShelterLink } from './use-links';
+import { occupancyPercent } from '../../domain/public-status';
 
 /** Directly, or through a shelter box (and when the box last synced with the city). */
 function LinkNote({ link, view }: { link: ShelterLink | undefined; view: HqView }) {
@@ -26,12 +27,16 @@ function LinkNote({ link, view }: { link: ShelterLink | undefined; view: HqView 
   );
 }
 
-export function ShelterTable({ view, interactive = true, limit, onSelect }: { view: HqView; interactive?: boolean; limit?: number; onSelect?: (id: string) => void }) {
+export function ShelterTable({
+  view, interactive = true, limit, page = 0, onSelect,
+}: { view: HqView; interactive?: boolean; limit?: number; page?: number; onSelect?: (id: string) => void }) {
   const { t } = view;
   const [key, setKey] = useState<SortKey>('occupancy');
   const sorted = sortRows(view.rows, key);
-  // The wall cannot scroll: it shows the fullest shelters and says how many more there are.
-  const rows = limit !== undefined ? sorted.slice(0, limit) : sorted;
+  // The wall cannot scroll: it pages through every shelter, fullest first (WallView turns the page).
+  const pages = limit !== undefined ? Math.max(1, Math.ceil(sorted.length / limit)) : 1;
+  const shown = limit !== undefined ? page % pages : 0;
+  const rows = limit !== undefined ? sorted.slice(shown * limit, shown * limit + limit) : sorted;
   const head = (k: SortKey, label: string) => (
     <th scope="col" aria-sort={key === k ? 'descending' : undefined}>
       {interactive ? (
@@ -81,7 +86,7 @@ export function ShelterTable({ view, interactive = true, limit, onSelect }: { vi
               <span class="muted">/{r.capacity}</span>
             </td>
             <td class="num">
-              {r.status === 'closed' ? t.crowding.closed : r.occupancy === null ? '—' : `${Math.round(r.occupancy * 100)}%`}
+              {r.status === 'closed' ? t.crowding.closed : r.occupancy === null ? '—' : `${occupancyPercent(r.occupancy)}%`}
             </td>
             <td class="num">{r.needsTotal}</td>
             <td class={r.stale ? 'hq-stale' : undefined} title={r.stale ? t.staleTitle(STALE_AFTER_MINUTES) : undefined}>
@@ -95,7 +100,9 @@ export function ShelterTable({ view, interactive = true, limit, onSelect }: { vi
       {rows.length < sorted.length && (
         <tfoot>
           <tr>
-            <td colSpan={5} class="muted" data-testid="table-more">{t.moreShelters(sorted.length - rows.length)}</td>
+            <td colSpan={5} class="muted" data-testid="table-more" data-page={shown + 1} data-pages={pages}>
+              {t.pageOf(shown + 1, pages, shown * (limit ?? 0) + 1, shown * (limit ?? 0) + rows.length, sorted.length)}
+            </td>
           </tr>
         </tfoot>
       )}

@@ -1,6 +1,6 @@
 // The wall screen (/hq/?wall): full screen, large type, nothing to click. It updates itself
 // from the overview stream and reconnects across server restarts (see overview-feed.ts).
-import { useEffect } from 'preact/hooks';
+import { useEffect, useState } from 'preact/hooks';
 import type { HqView } from './context';
 import { HqMap, viewMapProps } from './HqMap';
 import { Totals } from './Totals';
@@ -12,6 +12,17 @@ import { levelName } from '../../domain/levels';
 
 /** Rows that fit the wall's side panel at 1080 px. */
 const WALL_TABLE_ROWS = 16;
+/** Every shelter is on the wall's list: a page of 16 at a time, turned every 12 s. */
+const WALL_PAGE_MS = 12_000;
+
+function useTurningPage(everyMs: number): number {
+  const [page, setPage] = useState(0);
+  useEffect(() => {
+    const timer = setInterval(() => setPage((p) => p + 1), everyMs);
+    return () => clearInterval(timer);
+  }, [everyMs]);
+  return page;
+}
 
 /** Keeps the wall's screen on while it is shown (where the browser allows it). */
 function useWakeLock(): void {
@@ -35,6 +46,7 @@ function useWakeLock(): void {
 export function WallView({ view, region }: { view: HqView; region: string }) {
   const { t } = view;
   useWakeLock();
+  const wallPage = useTurningPage(WALL_PAGE_MS);
   const raised = view.districts.filter((d) => d.level > 0).sort((a, b) => b.level - a.level);
   return (
     <div class="hq-wallview" data-testid="wall">
@@ -52,14 +64,14 @@ export function WallView({ view, region }: { view: HqView; region: string }) {
         <div class="hq-wall-clock">{hhmm(view.now.toISOString()).slice(0, 5)}</div>
         <FeedStatus t={t} overview={view.overview} />
       </header>
-      <div class="hq-wall-body">
+      <main class="hq-wall-body">
         <HqMap {...viewMapProps(view)} wall />
         <aside class="hq-side hq-side--wall">
           <Totals view={view} />
-          <ShelterTable view={view} interactive={false} limit={WALL_TABLE_ROWS} />
+          <ShelterTable view={view} interactive={false} limit={WALL_TABLE_ROWS} page={wallPage} />
           <Legend view={view} />
         </aside>
-      </div>
+      </main>
     </div>
   );
 }

@@ -1,4 +1,5 @@
 // A shelter's popup on the map, built with DOM nodes (names come from documents, never as HTML).
+import { requestAmount } from '../../domain/requests';
 import type { HqStrings } from '../i18n/ja/hq';
 import type { CommonStrings } from '../lib/i18n';
 import type { ShelterRow } from './shelter-rows';
@@ -27,7 +28,7 @@ export function shelterPopup(row: ShelterRow | undefined, t: HqStrings, c: Commo
   const needs = Object.entries(row.needs).filter(([, n]) => n > 0);
   add('p', `${t.popup.needs}: ${needs.length ? needs.map(([k, n]) => `${c.needs[k] ?? k} ${n}`).join(t.listSep) : t.popup.noNeeds}`);
   const reqs = row.openRequests;
-  add('p', `${t.popup.requests}: ${reqs.length ? reqs.map((r) => `${itemLabel(r.item, c)} ×${r.quantity} (${t.requests.status[r.status]})`).join(t.listSep) : t.popup.noRequests}`);
+  add('p', `${t.popup.requests}: ${reqs.length ? reqs.map((r) => `${itemLabel(r.item, c)} ${requestAmount(r, (u) => c.units[u] ?? u)} (${c.requestStatuses[r.status]})`).join(t.listSep) : t.popup.noRequests}`);
   const sync = row.minutesSinceUpdate === null ? t.neverSynced : t.ago(row.minutesSinceUpdate);
   add('p', `${t.popup.lastSync}: ${sync}${row.stale ? ` ⚠ ${t.stale}` : ''}`, row.stale ? 'hq-popup__stale' : undefined);
   return root;

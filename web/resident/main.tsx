@@ -30,6 +30,21 @@ render(
 statusFeed.start();
 closuresFeed.start();
 
+// A change pushed by the server (a new level, a new closure): fetch it now. The stream carries
+// only ETags; when it is unavailable (offline, an old proxy, too many listeners) the page polls.
+if ('EventSource' in window) {
+  const changes = new EventSource('/api/public/changes');
+  changes.addEventListener('etags', (e) => {
+    try {
+      const etags = JSON.parse((e as MessageEvent<string>).data) as { status?: string; closures?: string };
+      if (etags.status && etags.status !== statusFeed.state().cached?.etag) void statusFeed.checkNow();
+      if (etags.closures && etags.closures !== closuresFeed.state().cached?.etag) void closuresFeed.checkNow();
+    } catch {
+      // not ours: ignore
+    }
+  });
+}
+
 // Back online or back to the tab: ask at once instead of waiting for the next tick.
 const checkAll = () => {
   void statusFeed.checkNow();

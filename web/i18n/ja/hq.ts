@@ -1,5 +1,5 @@
 // HQ surface strings, Japanese (the default). en/hq.ts has the same keys.
-import type { CrowdingBand, RequestStatus, ShelterStatus } from '../../../domain/schema';
+import type { CrowdingBand, ShelterStatus } from '../../../domain/schema';
 
 export const hq = {
   lang: 'ja',
@@ -34,7 +34,7 @@ export const hq = {
     boxGone: (ago: string) => `📦 ボックス未接続(最終同期 ${ago})`,
   },
   col: { name: '避難所', occupancy: '収容率', people: '人数', needs: '要配慮', lastSync: '最終同期', status: '状態', district: '地区', capacity: '定員' },
-  moreShelters: (n: number) => `ほか ${n}か所`,
+  pageOf: (page: number, pages: number, from: number, to: number, total: number) => `${from}–${to} / 全 ${total}か所(${page}/${pages} ページ、自動で切り替わります)`,
   sortBy: (col: string) => `${col}で並べ替え`,
   stale: '未同期',
   staleTitle: (minutes: number) => `${minutes}分以上同期がありません`,
@@ -224,7 +224,6 @@ export const hq = {
     col: { shelter: '避難所', item: '品目', quantity: '数量', status: '状態', createdAt: '要請日時', note: 'メモ' },
     acknowledge: '受付',
     deliver: '配送済み',
-    status: { open: '未対応', acknowledged: '受付済み', delivered: '配送済み', cancelled: '取消' } satisfies Record<RequestStatus, string>,
     sending: '送信中…',
     failed: '変更できませんでした',
   },

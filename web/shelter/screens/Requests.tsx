@@ -1,7 +1,7 @@
 // Requests to HQ: item and quantity, and the status HQ gives them. A request the server has not
 // yet confirmed storing is "not sent": HQ cannot see it, and the tablet must not pretend otherwise.
 import { useMemo, useState } from 'preact/hooks';
-import { type RequestErrors, createRequest, readRequests, requestOrigin } from '../../../domain/requests';
+import { type RequestErrors, createRequest, readRequests, requestAmount, requestOrigin } from '../../../domain/requests';
 import { readItems } from '../../../domain/stock';
 import type { Result } from '../../../domain/result';
 import { label } from '../../lib/i18n';
@@ -95,7 +95,7 @@ export function Requests() {
               {requests.map((q) => (
                 <tr key={q.id}>
                   <td>{itemName(q.item)}</td>
-                  <td class="num">{q.quantity}</td>
+                  <td class="num" data-testid="request-amount">{requestAmount(q, (u) => label(c.units, u))}</td>
                   <td>
                     {unsent(q.id) ? (
                       <span class="badge badge--unsent" data-testid="request-status" data-status="unsent" title={r.unsentHelp}>

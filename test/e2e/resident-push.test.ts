@@ -1,0 +1,30 @@
+// A level change reaches an open resident page within seconds (the confirmation dialog at HQ
+// promises 直ちに), not at the page's next poll: the server rings a doorbell (the ETags of
+// status.json and the closures, over Server-Sent Events) and the page fetches at once.
+import { describe, expect, it } from 'vitest';
+import { openPage, phoneContext, setLevel, startSeededServer } from './resident-support';
+import { useBrowserAndServer } from './support';
+
+describe('resident page: level changes are pushed', () => {
+  const e2e = useBrowserAndServer(startSeededServer);
+
+  it('an open page shows a raised level within 3 s although it polls only every 10 minutes', async () => {
+    const context = await phoneContext(e2e.browser, { prefs: { lang: 'ja', districtId: 'kawabe', switchLevel: 4 }, checkEveryMs: 600_000 });
+    await context.route(/^https?:\/\/(?!localhost|127\.0\.0\.1)/, (r) => r.abort());
+    const page = await openPage(context, e2e.server.url);
+    await page.locator('.level-card').waitFor();
+    await expect.poll(() => page.locator('.level-card').textContent()).toContain('レベル2');
+    let fetches = 0;
+    page.on('request', (r) => {
+      if (r.url().includes('/api/public/status.json')) fetches++;
+    });
+    const t0 = Date.now();
+    await setLevel(e2e.server, 'kawabe', 4);
+    await expect.poll(() => page.locator('.level-card').textContent(), { timeout: 3_000, interval: 50 }).toContain('レベル4');
+    const elapsed = Date.now() - t0;
+    expect(elapsed, `shown after ${elapsed} ms`).toBeLessThan(3_000);
+    expect(fetches).toBeGreaterThanOrEqual(1);
+    expect(await page.getByTestId('evacuate-now').count()).toBe(1);
+    await context.close();
+  });
+});
