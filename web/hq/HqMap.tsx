@@ -7,6 +7,8 @@ import { createBaseMap, type BaseMap } from '../lib/map/basemap';
 import { createShelterLayer, type ShelterLayer } from '../lib/map/shelter-layer';
 import { createClosureLayer, type ClosureLayer } from '../lib/map/closure-layer';
 import { createDistrictLabelLayer } from '../lib/map/district-labels';
+import { createNameLabelLayer } from '../lib/map/name-labels';
+import { shelterMarkerStyle } from '../lib/map/shelter-style';
 import type { ShelterRow } from './shelter-rows';
 import type { HqStrings } from '../i18n/ja/hq';
 import { type ClosureDrawing, enableClosureDrawing } from './closure-drawing';
@@ -59,6 +61,7 @@ export function HqMap(props: Props) {
     shelters: ShelterLayer;
     closures: ClosureLayer;
     labels: ReturnType<typeof createDistrictLabelLayer>;
+    names: ReturnType<typeof createNameLabelLayer> | null;
     boundsKey: string;
     userMoved: boolean;
   } | null>(null);
@@ -81,7 +84,22 @@ export function HqMap(props: Props) {
     labels.layer.addTo(base.map);
     closures.layer.addTo(base.map);
     shelters.layer.addTo(base.map);
-    const p = { base, shelters, closures, labels, boundsKey: '', userMoved: false };
+    // On the wall nobody hovers: names are written on the map, placed so that none covers another,
+    // a marker or a district label.
+    const names = props.wall
+      ? createNameLabelLayer(base.map, {
+          className: 'hj-name-label',
+          fontPx: 15,
+          avoid: () => {
+            const origin = el.current!.getBoundingClientRect();
+            return [...el.current!.querySelectorAll('.hj-district-label')].map((d) => {
+              const r = d.getBoundingClientRect();
+              return { x: r.left - origin.left, y: r.top - origin.top, w: r.width, h: r.height };
+            });
+          },
+        })
+      : null;
+    const p = { base, shelters, closures, labels, names, boundsKey: '', userMoved: false };
     parts.current = p;
     // Once a person has panned or zoomed, the map stays where they put it.
     const moved = () => (p.userMoved = true);
@@ -96,6 +114,7 @@ export function HqMap(props: Props) {
     return () => {
       ro.disconnect();
       drawing.current?.off();
+      names?.remove();
       base.destroy();
       parts.current = null;
     };
@@ -134,6 +153,13 @@ export function HqMap(props: Props) {
       })),
     );
     refit(p, false);
+    const scale = (props.wall ? 1.35 : 1) * (props.rows.length > CROWDED_MAP ? 0.6 : 1);
+    // Fullest first: when space runs out, the names HQ needs most are the ones written.
+    p.names?.update(
+      [...props.rows]
+        .sort((a, b) => (b.occupancy ?? 0) - (a.occupancy ?? 0))
+        .map((r) => ({ id: r.id, lat: r.lat, lon: r.lon, text: r.name, radius: shelterMarkerStyle(r.band, r.headcount, r.stale, scale).radius })),
+    );
   }, [props.rows, props.closures, props.districts]);
 
   useEffect(() => {
