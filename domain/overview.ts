@@ -8,7 +8,7 @@ import { shelterMeta } from './schema';
 import { asShelterStatus } from './coerce';
 import { JAPAN_TZ_OFFSET_MINUTES, peopleServed, tallyShelterPeople } from './counts';
 import { LOW_STOCK_DAYS, readItems, stockOnHand, supplyRows } from './stock';
-import { pendingRequests } from './requests';
+import { closedRequests, pendingRequests } from './requests';
 
 export interface LowStockItem {
   item: string;
@@ -33,6 +33,8 @@ export interface ShelterSummary {
   departuresToday: number;
   /** Open and acknowledged requests, oldest first. */
   openRequests: SupplyRequest[];
+  /** Delivered and cancelled requests, the latest CLOSED_REQUESTS_KEPT, newest first (HQ's history). */
+  closedRequests?: SupplyRequest[];
   /** Items below zero, then items with a daily ration whose stock lasts less than the threshold, shortest first. */
   lowStock: LowStockItem[];
   /** When the document last changed as seen by whoever computes this (the server's receipt time). */
@@ -68,6 +70,7 @@ export function summarizeShelter(
     arrivalsToday: tally.arrivalsToday,
     departuresToday: tally.departuresToday,
     openRequests: pendingRequests(doc),
+    closedRequests: closedRequests(doc),
     lowStock,
     lastUpdateAt,
   };

@@ -127,6 +127,18 @@ export function readRequests(doc: Y.Doc): SupplyRequest[] {
   return out.sort((a, b) => (a.createdAt < b.createdAt ? -1 : a.createdAt > b.createdAt ? 1 : a.id < b.id ? -1 : 1));
 }
 
+/** How many closed requests a summary carries (HQ's delivered-request history). */
+export const CLOSED_REQUESTS_KEPT = 20;
+
+/** Delivered and cancelled requests, most recently closed first. */
+export function closedRequests(doc: Y.Doc, keep = CLOSED_REQUESTS_KEPT): SupplyRequest[] {
+  const when = (r: SupplyRequest) => r.updatedAt ?? r.createdAt;
+  return readRequests(doc)
+    .filter((r) => r.status === 'delivered' || r.status === 'cancelled')
+    .sort((a, b) => (when(a) < when(b) ? 1 : when(a) > when(b) ? -1 : 0))
+    .slice(0, keep);
+}
+
 /** Requests HQ still has to act on: open or acknowledged. */
 export function pendingRequests(doc: Y.Doc): SupplyRequest[] {
   return readRequests(doc).filter((r) => r.status === 'open' || r.status === 'acknowledged');

@@ -59,6 +59,10 @@ describe('HQ at scale', () => {
     });
     await expect.poll(() => page.getByTestId('total-shelter').textContent(), { timeout: 5_000 }).toContain(String(OPEN * 5 + 1));
     expect(await rowHeadcount(page, 's000')).toBe(6);
+    // the wall's list covers every shelter, a page at a time (it turns by itself)
+    const more = page.getByTestId('table-more');
+    expect(await more.getAttribute('data-pages')).toBe(String(Math.ceil(N / 16)));
+    expect(await more.textContent()).toContain(`全 ${N}か所`);
 
     expect(sockets).toEqual(['/sync/hq']);
     expect(streams).toEqual(['/api/hq/overview/events']);

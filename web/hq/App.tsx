@@ -14,6 +14,7 @@ import { activeClosures } from '../../domain/closures';
 import type { OverviewFeed } from './overview-feed';
 import { useOverview } from './use-overview';
 import { useShelterLinks } from './use-links';
+import { FullAlert } from './FullAlert';
 import { shelterRows } from './shelter-rows';
 import { hqStrings } from './strings';
 import type { HqView } from './context';
@@ -76,7 +77,13 @@ export function App({ token, jti, hq, feed, wall, actor }: Props) {
   const links = useShelterLinks(token);
   const view: HqView = { t, c, lang, token, actor, hq, overview, rows, districts, closures, now, links };
 
-  if (wall) return <WallView view={view} region={region} />;
+  if (wall)
+    return (
+      <>
+        <FullAlert view={view} />
+        <WallView view={view} region={region} />
+      </>
+    );
 
   return (
     <div class="hq">
@@ -100,6 +107,7 @@ export function App({ token, jti, hq, feed, wall, actor }: Props) {
         </div>
       </header>
       <UpdateBanner />
+      <FullAlert view={view} />
       {sync.connection === 'refused' && <p class="flash flash--error">{t.tokenRefused}</p>}
       <main class={`hq-main hq-main--${tab}`}>
         {tab === 'map' && <MapTab view={view} />}

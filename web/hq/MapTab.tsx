@@ -4,6 +4,25 @@ import { HqMap, viewMapProps } from './HqMap';
 import { Totals } from './Totals';
 import { ShelterTable } from './ShelterTable';
 import { Legend } from './Legend';
+import { summaryCsv } from './summary-csv';
+
+/** Downloads the per-shelter summary (counts only) as CSV. */
+function downloadSummary(view: HqView): void {
+  const { t } = view;
+  const districts = new Map(view.districts.map((d) => [d.id, d.name]));
+  const csv = summaryCsv(view.rows, {
+    header: t.summaryExport.header,
+    status: t.shelterStatus,
+    band: t.crowding,
+    district: (id) => districts.get(id) ?? id,
+  });
+  const a = document.createElement('a');
+  a.href = URL.createObjectURL(new Blob([csv], { type: 'text/csv;charset=utf-8' }));
+  const stamp = new Date(view.now.getTime() + 9 * 3600_000).toISOString().slice(0, 16).replace(/[-:T]/g, '');
+  a.download = `shelter-summary-${stamp}.csv`;
+  a.click();
+  setTimeout(() => URL.revokeObjectURL(a.href), 10_000);
+}
 
 export function MapTab({ view }: { view: HqView }) {
   const { t } = view;
@@ -12,6 +31,14 @@ export function MapTab({ view }: { view: HqView }) {
     <div class="hq-mapview">
       <HqMap {...viewMapProps(view)} focus={focus} />
       <aside class="hq-side">
+        <div class="hq-actions hq-no-print">
+          <button type="button" class="button button--small" onClick={() => downloadSummary(view)} data-testid="summary-csv">
+            {t.summaryExport.csv}
+          </button>
+          <button type="button" class="button button--small" onClick={() => window.print()} data-testid="print">
+            {t.summaryExport.print}
+          </button>
+        </div>
         <Totals view={view} />
         {view.rows.length === 0 && <p class="muted">{t.noOverviewYet}</p>}
         <Legend view={view} />

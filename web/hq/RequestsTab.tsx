@@ -21,6 +21,11 @@ export function RequestsTab({ view }: { view: HqView }) {
   const lines: Line[] = view.rows
     .flatMap((row) => row.openRequests.map((request) => ({ shelterId: row.id, shelterName: row.name, request })))
     .sort((a, b) => (a.request.createdAt < b.request.createdAt ? -1 : 1));
+  // Delivered and cancelled, newest first: what reached whom, for the hand-over at shift change.
+  const closedAt = (l: Line) => l.request.updatedAt ?? l.request.createdAt;
+  const history: Line[] = view.rows
+    .flatMap((row) => row.closedRequests.map((request) => ({ shelterId: row.id, shelterName: row.name, request })))
+    .sort((a, b) => (closedAt(a) < closedAt(b) ? 1 : -1));
 
   const change = async (line: Line, status: RequestStatus) => {
     const key = line.request.id;
@@ -70,14 +75,44 @@ export function RequestsTab({ view }: { view: HqView }) {
                           {t.requests.acknowledge}
                         </button>
                       )}
-                      <button type="button" class="button button--small button--primary" onClick={() => void change(l, 'delivered')} data-testid="request-deliver">
-                        {t.requests.deliver}
-                      </button>
+                      {/* open → acknowledged → delivered (domain/requests.ts): delivery follows acknowledgement */}
+                      {l.request.status === 'acknowledged' && (
+                        <button type="button" class="button button--small button--primary" onClick={() => void change(l, 'delivered')} data-testid="request-deliver">
+                          {t.requests.deliver}
+                        </button>
+                      )}
                       {busy[l.request.id] === 'failed' && <span class="field__error"> {t.requests.failed}</span>}
                     </>
                   )}
                   </div>
                 </td>
+              </tr>
+            ))}
+          </tbody>
+        </table>
+      )}
+      <h3>{t.requests.history}</h3>
+      {history.length === 0 ? (
+        <p class="muted">{t.requests.noHistory}</p>
+      ) : (
+        <table class="hq-table" data-testid="requests-history">
+          <thead>
+            <tr>
+              <th scope="col">{t.requests.closedAt}</th>
+              <th scope="col">{t.requests.col.shelter}</th>
+              <th scope="col">{t.requests.col.item}</th>
+              <th scope="col">{t.requests.col.quantity}</th>
+              <th scope="col">{t.requests.col.status}</th>
+            </tr>
+          </thead>
+          <tbody>
+            {history.map((l) => (
+              <tr key={l.request.id} data-request-id={l.request.id} data-status={l.request.status}>
+                <td>{shortDateTime(l.request.updatedAt ?? l.request.createdAt)}</td>
+                <td>{l.shelterName}</td>
+                <td>{itemLabel(l.request.item, view.c)}</td>
+                <td class="num">{requestAmount(l.request, (u) => view.c.units[u] ?? u)}</td>
+                <td>{view.c.requestStatuses[l.request.status]}</td>
               </tr>
             ))}
           </tbody>

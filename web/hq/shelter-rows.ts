@@ -21,6 +21,7 @@ export interface ShelterRow extends Omit<ShelterInfo, 'hazards'> {
   needs: Record<string, number>;
   needsTotal: number;
   openRequests: SupplyRequest[];
+  closedRequests: SupplyRequest[];
   lastUpdateAt: string | null;
   /** Minutes since the last update, null when never. */
   minutesSinceUpdate: number | null;
@@ -60,6 +61,7 @@ export function shelterRows(hqDoc: Y.Doc, summaries: ReadonlyMap<string, Shelter
       needs,
       needsTotal: Object.values(needs).reduce((a, b) => a + b, 0),
       openRequests: s?.openRequests ?? [],
+      closedRequests: s?.closedRequests ?? [],
       lastUpdateAt: s?.lastUpdateAt ?? null,
       minutesSinceUpdate: minutes,
       stale: status !== 'closed' && s !== undefined && (minutes === null || minutes >= STALE_AFTER_MINUTES),

@@ -26,6 +26,16 @@ export const hq: HqStrings = {
   openRequests: 'Open requests',
   people: (n) => plural(n, 'person', 'people'),
   shelterTable: 'Shelters',
+  summaryExport: {
+    csv: 'Export the summary (CSV)',
+    print: 'Print',
+    header: ['Shelter id', 'Shelter', 'District', 'Status', 'Capacity', 'In the shelter', 'In cars', 'At home', 'Occupancy (%)', 'Crowding', 'Special needs', 'Open requests', 'Last sync'],
+  },
+  fullAlert: {
+    title: (name: string) => `${name} is now full`,
+    dismiss: 'OK',
+    sound: 'Sound when a shelter is full',
+  },
   link: {
     direct: 'Direct',
     viaBox: (ago: string) => `📦 Through a box${ago ? ` (synced ${ago})` : ''}`,
@@ -211,6 +221,9 @@ export const hq: HqStrings = {
     saved: 'Saved',
   },
   requests: {
+    history: 'Delivered and cancelled',
+    noHistory: 'No request delivered yet.',
+    closedAt: 'Closed at',
     heading: 'Supply requests (all shelters)',
     none: 'No open requests.',
     col: { shelter: 'Shelter', item: 'Item', quantity: 'Quantity', status: 'Status', createdAt: 'Requested', note: 'Note' },

@@ -28,6 +28,16 @@ export const hq = {
   people: (n: number) => `${n.toLocaleString('ja-JP')}人`,
   // shelter table
   shelterTable: '避難所一覧',
+  summaryExport: {
+    csv: '集計をCSVで書き出す',
+    print: '印刷',
+    header: ['避難所ID', '避難所', '地区', '状態', '定員', '避難所内', '車中泊', '在宅避難', '収容率(%)', '混雑', '要配慮', '未完了の要請', '最終同期'],
+  },
+  fullAlert: {
+    title: (name: string) => `${name} が満員になりました`,
+    dismiss: '確認',
+    sound: '満員を音で知らせる',
+  },
   link: {
     direct: '直接接続',
     viaBox: (ago: string) => `📦 ボックス経由${ago ? `(同期 ${ago})` : ''}`,
@@ -219,6 +229,9 @@ export const hq = {
   },
   // requests
   requests: {
+    history: '配送済み・取消の履歴',
+    noHistory: 'まだ配送済みの要請はありません。',
+    closedAt: '完了日時',
     heading: '物資要請（全避難所）',
     none: '未対応の要請はありません。',
     col: { shelter: '避難所', item: '品目', quantity: '数量', status: '状態', createdAt: '要請日時', note: 'メモ' },
