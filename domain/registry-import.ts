@@ -3,7 +3,13 @@
 // Two steps, so HQ sees what will happen before anything changes: previewRegistryImport reads
 // the bytes and sorts rows into add / update / unchanged / bad; applyRegistryImport writes the
 // preview in one transaction. Rows are matched by the registry's own id (共通ID, ID), else by
-// name and address, so importing the same file again updates instead of duplicating.
+// name and address, so importing the same file again updates instead of duplicating. GSI and
+// デジタル庁 give the same place different ids: each source's id is kept under its own key, so
+// importing one file and then the other does not make them overwrite each other. The files'
+// 受入対象者 (who the shelter takes in, e.g. 福祉避難所) and 備考 are kept on the shelter.
+// GSI also publishes the same tables as GeoJSON (Point features with the same property names).
+// An update writes only the fields that changed, so a re-import never undoes a rename typed at
+// another desk meanwhile.
 import type * as Y from 'yjs';
 import Papa from 'papaparse';
 import { HAZARDS, type Hazard, SHELTER_ID_PATTERN, hqShelters, toYMap } from './schema';
@@ -19,8 +25,14 @@ declare const TextDecoder: {
   new (label: string, options?: { fatal?: boolean; ignoreBOM?: boolean }): TextDecoderLike;
 };
 
-/** Key on a shelter's Y.Map holding the registry's id (a compatible extension of schema v1). */
+/** Key on a shelter's Y.Map holding a registry id from before ids were kept per source (still matched). */
 export const REGISTRY_ID_KEY = 'registryId';
+
+/** Where a registry's ids come from: GSI's 共通ID and デジタル庁's ID name the same place differently. */
+export type RegistrySource = 'gsi' | 'digital-agency';
+
+/** Key on a shelter's Y.Map holding each source's id (compatible extensions of schema v1). */
+export const SOURCE_ID_KEYS: Record<RegistrySource, string> = { gsi: 'gsiId', 'digital-agency': 'digitalAgencyId' };
 
 export type RegistryFormat = 'gsi-shelter' | 'gsi-emergency' | 'digital-agency-emergency';
 export type CsvEncoding = 'utf-8' | 'utf-8-bom' | 'shift_jis';
@@ -38,6 +50,7 @@ export const HAZARD_COLUMNS: Record<Hazard, string> = {
 };
 
 interface FormatSpec {
+  source: RegistrySource;
   id: string;
   name: string;
   address: string;
@@ -46,14 +59,19 @@ interface FormatSpec {
   /** Hazard column per hazard, or null when the format carries no hazards. */
   hazards: Record<Hazard, string> | null;
   capacity: string | null;
+  /** 受入対象者 (GSI 指定避難所 only). */
+  accepts: string | null;
+  /** 備考. */
+  note: string | null;
 }
 
-const GSI_COMMON = { id: '共通ID', name: '施設・場所名', address: '住所', lat: '緯度', lon: '経度' };
+const GSI_COMMON = { source: 'gsi' as const, id: '共通ID', name: '施設・場所名', address: '住所', lat: '緯度', lon: '経度', note: '備考' };
 
 export const FORMATS: Record<RegistryFormat, FormatSpec> = {
-  'gsi-shelter': { ...GSI_COMMON, hazards: null, capacity: null },
-  'gsi-emergency': { ...GSI_COMMON, hazards: HAZARD_COLUMNS, capacity: null },
+  'gsi-shelter': { ...GSI_COMMON, hazards: null, capacity: null, accepts: '受入対象者' },
+  'gsi-emergency': { ...GSI_COMMON, hazards: HAZARD_COLUMNS, capacity: null, accepts: null },
   'digital-agency-emergency': {
+    source: 'digital-agency',
     id: 'ID',
     name: '名称',
     address: '所在地_連結表記',
@@ -61,6 +79,8 @@ export const FORMATS: Record<RegistryFormat, FormatSpec> = {
     lon: '経度',
     hazards: Object.fromEntries(HAZARDS.map((h) => [h, `災害種別_${HAZARD_COLUMNS[h]}`])) as Record<Hazard, string>,
     capacity: '想定収容人数',
+    accepts: null,
+    note: '備考',
   },
 };
 
@@ -76,6 +96,9 @@ export interface RegistryRow {
   hazards: Hazard[] | null;
   /** null when the file has no capacity (GSI files never do). */
   capacity: number | null;
+  /** 受入対象者 and 備考 as written; null when the format has no such column. */
+  accepts: string | null;
+  note: string | null;
 }
 
 export type BadRowReason =
@@ -93,13 +116,20 @@ export interface BadRow {
   value?: string;
 }
 
-export type ShelterField = 'name' | 'address' | 'lat' | 'lon' | 'hazards' | 'capacity';
+export type ShelterField = 'name' | 'address' | 'lat' | 'lon' | 'hazards' | 'capacity' | 'accepts' | 'note';
+
+/** One field an update changes: what HQ has now and what the file says. */
+export interface FieldChange {
+  field: ShelterField;
+  from: string;
+  to: string;
+}
 
 export interface RegistryPreview {
   format: RegistryFormat;
   encoding: CsvEncoding;
   toAdd: { shelterId: string; row: RegistryRow }[];
-  toUpdate: { shelterId: string; row: RegistryRow; changes: ShelterField[] }[];
+  toUpdate: { shelterId: string; row: RegistryRow; changes: FieldChange[] }[];
   /** Rows that match a shelter and would change nothing. */
   unchanged: number;
   bad: BadRow[];
@@ -107,7 +137,8 @@ export interface RegistryPreview {
 
 export type RegistryImportError =
   | { kind: 'empty' }
-  | { kind: 'unknown-format'; header: string[] };
+  | { kind: 'unknown-format'; header: string[] }
+  | { kind: 'not-geojson' };
 
 // ---- bytes → text -------------------------------------------------------------------------
 
@@ -182,7 +213,45 @@ export function parseRegistryCsv(text: string): Result<ParsedRows, RegistryImpor
     },
   });
   if (records.length === 0) return err({ kind: 'empty' });
-  const header = records[0].fields.map((h) => h.trim());
+  return parseRegistryTable(records[0].fields.map((h) => h.trim()), records.slice(1));
+}
+
+/**
+ * A GSI GeoJSON file: Point features whose properties carry the CSV's column names. The point
+ * gives the coordinates when 緯度 / 経度 are not among the properties. Feature n is "line" n + 2,
+ * as if the file were the CSV with its header (so bad rows read the same in the report).
+ */
+export function parseRegistryGeoJson(json: unknown): Result<ParsedRows, RegistryImportError> {
+  if (!json || typeof json !== 'object' || (json as { type?: unknown }).type !== 'FeatureCollection') return err({ kind: 'not-geojson' });
+  const features = (json as { features?: unknown }).features;
+  if (!Array.isArray(features) || features.length === 0) return err({ kind: 'empty' });
+  const keys = new Set<string>();
+  for (const f of features) {
+    const props = (f as { properties?: unknown } | null)?.properties;
+    if (props && typeof props === 'object') for (const k of Object.keys(props)) keys.add(k.trim());
+  }
+  keys.add('緯度');
+  keys.add('経度');
+  const header = [...keys];
+  const records = features.map((f, i) => {
+    const props = ((f as { properties?: unknown } | null)?.properties ?? {}) as Record<string, unknown>;
+    const coords = (f as { geometry?: { type?: unknown; coordinates?: unknown } | null })?.geometry;
+    const point = coords?.type === 'Point' && Array.isArray(coords.coordinates) ? (coords.coordinates as unknown[]) : null;
+    const value = (k: string): string => {
+      const v = props[k];
+      if (v === undefined || v === null || v === '') {
+        if (k === '経度' && point) return String(point[0] ?? '');
+        if (k === '緯度' && point) return String(point[1] ?? '');
+        return '';
+      }
+      return String(v);
+    };
+    return { line: i + 2, fields: header.map(value) };
+  });
+  return parseRegistryTable(header, records);
+}
+
+function parseRegistryTable(header: string[], records: readonly { line: number; fields: string[] }[]): Result<ParsedRows, RegistryImportError> {
   const format = detectFormat(header);
   if (!format) return err({ kind: 'unknown-format', header });
   const spec = FORMATS[format];
@@ -194,12 +263,14 @@ export function parseRegistryCsv(text: string): Result<ParsedRows, RegistryImpor
     lat: col(spec.lat),
     lon: col(spec.lon),
     capacity: col(spec.capacity),
+    accepts: col(spec.accepts),
+    note: col(spec.note),
   };
 
   const rows: RegistryRow[] = [];
   const bad: BadRow[] = [];
   const seenIds = new Set<string>();
-  for (const { line: ln, fields } of records.slice(1)) {
+  for (const { line: ln, fields } of records) {
     if (fields.length !== header.length) {
       bad.push({ line: ln, reason: 'wrong-column-count', value: `${fields.length}/${header.length}` });
       continue;
@@ -241,7 +312,19 @@ export function parseRegistryCsv(text: string): Result<ParsedRows, RegistryImpor
     const hazards = spec.hazards
       ? HAZARDS.filter((h) => TRUE_MARKS.has(get(header.indexOf(spec.hazards![h]))))
       : null;
-    rows.push({ line: ln, registryId, name, address: get(idx.address), lat, lon, hazards, capacity });
+    rows.push({
+      line: ln,
+      registryId,
+      name,
+      address: get(idx.address),
+      lat,
+      lon,
+      hazards,
+      capacity,
+      // a quoted cell that spans lines keeps its line breaks, as \n whatever the file used
+      accepts: idx.accepts < 0 ? null : get(idx.accepts).replace(/\r\n?/g, '\n'),
+      note: idx.note < 0 ? null : get(idx.note).replace(/\r\n?/g, '\n'),
+    });
   }
   return ok({ format, rows, bad });
 }
@@ -262,22 +345,36 @@ function sameHazards(a: readonly string[], b: readonly string[]): boolean {
   return a.length === b.length && [...a].sort().join() === [...b].sort().join();
 }
 
+/** A CSV (any of the encodings) or, for a name ending in .geojson / .json, a GeoJSON file. */
 export function previewRegistryImport(
   hqDoc: Y.Doc,
   bytes: Uint8Array,
-  opts: { newId: () => string },
+  opts: { newId: () => string; fileName?: string },
 ): Result<RegistryPreview, RegistryImportError> {
   const { text, encoding } = decodeCsvBytes(bytes);
-  const parsed = parseRegistryCsv(text);
+  const isJson = /\.(geo)?json$/i.test(opts.fileName ?? '') || /^\s*\{/.test(text);
+  let parsed: Result<ParsedRows, RegistryImportError>;
+  if (isJson) {
+    let json: unknown;
+    try {
+      json = JSON.parse(text);
+    } catch {
+      return err({ kind: 'not-geojson' });
+    }
+    parsed = parseRegistryGeoJson(json);
+  } else parsed = parseRegistryCsv(text);
   if (!parsed.ok) return parsed;
   const { format, rows, bad } = parsed.value;
+  const source = FORMATS[format].source;
+  const sourceKey = SOURCE_ID_KEYS[source];
 
   const byRegistryId = new Map<string, string>();
   const byNameAddress = new Map<string, string>();
   // A shelter typed in by hand often has no address yet: its name alone identifies it.
   const byNameOnly = new Map<string, string>();
   hqShelters(hqDoc).forEach((m, id) => {
-    const rid = asString(m.get(REGISTRY_ID_KEY));
+    // This source's own id, else an id kept before ids were per source.
+    const rid = asString(m.get(sourceKey)) || asString(m.get(REGISTRY_ID_KEY));
     if (rid) byRegistryId.set(rid, id);
     const address = asString(m.get('address'));
     byNameAddress.set(matchKey(asString(m.get('name')), address), id);
@@ -300,18 +397,32 @@ export function previewRegistryImport(
     }
     claimed.add(existing);
     const m = hqShelters(hqDoc).get(existing)!;
-    const changes: ShelterField[] = [];
-    if (asString(m.get('name')) !== row.name) changes.push('name');
-    if (asString(m.get('address')) !== row.address) changes.push('address');
-    if (asFiniteNumber(m.get('lat'), NaN) !== row.lat) changes.push('lat');
-    if (asFiniteNumber(m.get('lon'), NaN) !== row.lon) changes.push('lon');
-    if (row.hazards !== null && !sameHazards(asStringList(m.get('hazards')), row.hazards)) changes.push('hazards');
-    if (row.capacity !== null && asFiniteNumber(m.get('capacity'), NaN) !== row.capacity) changes.push('capacity');
-    const registryIdMissing = row.registryId !== null && asString(m.get(REGISTRY_ID_KEY)) !== row.registryId;
-    if (changes.length === 0 && !registryIdMissing) preview.unchanged++;
+    const changes = changedFields(m, row);
+    const idMissing = row.registryId !== null && asString(m.get(sourceKey)) !== row.registryId;
+    if (changes.length === 0 && !idMissing) preview.unchanged++;
     else preview.toUpdate.push({ shelterId: existing, row, changes });
   }
   return ok(preview);
+}
+
+/** The fields a row would change on a shelter, with the values before and after. */
+function changedFields(m: Y.Map<unknown>, row: RegistryRow): FieldChange[] {
+  const out: FieldChange[] = [];
+  const check = (field: ShelterField, from: string, to: string) => {
+    if (from !== to) out.push({ field, from, to });
+  };
+  check('name', asString(m.get('name')), row.name);
+  check('address', asString(m.get('address')), row.address);
+  const num = (v: unknown) => { const n = asFiniteNumber(v, NaN); return Number.isNaN(n) ? '' : String(n); };
+  check('lat', num(m.get('lat')), String(row.lat));
+  check('lon', num(m.get('lon')), String(row.lon));
+  if (row.hazards !== null && !sameHazards(asStringList(m.get('hazards')), row.hazards)) {
+    check('hazards', asStringList(m.get('hazards')).join(', '), row.hazards.join(', '));
+  }
+  if (row.capacity !== null) check('capacity', num(m.get('capacity')), String(row.capacity));
+  if (row.accepts !== null) check('accepts', asString(m.get('accepts')), row.accepts);
+  if (row.note !== null) check('note', asString(m.get('note')), row.note);
+  return out;
 }
 
 // ---- preview → document -------------------------------------------------------------------
@@ -324,9 +435,10 @@ export function previewRegistryImport(
 export function applyRegistryImport(
   hqDoc: Y.Doc,
   preview: RegistryPreview,
-  opts: { districtId?: string } = {},
+  opts: { districtId?: string; capacity?: number } = {},
 ): { added: number; updated: number } {
   const shelters = hqShelters(hqDoc);
+  const sourceKey = SOURCE_ID_KEYS[FORMATS[preview.format].source];
   hqDoc.transact(() => {
     for (const { shelterId, row } of preview.toAdd) {
       shelters.set(
@@ -336,23 +448,25 @@ export function applyRegistryImport(
           address: row.address,
           lat: row.lat,
           lon: row.lon,
-          capacity: row.capacity ?? 0,
+          capacity: row.capacity ?? opts.capacity ?? 0,
           districtId: opts.districtId ?? '',
           hazards: row.hazards ?? [],
-          [REGISTRY_ID_KEY]: row.registryId ?? undefined,
+          [sourceKey]: row.registryId ?? undefined,
+          accepts: row.accepts || undefined,
+          note: row.note || undefined,
         }),
       );
     }
     for (const { shelterId, row } of preview.toUpdate) {
       const m = shelters.get(shelterId);
       if (!m) continue; // deleted since the preview: nothing to update
-      m.set('name', row.name);
-      m.set('address', row.address);
-      m.set('lat', row.lat);
-      m.set('lon', row.lon);
-      if (row.hazards !== null) m.set('hazards', row.hazards);
-      if (row.capacity !== null) m.set('capacity', row.capacity);
-      if (row.registryId !== null) m.set(REGISTRY_ID_KEY, row.registryId);
+      // Only what differs now (not at preview time): an unchanged field is never written, so a
+      // rename made at another desk meanwhile survives the merge.
+      for (const c of changedFields(m, row)) {
+        const value = c.field === 'hazards' ? row.hazards : c.field === 'lat' ? row.lat : c.field === 'lon' ? row.lon : c.field === 'capacity' ? row.capacity : row[c.field];
+        m.set(c.field, value);
+      }
+      if (row.registryId !== null && asString(m.get(sourceKey)) !== row.registryId) m.set(sourceKey, row.registryId);
     }
   });
   return { added: preview.toAdd.length, updated: preview.toUpdate.length };

@@ -42,10 +42,14 @@ describe('HQ shelter registry', () => {
     expect(bad).toContain('7行目: 緯度が正しくありません 北緯32.5');
     expect(bad).toContain('8行目: 列の数が見出しと合いません');
     await page.locator('#registry-district').selectOption('honmachi');
+    // GSI files carry no capacity: HQ sets one for the new shelters here
+    await page.getByTestId('registry-capacity').fill('150');
     await page.getByTestId('registry-apply').click();
     await expect.poll(() => page.getByTestId('registry-applied').textContent()).toBe('3件を追加、0件を更新しました。');
     await expect.poll(async () => (await publicShelters()).length, { timeout: 5_000 }).toBe(3);
-    expect((await publicShelters()).every((s) => s.districtId === 'honmachi')).toBe(true);
+    expect((await publicShelters()).every((s) => s.districtId === 'honmachi' && s.capacity === 150)).toBe(true);
+    // 受入対象者 and 備考 are kept and shown
+    expect(await page.locator('[data-testid=registry-table] tr', { hasText: '八代福祉センター' }).getByTestId('registry-remarks').textContent()).toContain('要配慮者');
 
     // GSI 指定緊急避難場所, UTF-8 with BOM: one site is the same school (same name and address)
     await page.getByTestId('registry-file').setInputFiles(fixture('gsi-emergency-sites-utf8-bom.csv'));
@@ -53,6 +57,8 @@ describe('HQ shelter registry', () => {
     expect(await preview.getAttribute('data-encoding')).toBe('utf-8-bom');
     expect(await page.getByTestId('preview-add').textContent()).toBe('追加 2件');
     expect(await page.getByTestId('preview-update').textContent()).toBe('更新 1件');
+    // "更新 1件" says what changes: the hazards the emergency-site file adds
+    expect(await page.getByTestId('preview-update-row').textContent()).toContain('災害種別:');
     expect(await page.getByTestId('bad-rows').textContent()).toContain('5行目: 経度が正しくありません 200.5');
     await page.getByTestId('registry-apply').click();
     await expect.poll(async () => (await publicShelters()).length, { timeout: 5_000 }).toBe(5);
@@ -76,6 +82,19 @@ describe('HQ shelter registry', () => {
     await expect.poll(() => page.getByTestId('preview-add').textContent()).toBe('追加 0件');
     expect(await page.getByTestId('preview-update').textContent()).toBe('更新 0件');
     expect(await page.getByTestId('registry-apply').isDisabled()).toBe(true);
+
+    // GSI publishes the same tables as GeoJSON: a new shelter from a GeoJSON file
+    const geo = {
+      type: 'FeatureCollection',
+      features: [
+        { type: 'Feature', geometry: { type: 'Point', coordinates: [130.59, 32.52] }, properties: { NO: 9, 共通ID: '432020009', '都道府県名及び市町村名': '熊本県八代市', '施設・場所名': '八代港ターミナル', 住所: '熊本県八代市新港町1', 受入対象者: '', 備考: '2階以上' } },
+      ],
+    };
+    await page.getByTestId('registry-file').setInputFiles({ name: 'shelters.geojson', mimeType: 'application/geo+json', buffer: Buffer.from(JSON.stringify(geo)) });
+    await expect.poll(() => preview.getAttribute('data-format')).toBe('gsi-shelter');
+    expect(await page.getByTestId('preview-add').textContent()).toBe('追加 1件');
+    await page.getByTestId('registry-apply').click();
+    await expect.poll(async () => (await publicShelters()).length, { timeout: 5_000 }).toBe(8);
 
     // a file that is none of the formats is refused with what its header was
     await page.getByTestId('registry-file').setInputFiles({ name: 'x.csv', mimeType: 'text/csv', buffer: Buffer.from('a,b\n1,2\n') });

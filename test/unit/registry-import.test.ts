@@ -4,7 +4,7 @@ import { resolve } from 'node:path';
 import * as Y from 'yjs';
 import { hqShelters, toYMap } from '../../domain/schema';
 import {
-  applyRegistryImport, decodeCsvBytes, previewRegistryImport, REGISTRY_ID_KEY,
+  applyRegistryImport, decodeCsvBytes, previewRegistryImport, SOURCE_ID_KEYS,
 } from '../../domain/registry-import';
 import { capacityFromFloorArea, parseCapacity } from '../../domain/capacity';
 
@@ -77,7 +77,7 @@ describe('shelter registry import', () => {
     expect(applyRegistryImport(doc, first.value, { districtId: 'd1' })).toEqual({ added: 3, updated: 0 });
     expect(updates).toBe(1);
     expect(hqShelters(doc).size).toBe(3);
-    expect(hqShelters(doc).get('reg-432020001')!.toJSON()).toMatchObject({ capacity: 0, districtId: 'd1', hazards: [], [REGISTRY_ID_KEY]: '432020001' });
+    expect(hqShelters(doc).get('reg-432020001')!.toJSON()).toMatchObject({ capacity: 0, districtId: 'd1', hazards: [], [SOURCE_ID_KEYS.gsi]: '432020001' });
 
     const again = previewRegistryImport(doc, GSI_SHELTERS, { newId: counter() });
     if (!again.ok) throw new Error('preview failed');
@@ -97,7 +97,7 @@ describe('shelter registry import', () => {
     const moved = new TextDecoder().decode(GSI_SHELTERS).replace('32.5072,130.6015', '32.5080,130.6015');
     const r = previewRegistryImport(doc, new TextEncoder().encode(moved), { newId: counter() });
     if (!r.ok) throw new Error('preview failed');
-    expect(r.value.toUpdate).toEqual([expect.objectContaining({ shelterId: 'reg-432020001', changes: ['lat'] })]);
+    expect(r.value.toUpdate).toEqual([expect.objectContaining({ shelterId: 'reg-432020001', changes: [{ field: 'lat', from: '32.5072', to: '32.508' }] })]);
     applyRegistryImport(doc, r.value);
     expect(hqShelters(doc).get('reg-432020001')!.toJSON()).toMatchObject({ lat: 32.508, capacity: 250, districtId: 'd1' });
   });
@@ -146,6 +146,82 @@ describe('shelter registry import, matching', () => {
     doc.transact(() => hqShelters(doc).set('typed', toYMap({ name: '八代運動公園', address: '', lat: 32.5, lon: 130.6, capacity: 0, districtId: '', hazards: [] })));
     const r = previewRegistryImport(doc, GSI_EMERGENCY, { newId: counter() });
     if (!r.ok) throw new Error('preview failed');
-    expect(r.value.toUpdate.map((u) => [u.shelterId, u.changes])).toEqual([['typed', ['address', 'lat', 'lon', 'hazards']]]);
+    expect(r.value.toUpdate.map((u) => [u.shelterId, u.changes.map((c) => c.field)])).toEqual([['typed', ['address', 'lat', 'lon', 'hazards', 'note']]]);
+  });
+});
+
+describe('shelter registry import keeps what the files say', () => {
+  it('keeps 受入対象者 and 備考', () => {
+    const doc = new Y.Doc();
+    const r = previewRegistryImport(doc, GSI_SHELTERS, { newId: counter() });
+    if (!r.ok) throw new Error('preview failed');
+    applyRegistryImport(doc, r.value, { capacity: 120 });
+    const welfare = hqShelters(doc).get('reg-432020003')!.toJSON();
+    expect(welfare).toMatchObject({ accepts: '要配慮者', note: '福祉避難所\n（車いす対応トイレあり）', capacity: 120 });
+    expect(hqShelters(doc).get('reg-432020002')!.toJSON()).toMatchObject({ note: 'ペット同伴可、2階ホールを使用' });
+  });
+
+  it('GSI and デジタル庁 ids for the same place are both kept; alternate imports change nothing', () => {
+    const doc = new Y.Doc();
+    doc.transact(() => hqShelters(doc).set('kita', toYMap({ name: '八代北中学校', address: '熊本県八代市北の丸町5-1', lat: 32.521, lon: 130.6088, capacity: 420, districtId: 'd1', hazards: ['flood', 'storm-surge', 'earthquake', 'tsunami', 'fire', 'inland-flood'] })));
+    const da = previewRegistryImport(doc, DIGITAL_AGENCY, { newId: counter() });
+    if (!da.ok) throw new Error('preview failed');
+    applyRegistryImport(doc, da.value);
+    expect(hqShelters(doc).get('kita')!.get(SOURCE_ID_KEYS['digital-agency'])).toBe('432024-0001');
+    // the same place in a GSI file with its own id
+    const gsi = 'NO,共通ID,都道府県名及び市町村名,施設・場所名,住所,指定緊急避難場所との住所同一,その他市町村長が必要と認める事項,受入対象者,緯度,経度,備考\n1,432029999,熊本県八代市,八代北中学校,熊本県八代市北の丸町5-1,,,,32.5210,130.6088,\n';
+    const g = previewRegistryImport(doc, new TextEncoder().encode(gsi), { newId: counter() });
+    if (!g.ok) throw new Error('preview failed');
+    expect(g.value.toAdd).toEqual([]);
+    applyRegistryImport(doc, g.value);
+    const kita = hqShelters(doc).get('kita')!;
+    expect(kita.get(SOURCE_ID_KEYS.gsi)).toBe('432029999');
+    expect(kita.get(SOURCE_ID_KEYS['digital-agency'])).toBe('432024-0001');
+    // alternate again: both match by their own id, nothing to update
+    const again = previewRegistryImport(doc, DIGITAL_AGENCY, { newId: counter() });
+    expect(again.ok && again.value.toUpdate.filter((u) => u.shelterId === 'kita')).toEqual([]);
+    const againGsi = previewRegistryImport(doc, new TextEncoder().encode(gsi), { newId: counter() });
+    expect(againGsi.ok && againGsi.value.toUpdate).toEqual([]);
+  });
+
+  it('a re-import writes only what changed, so a rename made at another desk meanwhile survives', () => {
+    const a = new Y.Doc();
+    const first = previewRegistryImport(a, GSI_SHELTERS, { newId: counter() });
+    if (!first.ok) throw new Error('preview failed');
+    applyRegistryImport(a, first.value);
+    const b = new Y.Doc();
+    Y.applyUpdate(b, Y.encodeStateAsUpdate(a));
+    // desk B renames; desk A re-imports a file where only the coordinates of another shelter moved
+    hqShelters(b).get('reg-432020001')!.set('name', '八代第一小学校 体育館');
+    const moved = new TextDecoder().decode(GSI_SHELTERS).replace('32.5101,130.6052', '32.5111,130.6052');
+    const r = previewRegistryImport(a, new TextEncoder().encode(moved), { newId: counter() });
+    if (!r.ok) throw new Error('preview failed');
+    applyRegistryImport(a, r.value);
+    Y.applyUpdate(a, Y.encodeStateAsUpdate(b));
+    Y.applyUpdate(b, Y.encodeStateAsUpdate(a));
+    for (const doc of [a, b]) {
+      expect(hqShelters(doc).get('reg-432020001')!.get('name')).toBe('八代第一小学校 体育館');
+      expect(hqShelters(doc).get('reg-432020002')!.get('lat')).toBe(32.5111);
+    }
+  });
+
+  it('reads GSI GeoJSON: Point features with the CSV column names as properties', () => {
+    const geo = {
+      type: 'FeatureCollection',
+      features: [
+        { type: 'Feature', geometry: { type: 'Point', coordinates: [130.6015, 32.5072] }, properties: { NO: 1, 共通ID: '432020001', '都道府県名及び市町村名': '熊本県八代市', '施設・場所名': '八代第一小学校', 住所: '熊本県八代市本町1-1-1', 受入対象者: '', 備考: '' } },
+        { type: 'Feature', geometry: { type: 'Point', coordinates: [130.6121, 32.4987] }, properties: { NO: 3, 共通ID: '432020003', '都道府県名及び市町村名': '熊本県八代市', '施設・場所名': '八代福祉センター', 住所: '熊本県八代市萩原町4-5', 受入対象者: '要配慮者', 備考: '福祉避難所' } },
+        { type: 'Feature', geometry: null, properties: { NO: 4, 共通ID: '432020004', '施設・場所名': '位置なし', 住所: '' } },
+      ],
+    };
+    const r = previewRegistryImport(new Y.Doc(), new TextEncoder().encode(JSON.stringify(geo)), { newId: counter(), fileName: 'mergeFromCity_2.geojson' });
+    if (!r.ok) throw new Error(JSON.stringify(r.error));
+    expect(r.value.format).toBe('gsi-shelter');
+    expect(r.value.toAdd.map((a) => [a.row.name, a.row.lat, a.row.lon, a.row.accepts])).toEqual([
+      ['八代第一小学校', 32.5072, 130.6015, ''],
+      ['八代福祉センター', 32.4987, 130.6121, '要配慮者'],
+    ]);
+    expect(r.value.bad).toEqual([{ line: 4, reason: 'invalid-lat', value: '' }]);
+    expect(previewRegistryImport(new Y.Doc(), new TextEncoder().encode('{"type":"Feature"}'), { newId: counter(), fileName: 'x.geojson' })).toEqual({ ok: false, error: { kind: 'not-geojson' } });
   });
 });

@@ -19,12 +19,13 @@ export function RegistryTab({ view }: { view: HqView }) {
   const [preview, setPreview] = useState<RegistryPreview | null>(null);
   const [fileError, setFileError] = useState<string | null>(null);
   const [districtId, setDistrictId] = useState('');
+  const [capacity, setCapacity] = useState('');
   const [applied, setApplied] = useState<string | null>(null);
 
   const onFile = async (file: File) => {
     setApplied(null);
     const bytes = new Uint8Array(await file.arrayBuffer());
-    const p = previewRegistryImport(hq.doc, bytes, { newId });
+    const p = previewRegistryImport(hq.doc, bytes, { newId, fileName: file.name });
     if (!p.ok) {
       setPreview(null);
       setFileError(errorText(p.error, r));
@@ -38,7 +39,11 @@ export function RegistryTab({ view }: { view: HqView }) {
     if (!preview) return;
     let result = { added: 0, updated: 0 };
     await hq.transact((doc) => {
-      result = applyRegistryImport(doc, preview, { districtId: districtId || undefined });
+      const cap = Number(capacity.normalize('NFKC'));
+      result = applyRegistryImport(doc, preview, {
+        districtId: districtId || undefined,
+        capacity: capacity.trim() !== '' && Number.isInteger(cap) && cap >= 0 ? cap : undefined,
+      });
     });
     setApplied(r.applied(result.added, result.updated));
     setPreview(null);
@@ -48,7 +53,7 @@ export function RegistryTab({ view }: { view: HqView }) {
     <div class="hq-page">
       <h2>{r.heading}</h2>
       <RegionForm view={view} />
-      <FileButton primary label={r.importCsv} accept=".csv,text/csv" testId="registry-file" onFile={onFile} />
+      <FileButton primary label={r.importCsv} accept=".csv,text/csv,.geojson,.json,application/geo+json" testId="registry-file" onFile={onFile} />
       {fileError && <p class="flash flash--error" role="alert" data-testid="registry-error">{fileError}</p>}
       {applied && <p class="flash" role="status" data-testid="registry-applied">{applied}</p>}
       {preview && (
@@ -76,11 +81,29 @@ export function RegistryTab({ view }: { view: HqView }) {
               <li key={a.shelterId}>+ {a.row.name} <span class="muted">{a.row.address}</span></li>
             ))}
             {preview.toUpdate.map((u) => (
-              <li key={u.shelterId}>
-                ↻ {u.row.name} <span class="muted">{r.changed}: {u.changes.map((f) => r.field[f]).join(t.listSep)}</span>
+              <li key={u.shelterId} data-testid="preview-update-row">
+                ↻ {u.row.name}{' '}
+                {u.changes.length === 0 ? (
+                  <span class="muted">{r.onlyIdChanges}</span>
+                ) : (
+                  <ul class="hq-preview__changes">
+                    {u.changes.map((c) => (
+                      <li key={c.field}>
+                        {r.field[c.field]}: <del>{c.from || '—'}</del> → <ins>{c.to || '—'}</ins>
+                      </li>
+                    ))}
+                  </ul>
+                )}
               </li>
             ))}
           </ul>
+          {preview.toAdd.some((a) => a.row.capacity === null) && (
+            <div class="field">
+              <label for="registry-capacity">{r.capacityForNew}</label>
+              <input id="registry-capacity" inputMode="numeric" value={capacity} onInput={(e) => setCapacity((e.target as HTMLInputElement).value)} data-testid="registry-capacity" />
+              <p class="field__hint">{r.capacityHint}</p>
+            </div>
+          )}
           {preview.toAdd.length > 0 && (
             <div class="field">
               <label for="registry-district">{r.districtForNew}</label>
@@ -131,7 +154,7 @@ export function RegistryTab({ view }: { view: HqView }) {
 }
 
 function errorText(e: RegistryImportError, r: HqView['t']['registry']): string {
-  return e.kind === 'empty' ? r.empty : r.unknownFormat(e.header.join(', '));
+  return e.kind === 'empty' ? r.empty : e.kind === 'not-geojson' ? r.notGeojson : r.unknownFormat(e.header.join(', '));
 }
 
 function RegistryRow({ view, row }: { view: HqView; row: ShelterRow }) {
@@ -168,6 +191,12 @@ function RegistryRow({ view, row }: { view: HqView; row: ShelterRow }) {
         {row.name}
         <br />
         <span class="muted">{row.address}</span>
+        {(row.accepts || row.note) && (
+          <>
+            <br />
+            <span class="muted" data-testid="registry-remarks">{[row.accepts, row.note].filter(Boolean).join(' · ')}</span>
+          </>
+        )}
       </th>
       <td>
         <select

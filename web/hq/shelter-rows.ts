@@ -22,6 +22,9 @@ export interface ShelterRow extends Omit<ShelterInfo, 'hazards'> {
   needsTotal: number;
   openRequests: SupplyRequest[];
   closedRequests: SupplyRequest[];
+  /** 受入対象者 and 備考 from the registry file, when it had them. */
+  accepts: string;
+  note: string;
   lastUpdateAt: string | null;
   /** Minutes since the last update, null when never. */
   minutesSinceUpdate: number | null;
@@ -62,6 +65,8 @@ export function shelterRows(hqDoc: Y.Doc, summaries: ReadonlyMap<string, Shelter
       needsTotal: Object.values(needs).reduce((a, b) => a + b, 0),
       openRequests: s?.openRequests ?? [],
       closedRequests: s?.closedRequests ?? [],
+      accepts: asString(reg?.get('accepts')),
+      note: asString(reg?.get('note')),
       lastUpdateAt: s?.lastUpdateAt ?? null,
       minutesSinceUpdate: minutes,
       stale: status !== 'closed' && s !== undefined && (minutes === null || minutes >= STALE_AFTER_MINUTES),
