@@ -89,6 +89,9 @@ export async function checkIn(page: Page, members: MemberInput[], { confirmDupli
   await page.getByTestId('check-in-save').click();
   if (confirmDuplicate) await page.getByTestId('confirm-ok').click();
   await expect.poll(() => page.getByTestId('check-in-message').getAttribute('role'), { timeout: 10_000 }).toBe('status');
+  // The message of the previous check-in may still be on screen: the form being emptied is what
+  // says this one was saved (typing the next household before that would be wiped by the reset).
+  await expect.poll(() => page.inputValue('#p0-name'), { timeout: 10_000 }).toBe('');
 }
 
 /** Records a ledger entry on the supplies screen (received: +, distributed: handed out). */

@@ -18,7 +18,7 @@ import { FullAlert } from './FullAlert';
 import { shelterRows } from './shelter-rows';
 import { hqStrings } from './strings';
 import type { HqView } from './context';
-import type { DistrictView } from './HqMap';
+import type { DistrictView } from './context';
 import { FeedStatus } from './FeedStatus';
 import { MapTab } from './MapTab';
 import { WallView } from './WallView';

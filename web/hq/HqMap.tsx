@@ -16,11 +16,7 @@ import type { HqView } from './context';
 import { shelterPopup } from './popup';
 import { describeClosure } from './closure-text';
 
-export interface DistrictView {
-  id: string;
-  name: string;
-  level: Level;
-}
+import type { DistrictView } from './context';
 
 interface Props {
   t: HqStrings;

@@ -5,8 +5,14 @@ import type { Lang } from '../i18n/index';
 import type { HqStrings } from '../i18n/ja/hq';
 import type { OverviewState } from './overview-feed';
 import type { ShelterRow } from './shelter-rows';
-import type { DistrictView } from './HqMap';
-import type { RoadClosure } from '../../domain/schema';
+import type { Level, RoadClosure } from '../../domain/schema';
+
+/** A district as the HQ views show it (name and level). */
+export interface DistrictView {
+  id: string;
+  name: string;
+  level: Level;
+}
 import type { ShelterLinks } from './use-links';
 
 export interface HqView {

@@ -42,20 +42,8 @@ export class ShelterDocs {
    * Waits for the server's state (its first STORED after the handshake moves lastConfirmedAt),
    * so HQ edits the shelter's current document; offline it goes ahead after a short wait.
    */
-  private firstSync(synced: SyncedDoc, before: string | null): Promise<void> {
-    const ready = (s: ReturnType<SyncedDoc['state']>) => s.connection === 'refused' || (s.lastConfirmedAt !== null && s.lastConfirmedAt !== before);
-    if (ready(synced.state())) return Promise.resolve();
-    return new Promise((resolve) => {
-      const timer = setTimeout(done, FIRST_SYNC_WAIT_MS);
-      const off = synced.onState((s) => {
-        if (ready(s)) done();
-      });
-      function done() {
-        clearTimeout(timer);
-        off();
-        resolve();
-      }
-    });
+  private async firstSync(synced: SyncedDoc, before: string | null): Promise<void> {
+    await synced.whenConfirmed({ after: before, timeoutMs: FIRST_SYNC_WAIT_MS });
   }
 
   private scheduleClose(shelterId: string): void {

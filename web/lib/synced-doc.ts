@@ -74,8 +74,17 @@ export interface SyncedDoc {
    * one HQ cannot see: the tablet says "not sent" instead of "requested".
    */
   isStored(id: { client: number; clock: number }): boolean;
-  /** Runs fn in one Yjs transaction; resolves once the change is in IndexedDB, rejects if it could not be stored. */
-  transact(fn: (doc: Y.Doc) => void): Promise<void>;
+  /**
+   * Runs fn in one Yjs transaction; resolves with fn's value once the change is in IndexedDB,
+   * rejects if it could not be stored.
+   */
+  transact<T>(fn: (doc: Y.Doc) => T): Promise<T>;
+  /**
+   * Resolves true once the city has confirmed a commit (lastConfirmedAt set, and different from
+   * `after` when given: a confirmation newer than one already seen); false after `timeoutMs`
+   * or when the connection is refused. One wait for every "until the first STORED" need.
+   */
+  whenConfirmed(opts?: { after?: string | null; timeoutMs?: number }): Promise<boolean>;
   destroy(): void;
 }
 
@@ -472,18 +481,44 @@ export function openSyncedDoc(docName: string, opts: OpenOptions): SyncedDoc {
     },
     version: () => version,
     isStored: ({ client, clock }) => (storedSV.get(client) ?? 0) > clock,
-    async transact(fn) {
+    async transact<T>(fn: (doc: Y.Doc) => T): Promise<T> {
       await whenLoaded; // a change made before the store is loaded would not be persisted
       const mine: Promise<void>[] = [];
       collecting = mine;
+      let value: T;
       try {
-        doc.transact(() => fn(doc));
+        doc.transact(() => {
+          value = fn(doc);
+        });
       } finally {
         collecting = null;
       }
       // Rejects when IndexedDB refused the write (full disk, private mode…): never "saved" then.
       await Promise.all(mine);
       await writes;
+      return value!;
+    },
+    whenConfirmed({ after, timeoutMs = Infinity } = {}) {
+      const confirmed = (s: SyncState) => s.lastConfirmedAt !== null && (after === undefined || s.lastConfirmedAt !== after);
+      const refused = (s: SyncState) => s.connection === 'refused';
+      if (confirmed(state)) return Promise.resolve(true);
+      if (refused(state)) return Promise.resolve(false);
+      return new Promise<boolean>((resolve) => {
+        const timer = Number.isFinite(timeoutMs) ? setTimeout(() => finish(false), timeoutMs) : null;
+        const off = (() => {
+          const fn = (s: SyncState) => {
+            if (confirmed(s)) finish(true);
+            else if (refused(s)) finish(false);
+          };
+          stateListeners.add(fn);
+          return () => stateListeners.delete(fn);
+        })();
+        function finish(ok: boolean) {
+          if (timer) clearTimeout(timer);
+          off();
+          resolve(ok);
+        }
+      });
     },
     destroy() {
       destroyed = true;

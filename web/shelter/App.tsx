@@ -11,7 +11,8 @@ import { hqShelters } from '../../domain/schema';
 import { asString } from '../../domain/coerce';
 import { type ShelterApp, ShelterContext } from './context';
 import { shelterStrings } from './strings';
-import { TABS, href, parseHash } from './tabs';
+import { TABS } from './tabs';
+import { href, parseHash } from './routes';
 
 interface Props {
   shelterId: string;

@@ -8,24 +8,9 @@ import type { SyncedDoc } from '../lib/synced-doc';
 
 const WAIT_FOR_SERVER_MS = 5_000;
 
-function firstSyncOrTimeout(synced: SyncedDoc): Promise<void> {
-  if (synced.state().lastConfirmedAt !== null) return Promise.resolve();
-  return new Promise((resolve) => {
-    const timer = setTimeout(done, WAIT_FOR_SERVER_MS);
-    const off = synced.onState((s) => {
-      if (s.lastConfirmedAt !== null) done();
-    });
-    function done() {
-      clearTimeout(timer);
-      off();
-      resolve();
-    }
-  });
-}
-
 export async function prepareShelterDoc(synced: SyncedDoc): Promise<void> {
   await synced.whenLoaded;
-  await firstSyncOrTimeout(synced);
+  await synced.whenConfirmed({ timeoutMs: WAIT_FOR_SERVER_MS });
   const meta = shelterMeta(synced.doc);
   const needsMeta = !meta.has('schema') || !meta.has('status');
   const needsItems = shelterItems(synced.doc).size === 0;

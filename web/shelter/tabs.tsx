@@ -9,7 +9,6 @@ import { Supplies } from './screens/Supplies';
 import { Requests } from './screens/Requests';
 import { Export } from './screens/Export';
 import { LazyShelterMap } from './map/LazyShelterMap';
-import { hqStrings } from '../hq/strings';
 
 export interface Tab {
   path: string;
@@ -24,14 +23,5 @@ export const TABS: Tab[] = [
   { path: 'supplies', label: (a) => a.t.tabs.supplies, render: () => <Supplies /> },
   { path: 'requests', label: (a) => a.t.tabs.requests, render: () => <Requests /> },
   { path: 'export', label: (a) => a.t.tabs.export, render: () => <Export /> },
-  { path: 'map', label: (a) => hqStrings(a.lang).tabletMap.tab, render: () => <LazyShelterMap /> },
+  { path: 'map', label: (a) => a.t.map.tab, render: () => <LazyShelterMap /> },
 ];
-
-export function href(path: string, ...rest: string[]): string {
-  return '#/' + [path, ...rest].filter((s) => s !== '').map(encodeURIComponent).join('/');
-}
-
-export function parseHash(hash: string): { path: string; rest: string[] } {
-  const [path = '', ...rest] = hash.replace(/^#\/?/, '').split('/').map(decodeURIComponent);
-  return { path, rest };
-}

@@ -37,6 +37,17 @@ export const common: Strings<typeof ja> = {
     storeFailed: 'Could not save on this device. Check the free storage and note down what you entered.',
   },
   textSize: { large: 'Large text' },
+  crowding: {
+    available: 'Available',
+    'somewhat-crowded': 'Somewhat crowded',
+    crowded: 'Crowded',
+    full: 'Full',
+    closed: 'Closed',
+  },
+  mapText: {
+    noTiles: 'Map tiles cannot be loaded. Shelters and closures are shown on a plain background.',
+    closure: 'Road closure',
+  },
   lang: { label: 'Language', ja: '日本語', en: 'English' },
   update: {
     available: 'A new version is available. Reload when you are between tasks.',

@@ -1,5 +1,6 @@
 // HQ surface strings, English; same keys as ja/hq.ts.
 import type { HqStrings } from '../ja/hq';
+import { common } from './common';
 
 const plural = (n: number, one: string, many: string) => `${n.toLocaleString('en-US')} ${n === 1 ? one : many}`;
 
@@ -48,13 +49,7 @@ export const hq: HqStrings = {
   staleTitle: (minutes) => `No sync for ${minutes} minutes or more`,
   neverSynced: 'Never',
   ago: (minutes) => (minutes < 1 ? 'just now' : minutes < 60 ? `${minutes} min ago` : `${Math.floor(minutes / 60)} h ${minutes % 60} min ago`),
-  crowding: {
-    available: 'Available',
-    'somewhat-crowded': 'Somewhat crowded',
-    crowded: 'Crowded',
-    full: 'Full',
-    closed: 'Closed',
-  },
+  crowding: common.crowding,
   shelterStatus: { open: 'Open', closed: 'Closed', full: 'Full' },
   popup: {
     capacity: (n) => `Capacity ${n}`,
@@ -66,9 +61,9 @@ export const hq: HqStrings = {
     lastSync: 'Last sync',
   },
   map: {
-    noTiles: 'Map tiles cannot be loaded. Shelters and closures are shown on a plain background.',
+    noTiles: common.mapText.noTiles,
     legend: 'Legend',
-    closure: 'Road closure',
+    closure: common.mapText.closure,
     district: 'District',
   },
   levels: {
@@ -253,18 +248,6 @@ export const hq: HqStrings = {
     offline: 'The device list is available only while connected to the server.',
     failed: 'The action failed.',
     none: 'No devices enrolled.',
-  },
-  tabletMap: {
-    tab: 'Map',
-    thisShelter: 'This shelter',
-    nearbyClosures: 'Road closures nearby',
-    noNearbyClosures: (km) => `No road closures within ${km} km.`,
-    distance: (km) => `about ${km < 1 ? km.toFixed(1) : Math.round(km)} km`,
-    otherShelters: 'Other shelters',
-    statusAsOf: (time) => `as of ${time}`,
-    statusUnavailable: 'Crowding of other shelters is not available.',
-    loadingMap: 'Loading the map…',
-    mapFailed: 'The map could not be loaded.',
   },
   sync: { saved: 'Saved', pending: (n) => `${n} not sent` },
 };

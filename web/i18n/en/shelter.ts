@@ -99,6 +99,18 @@ export const shelter: Strings<typeof ja> = {
       'other-shelter': 'That is the box of another shelter.',
     } as Record<string, string>,
   },
+  map: {
+    tab: 'Map',
+    thisShelter: 'This shelter',
+    nearbyClosures: 'Road closures nearby',
+    noNearbyClosures: (km) => `No road closures within ${km} km.`,
+    distance: (km) => `about ${km < 1 ? km.toFixed(1) : Math.round(km)} km`,
+    otherShelters: 'Other shelters',
+    statusAsOf: (time) => `as of ${time}`,
+    statusUnavailable: 'Crowding of other shelters is not available.',
+    loadingMap: 'Loading the map…',
+    mapFailed: 'The map could not be loaded.',
+  },
   people: {
     title: 'People',
     search: 'Search by name or kana',

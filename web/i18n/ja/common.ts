@@ -34,6 +34,17 @@ export const common = {
     storeFailed: 'この端末に保存できませんでした。空き容量を確認し、入力内容を控えてください。',
   },
   textSize: { large: '文字を大きく' },
+  crowding: {
+    available: '空いています',
+    'somewhat-crowded': 'やや混雑',
+    crowded: '混雑',
+    full: '満',
+    closed: '閉鎖',
+  },
+  mapText: {
+    noTiles: '地図タイルを読み込めません。避難所と通行止めは無地の背景に表示しています。',
+    closure: '通行止め',
+  },
   lang: { label: '言語', ja: '日本語', en: 'English' },
   update: {
     available: '新しいバージョンがあります。作業の区切りで再読み込みしてください。',

@@ -1,5 +1,6 @@
 // HQ surface strings, Japanese (the default). en/hq.ts has the same keys.
-import type { CrowdingBand, ShelterStatus } from '../../../domain/schema';
+import type { ShelterStatus } from '../../../domain/schema';
+import { common } from './common';
 
 export const hq = {
   lang: 'ja',
@@ -50,13 +51,7 @@ export const hq = {
   staleTitle: (minutes: number) => `${minutes}分以上同期がありません`,
   neverSynced: '未受信',
   ago: (minutes: number) => (minutes < 1 ? 'たった今' : minutes < 60 ? `${minutes}分前` : `${Math.floor(minutes / 60)}時間${minutes % 60}分前`),
-  crowding: {
-    available: '空いています',
-    'somewhat-crowded': 'やや混雑',
-    crowded: '混雑',
-    full: '満',
-    closed: '閉鎖',
-  } satisfies Record<CrowdingBand, string>,
+  crowding: common.crowding,
   shelterStatus: { open: '開設', closed: '閉鎖', full: '満員' } satisfies Record<ShelterStatus, string>,
   // popup
   popup: {
@@ -70,9 +65,9 @@ export const hq = {
   },
   // map
   map: {
-    noTiles: '地図タイルを読み込めません。避難所と通行止めは無地の背景に表示しています。',
+    noTiles: common.mapText.noTiles,
     legend: '凡例',
-    closure: '通行止め',
+    closure: common.mapText.closure,
     district: '地区',
   },
   // levels
@@ -263,18 +258,6 @@ export const hq = {
     none: '登録済みの端末はありません。',
   },
   // the staff tablet's map tab (web/shelter/map), kept here with the other map strings
-  tabletMap: {
-    tab: '地図',
-    thisShelter: 'この避難所',
-    nearbyClosures: '近くの通行止め',
-    noNearbyClosures: (km: number) => `${km}km以内に通行止めはありません。`,
-    distance: (km: number) => `約${km < 1 ? km.toFixed(1) : Math.round(km)}km`,
-    otherShelters: 'ほかの避難所',
-    statusAsOf: (time: string) => `${time} 時点`,
-    statusUnavailable: 'ほかの避難所の混雑状況を取得できません。',
-    loadingMap: '地図を読み込み中…',
-    mapFailed: '地図を読み込めませんでした。',
-  },
   sync: { saved: '保存済み', pending: (n: number) => `未送信 ${n}件` },
 };
 

@@ -96,6 +96,18 @@ export const shelter = {
       'other-shelter': 'これは別の避難所のボックスです。',
     } as Record<string, string>,
   },
+  map: {
+    tab: '地図',
+    thisShelter: 'この避難所',
+    nearbyClosures: '近くの通行止め',
+    noNearbyClosures: (km: number) => `${km}km以内に通行止めはありません。`,
+    distance: (km: number) => `約${km < 1 ? km.toFixed(1) : Math.round(km)}km`,
+    otherShelters: 'ほかの避難所',
+    statusAsOf: (time: string) => `${time} 時点`,
+    statusUnavailable: 'ほかの避難所の混雑状況を取得できません。',
+    loadingMap: '地図を読み込み中…',
+    mapFailed: '地図を読み込めませんでした。',
+  },
   people: {
     title: '避難者',
     search: '氏名・ふりがなで検索',

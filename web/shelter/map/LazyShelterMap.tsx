@@ -3,11 +3,10 @@
 import { useEffect, useState } from 'preact/hooks';
 import type { ComponentType } from 'preact';
 import { useShelter } from '../context';
-import { hqStrings } from '../../hq/strings';
 
 export function LazyShelterMap() {
   const app = useShelter();
-  const t = hqStrings(app.lang).tabletMap;
+  const t = app.t.map;
   const [View, setView] = useState<ComponentType | null>(null);
   const [failed, setFailed] = useState(false);
   useEffect(() => {

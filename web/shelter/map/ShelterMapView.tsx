@@ -16,7 +16,6 @@ import { hqShelters } from '../../../domain/schema';
 import { asFiniteNumber, asString } from '../../../domain/coerce';
 import { activeClosures } from '../../../domain/closures';
 import type { PublicStatus } from '../../../domain/public-status';
-import { hqStrings } from '../../hq/strings';
 import { usePublicStatus } from './public-status';
 import './shelter-map.css';
 
@@ -25,8 +24,8 @@ const NEAREST_SHELTERS = 8;
 
 export function ShelterMapView() {
   const app = useShelter();
-  const t = hqStrings(app.lang);
-  const tm = t.tabletMap;
+  const { c } = app;
+  const tm = app.t.map;
   const hqVersion = useDocVersion(app.hq);
   const now = useNow(60_000);
   const status = usePublicStatus();
@@ -47,9 +46,9 @@ export function ShelterMapView() {
   }, [closures, me]);
 
   useEffect(() => {
-    const base = createBaseMap(el.current!, { noTilesNotice: t.map.noTiles, center: Number.isFinite(me.lat) ? [me.lat, me.lon] : undefined, zoom: 14 });
+    const base = createBaseMap(el.current!, { noTilesNotice: c.mapText.noTiles, center: Number.isFinite(me.lat) ? [me.lat, me.lon] : undefined, zoom: 14 });
     const others = createShelterLayer({});
-    const closureLayer = createClosureLayer({ describe: (c) => `${t.map.closure}: ${c.reason}` });
+    const closureLayer = createClosureLayer({ describe: (cl) => `${app.c.mapText.closure}: ${cl.reason}` });
     closureLayer.layer.addTo(base.map);
     others.layer.addTo(base.map);
     const self = L.circleMarker([0, 0], { radius: 14, color: '#1f4e79', weight: 5, fillColor: '#fff', fillOpacity: 1, className: 'hj-self-marker' });
@@ -72,7 +71,7 @@ export function ShelterMapView() {
       }
     }
     p.closures.update(closures);
-    p.others.update(otherShelters(status.data, app.shelterId, t.crowding));
+    p.others.update(otherShelters(status.data, app.shelterId, c.crowding));
     p.self.bringToFront();
   }, [me, closures, status.data]);
 
@@ -113,7 +112,7 @@ export function ShelterMapView() {
           {nearestShelters.map(({ s, km }) => (
             <li key={s.id}>
               <span class="shelter-map__swatch" style={{ background: CROWDING_COLOURS[s.crowding] }} aria-hidden="true" />
-              {s.name} <span class="muted">{t.crowding[s.crowding]} · {tm.distance(km)}</span>
+              {s.name} <span class="muted">{c.crowding[s.crowding]} · {tm.distance(km)}</span>
             </li>
           ))}
         </ul>
@@ -121,7 +120,7 @@ export function ShelterMapView() {
           {(['available', 'somewhat-crowded', 'crowded', 'full', 'closed'] as const).map((b) => (
             <li key={b}>
               <span class="shelter-map__swatch" style={{ background: CROWDING_COLOURS[b] }} aria-hidden="true" />
-              {t.crowding[b]}
+              {c.crowding[b]}
             </li>
           ))}
         </ul>

@@ -9,7 +9,7 @@ import { fromLocalInput, shortDateTime, toLocalInput } from '../../lib/format';
 import { saveChange } from '../../lib/synced-doc';
 import { Flash, type FlashMessage } from '../../lib/Flash';
 import { useShelter } from '../context';
-import { href } from '../tabs';
+import { href } from '../routes';
 import { PersonFields } from '../PersonFields';
 import { useDistricts } from '../districts';
 import { PersonRow, useCheckOut } from './People';

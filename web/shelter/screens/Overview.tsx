@@ -10,7 +10,7 @@ import { readItems } from '../../../domain/stock';
 import { label } from '../../lib/i18n';
 import { useDocVersion, useNow } from '../../lib/use-synced';
 import { useShelter } from '../context';
-import { href } from '../tabs';
+import { href } from '../routes';
 import { BoxSettings } from '../BoxSettings';
 
 export function Overview() {

@@ -16,7 +16,7 @@ import { ConfirmDialog } from '../../lib/ConfirmDialog';
 import { Flash, type FlashMessage } from '../../lib/Flash';
 import { saveChange } from '../../lib/synced-doc';
 import { useShelter } from '../context';
-import { href } from '../tabs';
+import { href } from '../routes';
 import { peopleIndex } from '../people-index';
 import { EditPerson } from './EditPerson';
 
