@@ -1,6 +1,9 @@
 // Derived layers, kept in memory and recomputed on change, never per request:
 // - one ShelterSummary per shelter (domain/overview.ts), recomputed ≤ DEBOUNCE_MS after its
-//   document changes and once for every stored shelter at start-up (load, summarize, unload);
+//   document changes. Summaries are kept in the store with the document's sequence number, so a
+//   restart loads only the shelters that changed since (300 shelters: the server listens at once
+//   instead of after loading every one); a summary from an earlier day is used at first and
+//   refreshed in the background (its "today" counts have moved on);
 // - the public status.json body and its ETag (domain/status.ts), from the hq document and the
 //   summaries; road-closures.geojson likewise (domain/closures.ts).
 // Closures expire by the clock, so a slow timer rebuilds the public bodies too; an unchanged
@@ -10,10 +13,22 @@ import { summarizeShelter, type ShelterSummary } from '../domain/overview';
 import { buildPublicStatus } from '../domain/status';
 import { closuresFeatureCollection } from '../domain/closures';
 import { HQ_DOC, parseDocName } from '../domain/schema';
+import { localDayRange } from '../domain/counts';
 import type { DocRegistry, LiveDoc } from './docs';
-import type { DocStore } from './store/types';
+import type { DocStore, StoredSummary } from './store/types';
 
 export const DEBOUNCE_MS = 150;
+/** Summaries are written to the store at most this often (they are a cache, not data). */
+const SAVE_SUMMARIES_MS = 2_000;
+
+function parseSummary(data: string, shelterId: string): ShelterSummary | null {
+  try {
+    const s = JSON.parse(data) as ShelterSummary;
+    return s && s.shelterId === shelterId && typeof s.present === 'object' ? s : null;
+  } catch {
+    return null;
+  }
+}
 const REBUILD_EVERY_MS = 30_000;
 
 export interface PublicBody {
@@ -32,6 +47,12 @@ export class DerivedLayers {
   private readonly rebuildTimer: NodeJS.Timeout;
   private readonly listeners = new Set<(s: ShelterSummary) => void>();
   private readonly publicListeners = new Set<(etags: PublicEtags) => void>();
+  /** Summaries computed and not yet written to the store (written together, off the hot path). */
+  private unsaved = new Map<string, StoredSummary>();
+  private saveTimer: NodeJS.Timeout | null = null;
+  private refreshing: Promise<void> = Promise.resolve();
+  /** How the last start went (the bench and the tests read it). */
+  startStats = { fromStore: 0, summarized: 0, refreshedLater: 0 };
 
   constructor(
     private readonly registry: DocRegistry,
@@ -54,21 +75,69 @@ export class DerivedLayers {
     this.rebuildTimer.unref();
   }
 
-  /** Pins the hq document and summarizes every stored shelter. */
+  /**
+   * Pins the hq document and gets a summary of every stored shelter: from the store when it is
+   * as of the document's last sequence number, else by loading and summarizing the document.
+   */
   async start(): Promise<void> {
     this.hq = await this.registry.acquire(HQ_DOC);
-    for (const name of await this.store.listDocs()) {
+    const now = this.clock();
+    const [stored, seqs] = await Promise.all([this.store.loadSummaries().catch(() => []), this.store.lastSeqs()]);
+    const kept = new Map(stored.map((s) => [s.docName, s]));
+    const today = localDayRange(now).start;
+    const later: string[] = [];
+    this.startStats = { fromStore: 0, summarized: 0, refreshedLater: 0 };
+    for (const [name, seq] of seqs) {
       const ref = parseDocName(name);
       if (ref?.kind !== 'shelter') continue;
+      const s = kept.get(name);
+      const summary = s && s.seq === seq ? parseSummary(s.data, ref.shelterId) : null;
+      if (summary) {
+        this.summaries.set(ref.shelterId, summary);
+        this.startStats.fromStore++;
+        if (localDayRange(new Date(s!.computedAt)).start !== today) later.push(name);
+        continue;
+      }
       await this.registry.peek(name, (live) => this.summarize(live));
+      this.startStats.summarized++;
     }
     this.rebuildPublic();
+    // Yesterday's summaries are right about who is here, not about "today": refresh them after start.
+    this.startStats.refreshedLater = later.length;
+    this.refreshing = (async () => {
+      for (const name of later) {
+        if (!this.hq) return;
+        await this.registry.peek(name, (live) => this.summarize(live)).catch(() => undefined);
+      }
+      this.schedulePublic();
+    })();
+  }
+
+  /** Resolves when the start-up refresh of earlier days' summaries is done (tests). */
+  whenRefreshed(): Promise<void> {
+    return this.refreshing;
+  }
+
+  /** Writes the summaries computed since the last write (also on shutdown). */
+  async saveSummaries(): Promise<void> {
+    if (this.saveTimer) clearTimeout(this.saveTimer);
+    this.saveTimer = null;
+    const batch = [...this.unsaved.values()];
+    this.unsaved = new Map();
+    await this.store.saveSummaries(batch).catch((e) => console.error(`saving summaries failed: ${(e as Error).message}`));
   }
 
   stop(): void {
     clearInterval(this.rebuildTimer);
+    if (this.saveTimer) clearTimeout(this.saveTimer);
     if (this.publicTimer) clearTimeout(this.publicTimer);
-    for (const t of this.dirty.values()) clearTimeout(t);
+    // Changes still waiting for their debounce are summarized now, so the kept summaries are
+    // current and the next start loads nothing that did not change.
+    for (const [name, t] of this.dirty) {
+      clearTimeout(t);
+      const live = this.registry.get(name);
+      if (live) this.summarize(live);
+    }
     this.dirty.clear();
     if (this.hq) this.registry.release(this.hq);
     this.hq = null;
@@ -140,6 +209,9 @@ export class DerivedLayers {
       return;
     }
     this.summaries.set(live.ref.shelterId, summary);
+    this.unsaved.set(live.name, { docName: live.name, seq: live.lastSeq, computedAt: this.clock().toISOString(), data: JSON.stringify(summary) });
+    this.saveTimer ??= setTimeout(() => void this.saveSummaries(), SAVE_SUMMARIES_MS);
+    this.saveTimer.unref?.();
     for (const l of this.listeners) l(summary);
   }
 

@@ -154,6 +154,7 @@ export async function startServer(opts: ServerOptions): Promise<RunningServer> {
         await writer.flush();
         derived.stop();
         await registry.unloadAll();
+        await derived.saveSummaries();
         http.closeAllConnections();
         await store.close();
         metrics.stop();

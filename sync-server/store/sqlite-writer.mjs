@@ -58,6 +58,15 @@ const writeHealth = db.prepare(
   'INSERT INTO health (id, at) VALUES (1, ?) ON CONFLICT (id) DO UPDATE SET at = excluded.at',
 );
 
+const upsertSummary = db.prepare(
+  `INSERT INTO summaries (doc, seq, computed_at, data) VALUES (@docName, @seq, @computedAt, @data)
+   ON CONFLICT (doc) DO UPDATE SET seq = excluded.seq, computed_at = excluded.computed_at, data = excluded.data
+   WHERE excluded.seq >= summaries.seq`,
+);
+const saveSummaries = db.transaction((entries) => {
+  for (const e of entries) upsertSummary.run(e);
+});
+
 const append = db.transaction((entries, at) =>
   entries.map((e) => Number(insert.run(e.docName, e.update, at).lastInsertRowid)),
 );
@@ -80,6 +89,7 @@ parentPort.on('message', (m) => {
     if (m.op === 'append') result = append(m.entries, m.at);
     else if (m.op === 'compact') compact(m.docName, m.snapshot, m.uptoSeq);
     else if (m.op === 'health') writeHealth.run(m.at);
+    else if (m.op === 'summaries') saveSummaries(m.entries);
     else if (m.op === 'close') db.close();
     else throw new Error(`unknown operation ${m.op}`);
     parentPort.postMessage({ id: m.id, result });

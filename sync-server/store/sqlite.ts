@@ -15,7 +15,7 @@ import Database from 'better-sqlite3';
 import { chmodSync, existsSync, mkdirSync } from 'node:fs';
 import { join } from 'node:path';
 import { Worker } from 'node:worker_threads';
-import type { AppendEntry, DeviceRecord, DocStore, LoadedUpdates } from './types';
+import type { AppendEntry, DeviceRecord, DocStore, LoadedUpdates, StoredSummary } from './types';
 import type { Role } from '../../domain/tokens';
 
 /**
@@ -48,6 +48,13 @@ export const MIGRATIONS: readonly string[] = [
      revoked_at TEXT
    );
    CREATE TABLE health (id INTEGER PRIMARY KEY CHECK (id = 1), at TEXT NOT NULL);`,
+  // 3: per-document summaries as of a sequence number, so a restart need not load every shelter
+  `CREATE TABLE summaries (
+     doc TEXT PRIMARY KEY,
+     seq INTEGER NOT NULL,
+     computed_at TEXT NOT NULL,
+     data TEXT NOT NULL
+   );`,
 ];
 export const STORE_FORMAT_VERSION = MIGRATIONS.length;
 
@@ -158,6 +165,8 @@ class SqliteStore implements DocStore {
   private readonly insertRevokedDevice;
   private readonly selectRevoked;
   private readonly selectRevokedOne;
+  private readonly selectSummaries;
+  private readonly selectLastSeqs;
   private closed = false;
 
   constructor(
@@ -166,6 +175,13 @@ class SqliteStore implements DocStore {
     private readonly checkpointer: SqliteWriter,
   ) {
     this.selectSnapshot = db.prepare('SELECT data, upto_seq, last_update_at FROM snapshots WHERE doc = ?');
+    this.selectSummaries = db.prepare('SELECT doc, seq, computed_at, data FROM summaries');
+    this.selectLastSeqs = db.prepare(
+      `SELECT doc, MAX(seq) AS seq FROM (
+         SELECT doc, MAX(seq) AS seq FROM updates GROUP BY doc
+         UNION ALL SELECT doc, upto_seq AS seq FROM snapshots
+       ) GROUP BY doc`,
+    );
     this.selectUpdates = db.prepare('SELECT seq, data FROM updates WHERE doc = ? AND seq > ? ORDER BY seq');
     this.selectLastUpdateAt = db.prepare(
       'SELECT received_at FROM updates WHERE doc = ? ORDER BY seq DESC LIMIT 1',
@@ -211,6 +227,24 @@ class SqliteStore implements DocStore {
       updatesSinceSnapshot: rows.length,
       lastUpdateAt: lastRow?.received_at ?? snap?.last_update_at ?? null,
     };
+  }
+
+  async saveSummaries(entries: readonly StoredSummary[]): Promise<void> {
+    if (entries.length === 0) return;
+    await this.writer.call({ op: 'summaries', entries });
+  }
+
+  async loadSummaries(): Promise<StoredSummary[]> {
+    return (this.selectSummaries.all() as { doc: string; seq: number; computed_at: string; data: string }[]).map((r) => ({
+      docName: r.doc,
+      seq: r.seq,
+      computedAt: r.computed_at,
+      data: r.data,
+    }));
+  }
+
+  async lastSeqs(): Promise<Map<string, number>> {
+    return new Map((this.selectLastSeqs.all() as { doc: string; seq: number }[]).map((r) => [r.doc, r.seq]));
   }
 
   async compact(docName: string, snapshot: Uint8Array, uptoSeq: number): Promise<void> {

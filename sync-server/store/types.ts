@@ -10,6 +10,15 @@ export interface AppendEntry {
   update: Uint8Array;
 }
 
+export interface StoredSummary {
+  docName: string;
+  /** The document's last sequence number when the summary was computed. */
+  seq: number;
+  computedAt: string;
+  /** The summary as JSON. */
+  data: string;
+}
+
 export interface LoadedUpdates {
   /** The snapshot (if compacted) first, then every later update in commit order. */
   updates: Uint8Array[];
@@ -49,6 +58,16 @@ export interface DocStore {
   revoke(jti: string, at: Date): Promise<boolean>;
   isRevoked(jti: string): Promise<boolean>;
   revokedJtis(): Promise<Set<string>>;
+
+  /**
+   * Derived summaries (derive.ts), each as of a document's sequence number, so a restart can
+   * skip loading a document whose summary is current. Not part of the durability promise: a
+   * lost summary is recomputed from the document. An older summary never replaces a newer one.
+   */
+  saveSummaries(entries: readonly StoredSummary[]): Promise<void>;
+  loadSummaries(): Promise<StoredSummary[]>;
+  /** The last sequence number of every stored document. */
+  lastSeqs(): Promise<Map<string, number>>;
 
   /** Writes and commits a probe row: resolves only when the store is writable. */
   healthCheck(now: Date): Promise<void>;

@@ -154,6 +154,21 @@ export function storeContract(name: string, open: () => Promise<StoreHarness>): 
       expect((await reopened.listDevices()).find((d) => d.jti === 'j1')!.revokedAt).toBe('2026-11-22T02:00:00.000Z');
     });
 
+    it('keeps summaries as of a sequence number across a restart; an older one never replaces a newer one', async () => {
+      const { store } = await harness();
+      const a = new Y.Doc();
+      const [seq] = await store.append([{ docName: 'shelter/a', update: edit(a, (d) => d.getMap('m').set('x', 1)) }], new Date());
+      await store.append([{ docName: 'shelter/b', update: edit(new Y.Doc(), (d) => d.getMap('m').set('y', 1)) }], new Date());
+      expect(Object.fromEntries(await store.lastSeqs())).toEqual({ 'shelter/a': seq, 'shelter/b': seq + 1 });
+      await store.saveSummaries([{ docName: 'shelter/a', seq, computedAt: '2026-11-22T00:00:00.000Z', data: '{"n":1}' }]);
+      await store.saveSummaries([{ docName: 'shelter/a', seq: seq - 1, computedAt: '2026-11-21T00:00:00.000Z', data: '{"n":0}' }]);
+      const reopened = await h!.reopen();
+      expect(await reopened.loadSummaries()).toEqual([{ docName: 'shelter/a', seq, computedAt: '2026-11-22T00:00:00.000Z', data: '{"n":1}' }]);
+      // compaction keeps the last sequence number of a document
+      await reopened.compact('shelter/a', Y.encodeStateAsUpdate(a), seq);
+      expect((await reopened.lastSeqs()).get('shelter/a')).toBe(seq);
+    });
+
     it('the health check writes, and fails once the store is closed', async () => {
       const { store } = await harness();
       await expect(store.healthCheck(new Date())).resolves.toBeUndefined();
