@@ -2,15 +2,13 @@
 // in memory), status.json against a static file, and memory with 300 large shelters.
 // Prints one JSON line per figure. Servers run in child processes (the machine has two cores:
 // one for the server under test, one for the clients driving it).
+import { decodeMessage, encodeMessage } from '../domain/protocol';
 import { spawn, type ChildProcess } from 'node:child_process';
 import { mkdtempSync, readFileSync, writeFileSync } from 'node:fs';
 import { tmpdir } from 'node:os';
 import { join, resolve } from 'node:path';
 import autocannon from 'autocannon';
 import WebSocket from 'ws';
-import * as decoding from 'lib0/decoding';
-import * as encoding from 'lib0/encoding';
-import * as syncProtocol from 'y-protocols/sync';
 import * as Y from 'yjs';
 import { v7 as uuidv7 } from 'uuid';
 import { checkInHousehold, emptyPersonInput } from '../domain/people';
@@ -116,10 +114,7 @@ class LoadClient {
     this.doc.on('update', (update: Uint8Array) => {
       const meta = Y.parseUpdateMeta(update);
       for (const [client, from] of meta.from) this.sentAt.set(`${client}:${from}`, performance.now());
-      const e = encoding.createEncoder();
-      encoding.writeVarUint(e, 0);
-      syncProtocol.writeUpdate(e, update);
-      this.ws.send(encoding.toUint8Array(e));
+      this.ws.send(encodeMessage({ type: 'sync-update', update }));
     });
   }
 
@@ -130,10 +125,7 @@ class LoadClient {
     return new Promise((resolve, reject) => {
       this.ws.once('error', reject);
       this.ws.once('open', () => {
-        const e = encoding.createEncoder();
-        encoding.writeVarUint(e, 0);
-        syncProtocol.writeSyncStep1(e, this.doc);
-        this.ws.send(encoding.toUint8Array(e));
+        this.ws.send(encodeMessage({ type: 'sync-step1', stateVector: Y.encodeStateVector(this.doc) }));
         const check = setInterval(() => {
           if (this.synced) {
             clearInterval(check);
@@ -145,22 +137,19 @@ class LoadClient {
   }
 
   private receive(buf: Uint8Array): void {
-    const d = decoding.createDecoder(buf);
-    if (decoding.readVarUint(d) !== 0) return; // awareness, STORED, heartbeat: not measured
-    const sub = decoding.readVarUint(d);
-    const payload = decoding.readVarUint8Array(d);
-    if (sub === syncProtocol.messageYjsSyncStep1) {
-      const e = encoding.createEncoder();
-      encoding.writeVarUint(e, 0);
-      encoding.writeVarUint(e, syncProtocol.messageYjsSyncStep2);
-      encoding.writeVarUint8Array(e, Y.encodeStateAsUpdate(this.doc, payload));
-      this.ws.send(encoding.toUint8Array(e));
+    const r = decodeMessage(buf);
+    if (!r.ok) return;
+    const m = r.value; // awareness, STORED, heartbeat: not measured
+    if (m.type === 'sync-step1') {
+      this.ws.send(encodeMessage({ type: 'sync-step2', update: Y.encodeStateAsUpdate(this.doc, m.stateVector) }));
       return;
     }
-    if (sub === syncProtocol.messageYjsSyncStep2) {
+    if (m.type === 'sync-step2') {
       this.synced = true;
       return;
     }
+    if (m.type !== 'sync-update') return;
+    const payload = m.update;
     const now = performance.now();
     for (const [client, from] of Y.parseUpdateMeta(payload).from) {
       if (client === this.doc.clientID) continue; // the reference server echoes to the sender too

@@ -1,6 +1,11 @@
-// Wire-level constants shared by the sync server and every client. The y-websocket protocol
-// uses message types 0 (sync), 1 (awareness), 2 (auth) and 3 (query awareness); Hinanjo adds
-// two server-to-client types. A client that does not know them may ignore them.
+// The wire, in one place: constants, limits and close codes shared by the sync server, the
+// shelter box and every client, and the encoder, decoder and transcript of every message type.
+// The y-websocket protocol uses message types 0 (sync), 1 (awareness), 2 (auth) and 3 (query
+// awareness); Hinanjo adds three server-to-client types (100–102). A client that does not know
+// them may ignore them.
+import * as decoding from 'lib0/decoding';
+import * as encoding from 'lib0/encoding';
+import { type Result, err, ok } from './result';
 
 /**
  * STORED: the server's state vector (Y.encodeStateVector, as a varUint8Array after the type)
@@ -70,3 +75,148 @@ export const AWARENESS_PER_SECOND = 5;
  * abuse. An hq token may open every shelter (HQ tools, the load benchmark), hence its larger cap.
  */
 export const MAX_SOCKETS_PER_TOKEN = { staff: 16, hq: 1024, box: 16 } as const;
+
+// ---- the wire: every message type, encoded and decoded in one place ---------------------------
+// No other module writes or reads message bytes by hand (y-websocket's own handlers aside, in
+// the tablet's provider). Each frame is one message: a varUint type, then its body.
+
+/** y-websocket's types, and ours. */
+export const MESSAGE_SYNC = 0;
+export const MESSAGE_AWARENESS = 1;
+export const MESSAGE_AUTH = 2;
+export const MESSAGE_QUERY_AWARENESS = 3;
+const SYNC_STEP1 = 0;
+const SYNC_STEP2 = 1;
+const SYNC_UPDATE = 2;
+
+/**
+ * The protocol version a client speaks, sent as `?v=` on the sync URL. 1: y-websocket with STORED
+ * and HEARTBEAT; 2: STORED carries the durable-frame count, and a shelter box sends
+ * UPSTREAM_STORED. A server answers every version it knows; absent means 1.
+ */
+export const PROTOCOL_VERSION = 2;
+
+export type WireMessage =
+  | { type: 'sync-step1'; stateVector: Uint8Array }
+  | { type: 'sync-step2'; update: Uint8Array }
+  | { type: 'sync-update'; update: Uint8Array }
+  | { type: 'awareness'; update: Uint8Array }
+  | { type: 'query-awareness' }
+  | { type: 'stored'; stateVector: Uint8Array; durable: number | null }
+  | { type: 'heartbeat' }
+  | { type: 'upstream-stored'; stateVector: Uint8Array; durable: number };
+
+export function encodeMessage(m: WireMessage): Uint8Array {
+  const e = encoding.createEncoder();
+  switch (m.type) {
+    case 'sync-step1':
+    case 'sync-step2':
+    case 'sync-update':
+      encoding.writeVarUint(e, MESSAGE_SYNC);
+      encoding.writeVarUint(e, m.type === 'sync-step1' ? SYNC_STEP1 : m.type === 'sync-step2' ? SYNC_STEP2 : SYNC_UPDATE);
+      encoding.writeVarUint8Array(e, m.type === 'sync-step1' ? m.stateVector : m.update);
+      break;
+    case 'awareness':
+      encoding.writeVarUint(e, MESSAGE_AWARENESS);
+      encoding.writeVarUint8Array(e, m.update);
+      break;
+    case 'query-awareness':
+      encoding.writeVarUint(e, MESSAGE_QUERY_AWARENESS);
+      break;
+    case 'stored':
+      encoding.writeVarUint(e, MESSAGE_STORED);
+      encoding.writeVarUint8Array(e, m.stateVector);
+      if (m.durable !== null) encoding.writeVarUint(e, m.durable);
+      break;
+    case 'heartbeat':
+      encoding.writeVarUint(e, MESSAGE_HEARTBEAT);
+      break;
+    case 'upstream-stored':
+      encoding.writeVarUint(e, MESSAGE_UPSTREAM_STORED);
+      encoding.writeVarUint8Array(e, m.stateVector);
+      encoding.writeVarUint(e, m.durable);
+      break;
+  }
+  return encoding.toUint8Array(e);
+}
+
+export type WireError = 'empty' | 'truncated' | 'trailing-bytes' | `unknown-type-${number}` | `unknown-sync-${number}`;
+
+/**
+ * Decodes one frame strictly: a truncated body, bytes after the body or an unknown type is an
+ * error (the server closes that connection with CLOSE.malformed). STORED's count is optional
+ * (servers before version 2 did not send it).
+ */
+export function decodeMessage(buf: Uint8Array): Result<WireMessage, WireError> {
+  if (buf.byteLength === 0) return err('empty');
+  const d = decoding.createDecoder(buf);
+  let m: WireMessage;
+  try {
+    const type = decoding.readVarUint(d);
+    switch (type) {
+      case MESSAGE_SYNC: {
+        const sub = decoding.readVarUint(d);
+        const body = decoding.readVarUint8Array(d);
+        if (sub === SYNC_STEP1) m = { type: 'sync-step1', stateVector: body };
+        else if (sub === SYNC_STEP2) m = { type: 'sync-step2', update: body };
+        else if (sub === SYNC_UPDATE) m = { type: 'sync-update', update: body };
+        else return err(`unknown-sync-${sub}` as WireError);
+        break;
+      }
+      case MESSAGE_AWARENESS:
+        m = { type: 'awareness', update: decoding.readVarUint8Array(d) };
+        break;
+      case MESSAGE_QUERY_AWARENESS:
+        m = { type: 'query-awareness' };
+        break;
+      case MESSAGE_STORED: {
+        const stateVector = decoding.readVarUint8Array(d);
+        m = { type: 'stored', stateVector, durable: decoding.hasContent(d) ? decoding.readVarUint(d) : null };
+        break;
+      }
+      case MESSAGE_HEARTBEAT:
+        m = { type: 'heartbeat' };
+        break;
+      case MESSAGE_UPSTREAM_STORED:
+        m = { type: 'upstream-stored', stateVector: decoding.readVarUint8Array(d), durable: decoding.readVarUint(d) };
+        break;
+      default:
+        return err(`unknown-type-${type}` as WireError);
+    }
+  } catch {
+    return err('truncated');
+  }
+  if (decoding.hasContent(d)) return err('trailing-bytes');
+  return ok(m);
+}
+
+/**
+ * One message as a readable transcript line ("SYNC step1 (sv 2 client(s))"), for protocol tests
+ * and logs: counts only, never content. `describe` turns a state vector or an update into words.
+ */
+export function describeMessage(
+  buf: Uint8Array,
+  describe: { stateVector(sv: Uint8Array): string; update(u: Uint8Array): string },
+): string {
+  const r = decodeMessage(buf);
+  if (!r.ok) return `malformed (${r.error}, ${buf.byteLength} bytes)`;
+  const m = r.value;
+  switch (m.type) {
+    case 'sync-step1':
+      return `SYNC step1 (${describe.stateVector(m.stateVector)})`;
+    case 'sync-step2':
+      return `SYNC step2 (${describe.update(m.update)})`;
+    case 'sync-update':
+      return `SYNC update (${describe.update(m.update)})`;
+    case 'awareness':
+      return 'AWARENESS';
+    case 'query-awareness':
+      return 'QUERY AWARENESS';
+    case 'stored':
+      return `STORED (${describe.stateVector(m.stateVector)}, durable ${m.durable})`;
+    case 'heartbeat':
+      return 'HEARTBEAT';
+    case 'upstream-stored':
+      return `UPSTREAM_STORED (${describe.stateVector(m.stateVector)}, durable ${m.durable})`;
+  }
+}

@@ -1,5 +1,6 @@
-// WS /sync/<docName>?token=T — the y-websocket protocol (sync and awareness) plus Hinanjo's
-// STORED and HEARTBEAT messages (domain/protocol.ts, docs/protocol.md).
+// WS /sync/<docName>?token=T[&v=N] — the y-websocket protocol (sync and awareness) plus Hinanjo's
+// STORED, HEARTBEAT and UPSTREAM_STORED messages, all encoded and decoded by domain/protocol.ts
+// (docs/protocol.md).
 //
 // Per connection: the token is verified and the access to the document decided once, on
 // connect; every message is then checked against it. Sync step 2, updates and awareness from
@@ -13,13 +14,10 @@ import type { IncomingMessage } from 'node:http';
 import type { Duplex } from 'node:stream';
 import { WebSocketServer, type WebSocket, type RawData } from 'ws';
 import * as Y from 'yjs';
-import * as decoding from 'lib0/decoding';
-import * as encoding from 'lib0/encoding';
 import * as awarenessProtocol from 'y-protocols/awareness';
-import * as syncProtocol from 'y-protocols/sync';
 import {
   AWARENESS_PER_SECOND, CLOSE, HEARTBEAT_INTERVAL_MS, MAX_AWARENESS_BYTES, MAX_FRAME_BYTES, MAX_SOCKETS_PER_TOKEN,
-  MESSAGE_HEARTBEAT, MESSAGE_STORED, MESSAGE_UPSTREAM_STORED,
+  decodeMessage, encodeMessage,
 } from '../domain/protocol';
 import { parseDocName, type DocRef } from '../domain/schema';
 import type { TokenClaims } from '../domain/tokens';
@@ -30,10 +28,6 @@ import type { DocStore } from './store/types';
 import type { UpdateOrigin, UpdateWriter } from './writer';
 import { largestValueBytes, WriteBudgets, type WriteLimits, DEFAULT_WRITE_LIMITS } from './write-limits';
 
-export const MESSAGE_SYNC = 0;
-export const MESSAGE_AWARENESS = 1;
-export const MESSAGE_AUTH = 2;
-export const MESSAGE_QUERY_AWARENESS = 3;
 
 export interface SyncOptions {
   /** Token bucket per connection: burst size and sustained messages per second. */
@@ -71,11 +65,7 @@ export const DEFAULT_SYNC_OPTIONS: SyncOptions = {
 
 class Malformed extends Error {}
 
-const HEARTBEAT_FRAME = (() => {
-  const e = encoding.createEncoder();
-  encoding.writeVarUint(e, MESSAGE_HEARTBEAT);
-  return encoding.toUint8Array(e);
-})();
+const HEARTBEAT_FRAME = encodeMessage({ type: 'heartbeat' });
 
 export class SyncService {
   readonly wss: WebSocketServer;
@@ -172,7 +162,10 @@ export class SyncService {
       this.deps.registry.release(live);
       return;
     }
+    // The client's protocol version (?v=, domain/protocol.ts): absent or unreadable means 1.
+    const version = Number(url.searchParams.get('v') ?? '1');
     const conn = new SyncConnection(ws, live, verified.claims, access, { ...this.deps, budgets: this.budgets, hooks: this.hooks }, this.opts);
+    conn.protocolVersion = Number.isInteger(version) && version >= 1 ? version : 1;
     this.conns.add(conn);
     metrics.connections = this.conns.size;
     ws.off('message', collect);
@@ -192,10 +185,7 @@ export class SyncService {
   /** Forwards a committed update to every other connection of its document. */
   private forward(live: LiveDoc, update: Uint8Array, origin: unknown): void {
     if (live.conns.size === 0) return;
-    const e = encoding.createEncoder();
-    encoding.writeVarUint(e, MESSAGE_SYNC);
-    syncProtocol.writeUpdate(e, update);
-    const msg = encoding.toUint8Array(e);
+    const msg = encodeMessage({ type: 'sync-update', update });
     for (const c of live.conns as Set<SyncConnection>) if (c !== origin) c.send(msg);
   }
 
@@ -207,10 +197,7 @@ export class SyncService {
         const changed = added.concat(updated, removed);
         if (origin instanceof SyncConnection) origin.trackAwareness(added, removed);
         if (live.conns.size === 0) return;
-        const e = encoding.createEncoder();
-        encoding.writeVarUint(e, MESSAGE_AWARENESS);
-        encoding.writeVarUint8Array(e, awarenessProtocol.encodeAwarenessUpdate(live.awareness, changed));
-        const msg = encoding.toUint8Array(e);
+        const msg = encodeMessage({ type: 'awareness', update: awarenessProtocol.encodeAwarenessUpdate(live.awareness, changed) });
         for (const c of live.conns as Set<SyncConnection>) c.send(msg);
       },
     );
@@ -258,6 +245,8 @@ export class SyncConnection implements UpdateOrigin {
   private readonly awarenessIds = new Set<number>();
   private closed = false;
   readOnlyDropped = 0;
+  /** The protocol version the client said it speaks (1 when it did not say). */
+  protocolVersion = 1;
   /** Sync step 2 / update messages accepted from this connection, and how many of the first of them are durable. */
   private updatesReceived = 0;
   private updatesDurable = 0;
@@ -278,17 +267,10 @@ export class SyncConnection implements UpdateOrigin {
   start(): void {
     this.live.conns.add(this);
     // Our step 1 asks the client for what we lack (its offline edits come back as step 2).
-    const e = encoding.createEncoder();
-    encoding.writeVarUint(e, MESSAGE_SYNC);
-    encoding.writeVarUint(e, syncProtocol.messageYjsSyncStep1);
-    encoding.writeVarUint8Array(e, this.live.stateVector());
-    this.send(encoding.toUint8Array(e));
+    this.send(encodeMessage({ type: 'sync-step1', stateVector: this.live.stateVector() }));
     const states = this.live.awareness.getStates();
     if (states.size > 0) {
-      const a = encoding.createEncoder();
-      encoding.writeVarUint(a, MESSAGE_AWARENESS);
-      encoding.writeVarUint8Array(a, awarenessProtocol.encodeAwarenessUpdate(this.live.awareness, [...states.keys()]));
-      this.send(encoding.toUint8Array(a));
+      this.send(encodeMessage({ type: 'awareness', update: awarenessProtocol.encodeAwarenessUpdate(this.live.awareness, [...states.keys()]) }));
     }
   }
 
@@ -311,63 +293,49 @@ export class SyncConnection implements UpdateOrigin {
   }
 
   private dispatch(buf: Uint8Array): void {
-    const d = decoding.createDecoder(buf);
-    const type = decoding.readVarUint(d);
-    switch (type) {
-      case MESSAGE_SYNC:
-        return this.onSync(d);
-      case MESSAGE_AWARENESS: {
-        const update = decoding.readVarUint8Array(d);
-        ensureEnd(d);
+    const r = decodeMessage(buf);
+    if (!r.ok) throw new Malformed(r.error);
+    const m = r.value;
+    switch (m.type) {
+      case 'sync-step1': {
+        Y.decodeStateVector(m.stateVector);
+        this.send(encodeMessage({ type: 'sync-step2', update: this.live.diff(m.stateVector) }));
+        // The initial sync is done from the server's side: say what is stored.
+        this.sendStored();
+        return;
+      }
+      case 'sync-step2':
+      case 'sync-update':
+        return this.onUpdate(m.update);
+      case 'awareness': {
         if (this.access !== 'write') {
           // Presence from a reader would be fanned out to every tablet reading hq.
           this.deps.metrics.reject('read_only');
           return;
         }
-        if (update.byteLength > MAX_AWARENESS_BYTES) return this.reject('too_large', CLOSE.tooLarge, 'awareness too large');
+        if (m.update.byteLength > MAX_AWARENESS_BYTES) return this.reject('too_large', CLOSE.tooLarge, 'awareness too large');
         if (!this.takeAwarenessToken()) {
           this.deps.metrics.reject('awareness_rate');
           return;
         }
-        awarenessProtocol.applyAwarenessUpdate(this.live.awareness, update, this);
+        awarenessProtocol.applyAwarenessUpdate(this.live.awareness, m.update, this);
         return;
       }
-      case MESSAGE_QUERY_AWARENESS: {
-        ensureEnd(d);
-        const e = encoding.createEncoder();
-        encoding.writeVarUint(e, MESSAGE_AWARENESS);
-        encoding.writeVarUint8Array(
-          e,
-          awarenessProtocol.encodeAwarenessUpdate(this.live.awareness, [...this.live.awareness.getStates().keys()]),
+      case 'query-awareness':
+        this.send(
+          encodeMessage({
+            type: 'awareness',
+            update: awarenessProtocol.encodeAwarenessUpdate(this.live.awareness, [...this.live.awareness.getStates().keys()]),
+          }),
         );
-        this.send(encoding.toUint8Array(e));
         return;
-      }
       default:
-        throw new Malformed(`unknown message type ${type}`);
+        // STORED, HEARTBEAT and UPSTREAM_STORED only ever go from a server to a client.
+        throw new Malformed(`unexpected message ${m.type}`);
     }
   }
 
-  private onSync(d: decoding.Decoder): void {
-    const sub = decoding.readVarUint(d);
-    if (sub === syncProtocol.messageYjsSyncStep1) {
-      const sv = decoding.readVarUint8Array(d);
-      ensureEnd(d);
-      Y.decodeStateVector(sv);
-      const e = encoding.createEncoder();
-      encoding.writeVarUint(e, MESSAGE_SYNC);
-      encoding.writeVarUint(e, syncProtocol.messageYjsSyncStep2);
-      encoding.writeVarUint8Array(e, this.live.diff(sv));
-      this.send(encoding.toUint8Array(e));
-      // The initial sync is done from the server's side: say what is stored.
-      this.sendStored();
-      return;
-    }
-    if (sub !== syncProtocol.messageYjsSyncStep2 && sub !== syncProtocol.messageYjsUpdate) {
-      throw new Malformed(`unknown sync message ${sub}`);
-    }
-    const update = decoding.readVarUint8Array(d);
-    ensureEnd(d);
+  private onUpdate(update: Uint8Array): void {
     if (this.access !== 'write') {
       this.readOnlyDropped++;
       this.deps.metrics.reject('read_only');
@@ -419,11 +387,7 @@ export class SyncConnection implements UpdateOrigin {
 
   /** UPSTREAM_STORED (a box only): what the city confirmed, and how many of our frames that covers. */
   sendUpstreamStored(cityStateVector: Uint8Array, count: number): void {
-    const e = encoding.createEncoder();
-    encoding.writeVarUint(e, MESSAGE_UPSTREAM_STORED);
-    encoding.writeVarUint8Array(e, cityStateVector);
-    encoding.writeVarUint(e, count);
-    this.send(encoding.toUint8Array(e));
+    this.send(encodeMessage({ type: 'upstream-stored', stateVector: cityStateVector, durable: count }));
   }
 
   private sendStored(): void {
@@ -432,11 +396,7 @@ export class SyncConnection implements UpdateOrigin {
       this.reportedDurable = this.updatesDurable;
       for (const h of this.deps.hooks) h.durable?.(this);
     }
-    const e = encoding.createEncoder();
-    encoding.writeVarUint(e, MESSAGE_STORED);
-    encoding.writeVarUint8Array(e, this.live.stateVector());
-    encoding.writeVarUint(e, this.updatesDurable);
-    this.send(encoding.toUint8Array(e));
+    this.send(encodeMessage({ type: 'stored', stateVector: this.live.stateVector(), durable: this.updatesDurable }));
   }
 
   storeFailed(): void {
@@ -508,9 +468,6 @@ export class SyncConnection implements UpdateOrigin {
   }
 }
 
-function ensureEnd(d: decoding.Decoder): void {
-  if (decoding.hasContent(d)) throw new Malformed('trailing bytes after message');
-}
 
 function decodeUpdateOrThrow(update: Uint8Array): ReturnType<typeof Y.decodeUpdate> {
   try {

@@ -12,18 +12,14 @@
 //    frame the box had sent up when k became durable in the box is durable at the city).
 import WebSocket from 'ws';
 import * as Y from 'yjs';
-import * as decoding from 'lib0/decoding';
-import * as encoding from 'lib0/encoding';
-import * as syncProtocol from 'y-protocols/sync';
 import {
-  DEAD_CONNECTION_MS, FATAL_CLOSE_CODES, MAX_FRAME_BYTES, MESSAGE_HEARTBEAT, MESSAGE_STORED,
+  DEAD_CONNECTION_MS, FATAL_CLOSE_CODES, MAX_FRAME_BYTES, PROTOCOL_VERSION, decodeMessage, encodeMessage,
 } from '../../domain/protocol';
 import { missingUpdates } from '../../domain/split-update';
 import type { DocRegistry, LiveDoc } from '../docs';
 import type { SyncConnection, SyncService } from '../sync';
 import type { UpdateOrigin, UpdateWriter } from '../writer';
 
-const MESSAGE_SYNC = 0;
 const FRAME_HEADER_BYTES = 16;
 const RETRY_MIN_MS = 500;
 const RETRY_MAX_MS = 10_000;
@@ -151,7 +147,7 @@ export class UpstreamLink implements UpdateOrigin {
     this.framesConfirmed = 0;
     // Anything sent on the old socket and not confirmed goes again in the next handshake.
     for (const w of this.waiting) w.frame = null;
-    const ws = new WebSocket(`${this.opts.upstreamWs}/${this.docName}?token=${encodeURIComponent(this.opts.token)}`, {
+    const ws = new WebSocket(`${this.opts.upstreamWs}/${this.docName}?token=${encodeURIComponent(this.opts.token)}&v=${PROTOCOL_VERSION}`, {
       perMessageDeflate: false,
       maxPayload: 2 * MAX_FRAME_BYTES,
     });
@@ -162,11 +158,7 @@ export class UpstreamLink implements UpdateOrigin {
       this.lastHeard = Date.now();
       this.retryMs = RETRY_MIN_MS;
       this.setState('connected');
-      const e = encoding.createEncoder();
-      encoding.writeVarUint(e, MESSAGE_SYNC);
-      encoding.writeVarUint(e, syncProtocol.messageYjsSyncStep1);
-      encoding.writeVarUint8Array(e, this.live!.stateVector());
-      ws.send(encoding.toUint8Array(e));
+      ws.send(encodeMessage({ type: 'sync-step1', stateVector: this.live!.stateVector() }));
       if (this.opts.mode === 'read') this.ready = true;
     });
     ws.on('message', (data: Buffer) => {
@@ -216,55 +208,46 @@ export class UpstreamLink implements UpdateOrigin {
   }
 
   private receive(buf: Uint8Array): void {
-    const d = decoding.createDecoder(buf);
-    const type = decoding.readVarUint(d);
-    if (type === MESSAGE_HEARTBEAT) return;
-    if (type === MESSAGE_STORED) {
-      this.cityStateVector = decoding.readVarUint8Array(d);
-      const count = decoding.hasContent(d) ? decoding.readVarUint(d) : 0;
-      this.framesConfirmed = Math.max(this.framesConfirmed, count);
-      this.lastConfirmedAt = new Date().toISOString();
-      this.settle();
-      this.setState(this.state);
-      return;
-    }
-    if (type !== MESSAGE_SYNC) return; // awareness and anything newer: not the box's business
-    const sub = decoding.readVarUint(d);
-    if (sub === syncProtocol.messageYjsSyncStep1) {
-      const citySv = Y.decodeStateVector(decoding.readVarUint8Array(d));
-      if (this.opts.mode === 'read') return;
-      // Everything the city lacks, in frames it accepts; then every later commit as it happens.
-      const parts = missingUpdates(this.live!.doc, citySv, MAX_FRAME_BYTES - FRAME_HEADER_BYTES);
-      parts.forEach((part, i) => {
-        const e = encoding.createEncoder();
-        encoding.writeVarUint(e, MESSAGE_SYNC);
-        encoding.writeVarUint(e, i === 0 ? syncProtocol.messageYjsSyncStep2 : syncProtocol.messageYjsUpdate);
-        encoding.writeVarUint8Array(e, part);
-        this.sendFrame(e);
-      });
-      this.ready = true;
-      // Everything durable in the box so far is in that handshake.
-      for (const w of this.waiting) if (w.frame === null) w.frame = this.framesSent;
-      return;
-    }
-    if (sub === syncProtocol.messageYjsSyncStep2 || sub === syncProtocol.messageYjsUpdate) {
-      const update = decoding.readVarUint8Array(d);
-      Y.decodeUpdate(update); // throws on garbage: nothing malformed reaches the box's store
-      this.opts.writer.submit(this.live!, update, this);
+    const r = decodeMessage(buf);
+    if (!r.ok) throw new Error(r.error);
+    const m = r.value;
+    switch (m.type) {
+      case 'stored':
+        this.cityStateVector = m.stateVector;
+        this.framesConfirmed = Math.max(this.framesConfirmed, m.durable ?? 0);
+        this.lastConfirmedAt = new Date().toISOString();
+        this.settle();
+        this.setState(this.state);
+        return;
+      case 'sync-step1': {
+        const citySv = Y.decodeStateVector(m.stateVector);
+        if (this.opts.mode === 'read') return;
+        // Everything the city lacks, in frames it accepts; then every later commit as it happens.
+        const parts = missingUpdates(this.live!.doc, citySv, MAX_FRAME_BYTES - FRAME_HEADER_BYTES);
+        parts.forEach((update, i) => this.sendFrame(encodeMessage({ type: i === 0 ? 'sync-step2' : 'sync-update', update })));
+        this.ready = true;
+        // Everything durable in the box so far is in that handshake.
+        for (const w of this.waiting) if (w.frame === null) w.frame = this.framesSent;
+        return;
+      }
+      case 'sync-step2':
+      case 'sync-update':
+        Y.decodeUpdate(m.update); // throws on garbage: nothing malformed reaches the box's store
+        this.opts.writer.submit(this.live!, m.update, this);
+        return;
+      default:
+        return; // heartbeats, awareness, anything newer: not the box's business
     }
   }
 
-  private sendFrame(e: encoding.Encoder): void {
-    this.ws!.send(encoding.toUint8Array(e));
+  private sendFrame(msg: Uint8Array): void {
+    this.ws!.send(msg);
     this.framesSent++;
   }
 
   private sendUp(update: Uint8Array): void {
     if (this.opts.mode !== 'write' || !this.ready || this.ws?.readyState !== WebSocket.OPEN) return;
-    const e = encoding.createEncoder();
-    encoding.writeVarUint(e, MESSAGE_SYNC);
-    syncProtocol.writeUpdate(e, update);
-    this.sendFrame(e);
+    this.sendFrame(encodeMessage({ type: 'sync-update', update }));
   }
 
   /** Turns the city's confirmations into UPSTREAM_STORED for the box's tablets. */

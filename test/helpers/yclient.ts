@@ -3,14 +3,9 @@
 // drop what it sends and receives (partial delivery) and see every close code.
 import WebSocket from 'ws';
 import * as Y from 'yjs';
-import * as decoding from 'lib0/decoding';
-import * as encoding from 'lib0/encoding';
 import * as awarenessProtocol from 'y-protocols/awareness';
-import * as syncProtocol from 'y-protocols/sync';
-import { MESSAGE_HEARTBEAT, MESSAGE_STORED, MESSAGE_UPSTREAM_STORED } from '../../domain/protocol';
+import { MESSAGE_HEARTBEAT, PROTOCOL_VERSION, decodeMessage, describeMessage as describeWire, encodeMessage } from '../../domain/protocol';
 
-const MESSAGE_SYNC = 0;
-const MESSAGE_AWARENESS = 1;
 
 export interface CloseInfo {
   code: number;
@@ -59,10 +54,7 @@ export class YClient {
     this.awareness = new awarenessProtocol.Awareness(this.doc);
     this.doc.on('update', (update: Uint8Array, origin: unknown) => {
       if (origin === this) return;
-      const e = encoding.createEncoder();
-      encoding.writeVarUint(e, MESSAGE_SYNC);
-      syncProtocol.writeUpdate(e, update);
-      this.send(encoding.toUint8Array(e));
+      this.send(encodeMessage({ type: 'sync-update', update }));
     });
   }
 
@@ -82,7 +74,7 @@ export class YClient {
     this.updatesSent = 0;
     this.updatesDurable = 0;
     const q = this.opts.token ? `?token=${encodeURIComponent(this.opts.token)}` : '';
-    const ws = new WebSocket(`${this.opts.wsUrl}/${this.opts.docName}${q}`);
+    const ws = new WebSocket(`${this.opts.wsUrl}/${this.opts.docName}${q}${q ? '&' : '?'}v=${PROTOCOL_VERSION}`);
     ws.binaryType = 'nodebuffer';
     this.ws = ws;
     ws.on('message', (data: Buffer) => {
@@ -100,10 +92,7 @@ export class YClient {
     ws.on('error', () => undefined);
     return new Promise((resolve) => {
       ws.once('open', () => {
-        const e = encoding.createEncoder();
-        encoding.writeVarUint(e, MESSAGE_SYNC);
-        syncProtocol.writeSyncStep1(e, this.doc);
-        this.sendNow(ws, encoding.toUint8Array(e));
+        this.sendNow(ws, encodeMessage({ type: 'sync-step1', stateVector: Y.encodeStateVector(this.doc) }));
         resolve();
       });
       ws.once('close', () => resolve());
@@ -121,10 +110,7 @@ export class YClient {
 
   setAwareness(state: Record<string, unknown> | null): void {
     this.awareness.setLocalState(state);
-    const e = encoding.createEncoder();
-    encoding.writeVarUint(e, MESSAGE_AWARENESS);
-    encoding.writeVarUint8Array(e, awarenessProtocol.encodeAwarenessUpdate(this.awareness, [this.doc.clientID]));
-    this.send(encoding.toUint8Array(e));
+    this.send(encodeMessage({ type: 'awareness', update: awarenessProtocol.encodeAwarenessUpdate(this.awareness, [this.doc.clientID]) }));
   }
 
   /**
@@ -219,42 +205,45 @@ export class YClient {
   private sendNow(ws: WebSocket, msg: Uint8Array): void {
     this.traffic?.push(`${this.name} -> server | ${describeMessage(msg)}`);
     // sync step 2 or update: counted so a STORED count can confirm it (deletions have no clock)
-    if (msg[0] === MESSAGE_SYNC && (msg[1] === syncProtocol.messageYjsSyncStep2 || msg[1] === syncProtocol.messageYjsUpdate)) {
-      this.updatesSent++;
-    }
+    const m = decodeMessage(msg);
+    if (m.ok && (m.value.type === 'sync-step2' || m.value.type === 'sync-update')) this.updatesSent++;
     ws.send(msg);
   }
 
   private receive(buf: Uint8Array): void {
     if (this.traffic && buf[0] !== MESSAGE_HEARTBEAT) this.traffic.push(`server -> ${this.name} | ${describeMessage(buf)}`);
-    const d = decoding.createDecoder(buf);
-    const type = decoding.readVarUint(d);
-    if (type === MESSAGE_SYNC) {
-      const e = encoding.createEncoder();
-      encoding.writeVarUint(e, MESSAGE_SYNC);
-      const before = d.pos;
-      const sub = decoding.readVarUint(d);
-      if (sub !== syncProtocol.messageYjsSyncStep1) {
-        const update = decoding.readVarUint8Array(d);
-        for (const [client, clock] of Y.parseUpdateMeta(update).to) {
+    const r = decodeMessage(buf);
+    if (!r.ok) return;
+    const m = r.value;
+    switch (m.type) {
+      case 'sync-step1':
+        this.send(encodeMessage({ type: 'sync-step2', update: Y.encodeStateAsUpdate(this.doc, m.stateVector) }));
+        break;
+      case 'sync-step2':
+      case 'sync-update':
+        for (const [client, clock] of Y.parseUpdateMeta(m.update).to) {
           this.receivedSV.set(client, Math.max(clock, this.receivedSV.get(client) ?? 0));
         }
-      }
-      d.pos = before;
-      syncProtocol.readSyncMessage(d, e, this.doc, this);
-      if (sub === syncProtocol.messageYjsSyncStep2) this.synced = true;
-      if (encoding.length(e) > 1) this.send(encoding.toUint8Array(e));
-    } else if (type === MESSAGE_AWARENESS) {
-      awarenessProtocol.applyAwarenessUpdate(this.awareness, decoding.readVarUint8Array(d), this);
-    } else if (type === MESSAGE_STORED) {
-      this.storedSV = Y.decodeStateVector(decoding.readVarUint8Array(d));
-      if (decoding.hasContent(d)) this.updatesDurable = decoding.readVarUint(d);
-      this.storedCount++;
-    } else if (type === MESSAGE_HEARTBEAT) {
-      this.heartbeats++;
-    } else if (type === MESSAGE_UPSTREAM_STORED) {
-      this.upstreamSV = Y.decodeStateVector(decoding.readVarUint8Array(d));
-      this.upstreamDurable = decoding.readVarUint(d);
+        Y.applyUpdate(this.doc, m.update, this);
+        if (m.type === 'sync-step2') this.synced = true;
+        break;
+      case 'awareness':
+        awarenessProtocol.applyAwarenessUpdate(this.awareness, m.update, this);
+        break;
+      case 'stored':
+        this.storedSV = Y.decodeStateVector(m.stateVector);
+        if (m.durable !== null) this.updatesDurable = m.durable;
+        this.storedCount++;
+        break;
+      case 'heartbeat':
+        this.heartbeats++;
+        break;
+      case 'upstream-stored':
+        this.upstreamSV = Y.decodeStateVector(m.stateVector);
+        this.upstreamDurable = m.durable;
+        break;
+      default:
+        break;
     }
     this.notify();
   }
@@ -264,32 +253,13 @@ export class YClient {
   }
 }
 
-/** One message as a readable line; client ids are random, so only their number is shown. */
+/** One message as a readable line (domain/protocol.ts); client ids are random, so only their number is shown. */
 export function describeMessage(buf: Uint8Array): string {
-  const d = decoding.createDecoder(buf);
-  const type = decoding.readVarUint(d);
-  const sv = (bytes: Uint8Array) => `sv ${Y.decodeStateVector(bytes).size} client(s)`;
-  const update = (bytes: Uint8Array) => {
-    const u = Y.decodeUpdate(bytes);
-    return u.structs.length === 0 && u.ds.clients.size === 0 ? 'empty' : `${u.structs.length} struct(s), ${u.ds.clients.size} delete set(s)`;
-  };
-  switch (type) {
-    case MESSAGE_SYNC: {
-      const sub = decoding.readVarUint(d);
-      const body = decoding.readVarUint8Array(d);
-      if (sub === syncProtocol.messageYjsSyncStep1) return `SYNC step1 (${sv(body)})`;
-      return `SYNC ${sub === syncProtocol.messageYjsSyncStep2 ? 'step2' : 'update'} (${update(body)})`;
-    }
-    case MESSAGE_AWARENESS:
-      return 'AWARENESS';
-    case MESSAGE_STORED: {
-      const body = decoding.readVarUint8Array(d);
-      const durable = decoding.hasContent(d) ? decoding.readVarUint(d) : null;
-      return `STORED (${sv(body)}, durable ${durable})`;
-    }
-    case MESSAGE_HEARTBEAT:
-      return 'HEARTBEAT';
-    default:
-      return `type ${type} (${buf.length} bytes)`;
-  }
+  return describeWire(buf, {
+    stateVector: (bytes) => `sv ${Y.decodeStateVector(bytes).size} client(s)`,
+    update: (bytes) => {
+      const u = Y.decodeUpdate(bytes);
+      return u.structs.length === 0 && u.ds.clients.size === 0 ? 'empty' : `${u.structs.length} struct(s), ${u.ds.clients.size} delete set(s)`;
+    },
+  });
 }

@@ -20,11 +20,10 @@
 import * as Y from 'yjs';
 import { WebsocketProvider, messageSync } from 'y-websocket';
 import * as syncProtocol from 'y-protocols/sync';
-import * as encoding from 'lib0/encoding';
 import * as decoding from 'lib0/decoding';
 import {
   DEAD_CONNECTION_MS, FATAL_CLOSE_CODES, HEARTBEAT_INTERVAL_MS, MAX_FRAME_BYTES, MESSAGE_HEARTBEAT, MESSAGE_STORED,
-  MESSAGE_UPSTREAM_STORED,
+  MESSAGE_UPSTREAM_STORED, PROTOCOL_VERSION, encodeMessage,
 } from '../../domain/protocol';
 import { missingUpdates } from '../../domain/split-update';
 import { recordsTouched } from './pending-records';
@@ -234,10 +233,7 @@ export function openSyncedDoc(docName: string, opts: OpenOptions): SyncedDoc {
           const ws = r.provider.ws;
           if (!r.provider.wsconnected || !ws || ws.readyState !== WebSocket.OPEN) continue;
           for (const b of local) {
-            const encoder = encoding.createEncoder();
-            encoding.writeVarUint(encoder, messageSync);
-            syncProtocol.writeUpdate(encoder, Y.convertUpdateFormatV2ToV1(b.update));
-            const frame = sendCounted(ws, encoding.toUint8Array(encoder));
+            const frame = sendCounted(ws, encodeMessage({ type: 'sync-update', update: Y.convertUpdateFormatV2ToV1(b.update) }));
             if (b.pending?.deleteOnly) r.deletes.set(b.id, { ws, frame });
           }
         }
@@ -353,7 +349,7 @@ export function openSyncedDoc(docName: string, opts: OpenOptions): SyncedDoc {
   const openRoute = (tier: Tier, serverUrl: string) => {
     if (destroyed) return;
     const p = new WebsocketProvider(serverUrl, docName, doc, {
-      params: { token: opts.token },
+      params: { token: opts.token, v: String(PROTOCOL_VERSION) },
       disableBc: true, // tabs share IndexedDB and the server; a second channel would bypass the store
       shouldReconnect: (event) => !FATAL_CLOSE_CODES.includes(event.code),
     });
@@ -397,12 +393,8 @@ export function openSyncedDoc(docName: string, opts: OpenOptions): SyncedDoc {
         const parts = missingUpdates(doc, serverState, MAX_FRAME_BYTES - FRAME_HEADER_BYTES);
         let last = 0;
         parts.forEach((part, i) => {
-          const e = encoding.createEncoder();
-          encoding.writeVarUint(e, messageSync);
           // The first part is the step 2 reply; the rest follow as plain updates.
-          encoding.writeVarUint(e, i === 0 ? syncProtocol.messageYjsSyncStep2 : syncProtocol.messageYjsUpdate);
-          encoding.writeVarUint8Array(e, part);
-          last = sendCounted(ws, encoding.toUint8Array(e));
+          last = sendCounted(ws, encodeMessage({ type: i === 0 ? 'sync-step2' : 'sync-update', update: part }));
         });
         // Every part carries the whole delete set, so every delete-only row written so far
         // travelled here; the last part is the conservative frame to wait for. A row already
