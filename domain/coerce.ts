@@ -4,8 +4,8 @@
 import * as Y from 'yjs';
 import {
   AGE_GROUPS, type AgeGroup, SEXES, type Sex, STAY_TYPES, type StayType, SHELTER_STATUSES,
-  type ShelterStatus,
-} from './schema';
+  type ShelterStatus, oneOf,
+} from './vocabulary';
 
 export function asString(v: unknown, fallback = ''): string {
   return typeof v === 'string' ? v : fallback;
@@ -19,25 +19,21 @@ export function asFiniteNumber(v: unknown, fallback = 0): number {
   return typeof v === 'number' && Number.isFinite(v) ? v : fallback;
 }
 
-function member<T extends string>(list: readonly T[], v: unknown): v is T {
-  return typeof v === 'string' && (list as readonly string[]).includes(v);
-}
-
 /** Unknown stay types count where most people are: in the shelter. */
 export function asStay(v: unknown): StayType {
-  return member(STAY_TYPES, v) ? v : 'shelter';
+  return oneOf(STAY_TYPES, v, 'shelter');
 }
 
 export function asAgeGroup(v: unknown): AgeGroup {
-  return member(AGE_GROUPS, v) ? v : 'adult';
+  return oneOf(AGE_GROUPS, v, 'adult');
 }
 
 export function asSex(v: unknown): Sex {
-  return member(SEXES, v) ? v : 'unanswered';
+  return oneOf(SEXES, v, 'unanswered');
 }
 
 export function asShelterStatus(v: unknown): ShelterStatus {
-  return member(SHELTER_STATUSES, v) ? v : 'open';
+  return oneOf(SHELTER_STATUSES, v, 'open');
 }
 
 /** A string list stored as a plain array (schema v1) or, from other clients, as a Y.Array. */

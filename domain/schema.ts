@@ -25,44 +25,10 @@ export function parseDocName(name: string): DocRef | null {
   return null;
 }
 
-// ---- vocabularies ------------------------------------------------------------------------
+// ---- vocabularies (domain/vocabulary.ts: no imports, so the resident page can use them without Yjs)
 
-export const HAZARDS = [
-  'flood', 'landslide', 'storm-surge', 'earthquake', 'tsunami', 'fire', 'inland-flood', 'volcano',
-] as const;
-export type Hazard = (typeof HAZARDS)[number];
-
-export const AGE_GROUPS = ['infant', 'child', 'adult', 'elderly'] as const;
-export type AgeGroup = (typeof AGE_GROUPS)[number];
-
-export const SEXES = ['female', 'male', 'other', 'unanswered'] as const;
-export type Sex = (typeof SEXES)[number];
-
-export const STAY_TYPES = ['shelter', 'car', 'home'] as const;
-export type StayType = (typeof STAY_TYPES)[number];
-
-/** Known needs; the schema allows others (free strings), these are the ones the UI offers. */
-export const NEEDS = [
-  'wheelchair', 'medical', 'pregnant', 'infant-care', 'allergy', 'dialysis', 'oxygen', 'pet',
-  'interpreter', 'halal', 'vegetarian', 'hearing', 'visual', 'dementia',
-] as const;
-export type Need = (typeof NEEDS)[number] | (string & {});
-
-export const SHELTER_STATUSES = ['open', 'closed', 'full'] as const;
-export type ShelterStatus = (typeof SHELTER_STATUSES)[number];
-
-export const LEDGER_REASONS = ['received', 'distributed', 'adjusted', 'transferred'] as const;
-export type LedgerReason = (typeof LEDGER_REASONS)[number];
-
-export const REQUEST_STATUSES = ['open', 'acknowledged', 'delivered', 'cancelled'] as const;
-export type RequestStatus = (typeof REQUEST_STATUSES)[number];
-
-/** 警戒レベル: 0 none … 5 緊急安全確保. */
-export const LEVELS = [0, 1, 2, 3, 4, 5] as const;
-export type Level = (typeof LEVELS)[number];
-
-export const CROWDING_BANDS = ['available', 'somewhat-crowded', 'crowded', 'full', 'closed'] as const;
-export type CrowdingBand = (typeof CROWDING_BANDS)[number];
+export * from './vocabulary';
+import type { AgeGroup, CrowdingBand, Hazard, Level, LedgerReason, Need, RequestStatus, Sex, ShelterStatus, StayType } from './vocabulary';
 
 // ---- record shapes (plain values as read from the Y.Maps) ----------------------------------
 

@@ -1,10 +1,11 @@
 // What the map's colours mean, beside the map on the wall and the desks.
+import { CROWDING_BANDS } from '../../domain/vocabulary';
 import type { HqView } from './context';
 import { STALE_AFTER_MINUTES } from './shelter-rows';
 
 export function Legend({ view }: { view: HqView }) {
   const { t } = view;
-  const bands = ['available', 'somewhat-crowded', 'crowded', 'full', 'closed'] as const;
+  const bands = CROWDING_BANDS;
   return (
     <ul class="hq-legend" aria-label={t.map.legend}>
       {bands.map((b) => (

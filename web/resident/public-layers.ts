@@ -2,15 +2,12 @@
 // proxy in between) sends, so each record is checked and odd values get safe defaults; a body
 // that is not the layer at all is rejected and the last good copy stays on screen.
 import type { PublicDistrict, PublicShelter, PublicStatus } from '../../domain/public-status';
-import type { CrowdingBand, Hazard, ShelterStatus } from '../../domain/schema';
-import { asLevel } from './levels';
+import { CROWDING_BANDS, SHELTER_STATUSES, type Hazard, asLevel, oneOf } from '../../domain/vocabulary';
 
 const str = (v: unknown, d = ''): string => (typeof v === 'string' ? v : d);
 const num = (v: unknown, d = 0): number => (typeof v === 'number' && Number.isFinite(v) ? v : d);
 const isObj = (v: unknown): v is Record<string, unknown> => typeof v === 'object' && v !== null;
 
-const STATUSES: readonly string[] = ['open', 'closed', 'full'];
-const BANDS: readonly string[] = ['available', 'somewhat-crowded', 'crowded', 'full', 'closed'];
 
 export function parseStatus(json: unknown): PublicStatus | null {
   if (!isObj(json) || !Array.isArray(json.districts) || !Array.isArray(json.shelters)) return null;
@@ -21,7 +18,8 @@ export function parseStatus(json: unknown): PublicStatus | null {
     issuedAt: typeof d.issuedAt === 'string' && d.issuedAt ? d.issuedAt : null,
   }));
   const shelters: PublicShelter[] = json.shelters.filter(isObj).map((s) => {
-    const status = (STATUSES.includes(s.status as string) ? s.status : 'closed') as ShelterStatus;
+    // An unknown status is shown as closed: a resident must never be sent to a locked building.
+    const status = oneOf(SHELTER_STATUSES, s.status, 'closed');
     const stay = isObj(s.stay) ? s.stay : {};
     return {
       id: str(s.id),
@@ -34,7 +32,7 @@ export function parseStatus(json: unknown): PublicStatus | null {
       capacity: num(s.capacity),
       headcount: num(s.headcount),
       stay: { shelter: num(stay.shelter), car: num(stay.car), home: num(stay.home) },
-      crowding: (BANDS.includes(s.crowding as string) ? s.crowding : status === 'closed' ? 'closed' : 'available') as CrowdingBand,
+      crowding: oneOf(CROWDING_BANDS, s.crowding, status === 'closed' ? 'closed' : 'available'),
       updatedAt: typeof s.updatedAt === 'string' ? s.updatedAt : null,
     };
   });

@@ -12,7 +12,7 @@ import { textTooltip } from '../../lib/map/text-tooltip';
 import { distanceToGeometryKm, haversineKm } from '../../lib/map/geo';
 import { CROWDING_COLOURS } from '../../lib/map/shelter-style';
 import { shortDateTime } from '../../lib/format';
-import { hqShelters } from '../../../domain/schema';
+import { CROWDING_BANDS, hqShelters } from '../../../domain/schema';
 import { asFiniteNumber, asString } from '../../../domain/coerce';
 import { activeClosures } from '../../../domain/closures';
 import type { PublicStatus } from '../../../domain/public-status';
@@ -117,7 +117,7 @@ export function ShelterMapView() {
           ))}
         </ul>
         <ul class="shelter-map__legend">
-          {(['available', 'somewhat-crowded', 'crowded', 'full', 'closed'] as const).map((b) => (
+          {CROWDING_BANDS.map((b) => (
             <li key={b}>
               <span class="shelter-map__swatch" style={{ background: CROWDING_COLOURS[b] }} aria-hidden="true" />
               {c.crowding[b]}
