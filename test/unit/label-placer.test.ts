@@ -23,3 +23,16 @@ describe('map labels without collisions', () => {
     expect(boxed).toEqual([]);
   });
 });
+
+describe('labels that may move to find room', () => {
+  it('a district label whose anchor is covered by markers moves out to the nearest free spot', () => {
+    const markers = [{ x: 380, y: 280, w: 60, h: 60 }];
+    const tight = placeLabels([{ id: 'd', x: 410, y: 310, w: 100, h: 30, gap: 3 }], markers, { x: 0, y: 0, w: 1000, h: 800 });
+    const free = placeLabels([{ id: 'd', x: 410, y: 310, w: 100, h: 30, gap: 3, search: 120 }], markers, { x: 0, y: 0, w: 1000, h: 800 });
+    expect(free).toHaveLength(1);
+    expect(overlaps(free[0].rect, markers[0])).toBe(false);
+    const r = free[0].rect;
+    expect(Math.hypot(r.x + r.w / 2 - 410, r.y + r.h / 2 - 310)).toBeLessThanOrEqual(120 + 60);
+    expect(tight.length).toBeLessThanOrEqual(1);
+  });
+});

@@ -8,6 +8,7 @@ import { createShelterLayer, type ShelterLayer } from '../lib/map/shelter-layer'
 import { createClosureLayer, type ClosureLayer } from '../lib/map/closure-layer';
 import { createDistrictLabelLayer } from '../lib/map/district-labels';
 import { createNameLabelLayer } from '../lib/map/name-labels';
+import { LEVEL_COLOURS } from '../../domain/level-colours';
 import { shelterMarkerStyle } from '../lib/map/shelter-style';
 import type { ShelterRow } from './shelter-rows';
 import type { HqStrings } from '../i18n/ja/hq';
@@ -77,22 +78,16 @@ export function HqMap(props: Props) {
       onClick: (id) => latest.current.onClosureClick?.(id),
     });
     const labels = createDistrictLabelLayer();
-    labels.layer.addTo(base.map);
+    // On the wall, district labels are placed with the shelter names (no collisions between them).
+    if (!props.wall) labels.layer.addTo(base.map);
     closures.layer.addTo(base.map);
     shelters.layer.addTo(base.map);
-    // On the wall nobody hovers: names are written on the map, placed so that none covers another,
-    // a marker or a district label.
+    // On the wall nobody hovers: district labels and shelter names are written on the map, placed
+    // so that none covers another or a marker.
     const names = props.wall
       ? createNameLabelLayer(base.map, {
           className: 'hj-name-label',
           fontPx: 15,
-          avoid: () => {
-            const origin = el.current!.getBoundingClientRect();
-            return [...el.current!.querySelectorAll('.hj-district-label')].map((d) => {
-              const r = d.getBoundingClientRect();
-              return { x: r.left - origin.left, y: r.top - origin.top, w: r.width, h: r.height };
-            });
-          },
         })
       : null;
     const p = { base, shelters, closures, labels, names, boundsKey: '', userMoved: false };
@@ -150,12 +145,32 @@ export function HqMap(props: Props) {
     );
     refit(p, false);
     const scale = (props.wall ? 1.35 : 1) * (props.rows.length > CROWDED_MAP ? 0.6 : 1);
-    // Fullest first: when space runs out, the names HQ needs most are the ones written.
-    p.names?.update(
-      [...props.rows]
+    // Districts first (highest level first), then shelters fullest first: when space runs out,
+    // the labels HQ needs most are the ones written.
+    const districtNames = [...props.districts]
+      .sort((a, b) => b.level - a.level)
+      .flatMap((d) => {
+        const pts = (byDistrict.get(d.id) ?? []).filter((x) => Number.isFinite(x.lat) && Number.isFinite(x.lon));
+        if (pts.length === 0) return [];
+        return [{
+          id: `district:${d.id}`,
+          lat: pts.reduce((a, x) => a + x.lat, 0) / pts.length,
+          lon: pts.reduce((a, x) => a + x.lon, 0) / pts.length,
+          text: d.level > 0 ? `${d.name} ${props.t.levels.level(d.level)}` : d.name,
+          radius: 0,
+          search: 160,
+          className: `hj-district-label hj-district-label--l${d.level}`,
+          fontPx: 20,
+          colours: LEVEL_COLOURS[d.level],
+          data: { districtId: d.id },
+        }];
+      });
+    p.names?.update([
+      ...districtNames,
+      ...[...props.rows]
         .sort((a, b) => (b.occupancy ?? 0) - (a.occupancy ?? 0))
         .map((r) => ({ id: r.id, lat: r.lat, lon: r.lon, text: r.name, radius: shelterMarkerStyle(r.band, r.headcount, r.stale, scale).radius })),
-    );
+    ]);
   }, [props.rows, props.closures, props.districts]);
 
   useEffect(() => {

@@ -20,6 +20,11 @@ export interface LabelRequest {
   h: number;
   /** Gap between the anchor and the label (the marker's radius and a little more). */
   gap: number;
+  /**
+   * How far (px) the label may move away from its anchor to find room: a district's label belongs
+   * near its shelters, not on one exact spot. 0: only the spots right around the anchor.
+   */
+  search?: number;
 }
 
 export interface Placement {
@@ -29,8 +34,20 @@ export interface Placement {
 
 const overlaps = (a: Rect, b: Rect) => a.x < b.x + b.w && b.x < a.x + a.w && a.y < b.y + b.h && b.y < a.y + a.h;
 
-/** Candidate rectangles around an anchor, in order of preference. */
+/** Candidate rectangles around an anchor, in order of preference (then farther out, when allowed). */
 function candidates(l: LabelRequest): Rect[] {
+  const near = around(l);
+  const out = [...near];
+  const step = Math.max(8, l.h);
+  for (let r = step; r <= (l.search ?? 0); r += step) {
+    for (const [dx, dy] of [[0, 1], [0, -1], [1, 0], [-1, 0], [0.7, 0.7], [-0.7, 0.7], [0.7, -0.7], [-0.7, -0.7]]) {
+      out.push({ x: l.x - l.w / 2 + dx * r, y: l.y - l.h / 2 + dy * r, w: l.w, h: l.h });
+    }
+  }
+  return out;
+}
+
+function around(l: LabelRequest): Rect[] {
   const { x, y, w, h, gap } = l;
   return [
     { x: x + gap, y: y - h / 2, w, h }, // right
