@@ -10,12 +10,14 @@ import { SHELTER_ID_PATTERN } from '../domain/schema';
 import type { Role } from '../domain/tokens';
 import { parseArgs, parseDuration } from './cli-args';
 import { openSqliteStore } from './store/sqlite';
+import { renderUnicodeCompact } from 'uqr';
 
 const USAGE =
   'usage: npm run token -- --role staff --shelter ID [--ttl 30d] [--device LABEL] [--data DIR] [--base URL]\n' +
   '       npm run token -- --role hq [--ttl 30d] [--device LABEL] [--data DIR] [--base URL]\n' +
   '       npm run token -- --role box --shelter ID [--ttl 90d] [--device LABEL] [--data DIR] [--base URL]\n' +
-  '       npm run token -- --revoke JTI [--data DIR]';
+  '       npm run token -- --revoke JTI [--data DIR]\n' +
+  '       add --qr to print the link as a QR code even when stderr is not a terminal';
 
 async function main(): Promise<number> {
   let args;
@@ -26,7 +28,7 @@ async function main(): Promise<number> {
     return 2;
   }
   const { values, flags } = args;
-  if (flags.has('help') || flags.size > 0) {
+  if (flags.has('help') || [...flags].some((f) => f !== 'qr')) {
     console.error(USAGE);
     return flags.has('help') ? 0 : 2;
   }
@@ -79,6 +81,11 @@ async function main(): Promise<number> {
       );
     }
     const { token, claims } = r.value;
+    // The link as a QR code for the tablet's camera, on the terminal (stderr, so stdout stays
+    // the two lines a script reads): when it is a terminal, or with --qr.
+    if (claims.role !== 'box' && (process.stderr.isTTY || flags.has('qr'))) {
+      process.stderr.write(renderUnicodeCompact(enrolmentLink(base, claims.role, token), { border: 2 }) + '\n');
+    }
     console.log(token);
     // A box token is not for a browser: the second line is the box's command instead of a link.
     console.log(claims.role === 'box' ? `npm run box -- --upstream ${base} --token ${token} --port 8443 --data ./box-data` : enrolmentLink(base, claims.role, token));

@@ -3,7 +3,8 @@
 // shelters needs one small stream, not 300 documents.
 import type { IncomingMessage, ServerResponse } from 'node:http';
 import type { TokenClaims } from '../../domain/tokens';
-import { bearerToken, verifyToken, type TokenKeys } from '../auth';
+import { bearerToken, issueToken, verifyToken, type TokenKeys } from '../auth';
+import { registeredShelterIds } from '../server-info';
 import type { ShelterLinks } from '../shelter-links';
 import type { DerivedLayers } from '../derive';
 import type { DocStore } from '../store/types';
@@ -87,6 +88,30 @@ export function hqRoutes(ctx: HqContext): Route[] {
       handler: async (req, res, url) => {
         if (!(await requireHq(ctx, req, res, url))) return;
         sendJson(res, 200, { devices: await ctx.store.listDevices() }, { 'Cache-Control': 'no-store' });
+      },
+    },
+    {
+      // A new tablet for a shelter, from HQ's device list (the page shows the link as a QR code to
+      // scan with the tablet's camera). Only for a registered shelter; 30 days unless told less.
+      method: 'POST',
+      path: '/api/hq/devices',
+      handler: async (req, res, url) => {
+        if (!(await requireHq(ctx, req, res, url))) return;
+        let body: { shelter?: unknown; device?: unknown; ttlDays?: unknown } | null;
+        try {
+          body = (await readJson(req)) as typeof body;
+        } catch {
+          return sendJson(res, 400, { error: 'expected a JSON body { "shelter": "…", "device": "…" }' });
+        }
+        const shelter = typeof body?.shelter === 'string' ? body.shelter : '';
+        const device = typeof body?.device === 'string' ? body.device.trim().slice(0, 100) : '';
+        const ttlDays = typeof body?.ttlDays === 'number' && body.ttlDays > 0 && body.ttlDays <= 90 ? body.ttlDays : 30;
+        if (!(await registeredShelterIds(ctx.store)).includes(shelter)) {
+          return sendJson(res, 400, { error: `unknown shelter "${shelter}"` });
+        }
+        const r = await issueToken(ctx.keys, ctx.store, { role: 'staff', shelter, device: device || undefined, ttlSeconds: ttlDays * 86400 }, ctx.clock());
+        if (!r.ok) return sendJson(res, 400, { error: r.error });
+        sendJson(res, 200, { token: r.value.token, jti: r.value.claims.jti, expiresAt: new Date(r.value.claims.exp * 1000).toISOString() }, { 'Cache-Control': 'no-store' });
       },
     },
     {

@@ -29,4 +29,33 @@ describe('HQ device list', () => {
     await hq.context.close();
     await tablet.context.close();
   });
+
+  it('HQ makes a tablet enrolment link shown as a QR code; the link enrols a tablet with its shelter box', async () => {
+    const hq = await openHq(e2e.browser, e2e.server);
+    const { page } = hq;
+    await hqTab(page, 'devices');
+    await page.getByTestId('enrol-issue').click();
+    expect(await page.getByTestId('enrol-error').textContent()).toContain('避難所を選んでください');
+    await page.getByTestId('enrol-shelter').selectOption('kawabe-school');
+    await page.getByTestId('enrol-device').fill('体育館タブレット9');
+    // a loopback port stands in for the shelter's LAN (nothing listens there: tests never leave the machine)
+    await page.getByTestId('enrol-box').fill('ws://127.0.0.1:9');
+    await page.getByTestId('enrol-issue').click();
+    const qr = page.getByTestId('enrol-qr');
+    await qr.waitFor();
+    expect((await qr.boundingBox())!.width).toBeGreaterThan(100);
+    expect(await qr.evaluate((img) => (img as HTMLImageElement).naturalWidth > 0)).toBe(true);
+    const link = (await page.getByTestId('enrol-link').textContent())!;
+    expect(link).toMatch(/\/shelter\/\?token=.+&box=ws%3A%2F%2F127\.0\.0\.1%3A9$/);
+    await expect.poll(() => page.locator('[data-testid=devices-table] tr', { hasText: '体育館タブレット9' }).count()).toBe(1);
+
+    // the link as a tablet opens it: enrolled for the shelter, the box address kept
+    const tablet = await e2e.browser.newContext({ viewport: { width: 1280, height: 800 } });
+    const tp = await tablet.newPage();
+    await tp.goto(link);
+    await expect.poll(() => tp.getByTestId('shelter-name').textContent(), { timeout: 20_000 }).toBe('川辺小学校');
+    expect(await tp.evaluate(() => localStorage.getItem('hinanjo:shelter:box'))).toBe('ws://127.0.0.1:9');
+    await tablet.close();
+    await hq.context.close();
+  });
 });

@@ -5,6 +5,7 @@ import { ConfirmDialog } from '../lib/ConfirmDialog';
 import { shortDateTime } from '../lib/format';
 import type { HqView } from './context';
 import type { DeviceRecord } from '../../domain/tokens';
+import { DeviceEnrol } from './DeviceEnrol';
 
 export function DevicesTab({ view, ownJti }: { view: HqView; ownJti: string }) {
   const { t } = view;
@@ -46,6 +47,7 @@ export function DevicesTab({ view, ownJti }: { view: HqView; ownJti: string }) {
     <div class="hq-page">
       <h2>{d.heading}</h2>
       <p class="muted">{d.hint}</p>
+      <DeviceEnrol view={view} onIssued={() => void load()} />
       {error && <p class="flash flash--error" role="alert">{error}</p>}
       {devices && devices.length === 0 && <p class="muted">{d.none}</p>}
       {sorted.length > 0 && (

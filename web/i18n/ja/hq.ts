@@ -240,10 +240,24 @@ export const hq = {
     failed: '変更できませんでした',
   },
   devices: {
+    enrol: {
+      heading: 'タブレットを登録する',
+      shelter: '避難所',
+      device: '端末の名前',
+      devicePlaceholder: '例: 体育館タブレット1',
+      box: '避難所ボックスのアドレス(あれば)',
+      issue: '登録リンクを作る',
+      chooseShelter: '避難所を選んでください。',
+      badBox: 'ボックスのアドレスは wss:// で始まる形にしてください。',
+      failed: '登録リンクを作れませんでした(サーバーに接続しているか確認してください)。',
+      scan: 'タブレットのカメラでこのQRコードを読み取ると、この避難所の端末として登録されます。',
+      qrAlt: '登録リンクのQRコード',
+      expires: (date: string) => `有効期限 ${date}`,
+    },
     heading: '登録済みの端末',
-    hint: '紛失した端末は「無効にする」でただちに接続できなくなります。端末に残ったデータはその端末から消えません。',
+    hint: '紛失した端末は「無効にする」でただちに接続できなくなり、次にサーバーかボックスに接続したときに自分のデータを消去します。',
     col: { device: '端末', role: '役割', shelter: '避難所', issuedAt: '発行', expiresAt: '有効期限', state: '状態' },
-    role: { staff: '避難所スタッフ', hq: '本部' } as Record<string, string>,
+    role: { staff: '避難所スタッフ', hq: '本部', box: '避難所ボックス' } as Record<string, string>,
     unnamed: '（名前なし）',
     active: '有効',
     expired: '期限切れ',
@@ -257,7 +271,6 @@ export const hq = {
     failed: '操作に失敗しました。',
     none: '登録済みの端末はありません。',
   },
-  // the staff tablet's map tab (web/shelter/map), kept here with the other map strings
   sync: { saved: '保存済み', pending: (n: number) => `未送信 ${n}件` },
 };
 
