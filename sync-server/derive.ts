@@ -12,7 +12,7 @@ import { createHash } from 'node:crypto';
 import { summarizeShelter, type ShelterSummary } from '../domain/overview';
 import { buildPublicStatus } from '../domain/status';
 import { closuresFeatureCollection } from '../domain/closures';
-import { HQ_DOC, parseDocName } from '../domain/schema';
+import { HQ_DOC, hqShelters, parseDocName } from '../domain/schema';
 import { localDayRange } from '../domain/counts';
 import type { DocRegistry, LiveDoc } from './docs';
 import type { DocStore, StoredSummary } from './store/types';
@@ -162,6 +162,11 @@ export class DerivedLayers {
   onPublicChange(fn: (etags: PublicEtags) => void): () => void {
     this.publicListeners.add(fn);
     return () => this.publicListeners.delete(fn);
+  }
+
+  /** The shelters in the registry (the hq document, kept loaded): no store read. */
+  registeredShelterIds(): string[] {
+    return this.hq ? [...hqShelters(this.hq.doc).keys()].sort() : [];
   }
 
   publicEtags(): PublicEtags {

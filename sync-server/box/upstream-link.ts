@@ -216,7 +216,7 @@ export class UpstreamLink implements UpdateOrigin {
         this.cityStateVector = m.stateVector;
         this.framesConfirmed = Math.max(this.framesConfirmed, m.durable ?? 0);
         this.lastConfirmedAt = new Date().toISOString();
-        this.settle();
+        this.settle(true);
         this.setState(this.state);
         return;
       case 'sync-step1': {
@@ -251,7 +251,11 @@ export class UpstreamLink implements UpdateOrigin {
   }
 
   /** Turns the city's confirmations into UPSTREAM_STORED for the box's tablets. */
-  private settle(): void {
+  /**
+   * Moves waiting frame counts the city has now covered into cityDurable, and tells the tablets:
+   * all of them when the city's state vector changed (`cityChanged`), else only those whose count grew.
+   */
+  private settle(cityChanged = false): void {
     const grown = new Set<SyncConnection>();
     for (let i = 0; i < this.waiting.length; ) {
       const w = this.waiting[i];
@@ -263,9 +267,8 @@ export class UpstreamLink implements UpdateOrigin {
         this.waiting.splice(i, 1);
       } else i++;
     }
-    for (const conn of this.live?.conns ?? []) {
-      (conn as SyncConnection).sendUpstreamStored(this.cityStateVector, this.cityDurable.get(conn as SyncConnection) ?? 0);
-    }
+    const to = cityChanged ? [...(this.live?.conns ?? [])].map((c) => c as SyncConnection) : [...grown];
+    for (const conn of to) conn.sendUpstreamStored(this.cityStateVector, this.cityDurable.get(conn) ?? 0);
   }
 
   // The city's commit of an update it sent us is its business; ours is just the box's store.

@@ -4,7 +4,6 @@
 import type { IncomingMessage, ServerResponse } from 'node:http';
 import type { TokenClaims } from '../../domain/tokens';
 import { bearerToken, issueToken, verifyToken, type TokenKeys } from '../auth';
-import { registeredShelterIds } from '../server-info';
 import type { ShelterLinks } from '../shelter-links';
 import type { DerivedLayers } from '../derive';
 import type { DocStore } from '../store/types';
@@ -106,7 +105,7 @@ export function hqRoutes(ctx: HqContext): Route[] {
         const shelter = typeof body?.shelter === 'string' ? body.shelter : '';
         const device = typeof body?.device === 'string' ? body.device.trim().slice(0, 100) : '';
         const ttlDays = typeof body?.ttlDays === 'number' && body.ttlDays > 0 && body.ttlDays <= 90 ? body.ttlDays : 30;
-        if (!(await registeredShelterIds(ctx.store)).includes(shelter)) {
+        if (!ctx.derived.registeredShelterIds().includes(shelter)) {
           return sendJson(res, 400, { error: `unknown shelter "${shelter}"` });
         }
         const r = await issueToken(ctx.keys, ctx.store, { role: 'staff', shelter, device: device || undefined, ttlSeconds: ttlDays * 86400 }, ctx.clock());
