@@ -57,7 +57,8 @@ export function HqMap(props: Props) {
     base: BaseMap;
     shelters: ShelterLayer;
     closures: ClosureLayer;
-    labels: ReturnType<typeof createDistrictLabelLayer>;
+    /** District labels as markers (desk); on the wall they are placed with the names instead. */
+    labels: ReturnType<typeof createDistrictLabelLayer> | null;
     names: ReturnType<typeof createNameLabelLayer> | null;
     boundsKey: string;
     userMoved: boolean;
@@ -77,9 +78,8 @@ export function HqMap(props: Props) {
       describe: (c) => latest.current.describeClosure(c),
       onClick: (id) => latest.current.onClosureClick?.(id),
     });
-    const labels = createDistrictLabelLayer();
-    // On the wall, district labels are placed with the shelter names (no collisions between them).
-    if (!props.wall) labels.layer.addTo(base.map);
+    const labels = props.wall ? null : createDistrictLabelLayer();
+    labels?.layer.addTo(base.map);
     closures.layer.addTo(base.map);
     shelters.layer.addTo(base.map);
     // On the wall nobody hovers: district labels and shelter names are written on the map, placed
@@ -135,7 +135,7 @@ export function HqMap(props: Props) {
       if (!byDistrict.has(r.districtId)) byDistrict.set(r.districtId, []);
       byDistrict.get(r.districtId)!.push({ lat: r.lat, lon: r.lon });
     }
-    p.labels.update(
+    p.labels?.update(
       props.districts.map((d) => ({
         id: d.id,
         level: d.level,
