@@ -9,6 +9,7 @@ import {
   propertyKeys, shapeKey,
 } from '../../domain/closure-import';
 import type { ClosureProblem } from '../../domain/closures';
+import { hqRoadClosures } from '../../domain/schema';
 import type { HqView } from './context';
 import { FileButton } from './FileButton';
 
@@ -33,7 +34,7 @@ export function ClosureImport({ view }: { view: HqView }) {
   const [message, setMessage] = useState<{ ok: boolean; text: string } | null>(null);
 
   const preview = (json: unknown, m: ClosureMapping | undefined) =>
-    previewClosureImport(json, { now: new Date(), existingIds: new Set(hq.doc.getMap('roadClosures').keys()), mapping: m });
+    previewClosureImport(json, { now: new Date(), existingIds: new Set(hqRoadClosures(hq.doc).keys()), mapping: m });
 
   const onFile = async (f: File) => {
     setMessage(null);
