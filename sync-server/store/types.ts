@@ -32,9 +32,44 @@ export interface LoadedUpdates {
 
 import type { DeviceRecord } from '../../domain/tokens';
 
+/** What a shared store returns to an instance catching up on a document (see SharedFeed). */
+export interface UpdatesSince {
+  /** Present when a compaction folded away updates after `afterSeq`: apply it first. */
+  snapshot: { data: Uint8Array; uptoSeq: number; lastUpdateAt: string | null } | null;
+  /** Every update with seq > max(afterSeq, snapshot.uptoSeq), in sequence order. */
+  updates: { seq: number; data: Uint8Array; receivedAt: string | null }[];
+}
+
+/** What one instance hears about the others' writes (a doorbell: it carries no data). */
+export interface FeedHandlers {
+  /** Document `docName` has committed updates up to `seq` (per-document sequence numbers). */
+  committed(docName: string, seq: number): void;
+  /** Token `jti` was revoked by some instance. */
+  revoked(jti: string): void;
+  /** The feed was lost and is back: notifications may have been missed, catch up by sequence. */
+  reconnected(): void;
+}
+
+/**
+ * A store several server instances share (PostgreSQL). Its sequence numbers are per document,
+ * gap-free and in commit order, so "every update after seq N" is a complete answer.
+ */
+export interface SharedFeed {
+  readSince(docName: string, afterSeq: number): Promise<UpdatesSince>;
+  /** Starts listening; resolves once subscribed. The returned function stops it. */
+  listen(handlers: FeedHandlers): Promise<() => Promise<void>>;
+}
+
 export type { DeviceRecord };
 
 export interface DocStore {
+  /** Present on a store that several instances share: how they learn of each other's commits. */
+  readonly feed?: SharedFeed;
+  /**
+   * The signing secret kept in the store itself, created once, so that every instance of a
+   * shared store signs and verifies with the same key (HINANJO_SECRET overrides it).
+   */
+  sharedSecret?(): Promise<Uint8Array>;
   /**
    * Appends a batch of updates (possibly to several documents) in ONE transaction and
    * commits it: when the promise resolves every update is durable. Returns one sequence

@@ -1,5 +1,8 @@
-// Runs the storage contract against every backend there is (today: SQLite).
+// Runs the storage contract against every backend there is: SQLite and PostgreSQL.
 import { rmSync } from 'node:fs';
+import { afterAll } from 'vitest';
+import { openPostgresStore } from '../../sync-server/store/postgres';
+import { startTestPostgres, type TestPostgres } from '../helpers/postgres';
 import { openSqliteStore } from '../../sync-server/store/sqlite';
 import type { DocStore } from '../../sync-server/store/types';
 import { tempDataDir } from '../helpers/server';
@@ -19,6 +22,36 @@ storeContract('SQLite (better-sqlite3, WAL)', async () => {
     async cleanup() {
       await store.close();
       rmSync(dir, { recursive: true, force: true });
+    },
+  };
+  return harness;
+});
+
+// PostgreSQL: a real server started for this file (test/helpers/postgres.ts), a fresh database per test.
+let postgres: TestPostgres | null = null;
+afterAll(async () => {
+  await postgres?.stop();
+});
+
+storeContract('PostgreSQL (shared by several instances)', async () => {
+  postgres ??= await startTestPostgres();
+  const url = await postgres.createDatabase();
+  const opened: DocStore[] = [];
+  const open = async () => {
+    const s = await openPostgresStore(url, { log: () => undefined });
+    opened.push(s);
+    return s;
+  };
+  const harness = {
+    store: await open(),
+    async reopen() {
+      await harness.store.close();
+      harness.store = await open();
+      return harness.store;
+    },
+    openAnother: open,
+    async cleanup() {
+      for (const s of opened) await s.close().catch(() => undefined);
     },
   };
   return harness;

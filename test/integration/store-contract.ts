@@ -8,6 +8,8 @@ export interface StoreHarness {
   store: DocStore;
   /** Closes the store and opens the same storage again (a restart). */
   reopen(): Promise<DocStore>;
+  /** A second, independent store on the same storage (another server instance): shared stores only. */
+  openAnother?(): Promise<DocStore>;
   cleanup(): Promise<void>;
 }
 
@@ -52,7 +54,7 @@ export function storeContract(name: string, open: () => Promise<StoreHarness>): 
       expect(await store.append([], new Date())).toEqual([]);
     });
 
-    it('a batch over several documents gets increasing sequence numbers and loads back in order', async () => {
+    it('a batch over several documents gets sequence numbers increasing per document and loads back in order', async () => {
       const { store } = await harness();
       const a = new Y.Doc();
       const b = new Y.Doc();
@@ -69,7 +71,9 @@ export function storeContract(name: string, open: () => Promise<StoreHarness>): 
         at,
       );
       expect(seqs).toHaveLength(3);
-      expect(seqs[0] < seqs[1] && seqs[1] < seqs[2]).toBe(true);
+      // Sequence numbers order the updates of one document (SQLite's are global, PostgreSQL's per document).
+      expect(seqs.every((n) => Number.isInteger(n) && n > 0)).toBe(true);
+      expect(seqs[0]).toBeLessThan(seqs[2]);
       const loaded = await store.loadUpdates('shelter/a');
       expect(loaded.updates.map((u) => Buffer.from(u).toString('hex'))).toEqual([u1, u3].map((u) => Buffer.from(u).toString('hex')));
       expect(loaded.lastSeq).toBe(seqs[2]);
@@ -158,8 +162,8 @@ export function storeContract(name: string, open: () => Promise<StoreHarness>): 
       const { store } = await harness();
       const a = new Y.Doc();
       const [seq] = await store.append([{ docName: 'shelter/a', update: edit(a, (d) => d.getMap('m').set('x', 1)) }], new Date());
-      await store.append([{ docName: 'shelter/b', update: edit(new Y.Doc(), (d) => d.getMap('m').set('y', 1)) }], new Date());
-      expect(Object.fromEntries(await store.lastSeqs())).toEqual({ 'shelter/a': seq, 'shelter/b': seq + 1 });
+      const [seqB] = await store.append([{ docName: 'shelter/b', update: edit(new Y.Doc(), (d) => d.getMap('m').set('y', 1)) }], new Date());
+      expect(Object.fromEntries(await store.lastSeqs())).toEqual({ 'shelter/a': seq, 'shelter/b': seqB });
       await store.saveSummaries([{ docName: 'shelter/a', seq, computedAt: '2026-11-22T00:00:00.000Z', data: '{"n":1}' }]);
       await store.saveSummaries([{ docName: 'shelter/a', seq: seq - 1, computedAt: '2026-11-21T00:00:00.000Z', data: '{"n":0}' }]);
       const reopened = await h!.reopen();
@@ -174,6 +178,95 @@ export function storeContract(name: string, open: () => Promise<StoreHarness>): 
       await expect(store.healthCheck(new Date())).resolves.toBeUndefined();
       await store.close();
       await expect(store.healthCheck(new Date())).rejects.toThrow();
+    });
+
+    // A store several instances share (store.feed) must also keep these promises.
+    it('shared: two instances appending to one document get gap-free sequence numbers, in commit order', async (ctx) => {
+      const harnessed = await harness();
+      if (!harnessed.store.feed || !harnessed.openAnother) return ctx.skip();
+      const other = await harnessed.openAnother();
+      try {
+        const a = new Y.Doc();
+        const b = new Y.Doc();
+        const writes: Promise<number[]>[] = [];
+        for (let i = 0; i < 40; i++) {
+          const [s, d] = i % 2 ? [harnessed.store, a] : [other, b];
+          writes.push(s.append([{ docName: 'shelter/g', update: edit(d, (x) => x.getMap('m').set(`k${i}`, i)) }, { docName: `shelter/g${i % 3}`, update: edit(new Y.Doc(), (x) => x.getMap('m').set('x', i)) }], new Date()));
+        }
+        const seqs = (await Promise.all(writes)).map((r) => r[0]).sort((x, y) => x - y);
+        expect(seqs).toEqual(Array.from({ length: 40 }, (_, i) => i + 1));
+        const since = await harnessed.store.feed.readSince('shelter/g', 30);
+        expect(since.snapshot).toBeNull();
+        expect(since.updates.map((u) => u.seq)).toEqual(Array.from({ length: 10 }, (_, i) => i + 31));
+        const all = await other.loadUpdates('shelter/g');
+        expect(replay(all.updates).getMap('m').size).toBe(40);
+      } finally {
+        await other.close();
+      }
+    });
+
+    it('shared: every instance hears (document, seq) of every commit and of every revocation, but never the update', async (ctx) => {
+      const harnessed = await harness();
+      if (!harnessed.store.feed || !harnessed.openAnother) return ctx.skip();
+      const other = await harnessed.openAnother();
+      const heard: string[] = [];
+      const stop = await other.feed!.listen({
+        committed: (doc, seq) => heard.push(`${doc} ${seq}`),
+        revoked: (jti) => heard.push(`revoked ${jti}`),
+        reconnected: () => heard.push('reconnected'),
+      });
+      try {
+        const d = new Y.Doc();
+        // larger than NOTIFY's 8,000-byte payload limit
+        await harnessed.store.append([{ docName: 'shelter/n', update: edit(d, (x) => x.getMap('m').set('big', 'x'.repeat(20_000))) }], new Date());
+        await harnessed.store.append([{ docName: 'shelter/n', update: edit(d, (x) => x.getMap('m').set('k', 1)) }, { docName: 'hq', update: edit(new Y.Doc(), (x) => x.getMap('m').set('k', 1)) }], new Date());
+        await harnessed.store.revoke('j9', new Date());
+        for (let i = 0; i < 100 && heard.length < 4; i++) await new Promise((r) => setTimeout(r, 20));
+        expect(heard.sort()).toEqual(['hq 1', 'revoked j9', 'shelter/n 1', 'shelter/n 2']);
+      } finally {
+        await stop();
+        await other.close();
+      }
+    });
+
+    it('shared: reading after a compaction returns the snapshot, then the later updates', async (ctx) => {
+      const harnessed = await harness();
+      const { store } = harnessed;
+      if (!store.feed) return ctx.skip();
+      const d = new Y.Doc();
+      for (let i = 0; i < 10; i++) await store.append([{ docName: 'shelter/r', update: edit(d, (x) => x.getMap('m').set(`k${i}`, i)) }], new Date());
+      const first6 = replay((await store.loadUpdates('shelter/r')).updates.slice(0, 6));
+      await store.compact('shelter/r', Y.encodeStateAsUpdate(first6), 6);
+      const since = await store.feed.readSince('shelter/r', 3);
+      expect(since.snapshot?.uptoSeq).toBe(6);
+      expect(since.updates.map((u) => u.seq)).toEqual([7, 8, 9, 10]);
+      expect((await store.feed.readSince('shelter/r', 8)).snapshot).toBeNull();
+      expect((await store.feed.readSince('shelter/r', 8)).updates.map((u) => u.seq)).toEqual([9, 10]);
+    });
+
+    it('shared: a compaction never loses an update written concurrently by another instance, and an older snapshot never replaces a newer one', async (ctx) => {
+      const harnessed = await harness();
+      if (!harnessed.store.feed || !harnessed.openAnother) return ctx.skip();
+      const other = await harnessed.openAnother();
+      try {
+        const d = new Y.Doc();
+        for (let i = 0; i < 20; i++) await harnessed.store.append([{ docName: 'shelter/k', update: edit(d, (x) => x.getMap('m').set(`a${i}`, i)) }], new Date());
+        const at20 = Y.encodeStateAsUpdate(d);
+        // Another instance writes while this one compacts what it has applied (up to 20).
+        const e = new Y.Doc();
+        const writes = Array.from({ length: 20 }, (_, i) =>
+          other.append([{ docName: 'shelter/k', update: edit(e, (x) => x.getMap('m').set(`b${i}`, i)) }], new Date()),
+        );
+        await Promise.all([harnessed.store.compact('shelter/k', at20, 20), ...writes]);
+        // A third instance that had applied only up to 10 compacts late: its snapshot must not win.
+        await other.compact('shelter/k', Y.encodeStateAsUpdate(new Y.Doc()), 10);
+        const loaded = await harnessed.store.loadUpdates('shelter/k');
+        const m = replay(loaded.updates).getMap('m');
+        expect(m.size).toBe(40);
+        expect(loaded.lastSeq).toBe(40);
+      } finally {
+        await other.close();
+      }
     });
   });
 }

@@ -1,0 +1,422 @@
+// The shared store: PostgreSQL, for several stateless server instances behind a load balancer
+// (`npm run server -- --store postgres://…`, or DATABASE_URL). SQLite stays the embedded default.
+//
+// Sequence numbers are per document, kept in `docs.last_seq` and taken under that row's lock
+// inside the appending statement, so for one document they are gap-free and in commit order:
+// an instance that has applied everything up to N can ask for "after N" and get all the rest.
+// (A global sequence would not do: transactions commit out of sequence order, and an instance
+// reading "after the highest seq I saw" would skip a slow one forever.)
+//
+// Commit before forward: an append is one statement, its own transaction; it resolves after
+// COMMIT (synchronous_commit on: flushed to the WAL). A statement trigger rings NOTIFY with
+// only (document, last seq) — never the update, which can exceed NOTIFY's 8,000 bytes — and
+// PostgreSQL delivers it at commit, in commit order. NOTIFY is the doorbell, the table is the
+// data: an instance that lost its LISTEN connection catches up by sequence (readSince).
+import pg from 'pg';
+import { randomBytes } from 'node:crypto';
+import type { Role } from '../../domain/tokens';
+import type {
+  AppendEntry, DeviceRecord, DocStore, FeedHandlers, LoadedUpdates, SharedFeed, StoredSummary, UpdatesSince,
+} from './types';
+
+/** Schema migrations, applied in order under an advisory lock; never edit one that shipped. */
+export const PG_MIGRATIONS: readonly string[] = [
+  `CREATE TABLE docs (
+     doc text PRIMARY KEY,
+     last_seq bigint NOT NULL
+   );
+   CREATE TABLE updates (
+     doc text NOT NULL,
+     seq bigint NOT NULL,
+     data bytea NOT NULL,
+     received_at text,
+     PRIMARY KEY (doc, seq)
+   );
+   CREATE TABLE snapshots (
+     doc text PRIMARY KEY,
+     data bytea NOT NULL,
+     upto_seq bigint NOT NULL,
+     last_update_at text
+   );
+   CREATE TABLE devices (
+     jti text PRIMARY KEY,
+     role text NOT NULL,
+     shelter text,
+     device text,
+     issued_at text NOT NULL,
+     expires_at text NOT NULL,
+     revoked_at text
+   );
+   CREATE TABLE summaries (
+     doc text PRIMARY KEY,
+     seq bigint NOT NULL,
+     computed_at text NOT NULL,
+     data text NOT NULL
+   );
+   CREATE TABLE health (id int PRIMARY KEY CHECK (id = 1), at text NOT NULL);
+   CREATE TABLE settings (key text PRIMARY KEY, value text NOT NULL);
+   -- The doorbell: one notification per document and statement, carrying "doc seq" only.
+   CREATE FUNCTION hinanjo_ring() RETURNS trigger LANGUAGE plpgsql AS $$
+   BEGIN
+     PERFORM pg_notify('hinanjo_doc', doc || ' ' || max(seq)) FROM new_rows GROUP BY doc;
+     RETURN NULL;
+   END $$;
+   CREATE TRIGGER updates_ring AFTER INSERT ON updates
+     REFERENCING NEW TABLE AS new_rows FOR EACH STATEMENT EXECUTE FUNCTION hinanjo_ring();`,
+];
+
+const MIGRATION_LOCK = 7_283_451; // any constant: the advisory lock instances take to migrate
+const DOC_CHANNEL = 'hinanjo_doc';
+const REVOKED_CHANNEL = 'hinanjo_revoked';
+
+/**
+ * One statement, so one round trip and its own transaction: number the batch per document
+ * (the docs row lock orders concurrent writers), insert the updates (the trigger rings).
+ */
+const APPEND_SQL = `
+WITH input AS (
+  SELECT doc, data, ord FROM unnest($1::text[], $2::bytea[]) WITH ORDINALITY AS i(doc, data, ord)
+), counts AS (
+  SELECT doc, count(*)::bigint AS n FROM input GROUP BY doc ORDER BY doc
+), heads AS (
+  INSERT INTO docs (doc, last_seq) SELECT doc, n FROM counts
+  ON CONFLICT (doc) DO UPDATE SET last_seq = docs.last_seq + EXCLUDED.last_seq
+  RETURNING doc, last_seq
+), numbered AS (
+  SELECT i.doc, i.data, i.ord,
+         h.last_seq - c.n + row_number() OVER (PARTITION BY i.doc ORDER BY i.ord) AS seq
+  FROM input i JOIN heads h USING (doc) JOIN counts c USING (doc)
+), ins AS (
+  INSERT INTO updates (doc, seq, data, received_at) SELECT doc, seq, data, $3 FROM numbered
+)
+SELECT ord, seq FROM numbered ORDER BY ord`;
+
+/** The snapshot when it covers more than `afterSeq`, then every later update; one consistent read. */
+const READ_SINCE_SQL = `
+SELECT 0 AS kind, upto_seq AS seq, data, last_update_at AS at FROM snapshots WHERE doc = $1 AND upto_seq > $2
+UNION ALL
+SELECT 1, seq, data, received_at FROM updates
+ WHERE doc = $1 AND seq > GREATEST($2, COALESCE((SELECT upto_seq FROM snapshots WHERE doc = $1), 0))
+ORDER BY kind, seq`;
+
+interface DeviceRow {
+  jti: string;
+  role: Role;
+  shelter: string | null;
+  device: string | null;
+  issued_at: string;
+  expires_at: string;
+  revoked_at: string | null;
+}
+
+export interface PostgresStoreOptions {
+  /** Connections in the pool (appends, reads). */
+  poolSize?: number;
+  log?: (line: string) => void;
+}
+
+/** Opens (and migrates) the store at `url`; fails with a clear message when it cannot connect. */
+export async function openPostgresStore(url: string, opts: PostgresStoreOptions = {}): Promise<DocStore> {
+  const log = opts.log ?? ((l: string) => console.error(l));
+  const pool = new pg.Pool({ connectionString: url, max: opts.poolSize ?? 10, connectionTimeoutMillis: 10_000 });
+  // An idle connection that breaks (a PostgreSQL restart) is dropped from the pool; the next
+  // query opens a new one. Without this handler the error would end the process.
+  pool.on('error', (e) => log(`postgres: idle connection lost: ${e.message}`));
+  try {
+    await migrate(pool);
+  } catch (e) {
+    await pool.end().catch(() => undefined);
+    throw new Error(`cannot open the PostgreSQL store (${redact(url)}): ${(e as Error).message}`);
+  }
+  return new PostgresStore(pool, url, log);
+}
+
+/** The URL without its password, for messages. */
+export function redact(url: string): string {
+  try {
+    const u = new URL(url);
+    if (u.password) u.password = '***';
+    return u.toString();
+  } catch {
+    return 'postgres://…';
+  }
+}
+
+async function migrate(pool: pg.Pool): Promise<void> {
+  const c = await pool.connect();
+  try {
+    await c.query('BEGIN');
+    await c.query('SELECT pg_advisory_xact_lock($1)', [MIGRATION_LOCK]);
+    await c.query('CREATE TABLE IF NOT EXISTS hinanjo_schema (version int NOT NULL)');
+    const r = await c.query<{ version: number }>('SELECT version FROM hinanjo_schema');
+    let current = r.rows[0]?.version ?? 0;
+    if (r.rows.length === 0) await c.query('INSERT INTO hinanjo_schema (version) VALUES (0)');
+    if (current > PG_MIGRATIONS.length) {
+      throw new Error(
+        `the store was written by a newer Hinanjo (store format ${current}, this version knows ${PG_MIGRATIONS.length}); upgrade Hinanjo`,
+      );
+    }
+    for (; current < PG_MIGRATIONS.length; current++) {
+      await c.query(PG_MIGRATIONS[current]);
+      await c.query('UPDATE hinanjo_schema SET version = $1', [current + 1]);
+    }
+    await c.query('COMMIT');
+  } catch (e) {
+    await c.query('ROLLBACK').catch(() => undefined);
+    throw e;
+  } finally {
+    c.release();
+  }
+}
+
+const bytes = (b: Buffer): Uint8Array => new Uint8Array(b.buffer, b.byteOffset, b.byteLength);
+
+class PostgresStore implements DocStore {
+  readonly feed: SharedFeed;
+  private closed = false;
+  private readonly listeners = new Set<() => Promise<void>>();
+
+  constructor(
+    private readonly pool: pg.Pool,
+    private readonly url: string,
+    private readonly log: (line: string) => void,
+  ) {
+    this.feed = {
+      readSince: (doc, after) => this.readSince(doc, after),
+      listen: (handlers) => this.listen(handlers),
+    };
+  }
+
+  async append(entries: readonly AppendEntry[], receivedAt: Date): Promise<number[]> {
+    if (entries.length === 0) return [];
+    const r = await this.pool.query<{ ord: string; seq: string }>(APPEND_SQL, [
+      entries.map((e) => e.docName),
+      entries.map((e) => Buffer.from(e.update.buffer, e.update.byteOffset, e.update.byteLength)),
+      receivedAt.toISOString(),
+    ]);
+    return r.rows.map((row) => Number(row.seq));
+  }
+
+  async readSince(docName: string, afterSeq: number): Promise<UpdatesSince> {
+    const r = await this.pool.query<{ kind: number; seq: string; data: Buffer; at: string | null }>(READ_SINCE_SQL, [docName, afterSeq]);
+    const out: UpdatesSince = { snapshot: null, updates: [] };
+    for (const row of r.rows) {
+      if (row.kind === 0) out.snapshot = { data: bytes(row.data), uptoSeq: Number(row.seq), lastUpdateAt: row.at };
+      else out.updates.push({ seq: Number(row.seq), data: bytes(row.data), receivedAt: row.at });
+    }
+    return out;
+  }
+
+  async loadUpdates(docName: string): Promise<LoadedUpdates> {
+    const { snapshot, updates } = await this.readSince(docName, 0);
+    const last = updates[updates.length - 1];
+    return {
+      updates: [...(snapshot ? [snapshot.data] : []), ...updates.map((u) => u.data)],
+      lastSeq: last?.seq ?? snapshot?.uptoSeq ?? 0,
+      updatesSinceSnapshot: updates.length,
+      lastUpdateAt: last?.receivedAt ?? snapshot?.lastUpdateAt ?? null,
+    };
+  }
+
+  /**
+   * Deletes the updates up to `uptoSeq` and keeps the snapshot that covers the most: another
+   * instance may have compacted further meanwhile, and its snapshot then stays (the deleted
+   * rows are in both). The caller's snapshot must contain every update ≤ uptoSeq.
+   */
+  async compact(docName: string, snapshot: Uint8Array, uptoSeq: number): Promise<void> {
+    const c = await this.pool.connect();
+    try {
+      await c.query('BEGIN');
+      const last = await c.query<{ received_at: string | null }>(
+        'SELECT received_at FROM updates WHERE doc = $1 AND seq <= $2 ORDER BY seq DESC LIMIT 1',
+        [docName, uptoSeq],
+      );
+      await c.query('DELETE FROM updates WHERE doc = $1 AND seq <= $2', [docName, uptoSeq]);
+      await c.query(
+        `INSERT INTO snapshots (doc, data, upto_seq, last_update_at) VALUES ($1, $2, $3, $4)
+         ON CONFLICT (doc) DO UPDATE SET data = EXCLUDED.data, upto_seq = EXCLUDED.upto_seq,
+           last_update_at = COALESCE(EXCLUDED.last_update_at, snapshots.last_update_at)
+         WHERE snapshots.upto_seq < EXCLUDED.upto_seq`,
+        [docName, Buffer.from(snapshot.buffer, snapshot.byteOffset, snapshot.byteLength), uptoSeq, last.rows[0]?.received_at ?? null],
+      );
+      await c.query('COMMIT');
+    } catch (e) {
+      await c.query('ROLLBACK').catch(() => undefined);
+      throw e;
+    } finally {
+      c.release();
+    }
+  }
+
+  async listDocs(): Promise<string[]> {
+    return (await this.pool.query<{ doc: string }>('SELECT doc FROM docs ORDER BY doc')).rows.map((r) => r.doc);
+  }
+
+  async rowCount(docName: string): Promise<number> {
+    const r = await this.pool.query<{ n: string }>(
+      'SELECT (SELECT count(*) FROM snapshots WHERE doc = $1) + (SELECT count(*) FROM updates WHERE doc = $1) AS n',
+      [docName],
+    );
+    return Number(r.rows[0].n);
+  }
+
+  async recordDevice(r: DeviceRecord): Promise<void> {
+    await this.pool.query(
+      `INSERT INTO devices (jti, role, shelter, device, issued_at, expires_at, revoked_at)
+       VALUES ($1, $2, $3, $4, $5, $6, $7) ON CONFLICT (jti) DO NOTHING`,
+      [r.jti, r.role, r.shelter ?? null, r.device ?? null, r.issuedAt, r.expiresAt, r.revokedAt],
+    );
+  }
+
+  async listDevices(): Promise<DeviceRecord[]> {
+    const r = await this.pool.query<DeviceRow>('SELECT * FROM devices ORDER BY issued_at, jti');
+    return r.rows.map((d) => ({
+      jti: d.jti,
+      role: d.role,
+      shelter: d.shelter,
+      device: d.device,
+      issuedAt: d.issued_at,
+      expiresAt: d.expires_at,
+      revokedAt: d.revoked_at,
+    }));
+  }
+
+  /** Revokes and rings every instance (they close the token's sockets), in one transaction. */
+  async revoke(jti: string, at: Date): Promise<boolean> {
+    const iso = at.toISOString();
+    const r = await this.pool.query<{ known: string }>(
+      `WITH upd AS (
+         UPDATE devices SET revoked_at = COALESCE(revoked_at, $2) WHERE jti = $1 RETURNING jti
+       ), ins AS (
+         INSERT INTO devices (jti, role, shelter, device, issued_at, expires_at, revoked_at)
+         SELECT $1, 'staff', NULL, NULL, $2, $2, $2 WHERE NOT EXISTS (SELECT 1 FROM upd)
+         ON CONFLICT (jti) DO NOTHING
+       )
+       SELECT (SELECT count(*) FROM upd) AS known, pg_notify('${REVOKED_CHANNEL}', $1)`,
+      [jti, iso],
+    );
+    return Number(r.rows[0].known) > 0;
+  }
+
+  async isRevoked(jti: string): Promise<boolean> {
+    const r = await this.pool.query('SELECT 1 FROM devices WHERE jti = $1 AND revoked_at IS NOT NULL', [jti]);
+    return r.rows.length > 0;
+  }
+
+  async revokedJtis(): Promise<Set<string>> {
+    const r = await this.pool.query<{ jti: string }>('SELECT jti FROM devices WHERE revoked_at IS NOT NULL');
+    return new Set(r.rows.map((x) => x.jti));
+  }
+
+  async saveSummaries(entries: readonly StoredSummary[]): Promise<void> {
+    if (entries.length === 0) return;
+    await this.pool.query(
+      `INSERT INTO summaries (doc, seq, computed_at, data)
+       SELECT * FROM unnest($1::text[], $2::bigint[], $3::text[], $4::text[])
+       ON CONFLICT (doc) DO UPDATE SET seq = EXCLUDED.seq, computed_at = EXCLUDED.computed_at, data = EXCLUDED.data
+       WHERE EXCLUDED.seq >= summaries.seq`,
+      [entries.map((e) => e.docName), entries.map((e) => e.seq), entries.map((e) => e.computedAt), entries.map((e) => e.data)],
+    );
+  }
+
+  async loadSummaries(): Promise<StoredSummary[]> {
+    const r = await this.pool.query<{ doc: string; seq: string; computed_at: string; data: string }>(
+      'SELECT doc, seq, computed_at, data FROM summaries',
+    );
+    return r.rows.map((s) => ({ docName: s.doc, seq: Number(s.seq), computedAt: s.computed_at, data: s.data }));
+  }
+
+  async lastSeqs(): Promise<Map<string, number>> {
+    const r = await this.pool.query<{ doc: string; last_seq: string }>('SELECT doc, last_seq FROM docs');
+    return new Map(r.rows.map((d) => [d.doc, Number(d.last_seq)]));
+  }
+
+  async sharedSecret(): Promise<Uint8Array> {
+    for (let attempt = 0; attempt < 3; attempt++) {
+      const r = await this.pool.query<{ value: string }>(
+        `WITH ins AS (
+           INSERT INTO settings (key, value) VALUES ('token-secret', $1) ON CONFLICT (key) DO NOTHING RETURNING value
+         )
+         SELECT value FROM ins UNION ALL SELECT value FROM settings WHERE key = 'token-secret'`,
+        [randomBytes(48).toString('base64url')],
+      );
+      // Empty only when another instance inserted it between our snapshot and our insert: read again.
+      if (r.rows.length > 0) return new TextEncoder().encode(r.rows[0].value);
+    }
+    throw new Error('could not read the token secret from the store');
+  }
+
+  async healthCheck(now: Date): Promise<void> {
+    await this.pool.query('INSERT INTO health (id, at) VALUES (1, $1) ON CONFLICT (id) DO UPDATE SET at = EXCLUDED.at', [now.toISOString()]);
+  }
+
+  /**
+   * LISTEN on a dedicated connection. When it breaks (PostgreSQL restarted, network), it is
+   * opened again with a growing delay, and `reconnected` tells the instance to catch up.
+   */
+  private async listen(handlers: FeedHandlers): Promise<() => Promise<void>> {
+    let client: pg.Client | null = null;
+    let stopped = false;
+    let delay = 100;
+    let retry: NodeJS.Timeout | null = null;
+    const connect = async (first: boolean): Promise<void> => {
+      const c = new pg.Client({ connectionString: this.url, connectionTimeoutMillis: 10_000 });
+      c.on('notification', (n) => {
+        if (!n.payload) return;
+        if (n.channel === DOC_CHANNEL) {
+          const space = n.payload.lastIndexOf(' ');
+          const seq = Number(n.payload.slice(space + 1));
+          if (space > 0 && Number.isFinite(seq)) handlers.committed(n.payload.slice(0, space), seq);
+        } else if (n.channel === REVOKED_CHANNEL) handlers.revoked(n.payload);
+      });
+      const lost = (why: string) => {
+        if (client !== c || stopped) return;
+        client = null;
+        this.log(`postgres: notification connection lost (${why}); reconnecting`);
+        c.end().catch(() => undefined);
+        schedule();
+      };
+      c.on('error', (e) => lost(e.message));
+      c.on('end', () => lost('closed'));
+      await c.connect();
+      await c.query(`LISTEN ${DOC_CHANNEL}; LISTEN ${REVOKED_CHANNEL}`);
+      if (stopped) {
+        await c.end().catch(() => undefined);
+        return;
+      }
+      client = c;
+      delay = 100;
+      if (!first) handlers.reconnected();
+    };
+    const schedule = () => {
+      if (stopped || retry) return;
+      retry = setTimeout(() => {
+        retry = null;
+        connect(false).catch((e) => {
+          this.log(`postgres: notification connection failed: ${(e as Error).message}`);
+          delay = Math.min(delay * 2, 5_000);
+          schedule();
+        });
+      }, delay);
+      retry.unref?.();
+    };
+    await connect(true);
+    const stop = async () => {
+      stopped = true;
+      if (retry) clearTimeout(retry);
+      const c = client;
+      client = null;
+      await c?.end().catch(() => undefined);
+      this.listeners.delete(stop);
+    };
+    this.listeners.add(stop);
+    return stop;
+  }
+
+  async close(): Promise<void> {
+    if (this.closed) return;
+    this.closed = true;
+    for (const stop of [...this.listeners]) await stop();
+    await this.pool.end();
+  }
+}
