@@ -38,6 +38,8 @@ export interface PublicBody {
 
 export class DerivedLayers {
   private readonly summaries = new Map<string, ShelterSummary>();
+  /** The sequence number each shelter document's summary is as of (by document name). */
+  private readonly seqs = new Map<string, number>();
   private readonly dirty = new Map<string, NodeJS.Timeout>();
   private hq: LiveDoc | null = null;
   private statusBody: PublicBody = emptyBody('{}');
@@ -94,6 +96,7 @@ export class DerivedLayers {
       const summary = s && s.seq === seq ? parseSummary(s.data, ref.shelterId) : null;
       if (summary) {
         this.summaries.set(ref.shelterId, summary);
+        this.seqs.set(name, s!.seq);
         this.startStats.fromStore++;
         if (localDayRange(new Date(s!.computedAt)).start !== today) later.push(name);
         continue;
@@ -189,6 +192,16 @@ export class DerivedLayers {
     this.rebuildPublic();
   }
 
+  /** The sequence number of `docName` that its summary here is as of, if there is one. */
+  summarySeq(docName: string): number | undefined {
+    return this.seqs.get(docName);
+  }
+
+  /** A shelter loaded only to follow another instance's change (peer-feed.ts): summarize it soon. */
+  changedElsewhere(live: LiveDoc): void {
+    this.onChanged(live);
+  }
+
   private onChanged(live: LiveDoc): void {
     if (live.ref.kind === 'hq') return this.schedulePublic();
     if (this.dirty.has(live.name)) return;
@@ -214,6 +227,7 @@ export class DerivedLayers {
       return;
     }
     this.summaries.set(live.ref.shelterId, summary);
+    this.seqs.set(live.name, live.lastSeq);
     this.unsaved.set(live.name, { docName: live.name, seq: live.lastSeq, computedAt: this.clock().toISOString(), data: JSON.stringify(summary) });
     this.saveTimer ??= setTimeout(() => void this.saveSummaries(), SAVE_SUMMARIES_MS);
     this.saveTimer.unref?.();

@@ -25,7 +25,16 @@ export class LiveDoc {
   holders = 0;
   /** Updates accepted by the writer and not yet applied; the document stays loaded meanwhile. */
   pendingWrites = 0;
+  /**
+   * Every update with a sequence number ≤ lastSeq is applied here: what a summary is "as of"
+   * and how far a compaction may fold. On a shared store another instance's update can get a
+   * lower number than ours and arrive later, so ours wait in `appliedAbove` until the gap fills.
+   */
   lastSeq: number;
+  readonly appliedAbove = new Set<number>();
+  /** A catch-up read from a shared store in progress, and whether another is needed after it. */
+  catchingUp: Promise<void> | null = null;
+  catchUpAgain = false;
   updatesSinceSnapshot: number;
   lastUpdateAt: string | null;
   /**
@@ -50,6 +59,29 @@ export class LiveDoc {
     this.updatesSinceSnapshot = stored.updatesSinceSnapshot;
     this.lastUpdateAt = stored.lastUpdateAt;
     this.awareness.setLocalState(null);
+  }
+
+  /** Records that update `seq` is applied (gapFree: the store's numbers have no gaps per document). */
+  markApplied(seq: number, gapFree: boolean): void {
+    if (!gapFree) {
+      this.lastSeq = Math.max(this.lastSeq, seq);
+      return;
+    }
+    if (seq <= this.lastSeq) return;
+    this.appliedAbove.add(seq);
+    while (this.appliedAbove.delete(this.lastSeq + 1)) this.lastSeq++;
+  }
+
+  /** Everything up to `seq` is applied (a snapshot that covers it was). */
+  appliedThrough(seq: number): void {
+    if (seq <= this.lastSeq) return;
+    this.lastSeq = seq;
+    for (const s of this.appliedAbove) if (s <= seq) this.appliedAbove.delete(s);
+    while (this.appliedAbove.delete(this.lastSeq + 1)) this.lastSeq++;
+  }
+
+  hasApplied(seq: number): boolean {
+    return seq <= this.lastSeq || this.appliedAbove.has(seq);
   }
 
   get isHot(): boolean {
@@ -108,6 +140,9 @@ export interface RegistryOptions {
   /** A hot document with no change for this long goes cold (hq stays hot: derive.ts reads it). */
   coolAfterMs: number;
 }
+
+/** The origin of updates that another server instance committed (applied through catchUp). */
+export const PEER_ORIGIN = Symbol('peer instance');
 
 export interface RegistryEvents {
   /** A document was loaded: sync.ts wires broadcasting, derive.ts its summaries. */
@@ -170,13 +205,73 @@ export class DocRegistry {
 
   /** Applies an update that the store has committed as `seq`. */
   applyCommitted(live: LiveDoc, update: Uint8Array, seq: number, origin: unknown, at: string): void {
-    live.lastSeq = Math.max(live.lastSeq, seq);
+    live.markApplied(seq, this.gapFree);
+    // Ours got a number past one we have not seen (another instance's): fetch it now rather
+    // than only when its doorbell rings, which a lost LISTEN connection may have swallowed.
+    if (live.appliedAbove.size > 0) void this.catchUp(live);
     live.updatesSinceSnapshot++;
     live.lastUpdateAt = at;
     Y.applyUpdate(live.doc, update, origin);
     for (const l of this.listeners) l.changed?.(live, update, origin);
     if (live.updatesSinceSnapshot >= this.opts.compactThreshold) this.compact(live);
     this.scheduleCool(live);
+  }
+
+  /** On a shared store, sequence numbers are per document and gap-free (store/postgres.ts). */
+  private get gapFree(): boolean {
+    return this.store.feed !== undefined;
+  }
+
+  /**
+   * Reads and applies what other instances committed to a loaded document since the last update
+   * applied here (a shared store's doorbell rang, or the doorbell was lost and is back). One read
+   * at a time per document; a ring during a read asks for one more read after it.
+   */
+  catchUp(live: LiveDoc): Promise<void> {
+    const feed = this.store.feed;
+    if (!feed) return Promise.resolve();
+    if (live.catchingUp) {
+      live.catchUpAgain = true;
+      return live.catchingUp;
+    }
+    live.pendingWrites++; // stays loaded while reading
+    live.catchingUp = (async () => {
+      do {
+        live.catchUpAgain = false;
+        const since = await feed.readSince(live.name, live.lastSeq);
+        if (this.live.get(live.name) !== live) return;
+        if (since.snapshot && since.snapshot.uptoSeq > live.lastSeq) {
+          // Another instance compacted past what we had: its snapshot holds everything up to uptoSeq.
+          this.applyPeer(live, since.snapshot.data, since.snapshot.lastUpdateAt);
+          live.appliedThrough(since.snapshot.uptoSeq);
+        }
+        for (const u of since.updates) {
+          if (live.hasApplied(u.seq)) continue;
+          this.applyPeer(live, u.data, u.receivedAt);
+          live.markApplied(u.seq, true);
+        }
+      } while (live.catchUpAgain);
+    })()
+      .catch((e) => console.error(`${live.name}: catching up with other instances failed: ${(e as Error).message}`))
+      .finally(() => {
+        live.catchingUp = null;
+        live.pendingWrites--;
+        this.scheduleCool(live);
+      });
+    return live.catchingUp;
+  }
+
+  private applyPeer(live: LiveDoc, update: Uint8Array, at: string | null): void {
+    if (at && (!live.lastUpdateAt || at > live.lastUpdateAt)) live.lastUpdateAt = at;
+    live.approxBytes += update.byteLength;
+    try {
+      Y.applyUpdate(live.doc, update, PEER_ORIGIN);
+    } catch (e) {
+      console.error(`${live.name}: an update from another instance did not apply: ${(e as Error).message}`);
+      return;
+    }
+    this.metrics.peerUpdatesApplied++;
+    for (const l of this.listeners) l.changed?.(live, update, PEER_ORIGIN);
   }
 
   private scheduleCool(live: LiveDoc): void {

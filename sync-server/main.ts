@@ -1,16 +1,19 @@
-// npm run server -- [--port P] [--data DIR] [--dist DIR] [--no-demo]
-// Environment: PORT, HINANJO_DATA, HINANJO_DIST, HINANJO_SECRET. SIGTERM/SIGINT shut down
+// npm run server -- [--port P] [--data DIR] [--dist DIR] [--no-demo] [--store postgres://…]
+// Environment: PORT, HINANJO_DATA, HINANJO_DIST, HINANJO_SECRET, DATABASE_URL (= --store).
+// With --store, several instances run on one PostgreSQL (README: running several instances). SIGTERM/SIGINT shut down
 // gracefully: no new connections, everything accepted is committed, the database is closed.
 import { parseArgs } from './cli-args';
+import { storeUrlFrom } from './open-store';
 import { startServer } from './server';
+import { redact } from './store/postgres';
 import { removeServerInfo, writeServerInfo } from './server-info';
 
 async function main(): Promise<void> {
   const { values, flags } = parseArgs(process.argv.slice(2));
-  const unknown = [...values.keys(), ...flags].filter((k) => !['port', 'data', 'dist', 'no-demo', 'host'].includes(k));
+  const unknown = [...values.keys(), ...flags].filter((k) => !['port', 'data', 'dist', 'no-demo', 'host', 'store'].includes(k));
   if (unknown.length) {
     console.error(`unknown option(s): ${unknown.map((k) => '--' + k).join(', ')}`);
-    console.error('usage: npm run server -- [--port P] [--data DIR] [--dist DIR] [--host H] [--no-demo]');
+    console.error('usage: npm run server -- [--port P] [--data DIR] [--dist DIR] [--host H] [--no-demo] [--store postgres://…]');
     process.exit(2);
   }
   const port = Number(values.get('port') ?? process.env.PORT ?? 8080);
@@ -18,15 +21,17 @@ async function main(): Promise<void> {
     console.error(`--port must be a port number, not "${values.get('port') ?? process.env.PORT}"`);
     process.exit(2);
   }
+  const storeUrl = storeUrlFrom(values.get('store'));
   const server = await startServer({
     port,
+    storeUrl,
     host: values.get('host'),
     dataDir: values.get('data') ?? process.env.HINANJO_DATA ?? './data',
     distDir: values.get('dist') ?? process.env.HINANJO_DIST ?? './dist',
     demo: !flags.has('no-demo'),
   });
   writeServerInfo(server.dataDir, { url: server.url, port: server.port, pid: process.pid });
-  console.log(`Hinanjo listening on ${server.url} (data in ${server.dataDir})`);
+  console.log(`Hinanjo listening on ${server.url} (${storeUrl ? `store ${redact(storeUrl)}` : `data in ${server.dataDir}`})`);
   let signals = 0;
   const shutdown = (sig: string) => {
     if (signals++ > 0) process.exit(1); // a second signal: stop waiting

@@ -27,6 +27,8 @@ export class Metrics {
   connections = 0;
   documentsLoaded = 0;
   updatesStored = 0;
+  /** Updates committed by another instance of a shared store and applied here. */
+  peerUpdatesApplied = 0;
   readonly framesRejected = new Map<RejectReason, number>();
   private readonly commitBuckets = new Array<number>(COMMIT_BUCKETS.length).fill(0);
   private commitCount = 0;
@@ -61,6 +63,9 @@ export class Metrics {
       '# HELP hinanjo_updates_stored_total Document updates committed to the store.',
       '# TYPE hinanjo_updates_stored_total counter',
       `hinanjo_updates_stored_total ${this.updatesStored}`,
+      '# HELP hinanjo_peer_updates_applied_total Updates another instance committed to the shared store, applied here.',
+      '# TYPE hinanjo_peer_updates_applied_total counter',
+      `hinanjo_peer_updates_applied_total ${this.peerUpdatesApplied}`,
       '# HELP hinanjo_frames_rejected_total Frames refused or dropped, by reason.',
       '# TYPE hinanjo_frames_rejected_total counter',
     ];

@@ -4,7 +4,7 @@ import { createServer, type IncomingMessage, type Server, type ServerResponse } 
 import { createServer as createHttpsServer } from 'node:https';
 import type { AddressInfo } from 'node:net';
 import { resolve } from 'node:path';
-import { issueToken, loadKeys, type IssueOptions, type TokenKeys } from './auth';
+import { issueToken, type IssueOptions, type TokenKeys } from './auth';
 import { DerivedLayers } from './derive';
 import { DocRegistry } from './docs';
 import { Metrics } from './metrics';
@@ -17,7 +17,8 @@ import { securityHeaders } from './routes/security-headers';
 import { staticHandler } from './routes/static';
 import { SerialQueue } from './serial';
 import { ShelterLinks } from './shelter-links';
-import { openSqliteStore } from './store/sqlite';
+import { PeerFeed } from './peer-feed';
+import { keysFor, openStore } from './open-store';
 import type { DocStore } from './store/types';
 import { DEFAULT_SYNC_OPTIONS, SyncService, type SyncOptions } from './sync';
 import { UpdateWriter } from './writer';
@@ -28,6 +29,11 @@ export interface ServerOptions {
   host?: string;
   dataDir: string;
   distDir: string;
+  /**
+   * A shared store (postgres://…) for running several instances; by default the SQLite file in
+   * dataDir. With a shared store the data directory keeps only this instance's server.json.
+   */
+  storeUrl?: string;
   /** Seed the demo region when the store is empty. */
   demo: boolean;
   /** How long a document without clients stays loaded. */
@@ -67,8 +73,8 @@ export async function startServer(opts: ServerOptions): Promise<RunningServer> {
   const clock = opts.clock ?? (() => new Date());
   const log = opts.log ?? ((l: string) => console.log(l));
   const dataDir = resolve(opts.dataDir);
-  const store = (opts.openStore ?? openSqliteStore)(dataDir);
-  const keys = opts.keys ?? loadKeys(dataDir);
+  const store = opts.openStore ? opts.openStore(dataDir) : await openStore({ dataDir, storeUrl: opts.storeUrl });
+  const keys = opts.keys ?? (await keysFor(store, dataDir));
   const metrics = new Metrics();
   const queue = new SerialQueue();
   const registry = new DocRegistry(store, queue, metrics, {
@@ -82,11 +88,16 @@ export async function startServer(opts: ServerOptions): Promise<RunningServer> {
   const links = new ShelterLinks(clock);
   sync.hooks.push(links.hooks());
 
-  if (opts.demo && (await store.listDocs()).length === 0) {
+  if (opts.demo && store.feed) {
+    // Two instances starting together on an empty database would both seed it.
+    log('the demo region is not seeded into a shared store');
+  } else if (opts.demo && (await store.listDocs()).length === 0) {
     const n = await seedDemo(store, clock());
     log(`seeded the demo region (${n} documents)`);
   }
   await derived.start();
+  const peers = new PeerFeed({ store, registry, derived, sync });
+  await peers.start();
 
   const routes: Route[] = [
     ...publicRoutes({ derived }),
@@ -152,6 +163,7 @@ export async function startServer(opts: ServerOptions): Promise<RunningServer> {
         http.close();
         await sync.close();
         await writer.flush();
+        await peers.stop();
         derived.stop();
         await registry.unloadAll();
         await derived.saveSummaries();

@@ -2,14 +2,15 @@
 // npm run token -- --role hq …
 // npm run token -- --role box --shelter ID …  (a shelter box: prints the token and the box's command)
 // npm run token -- --revoke JTI [--data DIR]
+// With servers on PostgreSQL: add --store postgres://… (or DATABASE_URL).
 // Prints the token and its enrolment link on stdout (nothing else there, so it can be piped);
 // records the token id in the store so HQ can list and revoke devices.
-import { enrolmentLink, issueToken, loadKeys } from './auth';
+import { enrolmentLink, issueToken } from './auth';
 import { readServerInfo, registeredShelterIds } from './server-info';
 import { SHELTER_ID_PATTERN } from '../domain/schema';
 import type { Role } from '../domain/tokens';
 import { parseArgs, parseDuration } from './cli-args';
-import { openSqliteStore } from './store/sqlite';
+import { keysFor, openStore, storeUrlFrom } from './open-store';
 import { renderUnicodeCompact } from 'uqr';
 
 const USAGE =
@@ -17,7 +18,8 @@ const USAGE =
   '       npm run token -- --role hq [--ttl 30d] [--device LABEL] [--data DIR] [--base URL]\n' +
   '       npm run token -- --role box --shelter ID [--ttl 90d] [--device LABEL] [--data DIR] [--base URL]\n' +
   '       npm run token -- --revoke JTI [--data DIR]\n' +
-  '       add --qr to print the link as a QR code even when stderr is not a terminal';
+  '       add --qr to print the link as a QR code even when stderr is not a terminal;\n' +
+  '       add --store postgres://… (or set DATABASE_URL) when the servers share a PostgreSQL store';
 
 async function main(): Promise<number> {
   let args;
@@ -33,7 +35,14 @@ async function main(): Promise<number> {
     return flags.has('help') ? 0 : 2;
   }
   const dataDir = values.get('data') ?? process.env.HINANJO_DATA ?? './data';
-  const store = openSqliteStore(dataDir);
+  let storeUrl: string | undefined;
+  try {
+    storeUrl = storeUrlFrom(values.get('store'));
+  } catch (e) {
+    console.error(`${(e as Error).message}\n${USAGE}`);
+    return 2;
+  }
+  const store = await openStore({ dataDir, storeUrl });
   try {
     const revoke = values.get('revoke');
     if (revoke) {
@@ -60,7 +69,7 @@ async function main(): Promise<number> {
         return 2;
       }
     }
-    const r = await issueToken(loadKeys(dataDir), store, {
+    const r = await issueToken(await keysFor(store, dataDir), store, {
       role: role as Role,
       shelter: values.get('shelter'),
       ttlSeconds: ttl,

@@ -5,9 +5,9 @@ import { spawn, type ChildProcess } from 'node:child_process';
 import { mkdtempSync } from 'node:fs';
 import { tmpdir } from 'node:os';
 import { join, resolve } from 'node:path';
-import { issueToken, loadKeys } from '../../sync-server/auth';
+import { issueToken } from '../../sync-server/auth';
+import { keysFor, openStore } from '../../sync-server/open-store';
 import { startServer, type RunningServer, type ServerOptions } from '../../sync-server/server';
-import { openSqliteStore } from '../../sync-server/store/sqlite';
 import type { Role } from '../../domain/tokens';
 
 export const ROOT = resolve(import.meta.dirname, '../..');
@@ -36,7 +36,7 @@ export function tempDataDir(prefix = 'hinanjo-test-'): string {
 }
 
 export async function startTestServer(
-  opts: { dataDir?: string; demo?: boolean; distDir?: string; port?: number } & Partial<
+  opts: { dataDir?: string; demo?: boolean; distDir?: string; port?: number; storeUrl?: string } & Partial<
     Pick<ServerOptions, 'unloadGraceMs' | 'compactThreshold' | 'coolAfterMs' | 'sync' | 'clock'>
   > = {},
 ): Promise<TestServer> {
@@ -47,6 +47,7 @@ export async function startTestServer(
     dataDir,
     distDir: resolve(ROOT, opts.distDir ?? 'dist'),
     demo: opts.demo ?? false,
+    storeUrl: opts.storeUrl,
     unloadGraceMs: opts.unloadGraceMs ?? 1_000,
     compactThreshold: opts.compactThreshold,
     coolAfterMs: opts.coolAfterMs,
@@ -79,7 +80,7 @@ export interface ServerProcess {
 
 /** Runs `sync-server/main.ts` in a child process (for crash and restart tests). */
 export async function spawnServerProcess(
-  opts: { dataDir?: string; port?: number; demo?: boolean; distDir?: string } = {},
+  opts: { dataDir?: string; port?: number; demo?: boolean; distDir?: string; storeUrl?: string } = {},
 ): Promise<ServerProcess> {
   const dataDir = opts.dataDir ?? tempDataDir();
   const args = [
@@ -96,6 +97,7 @@ export async function spawnServerProcess(
     resolve(ROOT, opts.distDir ?? 'dist'),
   ];
   if (!opts.demo) args.push('--no-demo');
+  if (opts.storeUrl) args.push('--store', opts.storeUrl);
   const child = spawn(process.execPath, args, { cwd: ROOT, stdio: ['ignore', 'pipe', 'pipe'], env: { ...process.env } });
   let out = '';
   child.stdout!.on('data', (d) => (out += d));
@@ -123,7 +125,7 @@ export async function spawnServerProcess(
     dataDir,
     child,
     output: () => out,
-    token: (req) => issueTokenFor(dataDir, req),
+    token: (req) => issueTokenFor(dataDir, req, opts.storeUrl),
     async kill(signal = 'SIGKILL') {
       if (child.exitCode === null && child.signalCode === null) child.kill(signal);
       return exited;
@@ -132,10 +134,10 @@ export async function spawnServerProcess(
 }
 
 /** Issues a token for a data directory, as `npm run token` does. */
-export async function issueTokenFor(dataDir: string, req: TokenRequest): Promise<string> {
-  const store = openSqliteStore(dataDir);
+export async function issueTokenFor(dataDir: string, req: TokenRequest, storeUrl?: string): Promise<string> {
+  const store = await openStore({ dataDir, storeUrl });
   try {
-    const r = await issueToken(loadKeys(dataDir), store, req);
+    const r = await issueToken(await keysFor(store, dataDir), store, req);
     if (!r.ok) throw new Error(r.error);
     return r.value.token;
   } finally {

@@ -1,0 +1,105 @@
+// Several instances on one shared store (PostgreSQL): how each one learns what the others did.
+// The store's doorbell says "document D has committed up to seq N" (never the update); this
+// instance then reads what it lacks by sequence and applies it as if its own writer had:
+// forwarded to its clients, summarized for status.json and the HQ overview, counted for the
+// next STORED. A revocation rings too, and every instance closes that token's sockets.
+// When the doorbell was lost (the LISTEN connection broke) and comes back, and every
+// CATCH_UP_EVERY_MS as a safety net, the instance compares each document's last sequence
+// number with its own and catches up on whatever is behind.
+import { parseDocName } from '../domain/schema';
+import type { DerivedLayers } from './derive';
+import type { DocRegistry } from './docs';
+import type { DocStore } from './store/types';
+import type { SyncService } from './sync';
+
+const CATCH_UP_EVERY_MS = 30_000;
+
+export class PeerFeed {
+  private stopListening: (() => Promise<void>) | null = null;
+  private timer: NodeJS.Timeout | null = null;
+  /** Shelters not loaded here whose summary is being refreshed. */
+  private readonly refreshing = new Set<string>();
+  private stopped = false;
+
+  constructor(
+    private readonly deps: { store: DocStore; registry: DocRegistry; derived: DerivedLayers; sync: SyncService },
+  ) {}
+
+  /** Subscribes (when the store is shared), then catches up on anything committed before. */
+  async start(): Promise<void> {
+    const feed = this.deps.store.feed;
+    if (!feed) return;
+    this.stopListening = await feed.listen({
+      committed: (doc, seq) => this.committed(doc, seq),
+      revoked: (jti) => this.deps.sync.closeToken(jti),
+      reconnected: () => void this.catchUpAll(),
+    });
+    this.timer = setInterval(() => void this.catchUpAll(), CATCH_UP_EVERY_MS);
+    this.timer.unref();
+    await this.catchUpAll();
+  }
+
+  private committed(docName: string, seq: number): void {
+    if (this.stopped) return;
+    const live = this.deps.registry.get(docName);
+    if (live) {
+      // Our own commits ring too; they are applied already.
+      if (!live.hasApplied(seq)) void this.deps.registry.catchUp(live);
+      return;
+    }
+    if (parseDocName(docName)?.kind === 'shelter' && (this.deps.derived.summarySeq(docName) ?? -1) < seq) {
+      void this.refreshSummary(docName);
+    }
+  }
+
+  /**
+   * A shelter no client of ours has open changed elsewhere: load it for a while (the registry's
+   * unload grace), so this instance's summary, status.json and overview stream follow it; while
+   * it is loaded, later rings apply incrementally.
+   */
+  private async refreshSummary(docName: string): Promise<void> {
+    if (this.refreshing.has(docName)) return;
+    this.refreshing.add(docName);
+    try {
+      const live = await this.deps.registry.acquire(docName);
+      try {
+        await this.deps.registry.catchUp(live);
+        this.deps.derived.changedElsewhere(live);
+      } finally {
+        this.deps.registry.release(live);
+      }
+    } catch (e) {
+      console.error(`${docName}: could not follow another instance's change: ${(e as Error).message}`);
+    } finally {
+      this.refreshing.delete(docName);
+    }
+  }
+
+  /** Catches up every loaded document, and every shelter summary, that is behind the store. */
+  async catchUpAll(): Promise<void> {
+    if (this.stopped) return;
+    let seqs: Map<string, number>;
+    try {
+      seqs = await this.deps.store.lastSeqs();
+    } catch (e) {
+      console.error(`catching up with other instances failed: ${(e as Error).message}`);
+      return;
+    }
+    const work: Promise<void>[] = [];
+    for (const [name, seq] of seqs) {
+      const live = this.deps.registry.get(name);
+      if (live) {
+        if (live.lastSeq < seq) work.push(this.deps.registry.catchUp(live));
+      } else if (parseDocName(name)?.kind === 'shelter' && (this.deps.derived.summarySeq(name) ?? -1) < seq) {
+        work.push(this.refreshSummary(name));
+      }
+    }
+    await Promise.all(work);
+  }
+
+  async stop(): Promise<void> {
+    this.stopped = true;
+    if (this.timer) clearInterval(this.timer);
+    await this.stopListening?.();
+  }
+}
