@@ -63,6 +63,46 @@ export const DEFAULT_SYNC_OPTIONS: SyncOptions = {
   maxSocketsPerToken: MAX_SOCKETS_PER_TOKEN,
 };
 
+/**
+ * What a sync connection needs of its socket. The server wraps a `ws` WebSocket in one
+ * (wsTransport); tests drive connections over in-memory pairs whose delivery they control
+ * (test/helpers/socket-pair.ts), so the sync rules run without sockets and a seed replays exactly.
+ */
+export interface SyncTransport {
+  /** Sends one frame; a failed send ends the transport. */
+  send(frame: Uint8Array): void;
+  close(code: number, reason: string): void;
+  /** Drops the connection without a close handshake (a dead peer). */
+  terminate(): void;
+  /** Asks the peer for a sign of life (a WebSocket ping); the answer calls SyncConnection.heard(). */
+  ping(): void;
+  readonly open: boolean;
+}
+
+export function wsTransport(ws: WebSocket): SyncTransport {
+  return {
+    send(frame) {
+      if (ws.readyState !== ws.OPEN) return;
+      ws.send(frame, (err) => {
+        if (err) ws.terminate();
+      });
+    },
+    close: (code, reason) => ws.close(code, reason),
+    terminate: () => ws.terminate(),
+    ping: () => ws.ping(),
+    get open() {
+      return ws.readyState === ws.OPEN;
+    },
+  };
+}
+
+/** What a client asks for when it connects: the document, its token, its protocol version. */
+export interface ConnectRequest {
+  docName: string;
+  token: string | null;
+  version: number;
+}
+
 class Malformed extends Error {}
 
 const HEARTBEAT_FRAME = encodeMessage({ type: 'heartbeat' });
@@ -126,60 +166,78 @@ export class SyncService {
     const collect = (d: RawData) => early.push(d);
     ws.on('message', collect);
     ws.on('error', () => ws.terminate());
-    const { metrics } = this.deps;
     let docName: string;
     try {
       docName = decodeURIComponent(url.pathname.slice('/sync/'.length));
     } catch {
       docName = '';
     }
-    const ref = parseDocName(docName);
+    // The client's protocol version (?v=, domain/protocol.ts): absent or unreadable means 1.
+    const version = Number(url.searchParams.get('v') ?? '1');
+    const conn = await this.open(wsTransport(ws), { docName, token: url.searchParams.get('token'), version });
+    if (!conn) return;
+    ws.off('message', collect);
+    ws.on('message', (d: RawData) => conn.receive(toUint8(d)));
+    ws.on('pong', () => conn.heard());
+    ws.on('close', () => this.detach(conn));
+    for (const d of early) conn.receive(toUint8(d));
+  }
+
+  /**
+   * Opens a sync connection over `transport`: checks the token and the access to the document,
+   * loads it, sends our sync step 1. Returns null when refused (the transport is closed with the
+   * reason). The caller feeds frames to receive() and calls detach() when the transport closes.
+   */
+  async open(transport: SyncTransport, req: ConnectRequest): Promise<SyncConnection | null> {
+    const { metrics } = this.deps;
+    const ref = parseDocName(req.docName);
     if (!ref) {
       metrics.reject('unknown_doc');
-      return ws.close(CLOSE.unknownDoc, 'unknown document');
+      transport.close(CLOSE.unknownDoc, 'unknown document');
+      return null;
     }
-    const verified = await verifyToken(this.deps.keys, this.deps.store, url.searchParams.get('token'), this.deps.clock());
+    const verified = await verifyToken(this.deps.keys, this.deps.store, req.token, this.deps.clock());
     if (!verified.ok) {
       // A revoked device is told so (the tablet wipes itself); expired and invalid are 4401.
       metrics.reject(verified.reason === 'revoked' ? 'revoked' : 'unauthorized');
       const why = verified.reason === 'legacy' ? 'token signed with the old shared secret: ask HQ for a new enrolment link' : `token ${verified.reason}`;
-      return ws.close(verified.reason === 'revoked' ? CLOSE.revoked : CLOSE.unauthorized, why);
+      transport.close(verified.reason === 'revoked' ? CLOSE.revoked : CLOSE.unauthorized, why);
+      return null;
     }
     const access = this.opts.scope ? narrower(accessFor(verified.claims, ref), this.opts.scope(ref)) : accessFor(verified.claims, ref);
     if (access === 'none') {
       metrics.reject('forbidden');
-      return ws.close(CLOSE.forbidden, 'not allowed on this document');
+      transport.close(CLOSE.forbidden, 'not allowed on this document');
+      return null;
     }
-    if (ws.readyState !== ws.OPEN) return;
+    if (!transport.open) return null;
     let sockets = 0;
     for (const c of this.conns) if (c.claims.jti === verified.claims.jti) sockets++;
     if (sockets >= this.opts.maxSocketsPerToken[verified.claims.role]) {
       metrics.reject('too_many_sockets');
-      return ws.close(CLOSE.tooManySockets, 'too many connections for this token');
+      transport.close(CLOSE.tooManySockets, 'too many connections for this token');
+      return null;
     }
-    const live = await this.deps.registry.acquire(docName);
-    if (ws.readyState !== ws.OPEN) {
+    const live = await this.deps.registry.acquire(req.docName);
+    if (!transport.open) {
       this.deps.registry.release(live);
-      return;
+      return null;
     }
-    // The client's protocol version (?v=, domain/protocol.ts): absent or unreadable means 1.
-    const version = Number(url.searchParams.get('v') ?? '1');
-    const conn = new SyncConnection(ws, live, verified.claims, access, { ...this.deps, budgets: this.budgets, hooks: this.hooks }, this.opts);
-    conn.protocolVersion = Number.isInteger(version) && version >= 1 ? version : 1;
+    const conn = new SyncConnection(transport, live, verified.claims, access, { ...this.deps, budgets: this.budgets, hooks: this.hooks }, this.opts);
+    conn.protocolVersion = Number.isInteger(req.version) && req.version >= 1 ? req.version : 1;
     this.conns.add(conn);
     metrics.connections = this.conns.size;
-    ws.off('message', collect);
-    ws.on('message', (d: RawData) => conn.receive(d));
-    ws.on('pong', () => conn.heard());
-    ws.on('close', () => {
-      conn.dispose();
-      this.conns.delete(conn);
-      metrics.connections = this.conns.size;
-      for (const h of this.hooks) h.closed?.(conn);
-    });
     conn.start();
     for (const h of this.hooks) h.opened?.(conn);
-    for (const d of early) conn.receive(d);
+    return conn;
+  }
+
+  /** The transport of `conn` closed (from either side). */
+  detach(conn: SyncConnection): void {
+    if (!this.conns.delete(conn)) return;
+    conn.dispose();
+    this.deps.metrics.connections = this.conns.size;
+    for (const h of this.hooks) h.closed?.(conn);
   }
 
   /** Forwards a committed update to every other connection of its document. */
@@ -254,7 +312,7 @@ export class SyncConnection implements UpdateOrigin {
   private reportedDurable = 0;
 
   constructor(
-    private readonly ws: WebSocket,
+    private readonly transport: SyncTransport,
     readonly live: LiveDoc,
     readonly claims: TokenClaims,
     readonly access: Access,
@@ -278,10 +336,9 @@ export class SyncConnection implements UpdateOrigin {
     this.lastHeard = performance.now();
   }
 
-  receive(data: RawData): void {
+  receive(buf: Uint8Array): void {
     if (this.closed) return;
     this.heard();
-    const buf = toUint8(data);
     if (buf.byteLength > MAX_FRAME_BYTES) return this.reject('too_large', CLOSE.tooLarge, 'frame too large');
     if (!this.takeToken()) return this.reject('flood', CLOSE.flood, 'too many messages');
     try {
@@ -414,23 +471,21 @@ export class SyncConnection implements UpdateOrigin {
     if (this.claims.exp * 1000 <= now.getTime()) return this.close(CLOSE.unauthorized, 'token expired');
     if (revoked.has(this.claims.jti)) return this.close(CLOSE.revoked, 'token revoked');
     if (performance.now() - this.lastHeard > this.opts.deadAfterMs) {
-      this.ws.terminate();
+      this.transport.terminate();
       return;
     }
     this.send(HEARTBEAT_FRAME);
-    this.ws.ping();
+    this.transport.ping();
   }
 
   send(msg: Uint8Array): void {
-    if (this.closed || this.ws.readyState !== this.ws.OPEN) return;
-    this.ws.send(msg, (err) => {
-      if (err) this.ws.terminate();
-    });
+    if (this.closed || !this.transport.open) return;
+    this.transport.send(msg);
   }
 
   close(code: number, reason: string): void {
     if (this.closed) return;
-    this.ws.close(code, reason);
+    this.transport.close(code, reason);
     this.dispose();
   }
 

@@ -32,6 +32,11 @@ export class UpdateWriter {
     private readonly queue: SerialQueue,
     private readonly metrics: Metrics,
     private readonly clock: () => Date = () => new Date(),
+    /**
+     * Runs the next batch "soon": after this event-loop turn, so frames read in it join the batch.
+     * A deterministic test passes its own and decides when batches commit.
+     */
+    private readonly scheduleBatch: (run: () => void) => void = (run) => void setImmediate(run),
   ) {}
 
   /** Accepts a validated update; it is committed, then applied and forwarded, in submission order. */
@@ -44,8 +49,7 @@ export class UpdateWriter {
   private schedule(): void {
     if (this.scheduled || this.inFlight) return;
     this.scheduled = true;
-    // Frames read in this event-loop turn join the batch.
-    setImmediate(() => {
+    this.scheduleBatch(() => {
       this.scheduled = false;
       this.startBatch();
     });
@@ -62,6 +66,16 @@ export class UpdateWriter {
         // Everything that arrived during the commit goes in one batch now.
         this.startBatch();
       });
+  }
+
+  /** A batch is being committed, or updates wait for the next one. */
+  get busy(): boolean {
+    return this.inFlight !== null || this.pending.length > 0;
+  }
+
+  /** Resolves when the batch being committed (if any) is applied; starts nothing new. */
+  async settled(): Promise<void> {
+    if (this.inFlight) await this.inFlight;
   }
 
   /** Commits everything submitted so far; resolves when it is applied (shutdown, tests). */

@@ -12,9 +12,47 @@ export interface CloseInfo {
   reason: string;
 }
 
+/**
+ * The client's end of a connection: a real WebSocket (wsSocket, the default) or an in-memory
+ * pair whose delivery a test controls (test/helpers/socket-pair.ts).
+ */
+export interface ClientSocket {
+  readonly isOpen: boolean;
+  send(frame: Uint8Array): void;
+  /** Closes with a handshake; onClose follows. */
+  close(): void;
+  /** Drops the connection without a close handshake (a tablet losing its network). */
+  terminate(): void;
+  onOpen(fn: () => void): void;
+  onMessage(fn: (frame: Uint8Array) => void): void;
+  onClose(fn: (code: number, reason: string) => void): void;
+}
+
+export function wsSocket(url: string): ClientSocket {
+  const ws = new WebSocket(url);
+  ws.binaryType = 'nodebuffer';
+  ws.on('error', () => undefined);
+  return {
+    get isOpen() {
+      return ws.readyState === WebSocket.OPEN;
+    },
+    send: (frame) => ws.send(frame),
+    close: () => ws.close(),
+    terminate: () => ws.terminate(),
+    onOpen: (fn) => ws.once('open', fn),
+    onMessage: (fn) => ws.on('message', (data: Buffer) => fn(new Uint8Array(data))),
+    onClose: (fn) => {
+      if (ws.readyState === WebSocket.CLOSED) queueMicrotask(() => fn(1006, ''));
+      else ws.once('close', (code, reason) => fn(code, reason.toString()));
+    },
+  };
+}
+
 export interface YClientOptions {
   /** ws://host:port/sync */
   wsUrl: string;
+  /** Opens the connection (default: a WebSocket to the URL). */
+  socket?: (url: string) => ClientSocket;
   docName: string;
   token?: string | null;
   doc?: Y.Doc;
@@ -25,7 +63,7 @@ export interface YClientOptions {
 export class YClient {
   readonly doc: Y.Doc;
   readonly awareness: awarenessProtocol.Awareness;
-  ws: WebSocket | null = null;
+  ws: ClientSocket | null = null;
   /** The server's state vector from its last STORED message. */
   storedSV = new Map<number, number>();
   /** Clocks reached by updates the server sent us: the server forwards only what it stored. */
@@ -74,38 +112,39 @@ export class YClient {
     this.updatesSent = 0;
     this.updatesDurable = 0;
     const q = this.opts.token ? `?token=${encodeURIComponent(this.opts.token)}` : '';
-    const ws = new WebSocket(`${this.opts.wsUrl}/${this.opts.docName}${q}${q ? '&' : '?'}v=${PROTOCOL_VERSION}`);
-    ws.binaryType = 'nodebuffer';
+    const ws = (this.opts.socket ?? wsSocket)(`${this.opts.wsUrl}/${this.opts.docName}${q}${q ? '&' : '?'}v=${PROTOCOL_VERSION}`);
     this.ws = ws;
-    ws.on('message', (data: Buffer) => {
+    ws.onMessage((frame) => {
       if (this.ws !== ws) return;
       if (this.dropIncoming > 0 && this.random() < this.dropIncoming) return;
-      this.receive(new Uint8Array(data));
+      this.receive(frame);
     });
-    ws.on('close', (code, reason) => {
-      const info = { code, reason: reason.toString() };
+    let closed = false;
+    ws.onClose((code, reason) => {
+      closed = true;
+      const info = { code, reason };
       this.lastClose = info;
       if (this.ws === ws) this.ws = null;
       for (const w of this.closeWaiters.splice(0)) w(info);
       this.notify();
     });
-    ws.on('error', () => undefined);
     return new Promise((resolve) => {
-      ws.once('open', () => {
+      ws.onOpen(() => {
         this.sendNow(ws, encodeMessage({ type: 'sync-step1', stateVector: Y.encodeStateVector(this.doc) }));
         resolve();
       });
-      ws.once('close', () => resolve());
+      ws.onClose(() => resolve());
+      if (closed) resolve();
     });
   }
 
   get connected(): boolean {
-    return this.ws?.readyState === WebSocket.OPEN;
+    return this.ws?.isOpen ?? false;
   }
 
   /** Sends raw bytes as one frame (for malformed-frame tests). */
   sendRaw(bytes: Uint8Array | Buffer): void {
-    if (this.ws?.readyState === WebSocket.OPEN) this.ws.send(bytes);
+    if (this.ws?.isOpen) this.ws.send(bytes);
   }
 
   setAwareness(state: Record<string, unknown> | null): void {
@@ -176,8 +215,7 @@ export class YClient {
     if (!ws) return Promise.resolve();
     this.ws = null;
     return new Promise((resolve) => {
-      if (ws.readyState === WebSocket.CLOSED) return resolve();
-      ws.once('close', () => resolve());
+      ws.onClose(() => resolve());
       ws.close();
     });
   }
@@ -197,12 +235,12 @@ export class YClient {
 
   private send(msg: Uint8Array): void {
     const ws = this.ws;
-    if (!ws || ws.readyState !== WebSocket.OPEN) return;
+    if (!ws || !ws.isOpen) return;
     if (this.dropOutgoing > 0 && this.random() < this.dropOutgoing) return;
     this.sendNow(ws, msg);
   }
 
-  private sendNow(ws: WebSocket, msg: Uint8Array): void {
+  private sendNow(ws: ClientSocket, msg: Uint8Array): void {
     this.traffic?.push(`${this.name} -> server | ${describeMessage(msg)}`);
     // sync step 2 or update: counted so a STORED count can confirm it (deletions have no clock)
     const m = decodeMessage(msg);

@@ -256,3 +256,24 @@ describe('several instances on one PostgreSQL', () => {
     await tablets[1].until(() => tablets[1].doc.getMap('m').get('after-restart') === 1, 'hears a write made on the other instance', 10_000);
   }, 120_000);
 });
+
+describe('compaction on several instances', () => {
+  it('instances compacting often while both write to one document lose nothing', async () => {
+    const url = await pg.createDatabase();
+    const [a, b] = await instances(2, url, { compactThreshold: 5 });
+    const token = await a.token({ role: 'staff', shelter: 's1' });
+    const onA = await client(a, 'shelter/s1', token, 'tablet on A');
+    const onB = await client(b, 'shelter/s1', token, 'tablet on B');
+    for (let i = 0; i < 100; i++) {
+      onA.doc.getMap('m').set(`a${i}`, i);
+      onB.doc.getMap('m').set(`b${i}`, i);
+      if (i % 10 === 0) await new Promise((r) => setTimeout(r, 5));
+    }
+    await Promise.all([onA.whenStored(), onB.whenStored()]);
+    await Promise.all([onA, onB].map((c) => c.until(() => c.doc.getMap('m').size === 200, 'holds both tablets\' writes')));
+    const rows = await a.server.store.rowCount('shelter/s1');
+    expect(rows).toBeLessThan(60); // compacted, many times
+    expect((await stored(url, 'shelter/s1')).getMap('m').size).toBe(200);
+    for (const s of [a, b]) expect(s.server.registry.get('shelter/s1')!.doc.getMap('m').size).toBe(200);
+  });
+});

@@ -1,6 +1,8 @@
-// Runs the storage contract against every backend there is: SQLite and PostgreSQL.
+// Runs the storage contract against every backend there is: SQLite, PostgreSQL, and the
+// in-memory store the deterministic sync tests use.
 import { rmSync } from 'node:fs';
 import { afterAll } from 'vitest';
+import { MemoryData, openMemoryStore } from '../../sync-server/store/memory';
 import { openPostgresStore } from '../../sync-server/store/postgres';
 import { startTestPostgres, type TestPostgres } from '../helpers/postgres';
 import { openSqliteStore } from '../../sync-server/store/sqlite';
@@ -52,6 +54,22 @@ storeContract('PostgreSQL (shared by several instances)', async () => {
     openAnother: open,
     async cleanup() {
       for (const s of opened) await s.close().catch(() => undefined);
+    },
+  };
+  return harness;
+});
+
+storeContract('in memory (for deterministic tests)', async () => {
+  const data = new MemoryData();
+  const harness = {
+    store: openMemoryStore(data),
+    async reopen() {
+      await harness.store.close();
+      harness.store = openMemoryStore(data);
+      return harness.store;
+    },
+    async cleanup() {
+      await harness.store.close();
     },
   };
   return harness;

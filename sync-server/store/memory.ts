@@ -1,0 +1,167 @@
+// A store in memory, for tests that drive the sync core without a disk (the deterministic fuzz:
+// every promise resolves without I/O, so a seed replays exactly). It keeps the storage contract
+// (test/integration/store-contract.ts) like SQLite and PostgreSQL; "durable" means "in this
+// process", so it is never the server's store.
+import type { AppendEntry, DeviceRecord, DocStore, LoadedUpdates, StoredSummary } from './types';
+
+/** The contents, kept apart from the store object so a "restart" can reopen them. */
+export class MemoryData {
+  seq = 0;
+  readonly updates = new Map<string, { seq: number; data: Uint8Array; receivedAt: string }[]>();
+  readonly snapshots = new Map<string, { data: Uint8Array; uptoSeq: number; lastUpdateAt: string | null }>();
+  readonly devices = new Map<string, DeviceRecord>();
+  readonly summaries = new Map<string, StoredSummary>();
+  healthAt: string | null = null;
+  /** Set by a test: the next appends fail (a store that stopped working). */
+  failAppends = false;
+  /**
+   * Set by a test: appends wait here until it calls releaseAppends(), so it can deliver frames
+   * while a batch is being committed (the window a slow disk opens).
+   */
+  holdAppends = false;
+  private held: (() => void)[] = [];
+
+  waitForRelease(): Promise<void> {
+    return new Promise((resolve) => this.held.push(resolve));
+  }
+
+  /** Lets every held append commit; true if there was one. */
+  releaseAppends(): boolean {
+    const held = this.held.splice(0);
+    for (const r of held) r();
+    return held.length > 0;
+  }
+}
+
+export function openMemoryStore(data: MemoryData = new MemoryData()): DocStore {
+  return new MemoryStore(data);
+}
+
+const copy = (u: Uint8Array) => new Uint8Array(u);
+
+class MemoryStore implements DocStore {
+  private closed = false;
+
+  constructor(private readonly data: MemoryData) {}
+
+  private check(): void {
+    if (this.closed) throw new Error('the store is closed');
+  }
+
+  async append(entries: readonly AppendEntry[], receivedAt: Date): Promise<number[]> {
+    this.check();
+    if (this.data.holdAppends) await this.data.waitForRelease();
+    this.check();
+    if (this.data.failAppends) throw new Error('store unavailable');
+    for (const e of entries) if (typeof e.docName !== 'string' || !(e.update instanceof Uint8Array)) throw new Error('bad entry');
+    const at = receivedAt.toISOString();
+    return entries.map((e) => {
+      const seq = ++this.data.seq;
+      let log = this.data.updates.get(e.docName);
+      if (!log) this.data.updates.set(e.docName, (log = []));
+      log.push({ seq, data: copy(e.update), receivedAt: at });
+      return seq;
+    });
+  }
+
+  async loadUpdates(docName: string): Promise<LoadedUpdates> {
+    this.check();
+    const snap = this.data.snapshots.get(docName);
+    const rows = (this.data.updates.get(docName) ?? []).filter((u) => u.seq > (snap?.uptoSeq ?? 0));
+    const last = rows[rows.length - 1];
+    return {
+      updates: [...(snap ? [copy(snap.data)] : []), ...rows.map((r) => copy(r.data))],
+      lastSeq: last?.seq ?? snap?.uptoSeq ?? 0,
+      updatesSinceSnapshot: rows.length,
+      lastUpdateAt: last?.receivedAt ?? snap?.lastUpdateAt ?? null,
+    };
+  }
+
+  async compact(docName: string, snapshot: Uint8Array, uptoSeq: number): Promise<void> {
+    this.check();
+    const log = this.data.updates.get(docName) ?? [];
+    const folded = log.filter((u) => u.seq <= uptoSeq);
+    this.data.updates.set(docName, log.filter((u) => u.seq > uptoSeq));
+    const prev = this.data.snapshots.get(docName);
+    if (prev && prev.uptoSeq > uptoSeq) return;
+    this.data.snapshots.set(docName, {
+      data: copy(snapshot),
+      uptoSeq,
+      lastUpdateAt: folded[folded.length - 1]?.receivedAt ?? prev?.lastUpdateAt ?? null,
+    });
+  }
+
+  async listDocs(): Promise<string[]> {
+    this.check();
+    const names = new Set([...this.data.snapshots.keys()]);
+    for (const [doc, log] of this.data.updates) if (log.length) names.add(doc);
+    return [...names].sort();
+  }
+
+  async rowCount(docName: string): Promise<number> {
+    this.check();
+    return (this.data.snapshots.has(docName) ? 1 : 0) + (this.data.updates.get(docName)?.length ?? 0);
+  }
+
+  async recordDevice(record: DeviceRecord): Promise<void> {
+    this.check();
+    if (!this.data.devices.has(record.jti)) this.data.devices.set(record.jti, { ...record });
+  }
+
+  async listDevices(): Promise<DeviceRecord[]> {
+    this.check();
+    return [...this.data.devices.values()].sort((a, b) => (a.issuedAt < b.issuedAt ? -1 : a.issuedAt > b.issuedAt ? 1 : 0)).map((d) => ({ ...d }));
+  }
+
+  async revoke(jti: string, at: Date): Promise<boolean> {
+    this.check();
+    const iso = at.toISOString();
+    const known = this.data.devices.get(jti);
+    if (known) {
+      known.revokedAt ??= iso;
+      return true;
+    }
+    this.data.devices.set(jti, { jti, role: 'staff', shelter: null, device: null, issuedAt: iso, expiresAt: iso, revokedAt: iso });
+    return false;
+  }
+
+  async isRevoked(jti: string): Promise<boolean> {
+    this.check();
+    return Boolean(this.data.devices.get(jti)?.revokedAt);
+  }
+
+  async revokedJtis(): Promise<Set<string>> {
+    this.check();
+    return new Set([...this.data.devices.values()].filter((d) => d.revokedAt).map((d) => d.jti));
+  }
+
+  async saveSummaries(entries: readonly StoredSummary[]): Promise<void> {
+    this.check();
+    for (const e of entries) {
+      const prev = this.data.summaries.get(e.docName);
+      if (!prev || e.seq >= prev.seq) this.data.summaries.set(e.docName, { ...e });
+    }
+  }
+
+  async loadSummaries(): Promise<StoredSummary[]> {
+    this.check();
+    return [...this.data.summaries.values()].map((s) => ({ ...s }));
+  }
+
+  async lastSeqs(): Promise<Map<string, number>> {
+    this.check();
+    const out = new Map<string, number>();
+    for (const [doc, snap] of this.data.snapshots) out.set(doc, snap.uptoSeq);
+    for (const [doc, log] of this.data.updates) if (log.length) out.set(doc, Math.max(out.get(doc) ?? 0, log[log.length - 1].seq));
+    return out;
+  }
+
+  async healthCheck(now: Date): Promise<void> {
+    this.check();
+    this.data.healthAt = now.toISOString();
+  }
+
+  async close(): Promise<void> {
+    this.closed = true;
+  }
+}
