@@ -215,7 +215,12 @@ export class YClient {
     if (!ws) return Promise.resolve();
     this.ws = null;
     return new Promise((resolve) => {
-      ws.onClose(() => resolve());
+      // A close handshake the other side never answers must not hold a test: cut after 2 s.
+      const t = setTimeout(() => ws.terminate(), 2_000);
+      ws.onClose(() => {
+        clearTimeout(t);
+        resolve();
+      });
       ws.close();
     });
   }
