@@ -32,9 +32,6 @@ export class LiveDoc {
    */
   lastSeq: number;
   readonly appliedAbove = new Set<number>();
-  /** A catch-up read from a shared store in progress, and whether another is needed after it. */
-  catchingUp: Promise<void> | null = null;
-  catchUpAgain = false;
   updatesSinceSnapshot: number;
   lastUpdateAt: string | null;
   /**
@@ -156,6 +153,9 @@ export class DocRegistry {
   private readonly live = new Map<string, LiveDoc>();
   private readonly loading = new Map<string, Promise<LiveDoc>>();
   private readonly listeners: RegistryEvents[] = [];
+  /** Documents waiting to catch up with other instances, and the round that runs them. */
+  private readonly catchUpWanted = new Set<LiveDoc>();
+  private catchUpRunning: Promise<void> | null = null;
 
   constructor(
     private readonly store: DocStore,
@@ -224,41 +224,62 @@ export class DocRegistry {
 
   /**
    * Reads and applies what other instances committed to a loaded document since the last update
-   * applied here (a shared store's doorbell rang, or the doorbell was lost and is back). One read
-   * at a time per document; a ring during a read asks for one more read after it.
+   * applied here (a shared store's doorbell rang, or the doorbell was lost and is back). Rings
+   * that arrive together are caught up together: one read for every document that asked, then
+   * another round for those that rang again meanwhile. Resolves once `live` is caught up.
    */
   catchUp(live: LiveDoc): Promise<void> {
-    const feed = this.store.feed;
-    if (!feed) return Promise.resolve();
-    if (live.catchingUp) {
-      live.catchUpAgain = true;
-      return live.catchingUp;
+    if (!this.store.feed) return Promise.resolve();
+    if (!this.catchUpWanted.has(live)) {
+      this.catchUpWanted.add(live);
+      live.pendingWrites++; // stays loaded until caught up
     }
-    live.pendingWrites++; // stays loaded while reading
-    live.catchingUp = (async () => {
-      do {
-        live.catchUpAgain = false;
-        const since = await feed.readSince(live.name, live.lastSeq);
-        if (this.live.get(live.name) !== live) return;
-        if (since.snapshot && since.snapshot.uptoSeq > live.lastSeq) {
-          // Another instance compacted past what we had: its snapshot holds everything up to uptoSeq.
-          this.applyPeer(live, since.snapshot.data, since.snapshot.lastUpdateAt);
-          live.appliedThrough(since.snapshot.uptoSeq);
+    this.catchUpRunning ??= this.runCatchUps().finally(() => {
+      this.catchUpRunning = null;
+      // wanted during the last round's apply, after its loop ended
+      if (this.catchUpWanted.size > 0) void this.runCatchUpsAgain();
+    });
+    return this.catchUpRunning;
+  }
+
+  private runCatchUpsAgain(): Promise<void> {
+    const [first] = this.catchUpWanted;
+    return first ? this.catchUp(first) : Promise.resolve();
+  }
+
+  private async runCatchUps(): Promise<void> {
+    const feed = this.store.feed!;
+    while (this.catchUpWanted.size > 0) {
+      // Rings read in this event-loop turn join the round.
+      await new Promise((r) => setImmediate(r));
+      const round = [...this.catchUpWanted];
+      this.catchUpWanted.clear();
+      try {
+        const read = await feed.readSinceMany(round.map((l) => ({ docName: l.name, afterSeq: l.lastSeq })));
+        for (const live of round) {
+          const since = read.get(live.name);
+          if (!since || this.live.get(live.name) !== live) continue;
+          if (since.snapshot && since.snapshot.uptoSeq > live.lastSeq) {
+            // Another instance compacted past what we had: its snapshot holds everything up to uptoSeq.
+            this.applyPeer(live, since.snapshot.data, since.snapshot.lastUpdateAt);
+            live.appliedThrough(since.snapshot.uptoSeq);
+          }
+          for (const u of since.updates) {
+            if (live.hasApplied(u.seq)) continue;
+            this.applyPeer(live, u.data, u.receivedAt);
+            live.markApplied(u.seq, true);
+          }
         }
-        for (const u of since.updates) {
-          if (live.hasApplied(u.seq)) continue;
-          this.applyPeer(live, u.data, u.receivedAt);
-          live.markApplied(u.seq, true);
+      } catch (e) {
+        // The next ring, the reconnect or the periodic catch-up (peer-feed.ts) tries again.
+        console.error(`catching up with other instances failed: ${(e as Error).message}`);
+      } finally {
+        for (const live of round) {
+          live.pendingWrites--;
+          this.scheduleCool(live);
         }
-      } while (live.catchUpAgain);
-    })()
-      .catch((e) => console.error(`${live.name}: catching up with other instances failed: ${(e as Error).message}`))
-      .finally(() => {
-        live.catchingUp = null;
-        live.pendingWrites--;
-        this.scheduleCool(live);
-      });
-    return live.catchingUp;
+      }
+    }
   }
 
   private applyPeer(live: LiveDoc, update: Uint8Array, at: string | null): void {

@@ -91,13 +91,19 @@ WITH input AS (
 )
 SELECT ord, seq FROM numbered ORDER BY ord`;
 
-/** The snapshot when it covers more than `afterSeq`, then every later update; one consistent read. */
+/**
+ * For each (document, after): the snapshot when it covers more than `after`, then every later
+ * update. One statement, so one consistent read and one round trip for a whole burst of rings.
+ */
 const READ_SINCE_SQL = `
-SELECT 0 AS kind, upto_seq AS seq, data, last_update_at AS at FROM snapshots WHERE doc = $1 AND upto_seq > $2
+WITH want AS (SELECT * FROM unnest($1::text[], $2::bigint[]) AS w(doc, after))
+SELECT 0 AS kind, s.doc, s.upto_seq AS seq, s.data, s.last_update_at AS at
+  FROM want w JOIN snapshots s ON s.doc = w.doc AND s.upto_seq > w.after
 UNION ALL
-SELECT 1, seq, data, received_at FROM updates
- WHERE doc = $1 AND seq > GREATEST($2, COALESCE((SELECT upto_seq FROM snapshots WHERE doc = $1), 0))
-ORDER BY kind, seq`;
+SELECT 1, u.doc, u.seq, u.data, u.received_at
+  FROM want w JOIN updates u ON u.doc = w.doc
+   AND u.seq > GREATEST(w.after, COALESCE((SELECT upto_seq FROM snapshots s2 WHERE s2.doc = w.doc), 0))
+ORDER BY 2, 1, 3`;
 
 interface DeviceRow {
   jti: string;
@@ -182,7 +188,8 @@ class PostgresStore implements DocStore {
     private readonly log: (line: string) => void,
   ) {
     this.feed = {
-      readSince: (doc, after) => this.readSince(doc, after),
+      readSince: async (doc, after) => (await this.readSinceMany([{ docName: doc, afterSeq: after }])).get(doc)!,
+      readSinceMany: (wants) => this.readSinceMany(wants),
       listen: (handlers) => this.listen(handlers),
     };
   }
@@ -197,18 +204,23 @@ class PostgresStore implements DocStore {
     return r.rows.map((row) => Number(row.seq));
   }
 
-  async readSince(docName: string, afterSeq: number): Promise<UpdatesSince> {
-    const r = await this.pool.query<{ kind: number; seq: string; data: Buffer; at: string | null }>(READ_SINCE_SQL, [docName, afterSeq]);
-    const out: UpdatesSince = { snapshot: null, updates: [] };
+  async readSinceMany(wants: readonly { docName: string; afterSeq: number }[]): Promise<Map<string, UpdatesSince>> {
+    const out = new Map<string, UpdatesSince>(wants.map((w) => [w.docName, { snapshot: null, updates: [] }]));
+    if (wants.length === 0) return out;
+    const r = await this.pool.query<{ kind: number; doc: string; seq: string; data: Buffer; at: string | null }>(READ_SINCE_SQL, [
+      wants.map((w) => w.docName),
+      wants.map((w) => w.afterSeq),
+    ]);
     for (const row of r.rows) {
-      if (row.kind === 0) out.snapshot = { data: bytes(row.data), uptoSeq: Number(row.seq), lastUpdateAt: row.at };
-      else out.updates.push({ seq: Number(row.seq), data: bytes(row.data), receivedAt: row.at });
+      const since = out.get(row.doc)!;
+      if (row.kind === 0) since.snapshot = { data: bytes(row.data), uptoSeq: Number(row.seq), lastUpdateAt: row.at };
+      else since.updates.push({ seq: Number(row.seq), data: bytes(row.data), receivedAt: row.at });
     }
     return out;
   }
 
   async loadUpdates(docName: string): Promise<LoadedUpdates> {
-    const { snapshot, updates } = await this.readSince(docName, 0);
+    const { snapshot, updates } = await this.feed.readSince(docName, 0);
     const last = updates[updates.length - 1];
     return {
       updates: [...(snapshot ? [snapshot.data] : []), ...updates.map((u) => u.data)],

@@ -56,6 +56,8 @@ export interface FeedHandlers {
  */
 export interface SharedFeed {
   readSince(docName: string, afterSeq: number): Promise<UpdatesSince>;
+  /** readSince for several documents in one read (a burst of rings is caught up in one query). */
+  readSinceMany(wants: readonly { docName: string; afterSeq: number }[]): Promise<Map<string, UpdatesSince>>;
   /** Starts listening; resolves once subscribed. The returned function stops it. */
   listen(handlers: FeedHandlers): Promise<() => Promise<void>>;
 }
