@@ -32,6 +32,17 @@ function covered(stored: Map<number, number>, sv: Map<number, number>): boolean 
 
 let runs = 0;
 
+/** Every wait in a fuzz run is bounded: a stall fails with what stalled, never hangs the suite. */
+function bounded<T>(p: Promise<T>, what: string, ms = 15_000): Promise<T> {
+  let t: NodeJS.Timeout;
+  return Promise.race([
+    p.finally(() => clearTimeout(t)),
+    new Promise<T>((_, reject) => {
+      t = setTimeout(() => reject(new Error(`fuzz: ${what} did not finish within ${ms} ms`)), ms);
+    }),
+  ]);
+}
+
 /**
  * Runs one seed against `servers` (one, or several instances on one shared store; a client
  * reconnects to a server the seed picks). Returns the document's name and its expected content.
@@ -40,7 +51,7 @@ export async function runSeed(servers: TestServer[], seed: number, steps: number
   const rand = prng(seed);
   const int = (n: number) => Math.floor(rand() * n);
   const docName = `shelter/fuzz-${seed}-${steps}-${++runs}`;
-  const token = await servers[0].token({ role: 'staff', shelter: docName.slice('shelter/'.length) });
+  const token = await bounded(servers[0].token({ role: 'staff', shelter: docName.slice('shelter/'.length) }), 'issuing a token');
   const wsUrl = () => servers[int(servers.length)].wsUrl;
   const model: Model = { map: new Map(), list: new Set(), textLength: 0 };
   const clients: YClient[] = [];
@@ -48,7 +59,7 @@ export async function runSeed(servers: TestServer[], seed: number, steps: number
     const c = new YClient({ wsUrl: servers[i % servers.length].wsUrl, docName, token, name: `c${i}` });
     c.random = rand;
     clients.push(c);
-    await c.connect();
+    await bounded(c.connect(), `${c.name} connecting`);
   }
   const log: string[] = [];
   try {
@@ -85,11 +96,11 @@ export async function runSeed(servers: TestServer[], seed: number, steps: number
         c.cut();
         log.push(`${c.name} cut`);
       } else if (r < 0.62 && c.connected) {
-        await c.disconnect();
+        await bounded(c.disconnect(), `${c.name} disconnecting`);
         log.push(`${c.name} disconnect`);
       } else if (r < 0.77 && !c.connected) {
         if (servers.length > 1) c.opts.wsUrl = wsUrl();
-        await c.connect();
+        await bounded(c.connect(), `${c.name} reconnecting`);
         log.push(`${c.name} reconnect`);
       } else if (r < 0.87) {
         c.dropOutgoing = c.dropOutgoing ? 0 : 0.3;
@@ -112,10 +123,10 @@ export async function runSeed(servers: TestServer[], seed: number, steps: number
     for (const c of clients) {
       c.dropOutgoing = 0;
       c.dropIncoming = 0;
-      await c.disconnect();
-      await c.connect();
+      await bounded(c.disconnect(), `${c.name} disconnecting to heal`);
+      await bounded(c.connect(), `${c.name} reconnecting to heal`);
     }
-    await Promise.all(clients.map((c) => c.whenStored(10_000)));
+    await bounded(Promise.all(clients.map((c) => c.whenStored(10_000))), 'all stored');
     const expected = {
       map: Object.fromEntries([...model.map].sort(([a], [b]) => (a < b ? -1 : 1))), // snapshot()'s order
       list: [...model.list].sort(),
@@ -128,15 +139,18 @@ export async function runSeed(servers: TestServer[], seed: number, steps: number
       clients.map((c) => c.until(() => JSON.stringify(snapshot(c.doc)) === want, 'converged').catch(() => undefined)),
     );
     for (const c of clients) expect(snapshot(c.doc), `seed ${seed} ${c.name}\n${log.join('\n')}`).toEqual(expected);
+    // Each server that holds the document holds the same (one that unloaded it meanwhile is
+    // looked up afresh: a LiveDoc is not used after it is unloaded).
+    const held = (s: TestServer) => s.server.registry.get(docName);
     for (const [i, s] of servers.entries()) {
-      const live = s.server.registry.get(docName);
-      if (!live) continue;
-      await clients[0].until(() => JSON.stringify(snapshot(live.doc)) === want, `server ${i} converged`, 5_000).catch(() => undefined);
-      expect(snapshot(live.doc), `seed ${seed} server ${i}\n${log.join('\n')}`).toEqual(expected);
+      await clients[0].until(() => { const live = held(s); return !live || JSON.stringify(snapshot(live.doc)) === want; }, `server ${i} converged`, 5_000).catch(() => undefined);
+      const live = held(s);
+      if (live) expect(snapshot(live.doc), `seed ${seed} server ${i}\n${log.join('\n')}`).toEqual(expected);
     }
     return { docName, expected };
   } finally {
-    await Promise.all(clients.map((c) => c.destroy()));
+    const sockets = clients.map((c) => `${c.name}: ${c.ws?.describe?.() ?? 'no socket'}`).join('; ');
+    await bounded(Promise.all(clients.map((c) => c.destroy())), `closing the clients (${sockets})`);
   }
 }
 

@@ -4,6 +4,7 @@
 import WebSocket from 'ws';
 import * as Y from 'yjs';
 import * as awarenessProtocol from 'y-protocols/awareness';
+import { DeleteConfirmations, isConfirmed, pendingOf, type PendingChange } from '../../domain/confirmations';
 import { MESSAGE_HEARTBEAT, PROTOCOL_VERSION, decodeMessage, describeMessage as describeWire, encodeMessage } from '../../domain/protocol';
 
 
@@ -26,6 +27,8 @@ export interface ClientSocket {
   onOpen(fn: () => void): void;
   onMessage(fn: (frame: Uint8Array) => void): void;
   onClose(fn: (code: number, reason: string) => void): void;
+  /** For failure messages: the connection's state. */
+  describe?(): string;
 }
 
 export function wsSocket(url: string): ClientSocket {
@@ -45,6 +48,10 @@ export function wsSocket(url: string): ClientSocket {
       if (ws.readyState === WebSocket.CLOSED) queueMicrotask(() => fn(1006, ''));
       else ws.once('close', (code, reason) => fn(code, reason.toString()));
     },
+    describe: () => {
+      const sock = (ws as unknown as { _socket: import('node:net').Socket | null })._socket;
+      return `readyState ${ws.readyState}, socket ${sock ? (sock.destroyed ? 'destroyed' : 'alive') : 'none'}, close listeners ${ws.listenerCount('close')}`;
+    },
   };
 }
 
@@ -59,6 +66,9 @@ export interface YClientOptions {
   /** A name for the traffic log. */
   name?: string;
 }
+
+/** The test client has one route (its server), where the tablet may have two (city, box). */
+const ROUTE = 'server';
 
 export class YClient {
   readonly doc: Y.Doc;
@@ -75,6 +85,14 @@ export class YClient {
   /** Update messages sent on the current connection, and how many of them the server says are durable. */
   updatesSent = 0;
   updatesDurable = 0;
+  /**
+   * This client's own changes not yet confirmed, by the tablet's rules (domain/confirmations.ts):
+   * a state vector confirms what moved a clock, the STORED count of the socket that carried it
+   * confirms a deletion.
+   */
+  readonly pending = new Map<number, PendingChange>();
+  private readonly deletes = new DeleteConfirmations<ClientSocket>();
+  private nextPendingId = 1;
   heartbeats = 0;
   synced = false;
   /** Drop what this client sends / receives with this probability (partial delivery). */
@@ -90,9 +108,13 @@ export class YClient {
   constructor(readonly opts: YClientOptions) {
     this.doc = opts.doc ?? new Y.Doc();
     this.awareness = new awarenessProtocol.Awareness(this.doc);
-    this.doc.on('update', (update: Uint8Array, origin: unknown) => {
+    this.deletes.addRoute(ROUTE);
+    this.doc.on('update', (update: Uint8Array, origin: unknown, doc: Y.Doc, tr: Y.Transaction) => {
       if (origin === this) return;
-      this.send(encodeMessage({ type: 'sync-update', update }));
+      const change = { id: this.nextPendingId++, ...pendingOf(doc.clientID, tr.beforeState.get(doc.clientID) ?? 0, Y.getState(doc.store, doc.clientID)) };
+      this.pending.set(change.id, change);
+      if (change.deleteOnly) this.deletes.added(change.id);
+      this.send(encodeMessage({ type: 'sync-update', update }), change.deleteOnly ? change.id : undefined);
     });
   }
 
@@ -153,15 +175,12 @@ export class YClient {
   }
 
   /**
-   * True when every change this client holds is known to be stored: covered by the last STORED
-   * vector, or received from the server (which forwards only what it committed).
+   * True when every change this client made is known to be stored, by the rules the tablet
+   * follows (no pending change left). What it received from the server was stored before it was
+   * forwarded.
    */
   allStored(): boolean {
-    if (this.updatesDurable < this.updatesSent) return false;
-    for (const [client, clock] of Y.decodeStateVector(Y.encodeStateVector(this.doc))) {
-      if (Math.max(this.storedSV.get(client) ?? 0, this.receivedSV.get(client) ?? 0) < clock) return false;
-    }
-    return true;
+    return this.pending.size === 0;
   }
 
   /** This client's own changes (its client id) that the city has confirmed, through a box. */
@@ -174,7 +193,8 @@ export class YClient {
   }
 
   whenStored(timeoutMs = 10_000): Promise<void> {
-    return this.until(() => this.synced && this.allStored(), 'stored', timeoutMs);
+    // and every frame of this connection durable: the handshake's step 2 included
+    return this.until(() => this.synced && this.allStored() && this.updatesDurable >= this.updatesSent, 'stored', timeoutMs);
   }
 
   /** Resolves when the server closes (or has closed) the connection. */
@@ -190,7 +210,11 @@ export class YClient {
   }
 
   until(cond: () => boolean, what: string, timeoutMs = 10_000): Promise<void> {
-    if (cond()) return Promise.resolve();
+    try {
+      if (cond()) return Promise.resolve();
+    } catch (e) {
+      return Promise.reject(e);
+    }
     return new Promise((resolve, reject) => {
       // Checked on every message, and every 10 ms for conditions on the server's side.
       const poll = setInterval(() => check(), 10);
@@ -200,7 +224,19 @@ export class YClient {
         reject(new Error(`${this.name}: not ${what} within ${timeoutMs} ms`));
       }, timeoutMs);
       const check = () => {
-        if (!cond()) return;
+        // Checked inside the socket's message handler: a condition that throws must fail this
+        // wait, not the socket (ws would never finish that frame, nor ever emit 'close').
+        let met: boolean;
+        try {
+          met = cond();
+        } catch (e) {
+          clearTimeout(t);
+          clearInterval(poll);
+          this.waiters = this.waiters.filter((w) => w !== check);
+          reject(e);
+          return;
+        }
+        if (!met) return;
         clearTimeout(t);
         clearInterval(poll);
         this.waiters = this.waiters.filter((w) => w !== check);
@@ -238,19 +274,27 @@ export class YClient {
     return p;
   }
 
-  private send(msg: Uint8Array): void {
+  /** Sends a frame; `deleteId`: the delete-only change it carries. */
+  private send(msg: Uint8Array, deleteId?: number): number {
     const ws = this.ws;
-    if (!ws || !ws.isOpen) return;
-    if (this.dropOutgoing > 0 && this.random() < this.dropOutgoing) return;
-    this.sendNow(ws, msg);
+    if (!ws || !ws.isOpen) return 0;
+    if (this.dropOutgoing > 0 && this.random() < this.dropOutgoing) return 0;
+    const frame = this.sendNow(ws, msg);
+    if (deleteId !== undefined && frame > 0) this.deletes.sentIn(ROUTE, deleteId, ws, frame);
+    return frame;
   }
 
-  private sendNow(ws: ClientSocket, msg: Uint8Array): void {
+  /** Sends a frame; a sync step 2 or update is counted (its number is returned) so a STORED count can confirm it. */
+  private sendNow(ws: ClientSocket, msg: Uint8Array): number {
     this.traffic?.push(`${this.name} -> server | ${describeMessage(msg)}`);
-    // sync step 2 or update: counted so a STORED count can confirm it (deletions have no clock)
     const m = decodeMessage(msg);
-    if (m.ok && (m.value.type === 'sync-step2' || m.value.type === 'sync-update')) this.updatesSent++;
+    let frame = 0;
+    if (m.ok && (m.value.type === 'sync-step2' || m.value.type === 'sync-update')) {
+      this.updatesSent++;
+      frame = this.deletes.countFrame(ws);
+    }
     ws.send(msg);
+    return frame;
   }
 
   private receive(buf: Uint8Array): void {
@@ -259,9 +303,12 @@ export class YClient {
     if (!r.ok) return;
     const m = r.value;
     switch (m.type) {
-      case 'sync-step1':
-        this.send(encodeMessage({ type: 'sync-step2', update: Y.encodeStateAsUpdate(this.doc, m.stateVector) }));
+      case 'sync-step1': {
+        // the reply carries the whole delete set: every pending deletion travels in it
+        const frame = this.send(encodeMessage({ type: 'sync-step2', update: Y.encodeStateAsUpdate(this.doc, m.stateVector) }));
+        if (frame > 0 && this.ws) this.deletes.handshakeSent(ROUTE, this.ws, frame);
         break;
+      }
       case 'sync-step2':
       case 'sync-update':
         for (const [client, clock] of Y.parseUpdateMeta(m.update).to) {
@@ -273,11 +320,15 @@ export class YClient {
       case 'awareness':
         awarenessProtocol.applyAwarenessUpdate(this.awareness, m.update, this);
         break;
-      case 'stored':
+      case 'stored': {
         this.storedSV = Y.decodeStateVector(m.stateVector);
         if (m.durable !== null) this.updatesDurable = m.durable;
         this.storedCount++;
+        const deletesStored = this.deletes.covered(ROUTE, this.ws, m.durable ?? 0);
+        for (const [id, p] of this.pending) if (isConfirmed(p, this.storedSV, deletesStored)) this.pending.delete(id);
+        this.deletes.confirmed(deletesStored);
         break;
+      }
       case 'heartbeat':
         this.heartbeats++;
         break;

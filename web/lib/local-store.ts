@@ -3,6 +3,7 @@
 // goes on the wire, so closing the tab or losing power right after "saved" loses nothing.
 // Updates are stored in Yjs's v2 encoding: a 10,000-person shelter is a third smaller and is
 // applied noticeably faster at start-up than in v1 (the wire protocol stays v1).
+import { isConfirmed } from '../../domain/confirmations';
 import Dexie, { type Table } from 'dexie';
 import * as Y from 'yjs';
 
@@ -159,7 +160,7 @@ export async function confirmPending(
 }
 
 function isCovered(r: PendingRow, stored: Map<number, number>, deletesStored: ReadonlySet<number>): boolean {
-  return r.deleteOnly ? deletesStored.has(r.id as number) : (stored.get(r.client) ?? 0) >= r.clock;
+  return isConfirmed({ id: r.id as number, client: r.client, clock: r.clock, deleteOnly: r.deleteOnly }, stored, deletesStored);
 }
 
 /** Marks the pending rows a shelter box confirmed (same rules as confirmPending); they stay pending for the city. */

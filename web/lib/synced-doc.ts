@@ -5,7 +5,7 @@
 // 2. every update, local or remote, is written to IndexedDB (v2 encoding, see local-store.ts);
 //    a local one is sent (as v1, the wire format) only after that, and is counted as pending
 //    until the server's STORED state vector covers its clock (a delete-only change has no
-//    clock: the STORED count confirms it, see deletesSent); transact() resolves only once
+//    clock: the STORED count confirms it, domain/confirmations.ts); transact() resolves only once
 //    IndexedDB has the change, and rejects when it could not be stored;
 // 3. what the server lacks when it connects (its sync step 1) is sent after the pending writes,
 //    in frames it accepts (split-update.ts);
@@ -25,6 +25,7 @@ import {
   DEAD_CONNECTION_MS, FATAL_CLOSE_CODES, HEARTBEAT_INTERVAL_MS, MAX_FRAME_BYTES, MESSAGE_HEARTBEAT, MESSAGE_STORED,
   MESSAGE_UPSTREAM_STORED, PROTOCOL_VERSION, encodeMessage,
 } from '../../domain/protocol';
+import { DeleteConfirmations, isSilentTooLong, pendingOf, silenceAllowed as allowedSilence } from '../../domain/confirmations';
 import { missingUpdates } from '../../domain/split-update';
 import { recordsTouched } from './pending-records';
 import {
@@ -101,8 +102,6 @@ type Tier = 'city' | 'box';
 interface Route {
   tier: Tier;
   provider: WebsocketProvider;
-  /** Delete-only pending rows → the frame on this route's socket that carried their deletion. */
-  deletes: Map<number, { ws: WebSocket; frame: number } | null>;
   connection: Connection;
   refusedCode?: number;
   lastConfirmedAt: string | null;
@@ -168,24 +167,12 @@ export function openSyncedDoc(docName: string, opts: OpenOptions): SyncedDoc {
       compacting = false;
     }
   };
-  // Delete-only changes. A deletion adds no clock, so the STORED state vector cannot confirm it;
-  // the STORED count can: "the first N sync step 2 / update messages of this connection are
-  // durable" (sync-server/sync.ts counts both kinds, empty ones too, per connection). So the
-  // step 2 / update frames sent on each socket are counted (sendCounted: every such frame must
-  // go through it, or the numbers shift), and each delete-only pending row remembers, per route,
-  // one frame that carries its deletion and was sent after the row was written: its own update
-  // frame, or else the last step 2 part of a handshake (a Yjs diff always carries the doc's whole
-  // delete set). A STORED on that same socket with count ≥ that frame confirms it (a box's
-  // UPSTREAM_STORED counts the same frames, for the city); counts on any other socket say nothing
-  // about it. If the socket drops first, the next handshake re-assigns it. Kept in memory only:
-  // rows loaded from IndexedDB (a reload, which has no socket history) start with no frame and
-  // get one from the first handshake, whose step 2 is built from a doc that holds their deletions
-  // (loadDoc reads rows and updates together).
-  const framesSent = new WeakMap<WebSocket, number>();
-  const deleteOnlyRows = new Set<number>();
+  // Delete-only changes are confirmed by the STORED count of the socket that carried them: the
+  // rules are in domain/confirmations.ts. Every sync step 2 / update frame goes through
+  // sendCounted, or the numbers shift.
+  const deletes = new DeleteConfirmations<WebSocket>();
   const sendCounted = (ws: WebSocket, msg: Uint8Array): number => {
-    const n = (framesSent.get(ws) ?? 0) + 1;
-    framesSent.set(ws, n);
+    const n = deletes.countFrame(ws);
     ws.send(msg);
     return n;
   };
@@ -200,9 +187,8 @@ export function openSyncedDoc(docName: string, opts: OpenOptions): SyncedDoc {
     const remote = isOurs(origin);
     // A change that adds an item (map set, array push) moves this client's clock, and the
     // server's state vector tells when it is stored. One that only deletes does not.
-    const clock = Y.getState(doc.store, doc.clientID);
-    const deleteOnly = clock === (tr.beforeState.get(doc.clientID) ?? 0);
-    const pending = remote ? null : { client: doc.clientID, clock, records: recordsTouched(tr), ...(deleteOnly ? { deleteOnly } : {}) };
+    const change = pendingOf(doc.clientID, tr.beforeState.get(doc.clientID) ?? 0, Y.getState(doc.store, doc.clientID));
+    const pending = remote ? null : { ...change, records: recordsTouched(tr) };
     // Updates whose write failed are written again with the next one, so once storage works
     // again nothing that is in memory is missing from IndexedDB.
     const written = writes.then(async () => {
@@ -216,11 +202,7 @@ export function openSyncedDoc(docName: string, opts: OpenOptions): SyncedDoc {
       }
       unstored = [];
       const local = batch.flatMap((b, i) => (b.pending ? [{ ...b, id: ids[i] as number }] : []));
-      for (const b of local) {
-        if (!b.pending?.deleteOnly) continue;
-        deleteOnlyRows.add(b.id);
-        for (const r of routes) r.deletes.set(b.id, null);
-      }
+      for (const b of local) if (b.pending?.deleteOnly) deletes.added(b.id);
       const added = local.reduce((n, b) => n + (b.pending?.records ?? 1), 0);
       setState({ storeFailed: false, pending: state.pending + added, pendingLocal: state.pendingLocal + added });
       return local;
@@ -234,7 +216,7 @@ export function openSyncedDoc(docName: string, opts: OpenOptions): SyncedDoc {
           if (!r.provider.wsconnected || !ws || ws.readyState !== WebSocket.OPEN) continue;
           for (const b of local) {
             const frame = sendCounted(ws, encodeMessage({ type: 'sync-update', update: Y.convertUpdateFormatV2ToV1(b.update) }));
-            if (b.pending?.deleteOnly) r.deletes.set(b.id, { ws, frame });
+            if (b.pending?.deleteOnly) deletes.sentIn(r.tier, b.id, ws, frame);
           }
         }
       })
@@ -268,7 +250,7 @@ export function openSyncedDoc(docName: string, opts: OpenOptions): SyncedDoc {
     } catch {
       // unreadable: the next STORED fills it again
     }
-    for (const id of deleteOnly) deleteOnlyRows.add(id);
+    for (const id of deleteOnly) deletes.added(id);
     performance.mark(`hinanjo:${docName}:read-end`);
     doc.transact(() => {
       for (const u of updates) Y.applyUpdateV2(doc, u);
@@ -288,25 +270,15 @@ export function openSyncedDoc(docName: string, opts: OpenOptions): SyncedDoc {
     if (updates.length > COMPACT_AFTER_ROWS) setTimeout(() => void maybeCompact(), 2_000);
   })();
 
-  /** The delete-only rows whose frame on `ws` (of route r) is covered by `count`. */
-  const deletesCovered = (r: Route, ws: WebSocket | null, count: number): Set<number> => {
-    const out = new Set<number>();
-    for (const [id, sent] of r.deletes) if (sent && sent.ws === ws && sent.frame <= count) out.add(id);
-    return out;
-  };
-
   /** The city has it: delete the covered rows (whichever route told us). */
   const confirmAtCity = (r: Route, sv: Map<number, number>, ws: WebSocket | null, count: number) => {
     const at = new Date().toISOString();
     // Queued behind the writes so the pending count is never raced by a write in flight.
     writes = writes
       .then(async () => {
-        const deletesStored = deletesCovered(r, ws, count);
+        const deletesStored = deletes.covered(r.tier, ws, count);
         const remaining = await confirmPending(docName, sv, deletesStored);
-        for (const id of deletesStored) {
-          deleteOnlyRows.delete(id);
-          for (const other of routes) other.deletes.delete(id);
-        }
+        deletes.confirmed(deletesStored);
         let grew = false;
         for (const [client, clock] of sv) {
           if (clock > (storedSV.get(client) ?? 0)) {
@@ -328,7 +300,7 @@ export function openSyncedDoc(docName: string, opts: OpenOptions): SyncedDoc {
     const at = new Date().toISOString();
     writes = writes
       .then(async () => {
-        const counts = await markAtBox(docName, sv, deletesCovered(r, ws, count));
+        const counts = await markAtBox(docName, sv, deletes.covered(r.tier, ws, count));
         await writeMeta(boxMetaKey, at);
         setCounts(counts);
         r.lastConfirmedAt = at;
@@ -353,7 +325,8 @@ export function openSyncedDoc(docName: string, opts: OpenOptions): SyncedDoc {
       disableBc: true, // tabs share IndexedDB and the server; a second channel would bypass the store
       shouldReconnect: (event) => !FATAL_CLOSE_CODES.includes(event.code),
     });
-    const r: Route = { tier, provider: p, deletes: new Map([...deleteOnlyRows].map((id) => [id, null])), connection: 'connecting', lastConfirmedAt: null };
+    const r: Route = { tier, provider: p, connection: 'connecting', lastConfirmedAt: null };
+    deletes.addRoute(tier);
     routes.push(r);
     // Our own update handler persists first, then sends (see onUpdate).
     doc.off('update', p._updateHandler);
@@ -396,10 +369,8 @@ export function openSyncedDoc(docName: string, opts: OpenOptions): SyncedDoc {
           // The first part is the step 2 reply; the rest follow as plain updates.
           last = sendCounted(ws, encodeMessage({ type: i === 0 ? 'sync-step2' : 'sync-update', update: part }));
         });
-        // Every part carries the whole delete set, so every delete-only row written so far
-        // travelled here; the last part is the conservative frame to wait for. A row already
-        // sent on this socket keeps its own (earlier) frame.
-        if (last > 0) for (const [id, sent] of r.deletes) if (sent?.ws !== ws) r.deletes.set(id, { ws, frame: last });
+        // Every part carries the whole delete set: the last part is the frame to wait for.
+        deletes.handshakeSent(tier, ws, last);
       });
     };
     // Heartbeats carry nothing: receiving one refreshes wsLastMessageReceived, which is enough.
@@ -436,11 +407,11 @@ export function openSyncedDoc(docName: string, opts: OpenOptions): SyncedDoc {
   // to a little more than one heartbeat (the socket is still judged by its own traffic, so a
   // wrong hint costs nothing); coming back online is a reason to reconnect now, not after backoff.
   let suspectOffline = false;
-  const silenceAllowed = () => (suspectOffline ? Math.min(DEAD_CONNECTION_MS, HEARTBEAT_INTERVAL_MS * 1.5) : DEAD_CONNECTION_MS);
   const watchdog = setInterval(() => {
+    const allowed = allowedSilence(DEAD_CONNECTION_MS, HEARTBEAT_INTERVAL_MS, suspectOffline);
     for (const r of routes) {
       const p = r.provider;
-      if (p.wsconnected && Date.now() - p.wsLastMessageReceived > silenceAllowed()) reconnectNow(r);
+      if (p.wsconnected && isSilentTooLong(p.wsLastMessageReceived, Date.now(), allowed)) reconnectNow(r);
     }
   }, WATCHDOG_TICK_MS);
   const onOffline = () => {
