@@ -6,22 +6,22 @@ import { startBox } from './box/box';
 
 const USAGE =
   'usage: npm run box -- --upstream URL --token T [--port 8443] [--data DIR] [--cert FILE --key FILE] [--public-key FILE] [--host H] [--dist DIR]';
-const KNOWN = ['upstream', 'token', 'port', 'data', 'cert', 'key', 'public-key', 'host', 'dist', 'help'];
 
 async function main(): Promise<number> {
   let args;
   try {
-    args = parseArgs(process.argv.slice(2));
+    args = parseArgs(process.argv.slice(2), {
+      strings: ['upstream', 'token', 'port', 'data', 'cert', 'key', 'public-key', 'host', 'dist'],
+      flags: ['help'],
+    });
   } catch (e) {
     console.error(`${(e as Error).message}\n${USAGE}`);
     return 2;
   }
   const { values, flags } = args;
-  const unknown = [...values.keys(), ...flags].filter((k) => !KNOWN.includes(k));
-  if (flags.has('help') || unknown.length > 0) {
-    if (unknown.length) console.error(`unknown option(s): ${unknown.map((k) => '--' + k).join(', ')}`);
+  if (flags.has('help')) {
     console.error(USAGE);
-    return flags.has('help') ? 0 : 2;
+    return 0;
   }
   const token = values.get('token') ?? process.env.HINANJO_BOX_TOKEN;
   if (!token) {

@@ -1,14 +1,25 @@
-// A tiny argument reader shared by main.ts and token-cli.ts: --name value, --flag, --name=value.
-export function parseArgs(argv: readonly string[]): { values: Map<string, string>; flags: Set<string> } {
+// The command lines' argument reader, on node:util parseArgs: each command names its options
+// (text values and plain flags); an unknown option, or a value missing after one, is an error
+// whose message names it. Returns the same small shape every command reads.
+import { parseArgs as nodeParseArgs } from 'node:util';
+
+export interface CliOptions {
+  /** Options that take a value: --name value or --name=value. */
+  strings: readonly string[];
+  /** Options that are flags: --name. */
+  flags?: readonly string[];
+}
+
+export function parseArgs(argv: readonly string[], spec: CliOptions): { values: Map<string, string>; flags: Set<string> } {
+  const options: Record<string, { type: 'string' | 'boolean' }> = {};
+  for (const n of spec.strings) options[n] = { type: 'string' };
+  for (const n of spec.flags ?? []) options[n] = { type: 'boolean' };
+  const parsed = nodeParseArgs({ args: [...argv], options, strict: true, allowPositionals: false });
   const values = new Map<string, string>();
   const flags = new Set<string>();
-  for (let i = 0; i < argv.length; i++) {
-    const a = argv[i];
-    if (!a.startsWith('--')) throw new Error(`unexpected argument "${a}"`);
-    const eq = a.indexOf('=');
-    if (eq > 0) values.set(a.slice(2, eq), a.slice(eq + 1));
-    else if (i + 1 < argv.length && !argv[i + 1].startsWith('--')) values.set(a.slice(2), argv[++i]);
-    else flags.add(a.slice(2));
+  for (const [k, v] of Object.entries(parsed.values)) {
+    if (typeof v === 'string') values.set(k, v);
+    else if (v === true) flags.add(k);
   }
   return { values, flags };
 }

@@ -9,13 +9,15 @@ import { redact } from './store/postgres';
 import { removeServerInfo, writeServerInfo } from './server-info';
 
 async function main(): Promise<void> {
-  const { values, flags } = parseArgs(process.argv.slice(2));
-  const unknown = [...values.keys(), ...flags].filter((k) => !['port', 'data', 'dist', 'no-demo', 'host', 'store'].includes(k));
-  if (unknown.length) {
-    console.error(`unknown option(s): ${unknown.map((k) => '--' + k).join(', ')}`);
-    console.error('usage: npm run server -- [--port P] [--data DIR] [--dist DIR] [--host H] [--no-demo] [--store postgres://…]');
+  const usage = 'usage: npm run server -- [--port P] [--data DIR] [--dist DIR] [--host H] [--no-demo] [--store postgres://…]';
+  let args;
+  try {
+    args = parseArgs(process.argv.slice(2), { strings: ['port', 'data', 'dist', 'host', 'store'], flags: ['no-demo'] });
+  } catch (e) {
+    console.error(`${(e as Error).message}\n${usage}`);
     process.exit(2);
   }
+  const { values, flags } = args;
   const port = Number(values.get('port') ?? process.env.PORT ?? 8080);
   if (!Number.isInteger(port) || port < 0 || port > 65535) {
     console.error(`--port must be a port number, not "${values.get('port') ?? process.env.PORT}"`);

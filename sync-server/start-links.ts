@@ -89,7 +89,7 @@ async function stillGood(store: DocStore, token: string, role: Role, shelter: st
 }
 
 if (import.meta.url === `file://${process.argv[1]}`) {
-  const { values } = parseArgs(process.argv.slice(2));
+  const { values } = parseArgs(process.argv.slice(2), { strings: ['data', 'base', 'shelter'] });
   const dataDir = values.get('data') ?? './data';
   startLinks(dataDir, values.get('base') ?? 'http://localhost:8080', values.get('shelter') ?? 'demo-01').then(
     (l) => {

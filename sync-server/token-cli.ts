@@ -24,15 +24,18 @@ const USAGE =
 async function main(): Promise<number> {
   let args;
   try {
-    args = parseArgs(process.argv.slice(2));
+    args = parseArgs(process.argv.slice(2), {
+      strings: ['role', 'shelter', 'ttl', 'device', 'data', 'base', 'revoke', 'store'],
+      flags: ['qr', 'help'],
+    });
   } catch (e) {
     console.error(`${(e as Error).message}\n${USAGE}`);
     return 2;
   }
   const { values, flags } = args;
-  if (flags.has('help') || [...flags].some((f) => f !== 'qr')) {
+  if (flags.has('help')) {
     console.error(USAGE);
-    return flags.has('help') ? 0 : 2;
+    return 0;
   }
   const dataDir = values.get('data') ?? process.env.HINANJO_DATA ?? './data';
   let storeUrl: string | undefined;
