@@ -149,7 +149,7 @@ export async function issueToken(
  * server holds (a box says so instead of "invalid").
  */
 export type RefusalReason = 'missing' | 'invalid' | 'expired' | 'revoked' | 'legacy';
-export type VerifyResult = { ok: true; claims: TokenClaims } | { ok: false; reason: RefusalReason };
+export type VerifyResult = Result<TokenClaims, RefusalReason>;
 
 export async function verifyToken(
   keys: TokenKeys,
@@ -157,12 +157,12 @@ export async function verifyToken(
   token: string | null | undefined,
   now: Date = new Date(),
 ): Promise<VerifyResult> {
-  if (!token) return { ok: false, reason: 'missing' };
+  if (!token) return err('missing');
   let alg: unknown;
   try {
     alg = decodeProtectedHeader(token).alg;
   } catch {
-    return { ok: false, reason: 'invalid' };
+    return err('invalid');
   }
   const options = { currentDate: now, requiredClaims: ['jti', 'exp', 'iat'] };
   let payload: Record<string, unknown>;
@@ -170,18 +170,18 @@ export async function verifyToken(
     if (alg === 'EdDSA') {
       ({ payload } = await jwtVerify(token, keys.verifying, { ...options, algorithms: ['EdDSA'] }));
     } else if (alg === 'HS256') {
-      if (!keys.legacySecret) return { ok: false, reason: 'legacy' };
+      if (!keys.legacySecret) return err('legacy');
       ({ payload } = await jwtVerify(token, keys.legacySecret, { ...options, algorithms: ['HS256'] }));
     } else {
-      return { ok: false, reason: 'invalid' };
+      return err('invalid');
     }
   } catch (e) {
-    return { ok: false, reason: e instanceof joseErrors.JWTExpired ? 'expired' : 'invalid' };
+    return err(e instanceof joseErrors.JWTExpired ? 'expired' : 'invalid');
   }
   const claims = toClaims(payload);
-  if (!claims) return { ok: false, reason: 'invalid' };
-  if (await store.isRevoked(claims.jti)) return { ok: false, reason: 'revoked' };
-  return { ok: true, claims };
+  if (!claims) return err('invalid');
+  if (await store.isRevoked(claims.jti)) return err('revoked');
+  return ok(claims);
 }
 
 function toClaims(p: Record<string, unknown>): TokenClaims | null {

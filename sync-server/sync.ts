@@ -199,12 +199,12 @@ export class SyncService {
     const verified = await verifyToken(this.deps.keys, this.deps.store, req.token, this.deps.clock());
     if (!verified.ok) {
       // A revoked device is told so (the tablet wipes itself); expired and invalid are 4401.
-      metrics.reject(verified.reason === 'revoked' ? 'revoked' : 'unauthorized');
-      const why = verified.reason === 'legacy' ? 'token signed with the old shared secret: ask HQ for a new enrolment link' : `token ${verified.reason}`;
-      transport.close(verified.reason === 'revoked' ? CLOSE.revoked : CLOSE.unauthorized, why);
+      metrics.reject(verified.error === 'revoked' ? 'revoked' : 'unauthorized');
+      const why = verified.error === 'legacy' ? 'token signed with the old shared secret: ask HQ for a new enrolment link' : `token ${verified.error}`;
+      transport.close(verified.error === 'revoked' ? CLOSE.revoked : CLOSE.unauthorized, why);
       return null;
     }
-    const access = this.opts.scope ? narrower(accessFor(verified.claims, ref), this.opts.scope(ref)) : accessFor(verified.claims, ref);
+    const access = this.opts.scope ? narrower(accessFor(verified.value, ref), this.opts.scope(ref)) : accessFor(verified.value, ref);
     if (access === 'none') {
       metrics.reject('forbidden');
       transport.close(CLOSE.forbidden, 'not allowed on this document');
@@ -212,8 +212,8 @@ export class SyncService {
     }
     if (!transport.open) return null;
     let sockets = 0;
-    for (const c of this.conns) if (c.claims.jti === verified.claims.jti) sockets++;
-    if (sockets >= this.opts.maxSocketsPerToken[verified.claims.role]) {
+    for (const c of this.conns) if (c.claims.jti === verified.value.jti) sockets++;
+    if (sockets >= this.opts.maxSocketsPerToken[verified.value.role]) {
       metrics.reject('too_many_sockets');
       transport.close(CLOSE.tooManySockets, 'too many connections for this token');
       return null;
@@ -223,7 +223,7 @@ export class SyncService {
       this.deps.registry.release(live);
       return null;
     }
-    const conn = new SyncConnection(transport, live, verified.claims, access, { ...this.deps, budgets: this.budgets, hooks: this.hooks }, this.opts);
+    const conn = new SyncConnection(transport, live, verified.value, access, { ...this.deps, budgets: this.budgets, hooks: this.hooks }, this.opts);
     conn.protocolVersion = Number.isInteger(req.version) && req.version >= 1 ? req.version : 1;
     this.conns.add(conn);
     metrics.connections = this.conns.size;

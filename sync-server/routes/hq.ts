@@ -24,14 +24,14 @@ const SSE_KEEPALIVE_MS = 15_000;
 async function requireHq(ctx: HqContext, req: IncomingMessage, res: ServerResponse, url: URL): Promise<TokenClaims | null> {
   const v = await verifyToken(ctx.keys, ctx.store, bearerToken(req.headers.authorization, url), ctx.clock());
   if (!v.ok) {
-    sendJson(res, 401, { error: `token ${v.reason}` }, { 'WWW-Authenticate': 'Bearer' });
+    sendJson(res, 401, { error: `token ${v.error}` }, { 'WWW-Authenticate': 'Bearer' });
     return null;
   }
-  if (v.claims.role !== 'hq') {
+  if (v.value.role !== 'hq') {
     sendJson(res, 403, { error: 'an hq token is required' });
     return null;
   }
-  return v.claims;
+  return v.value;
 }
 
 export function hqRoutes(ctx: HqContext): Route[] {
@@ -139,8 +139,8 @@ export function hqRoutes(ctx: HqContext): Route[] {
       path: '/api/box/revocations',
       handler: async (req, res, url) => {
         const v = await verifyToken(ctx.keys, ctx.store, bearerToken(req.headers.authorization, url), ctx.clock());
-        if (!v.ok) return sendJson(res, 401, { error: `token ${v.reason}` }, { 'WWW-Authenticate': 'Bearer' });
-        if (v.claims.role !== 'box' && v.claims.role !== 'hq') return sendJson(res, 403, { error: 'a box or hq token is required' });
+        if (!v.ok) return sendJson(res, 401, { error: `token ${v.error}` }, { 'WWW-Authenticate': 'Bearer' });
+        if (v.value.role !== 'box' && v.value.role !== 'hq') return sendJson(res, 403, { error: 'a box or hq token is required' });
         sendJson(res, 200, { revoked: [...(await ctx.store.revokedJtis())] }, { 'Cache-Control': 'no-store' });
       },
     },

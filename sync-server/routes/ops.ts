@@ -47,7 +47,7 @@ export function opsRoutes(ctx: OpsContext): Route[] {
       if (a.length === b.length && timingSafeEqual(a, b)) return true;
     }
     const v = await verifyToken(ctx.keys, ctx.store, presented, ctx.clock());
-    return v.ok && v.claims.role === 'hq';
+    return v.ok && v.value.role === 'hq';
   };
 
   return [

@@ -52,7 +52,7 @@ describe('asymmetric tokens', () => {
     const { keys } = (await (await fetch(`${server.url}/api/public/token-key`)).json()) as { keys: JWK[] };
     const verifier = keysFromPublicJwk(keys[0]);
     const token = await server.token({ role: 'staff', shelter: 'A' });
-    expect(await verifyToken(verifier, noRevocations, token)).toMatchObject({ ok: true, claims: { role: 'staff', shelter: 'A' } });
+    expect(await verifyToken(verifier, noRevocations, token)).toMatchObject({ ok: true, value: { role: 'staff', shelter: 'A' } });
     const minted = await issueToken(verifier, server.server.store, { role: 'hq' });
     expect(minted).toEqual({ ok: false, error: expect.stringContaining('cannot issue') });
     expect(() => keysFromPublicJwk({ ...keys[0], d: 'secret' })).toThrow();
@@ -76,7 +76,7 @@ describe('asymmetric tokens', () => {
     expect((await expired.whenClosed()).code).toBe(CLOSE.unauthorized);
 
     const { keys } = (await (await fetch(`${server.url}/api/public/token-key`)).json()) as { keys: JWK[] };
-    expect(await verifyToken(keysFromPublicJwk(keys[0]), noRevocations, valid)).toEqual({ ok: false, reason: 'legacy' });
+    expect(await verifyToken(keysFromPublicJwk(keys[0]), noRevocations, valid)).toEqual({ ok: false, error: 'legacy' });
   });
 });
 

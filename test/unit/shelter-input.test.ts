@@ -46,17 +46,17 @@ describe('an enrolment token', () => {
   it('opens the tablet only for a staff token naming a shelter', async () => {
     const staff = await token({ role: 'staff', shelter: 's1' }, 3600);
     const result = checkToken('shelter', staff);
-    expect(result.ok && result.claims.shelter).toBe('s1');
-    expect(checkToken('shelter', await token({ role: 'hq' }, 3600))).toEqual({ ok: false, reason: 'wrong-role' });
-    expect(checkToken('hq', staff)).toEqual({ ok: false, reason: 'wrong-role' });
-    expect(checkToken('shelter', await token({ role: 'staff' }, 3600))).toEqual({ ok: false, reason: 'malformed' });
-    expect(checkToken('shelter', 'not.a.token')).toEqual({ ok: false, reason: 'malformed' });
-    expect(checkToken('shelter', null)).toEqual({ ok: false, reason: 'missing' });
+    expect(result.ok && result.value.claims.shelter).toBe('s1');
+    expect(checkToken('shelter', await token({ role: 'hq' }, 3600))).toEqual({ ok: false, error: { reason: 'wrong-role' } });
+    expect(checkToken('hq', staff)).toEqual({ ok: false, error: { reason: 'wrong-role' } });
+    expect(checkToken('shelter', await token({ role: 'staff' }, 3600))).toEqual({ ok: false, error: { reason: 'malformed' } });
+    expect(checkToken('shelter', 'not.a.token')).toEqual({ ok: false, error: { reason: 'malformed' } });
+    expect(checkToken('shelter', null)).toEqual({ ok: false, error: { reason: 'missing' } });
   });
 
   it('refuses a new link that has expired but keeps a stored token usable for local data', async () => {
     const expired = await token({ role: 'staff', shelter: 's1' }, -60);
-    expect(checkToken('shelter', expired)).toEqual({ ok: false, reason: 'expired' });
+    expect(checkToken('shelter', expired)).toEqual({ ok: false, error: { reason: 'expired' } });
     expect(checkToken('shelter', expired, { allowExpired: true }).ok).toBe(true);
   });
 });

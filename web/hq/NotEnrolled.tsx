@@ -2,10 +2,10 @@
 import { commonStrings, useLang } from '../lib/i18n';
 import { LangSwitch } from '../lib/LangSwitch';
 import { shortDateTime } from '../lib/format';
-import type { Enrolment } from '../lib/enrolment';
+import type { NotEnrolledReason } from '../lib/enrolment';
 import { hqStrings } from './strings';
 
-export function NotEnrolled({ reason, wipedAt }: Pick<Extract<Enrolment, { ok: false }>, 'reason' | 'wipedAt'>) {
+export function NotEnrolled({ reason, wipedAt }: NotEnrolledReason) {
   const [lang] = useLang();
   const t = hqStrings(lang);
   const e = commonStrings(lang).enrol;

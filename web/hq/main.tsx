@@ -21,9 +21,9 @@ const wall = new URLSearchParams(location.search).has('wall');
 document.body.classList.toggle('hq-wall', wall);
 
 if (!enrolment.ok) {
-  render(<NotEnrolled reason={enrolment.reason} wipedAt={enrolment.wipedAt} />, root);
+  render(<NotEnrolled reason={enrolment.error.reason} wipedAt={enrolment.error.wipedAt} />, root);
 } else {
-  const { token, claims } = enrolment;
+  const { token, claims } = enrolment.value;
   const hq = openSyncedDoc(HQ_DOC, { token });
   const feed = new OverviewFeed(token);
   // For tests: lets a page script wait for the store without reaching into modules.

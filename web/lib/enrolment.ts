@@ -2,13 +2,18 @@
 // out of the address bar (so it is not bookmarked, shared or shown on screen), and tells the
 // surface what it may open. The claims are read unverified: the server verifies on every connect.
 import { decodeJwt } from 'jose';
+import { err, ok, type Result } from '../../domain/result';
 import type { Role, TokenClaims } from '../../domain/tokens';
 
 export type Surface = 'shelter' | 'hq';
 
-export type Enrolment =
-  | { ok: true; token: string; claims: TokenClaims }
-  | { ok: false; reason: 'missing' | 'malformed' | 'expired' | 'wrong-role' | 'wiped'; wipedAt?: string };
+export interface NotEnrolledReason {
+  reason: 'missing' | 'malformed' | 'expired' | 'wrong-role' | 'wiped';
+  /** When this device erased itself after HQ revoked it (reason 'wiped'). */
+  wipedAt?: string;
+}
+
+export type Enrolment = Result<{ token: string; claims: TokenClaims }, NotEnrolledReason>;
 
 const ROLE_OF: Record<Surface, Role> = { shelter: 'staff', hq: 'hq' };
 const storageKey = (surface: Surface) => `hinanjo:${surface}:token`;
@@ -38,18 +43,18 @@ export function checkToken(
   token: string | null,
   { now = Date.now(), allowExpired = false }: { now?: number; allowExpired?: boolean } = {},
 ): Enrolment {
-  if (!token) return { ok: false, reason: 'missing' };
+  if (!token) return err({ reason: 'missing' });
   let claims: TokenClaims;
   try {
     claims = decodeJwt(token) as unknown as TokenClaims;
   } catch {
-    return { ok: false, reason: 'malformed' };
+    return err({ reason: 'malformed' });
   }
-  if (typeof claims.role !== 'string' || typeof claims.exp !== 'number') return { ok: false, reason: 'malformed' };
-  if (claims.role !== ROLE_OF[surface]) return { ok: false, reason: 'wrong-role' };
-  if (surface === 'shelter' && typeof claims.shelter !== 'string') return { ok: false, reason: 'malformed' };
-  if (!allowExpired && claims.exp * 1000 <= now) return { ok: false, reason: 'expired' };
-  return { ok: true, token, claims };
+  if (typeof claims.role !== 'string' || typeof claims.exp !== 'number') return err({ reason: 'malformed' });
+  if (claims.role !== ROLE_OF[surface]) return err({ reason: 'wrong-role' });
+  if (surface === 'shelter' && typeof claims.shelter !== 'string') return err({ reason: 'malformed' });
+  if (!allowExpired && claims.exp * 1000 <= now) return err({ reason: 'expired' });
+  return ok({ token, claims });
 }
 
 /**
@@ -72,6 +77,6 @@ export function enrolFromUrl(surface: Surface): Enrolment {
   }
   const stored = storedToken(surface);
   const wipedAt = localStorage.getItem(WIPED_KEY);
-  if (!stored && wipedAt) return { ok: false, reason: 'wiped', wipedAt };
+  if (!stored && wipedAt) return err({ reason: 'wiped', wipedAt });
   return checkToken(surface, stored, { allowExpired: true });
 }

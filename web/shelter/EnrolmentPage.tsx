@@ -1,10 +1,10 @@
 // Shown instead of the app when this device has no usable token for the tablet surface.
-import type { Enrolment } from '../lib/enrolment';
+import type { NotEnrolledReason } from '../lib/enrolment';
 import { LangSwitch } from '../lib/LangSwitch';
 import { commonStrings, useLang } from '../lib/i18n';
 import { shortDateTime } from '../lib/format';
 
-export function EnrolmentPage({ reason, wipedAt }: Pick<Extract<Enrolment, { ok: false }>, 'reason' | 'wipedAt'>) {
+export function EnrolmentPage({ reason, wipedAt }: NotEnrolledReason) {
   const [lang] = useLang();
   const t = commonStrings(lang).enrol;
   const message =

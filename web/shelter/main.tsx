@@ -23,9 +23,9 @@ boxFromEnrolmentLink();
 const enrolment = enrolFromUrl('shelter');
 
 if (!enrolment.ok) {
-  render(<EnrolmentPage reason={enrolment.reason} wipedAt={enrolment.wipedAt} />, root);
+  render(<EnrolmentPage reason={enrolment.error.reason} wipedAt={enrolment.error.wipedAt} />, root);
 } else {
-  const { token, claims } = enrolment;
+  const { token, claims } = enrolment.value;
   const shelterId = claims.shelter as string;
   const box = storedBoxAddress();
   const boxUrl = box ? boxSyncUrl(box) : undefined;
