@@ -1,6 +1,6 @@
 // DATA/server.json: where the server running on a data directory listens, so that
 // `npm run token` prints links for that server (its real port), not for a guessed default.
-import { readFileSync, rmSync, writeFileSync } from 'node:fs';
+import { mkdirSync, readFileSync, rmSync, writeFileSync } from 'node:fs';
 import { join } from 'node:path';
 import * as Y from 'yjs';
 import { HQ_DOC, hqShelters } from '../domain/schema';
@@ -15,6 +15,8 @@ export interface ServerInfo {
 }
 
 export function writeServerInfo(dataDir: string, info: ServerInfo): void {
+  // With a shared store (--store postgres://…) nothing else creates the data directory.
+  mkdirSync(dataDir, { recursive: true, mode: 0o700 });
   writeFileSync(join(dataDir, SERVER_INFO_FILE), JSON.stringify(info) + '\n', { mode: 0o600 });
 }
 

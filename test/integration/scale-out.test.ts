@@ -12,7 +12,8 @@ import type { PublicStatus } from '../../domain/public-status';
 import { openPostgresStore } from '../../sync-server/store/postgres';
 import { runSeed, snapshot } from '../helpers/fuzz';
 import { startTestPostgres, type TestPostgres } from '../helpers/postgres';
-import { spawnServerProcess, startTestServer, type ServerProcess, type TestServer } from '../helpers/server';
+import { join } from 'node:path';
+import { spawnServerProcess, startTestServer, tempDataDir, type ServerProcess, type TestServer } from '../helpers/server';
 import { seedHq } from '../helpers/seed';
 import { YClient } from '../helpers/yclient';
 
@@ -178,7 +179,8 @@ describe('several instances on one PostgreSQL', () => {
     const url = await pg.createDatabase();
     const procs: ServerProcess[] = [];
     for (let i = 0; i < 2; i++) {
-      const p = await spawnServerProcess({ storeUrl: url });
+      // the first one's data directory does not exist yet: with a shared store nothing else makes it
+      const p = await spawnServerProcess({ storeUrl: url, ...(i === 0 ? { dataDir: join(tempDataDir(), 'new') } : {}) });
       cleanups.push(() => p.kill());
       procs.push(p);
     }
