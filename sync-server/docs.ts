@@ -32,7 +32,14 @@ export class LiveDoc {
    */
   lastSeq: number;
   readonly appliedAbove = new Set<number>();
+  /** This instance's own updates since its last compaction (what the threshold counts). */
   updatesSinceSnapshot: number;
+  /**
+   * The sequence number the last snapshot covers, as far as this instance knows. On a shared
+   * store, updates other instances wrote are applied without counting toward the threshold, and
+   * this tells a compaction that they are still in the log.
+   */
+  compactedSeq: number;
   lastUpdateAt: string | null;
   /**
    * Bytes of the stored state plus every update accepted since it was loaded: an upper bound of
@@ -54,6 +61,7 @@ export class LiveDoc {
     this.approxBytes = state.byteLength;
     this.lastSeq = stored.lastSeq;
     this.updatesSinceSnapshot = stored.updatesSinceSnapshot;
+    this.compactedSeq = stored.updatesSinceSnapshot === 0 ? stored.lastSeq : 0;
     this.lastUpdateAt = stored.lastUpdateAt;
     this.awareness.setLocalState(null);
   }
@@ -234,51 +242,48 @@ export class DocRegistry {
       this.catchUpWanted.add(live);
       live.pendingWrites++; // stays loaded until caught up
     }
-    this.catchUpRunning ??= this.runCatchUps().finally(() => {
-      this.catchUpRunning = null;
-      // wanted during the last round's apply, after its loop ended
-      if (this.catchUpWanted.size > 0) void this.runCatchUpsAgain();
-    });
+    this.catchUpRunning ??= this.runCatchUps();
     return this.catchUpRunning;
-  }
-
-  private runCatchUpsAgain(): Promise<void> {
-    const [first] = this.catchUpWanted;
-    return first ? this.catchUp(first) : Promise.resolve();
   }
 
   private async runCatchUps(): Promise<void> {
     const feed = this.store.feed!;
-    while (this.catchUpWanted.size > 0) {
-      // Rings read in this event-loop turn join the round.
-      await new Promise((r) => setImmediate(r));
-      const round = [...this.catchUpWanted];
-      this.catchUpWanted.clear();
-      try {
-        const read = await feed.readSinceMany(round.map((l) => ({ docName: l.name, afterSeq: l.lastSeq })));
-        for (const live of round) {
-          const since = read.get(live.name);
-          if (!since || this.live.get(live.name) !== live) continue;
-          if (since.snapshot && since.snapshot.uptoSeq > live.lastSeq) {
-            // Another instance compacted past what we had: its snapshot holds everything up to uptoSeq.
-            this.applyPeer(live, since.snapshot.data, since.snapshot.lastUpdateAt);
-            live.appliedThrough(since.snapshot.uptoSeq);
+    try {
+      while (this.catchUpWanted.size > 0) {
+        // Rings read in this event-loop turn join the round.
+        await new Promise((r) => setImmediate(r));
+        const round = [...this.catchUpWanted];
+        this.catchUpWanted.clear();
+        try {
+          const read = await feed.readSinceMany(round.map((l) => ({ docName: l.name, afterSeq: l.lastSeq })));
+          for (const live of round) {
+            const since = read.get(live.name);
+            if (!since || this.live.get(live.name) !== live) continue;
+            if (since.snapshot && since.snapshot.uptoSeq > live.lastSeq) {
+              // Another instance compacted past what we had: its snapshot holds everything up to uptoSeq.
+              this.applyPeer(live, since.snapshot.data, since.snapshot.lastUpdateAt);
+              live.appliedThrough(since.snapshot.uptoSeq);
+            }
+            for (const u of since.updates) {
+              if (live.hasApplied(u.seq)) continue;
+              this.applyPeer(live, u.data, u.receivedAt);
+              live.markApplied(u.seq, true);
+            }
           }
-          for (const u of since.updates) {
-            if (live.hasApplied(u.seq)) continue;
-            this.applyPeer(live, u.data, u.receivedAt);
-            live.markApplied(u.seq, true);
+        } catch (e) {
+          // The next ring, the reconnect or the periodic catch-up (peer-feed.ts) tries again.
+          console.error(`catching up with other instances failed: ${(e as Error).message}`);
+        } finally {
+          for (const live of round) {
+            live.pendingWrites--;
+            this.scheduleCool(live);
           }
-        }
-      } catch (e) {
-        // The next ring, the reconnect or the periodic catch-up (peer-feed.ts) tries again.
-        console.error(`catching up with other instances failed: ${(e as Error).message}`);
-      } finally {
-        for (const live of round) {
-          live.pendingWrites--;
-          this.scheduleCool(live);
         }
       }
+    } finally {
+      // Reset as soon as the loop finds nothing left, so a later ring starts a new run instead
+      // of joining one that has ended.
+      this.catchUpRunning = null;
     }
   }
 
@@ -307,11 +312,12 @@ export class DocRegistry {
 
   /** Folds the log into one snapshot; the snapshot is taken now, written in queue order. */
   compact(live: LiveDoc): Promise<void> {
-    if (live.updatesSinceSnapshot === 0) return Promise.resolve();
+    if (live.updatesSinceSnapshot === 0 && live.lastSeq <= live.compactedSeq) return Promise.resolve();
     const snapshot = live.snapshot();
     live.approxBytes = snapshot.byteLength;
     const upto = live.lastSeq;
     live.updatesSinceSnapshot = 0;
+    live.compactedSeq = upto;
     return this.queue.run(() => this.store.compact(live.name, snapshot, upto)).catch((e) => {
       // The log is still complete; the next threshold crossing tries again.
       console.error(`compaction of ${live.name} failed: ${(e as Error).message}`);

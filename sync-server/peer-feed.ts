@@ -40,16 +40,18 @@ export class PeerFeed {
   }
 
   private committed(docName: string, seq: number): void {
-    if (this.stopped) return;
+    if (!this.stopped) void this.follow(docName, seq);
+  }
+
+  /** Brings this instance up to `seq` of `docName`, if it holds it or summarizes it. */
+  private follow(docName: string, seq: number): Promise<void> {
     const live = this.deps.registry.get(docName);
-    if (live) {
-      // Our own commits ring too; they are applied already.
-      if (!live.hasApplied(seq)) void this.deps.registry.catchUp(live);
-      return;
-    }
+    // Our own commits ring too; they are applied already.
+    if (live) return live.hasApplied(seq) ? Promise.resolve() : this.deps.registry.catchUp(live);
     if (parseDocName(docName)?.kind === 'shelter' && (this.deps.derived.summarySeq(docName) ?? -1) < seq) {
-      void this.refreshSummary(docName);
+      return this.refreshSummary(docName, seq);
     }
+    return Promise.resolve();
   }
 
   /**
@@ -57,13 +59,14 @@ export class PeerFeed {
    * unload grace), so this instance's summary, status.json and overview stream follow it; while
    * it is loaded, later rings apply incrementally.
    */
-  private async refreshSummary(docName: string): Promise<void> {
+  private async refreshSummary(docName: string, seq: number): Promise<void> {
     if (this.refreshing.has(docName)) return;
     this.refreshing.add(docName);
     try {
       const live = await this.deps.registry.acquire(docName);
       try {
-        await this.deps.registry.catchUp(live);
+        // A fresh load read everything; a document loaded meanwhile may still be behind.
+        if (!live.hasApplied(seq)) await this.deps.registry.catchUp(live);
         this.deps.derived.changedElsewhere(live);
       } finally {
         this.deps.registry.release(live);
@@ -85,16 +88,7 @@ export class PeerFeed {
       console.error(`catching up with other instances failed: ${(e as Error).message}`);
       return;
     }
-    const work: Promise<void>[] = [];
-    for (const [name, seq] of seqs) {
-      const live = this.deps.registry.get(name);
-      if (live) {
-        if (live.lastSeq < seq) work.push(this.deps.registry.catchUp(live));
-      } else if (parseDocName(name)?.kind === 'shelter' && (this.deps.derived.summarySeq(name) ?? -1) < seq) {
-        work.push(this.refreshSummary(name));
-      }
-    }
-    await Promise.all(work);
+    await Promise.all([...seqs].map(([name, seq]) => this.follow(name, seq)));
   }
 
   async stop(): Promise<void> {

@@ -49,8 +49,6 @@ export interface ServerOptions {
   tls?: { cert: string | Buffer; key: string | Buffer };
   /** More routes (a box adds its status). */
   routes?: (parts: { store: DocStore; sync: SyncService; registry: DocRegistry }) => Route[];
-  /** For tests: open a different store implementation. */
-  openStore?: (dataDir: string) => DocStore;
   log?: (line: string) => void;
 }
 
@@ -73,7 +71,7 @@ export async function startServer(opts: ServerOptions): Promise<RunningServer> {
   const clock = opts.clock ?? (() => new Date());
   const log = opts.log ?? ((l: string) => console.log(l));
   const dataDir = resolve(opts.dataDir);
-  const store = opts.openStore ? opts.openStore(dataDir) : await openStore({ dataDir, storeUrl: opts.storeUrl });
+  const store = await openStore({ dataDir, storeUrl: opts.storeUrl });
   const keys = opts.keys ?? (await keysFor(store, dataDir));
   const metrics = new Metrics();
   const queue = new SerialQueue();

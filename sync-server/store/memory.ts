@@ -12,8 +12,6 @@ export class MemoryData {
   readonly devices = new Map<string, DeviceRecord>();
   readonly summaries = new Map<string, StoredSummary>();
   healthAt: string | null = null;
-  /** Set by a test: the next appends fail (a store that stopped working). */
-  failAppends = false;
   /**
    * Set by a test: appends wait here until it calls releaseAppends(), so it can deliver frames
    * while a batch is being committed (the window a slow disk opens).
@@ -52,7 +50,6 @@ class MemoryStore implements DocStore {
     this.check();
     if (this.data.holdAppends) await this.data.waitForRelease();
     this.check();
-    if (this.data.failAppends) throw new Error('store unavailable');
     for (const e of entries) if (typeof e.docName !== 'string' || !(e.update instanceof Uint8Array)) throw new Error('bad entry');
     const at = receivedAt.toISOString();
     return entries.map((e) => {

@@ -23,8 +23,6 @@ export class SocketPair {
   readonly toClient: Frame[] = [];
   state: 'connecting' | 'open' | 'closed' = 'connecting';
   conn: SyncConnection | null = null;
-  /** Resolves when the server has decided (open or refused). */
-  opened: Promise<void> | null = null;
   private readonly openFns: (() => void)[] = [];
   private readonly messageFns: ((f: Uint8Array) => void)[] = [];
   private readonly closeFns: ((code: number, reason: string) => void)[] = [];
@@ -83,16 +81,11 @@ export class SocketPair {
   async open(): Promise<void> {
     this.state = 'open';
     for (const fn of this.openFns) fn();
-    this.opened = this.core.sync
-      .open(this.server, {
-        docName: decodeURIComponent(this.url.pathname.slice('/sync/'.length)),
-        token: this.url.searchParams.get('token'),
-        version: Number(this.url.searchParams.get('v') ?? '1'),
-      })
-      .then((conn) => {
-        this.conn = conn;
-      });
-    await this.opened;
+    this.conn = await this.core.sync.open(this.server, {
+      docName: decodeURIComponent(this.url.pathname.slice('/sync/'.length)),
+      token: this.url.searchParams.get('token'),
+      version: Number(this.url.searchParams.get('v') ?? '1'),
+    });
   }
 
   /** Delivers the next frame in one direction; false when there is none to deliver yet. */

@@ -76,8 +76,6 @@ export class YClient {
   ws: ClientSocket | null = null;
   /** The server's state vector from its last STORED message. */
   storedSV = new Map<number, number>();
-  /** Clocks reached by updates the server sent us: the server forwards only what it stored. */
-  receivedSV = new Map<number, number>();
   storedCount = 0;
   /** From a shelter box: the city's state vector and how many of our frames are durable at the city. */
   upstreamSV = new Map<number, number>();
@@ -311,9 +309,6 @@ export class YClient {
       }
       case 'sync-step2':
       case 'sync-update':
-        for (const [client, clock] of Y.parseUpdateMeta(m.update).to) {
-          this.receivedSV.set(client, Math.max(clock, this.receivedSV.get(client) ?? 0));
-        }
         Y.applyUpdate(this.doc, m.update, this);
         if (m.type === 'sync-step2') this.synced = true;
         break;
