@@ -77,8 +77,8 @@ export const AWARENESS_PER_SECOND = 5;
 export const MAX_SOCKETS_PER_TOKEN = { staff: 16, hq: 1024, box: 16 } as const;
 
 // ---- the wire: every message type, encoded and decoded in one place ---------------------------
-// No other module writes or reads message bytes by hand (y-websocket's own handlers aside, in
-// the tablet's provider). Each frame is one message: a varUint type, then its body.
+// No other module writes or reads message bytes by hand. Each frame is one message: a varUint
+// type, then its body.
 
 /** y-websocket's types, and ours. */
 export const MESSAGE_SYNC = 0;

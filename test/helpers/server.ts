@@ -21,7 +21,7 @@ export interface TokenRequest {
 
 export interface TestServer {
   url: string;
-  /** ws://localhost:PORT/sync — the serverUrl for WebsocketProvider and YClient. */
+  /** ws://localhost:PORT/sync — the serverUrl for a sync socket and YClient. */
   wsUrl: string;
   port: number;
   dataDir: string;

@@ -1,5 +1,5 @@
 // A small y-websocket-protocol client for Node tests, on ws + y-protocols: the same messages a
-// browser's WebsocketProvider sends, plus Hinanjo's STORED and HEARTBEAT. Tests can hold back or
+// tablet's sync socket (web/lib/sync-socket.ts) sends, plus Hinanjo's STORED and HEARTBEAT. Tests can hold back or
 // drop what it sends and receives (partial delivery) and see every close code.
 import WebSocket from 'ws';
 import * as Y from 'yjs';

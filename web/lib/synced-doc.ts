@@ -18,13 +18,8 @@
 //    saved at the city (a STORED from the city, or the box's UPSTREAM_STORED relaying the city's
 //    confirmation; only then is the pending row deleted).
 import * as Y from 'yjs';
-import { WebsocketProvider, messageSync } from 'y-websocket';
-import * as syncProtocol from 'y-protocols/sync';
-import * as decoding from 'lib0/decoding';
-import {
-  DEAD_CONNECTION_MS, FATAL_CLOSE_CODES, HEARTBEAT_INTERVAL_MS, MAX_FRAME_BYTES, MESSAGE_HEARTBEAT, MESSAGE_STORED,
-  MESSAGE_UPSTREAM_STORED, PROTOCOL_VERSION, encodeMessage,
-} from '../../domain/protocol';
+import { DEAD_CONNECTION_MS, HEARTBEAT_INTERVAL_MS, MAX_FRAME_BYTES, type WireMessage, encodeMessage } from '../../domain/protocol';
+import { SyncSocket, type WebSocketLike } from './sync-socket';
 import { DeleteConfirmations, isSilentTooLong, pendingOf, silenceAllowed as allowedSilence } from '../../domain/confirmations';
 import { missingUpdates } from '../../domain/split-update';
 import { recordsTouched } from './pending-records';
@@ -101,7 +96,8 @@ type Tier = 'city' | 'box';
 /** One path to a server: the city, or the shelter box. */
 interface Route {
   tier: Tier;
-  provider: WebsocketProvider;
+  /** Set right after the route is made (its handlers need the route first). */
+  socket: SyncSocket;
   connection: Connection;
   refusedCode?: number;
   lastConfirmedAt: string | null;
@@ -170,8 +166,8 @@ export function openSyncedDoc(docName: string, opts: OpenOptions): SyncedDoc {
   // Delete-only changes are confirmed by the STORED count of the socket that carried them: the
   // rules are in domain/confirmations.ts. Every sync step 2 / update frame goes through
   // sendCounted, or the numbers shift.
-  const deletes = new DeleteConfirmations<WebSocket>();
-  const sendCounted = (ws: WebSocket, msg: Uint8Array): number => {
+  const deletes = new DeleteConfirmations<WebSocketLike>();
+  const sendCounted = (ws: WebSocketLike, msg: Uint8Array): number => {
     const n = deletes.countFrame(ws);
     ws.send(msg);
     return n;
@@ -181,7 +177,7 @@ export function openSyncedDoc(docName: string, opts: OpenOptions): SyncedDoc {
   /** While transact() runs: the IndexedDB writes of the updates it produced. */
   let collecting: Promise<void>[] | null = null;
 
-  const isOurs = (origin: unknown) => routes.some((r) => r.provider === origin);
+  const isOurs = (origin: unknown) => routes.some((r) => r.socket === origin);
 
   const onUpdate = (update: Uint8Array, origin: unknown, _doc: Y.Doc, tr: Y.Transaction) => {
     const remote = isOurs(origin);
@@ -212,8 +208,8 @@ export function openSyncedDoc(docName: string, opts: OpenOptions): SyncedDoc {
       .then((local) => {
         // Offline, local changes reach the servers through the sync handshake on reconnect.
         for (const r of routes) {
-          const ws = r.provider.ws;
-          if (!r.provider.wsconnected || !ws || ws.readyState !== WebSocket.OPEN) continue;
+          const ws = r.socket.ws;
+          if (!r.socket.connected || !ws) continue;
           for (const b of local) {
             const frame = sendCounted(ws, encodeMessage({ type: 'sync-update', update: Y.convertUpdateFormatV2ToV1(b.update) }));
             if (b.pending?.deleteOnly) deletes.sentIn(r.tier, b.id, ws, frame);
@@ -271,7 +267,7 @@ export function openSyncedDoc(docName: string, opts: OpenOptions): SyncedDoc {
   })();
 
   /** The city has it: delete the covered rows (whichever route told us). */
-  const confirmAtCity = (r: Route, sv: Map<number, number>, ws: WebSocket | null, count: number) => {
+  const confirmAtCity = (r: Route, sv: Map<number, number>, ws: WebSocketLike, count: number) => {
     const at = new Date().toISOString();
     // Queued behind the writes so the pending count is never raced by a write in flight.
     writes = writes
@@ -296,7 +292,7 @@ export function openSyncedDoc(docName: string, opts: OpenOptions): SyncedDoc {
   };
 
   /** The shelter box has it: mark the covered rows (they stay pending for the city). */
-  const confirmAtBox = (r: Route, sv: Map<number, number>, ws: WebSocket | null, count: number) => {
+  const confirmAtBox = (r: Route, sv: Map<number, number>, ws: WebSocketLike, count: number) => {
     const at = new Date().toISOString();
     writes = writes
       .then(async () => {
@@ -320,87 +316,64 @@ export function openSyncedDoc(docName: string, opts: OpenOptions): SyncedDoc {
 
   const openRoute = (tier: Tier, serverUrl: string) => {
     if (destroyed) return;
-    const p = new WebsocketProvider(serverUrl, docName, doc, {
-      params: { token: opts.token, v: String(PROTOCOL_VERSION) },
-      disableBc: true, // tabs share IndexedDB and the server; a second channel would bypass the store
-      shouldReconnect: (event) => !FATAL_CLOSE_CODES.includes(event.code),
-    });
-    const r: Route = { tier, provider: p, connection: 'connecting', lastConfirmedAt: null };
+    const r = { tier, connection: 'connecting', lastConfirmedAt: null } as Omit<Route, 'socket'> as Route;
     deletes.addRoute(tier);
     routes.push(r);
-    // Our own update handler persists first, then sends (see onUpdate).
-    doc.off('update', p._updateHandler);
-    p.awareness.setLocalState(null);
 
-    const readConfirmation = (decoder: decoding.Decoder) => {
-      const sv = Y.decodeStateVector(decoding.readVarUint8Array(decoder));
-      // The trailing count is a later, compatible addition: a server without it confirms no deletion.
-      const count = decoding.hasContent(decoder) ? decoding.readVarUint(decoder) : 0;
-      // y-websocket hands a socket's messages over only while it is p.ws: this is the one it came on.
-      return { sv, count, ws: p.ws };
-    };
-    p.messageHandlers[MESSAGE_STORED] = (_enc, decoder) => {
-      const { sv, count, ws } = readConfirmation(decoder);
-      if (tier === 'city') confirmAtCity(r, sv, ws, count);
-      else confirmAtBox(r, sv, ws, count);
-    };
-    // Only a box sends this: the city's confirmation, relayed (counts are frames on the box socket).
-    p.messageHandlers[MESSAGE_UPSTREAM_STORED] = (_enc, decoder) => {
-      const { sv, count, ws } = readConfirmation(decoder);
-      if (tier === 'box') confirmAtCity(r, sv, ws, count);
-    };
-    // The server's sync step 1 (its state vector) asks for what it lacks. Answered after the
-    // pending IndexedDB writes (so nothing goes out before it is stored) and cut into frames the
-    // server accepts (see split-update.ts).
-    const defaultSync = p.messageHandlers[messageSync];
-    p.messageHandlers[messageSync] = (encoder, decoder, prov, emitSynced, type) => {
-      if (decoding.peekVarUint(decoder) !== syncProtocol.messageYjsSyncStep1) {
-        defaultSync(encoder, decoder, prov, emitSynced, type);
-        return;
+    const onMessage = (m: WireMessage, ws: WebSocketLike) => {
+      switch (m.type) {
+        case 'sync-step1':
+          // The server's state vector asks for what it lacks. Answered after the pending
+          // IndexedDB writes (so nothing goes out before it is stored), on the socket that asked,
+          // and cut into frames the server accepts (see split-update.ts).
+          void writes.then(() => {
+            if (r.socket.ws !== ws || !r.socket.connected) return;
+            const parts = missingUpdates(doc, Y.decodeStateVector(m.stateVector), MAX_FRAME_BYTES - FRAME_HEADER_BYTES);
+            let last = 0;
+            parts.forEach((part, i) => {
+              // The first part is the step 2 reply; the rest follow as plain updates.
+              last = sendCounted(ws, encodeMessage({ type: i === 0 ? 'sync-step2' : 'sync-update', update: part }));
+            });
+            // Every part carries the whole delete set: the last part is the frame to wait for.
+            deletes.handshakeSent(tier, ws, last);
+          });
+          return;
+        case 'sync-step2':
+        case 'sync-update':
+          try {
+            Y.applyUpdate(doc, m.update, r.socket);
+          } catch (e) {
+            console.error('hinanjo: could not apply an update from the server', e);
+          }
+          return;
+        case 'stored': {
+          // A server before protocol version 2 sends no count: it confirms no deletion.
+          const sv = Y.decodeStateVector(m.stateVector);
+          if (tier === 'city') confirmAtCity(r, sv, ws, m.durable ?? 0);
+          else confirmAtBox(r, sv, ws, m.durable ?? 0);
+          return;
+        }
+        case 'upstream-stored':
+          // Only a box sends this: the city's confirmation, relayed (counts are frames on the box socket).
+          if (tier === 'box') confirmAtCity(r, Y.decodeStateVector(m.stateVector), ws, m.durable);
+          return;
+        default:
+          // Heartbeats only refresh the socket's lastMessageAt; presence (awareness) is not used.
+          return;
       }
-      decoding.readVarUint(decoder);
-      const serverState = Y.decodeStateVector(decoding.readVarUint8Array(decoder));
-      const ws = p.ws;
-      void writes.then(() => {
-        if (p.ws !== ws || !ws || ws.readyState !== WebSocket.OPEN) return;
-        const parts = missingUpdates(doc, serverState, MAX_FRAME_BYTES - FRAME_HEADER_BYTES);
-        let last = 0;
-        parts.forEach((part, i) => {
-          // The first part is the step 2 reply; the rest follow as plain updates.
-          last = sendCounted(ws, encodeMessage({ type: i === 0 ? 'sync-step2' : 'sync-update', update: part }));
-        });
-        // Every part carries the whole delete set: the last part is the frame to wait for.
-        deletes.handshakeSent(tier, ws, last);
-      });
     };
-    // Heartbeats carry nothing: receiving one refreshes wsLastMessageReceived, which is enough.
-    p.messageHandlers[MESSAGE_HEARTBEAT] = () => {};
-
-    p.on('status', () => {
-      r.connection = connectionOf(r);
-      publishRoutes();
-    });
-    p.on('closed', ({ code }) => {
-      r.connection = 'refused';
-      r.refusedCode = code;
-      publishRoutes();
-    });
-  };
-
-  const connectionOf = (r: Route): Connection => {
-    const p = r.provider;
-    if (!p.shouldConnect && r.connection === 'refused') return 'refused';
-    if (p.wsconnected) return 'connected';
-    if (p.wsconnecting && p.wsUnsuccessfulReconnects === 0) return 'connecting';
-    return 'offline';
-  };
-
-  /** Closes a route's socket and opens a new one at once (unless refused or destroyed). */
-  const reconnectNow = (r: Route) => {
-    const p = r.provider;
-    if (!p.shouldConnect) return;
-    p.disconnect();
-    p.connect();
+    r.socket = new SyncSocket(
+      { serverUrl, docName, token: opts.token },
+      {
+        stateVector: () => Y.encodeStateVector(doc),
+        message: onMessage,
+        status: (s, code) => {
+          r.connection = s;
+          if (s === 'refused') r.refusedCode = code;
+          publishRoutes();
+        },
+      },
+    );
   };
 
   // navigator.onLine is only a hint. Going offline shortens the silence the watchdog tolerates
@@ -410,8 +383,7 @@ export function openSyncedDoc(docName: string, opts: OpenOptions): SyncedDoc {
   const watchdog = setInterval(() => {
     const allowed = allowedSilence(DEAD_CONNECTION_MS, HEARTBEAT_INTERVAL_MS, suspectOffline);
     for (const r of routes) {
-      const p = r.provider;
-      if (p.wsconnected && isSilentTooLong(p.wsLastMessageReceived, Date.now(), allowed)) reconnectNow(r);
+      if (r.socket.connected && isSilentTooLong(r.socket.lastMessageAt, Date.now(), allowed)) r.socket.reconnectNow();
     }
   }, WATCHDOG_TICK_MS);
   const onOffline = () => {
@@ -419,7 +391,7 @@ export function openSyncedDoc(docName: string, opts: OpenOptions): SyncedDoc {
   };
   const onOnline = () => {
     suspectOffline = false;
-    for (const r of routes) if (!r.provider.wsconnected) reconnectNow(r);
+    for (const r of routes) if (!r.socket.connected) r.socket.reconnectNow();
   };
   window.addEventListener('offline', onOffline);
   window.addEventListener('online', onOnline);
@@ -488,7 +460,7 @@ export function openSyncedDoc(docName: string, opts: OpenOptions): SyncedDoc {
       clearInterval(watchdog);
       window.removeEventListener('online', onOnline);
       window.removeEventListener('offline', onOffline);
-      for (const r of routes) r.provider.destroy();
+      for (const r of routes) r.socket.destroy();
       doc.off('updateV2', onUpdate);
       doc.off('updateV2', onAnyUpdate);
       stateListeners.clear();

@@ -1,0 +1,133 @@
+// The tablet's own provider (web/lib/sync-socket.ts) against the real server, in Node with the
+// `ws` WebSocket: the handshake, STORED, a refused token that is never retried, backoff while the
+// server is down and the reconnect when it is back, and the watchdog's reconnectNow.
+import { afterEach, describe, expect, it } from 'vitest';
+import WebSocket from 'ws';
+import * as Y from 'yjs';
+import { CLOSE, type WireMessage, encodeMessage } from '../../domain/protocol';
+import { SyncSocket, type SocketStatus, type WebSocketLike, backoffMs } from '../../web/lib/sync-socket';
+import { startTestServer, tempDataDir, type TestServer } from '../helpers/server';
+import { waitFor } from '../helpers/wait';
+
+const cleanup: (() => Promise<void> | void)[] = [];
+afterEach(async () => {
+  for (const fn of cleanup.splice(0).reverse()) await fn();
+});
+
+async function server(opts: { port?: number; dataDir?: string } = {}): Promise<TestServer> {
+  const s = await startTestServer({ ...opts, sync: { heartbeatMs: 200 } });
+  cleanup.push(() => s.stop());
+  return s;
+}
+
+/** A client the way synced-doc.ts uses the socket, with a log of what it saw. */
+function client(wsUrl: string, docName: string, token: string) {
+  const doc = new Y.Doc();
+  const seen: WireMessage['type'][] = [];
+  const statuses: string[] = [];
+  let opened = 0;
+  let stored = false;
+  let refusedCode: number | undefined;
+  const socket: SyncSocket = new SyncSocket(
+    {
+      serverUrl: wsUrl,
+      docName,
+      token,
+      createSocket: (url) => {
+        opened++;
+        return new WebSocket(url) as unknown as WebSocketLike;
+      },
+    },
+    {
+      stateVector: () => Y.encodeStateVector(doc),
+      message: (m, ws) => {
+        seen.push(m.type);
+        if (m.type === 'sync-step1') ws.send(encodeMessage({ type: 'sync-step2', update: Y.encodeStateAsUpdate(doc, m.stateVector) }));
+        if (m.type === 'sync-step2' || m.type === 'sync-update') Y.applyUpdate(doc, m.update, socket);
+        if (m.type === 'stored') stored = true;
+      },
+      status: (s: SocketStatus, code?: number) => {
+        statuses.push(s);
+        if (s === 'refused') refusedCode = code;
+      },
+    },
+  );
+  doc.on('update', (u: Uint8Array, origin: unknown) => {
+    if (origin !== socket) socket.send(encodeMessage({ type: 'sync-update', update: u }));
+  });
+  cleanup.push(() => socket.destroy());
+  return {
+    doc,
+    socket,
+    seen,
+    statuses,
+    opened: () => opened,
+    stored: () => stored,
+    refusedCode: () => refusedCode,
+  };
+}
+
+describe('the tablet’s sync socket', () => {
+  it('opens, says its state vector, syncs both ways and hears STORED and heartbeats', async () => {
+    const s = await server();
+    const token = await s.token({ role: 'staff', shelter: 's1' });
+    const a = client(s.wsUrl, 'shelter/s1', token);
+    const b = client(s.wsUrl, 'shelter/s1', token);
+    await waitFor(() => a.socket.connected && b.socket.connected, 'both connected');
+    a.doc.getMap('people').set('p1', 'checked in on a');
+    await waitFor(() => b.doc.getMap('people').get('p1') === 'checked in on a', 'b has a’s change');
+    await waitFor(() => a.stored(), 'a told its change is stored');
+    await waitFor(() => a.seen.includes('heartbeat'), 'a heartbeat');
+    expect(a.seen).toContain('sync-step1');
+    expect(a.seen).toContain('sync-step2');
+    expect(a.statuses).toContain('connected');
+  });
+
+  it('a refused token is reported with its close code and never retried', async () => {
+    const s = await server();
+    const token = await s.token({ role: 'staff', shelter: 's1' });
+    const c = client(s.wsUrl, 'shelter/other', token);
+    await waitFor(() => c.socket.status === 'refused', 'refused');
+    expect(c.refusedCode()).toBe(CLOSE.forbidden);
+    await new Promise((r) => setTimeout(r, 600));
+    expect(c.opened()).toBe(1);
+    expect(c.socket.shouldConnect).toBe(false);
+  });
+
+  it('backs off while the server is down and reconnects, with what was typed offline, when it is back', async () => {
+    const dataDir = tempDataDir();
+    const first = await startTestServer({ dataDir, sync: { heartbeatMs: 200 } });
+    const port = first.port;
+    const token = await first.token({ role: 'staff', shelter: 's1' });
+    const c = client(first.wsUrl, 'shelter/s1', token);
+    await waitFor(() => c.socket.connected, 'connected');
+    await first.stop();
+    await waitFor(() => c.socket.status === 'offline', 'offline after the server went away');
+    c.doc.getMap('people').set('p9', 'typed offline');
+    await waitFor(() => c.socket.failedAttempts >= 2, 'retried with backoff');
+    const opensWhileDown = c.opened();
+    const second = await server({ port, dataDir });
+    await waitFor(() => c.socket.connected, 'reconnected', 10_000);
+    expect(c.opened()).toBeGreaterThan(opensWhileDown);
+    expect(c.socket.failedAttempts).toBe(0);
+    // The handshake carried the offline change: a fresh client sees it.
+    const d = client(second.wsUrl, 'shelter/s1', token);
+    await waitFor(() => d.doc.getMap('people').get('p9') === 'typed offline', 'the offline change reached the server');
+  });
+
+  it('reconnectNow replaces a socket at once (the watchdog’s cure for a silent connection)', async () => {
+    const s = await server();
+    const token = await s.token({ role: 'staff', shelter: 's1' });
+    const c = client(s.wsUrl, 'shelter/s1', token);
+    await waitFor(() => c.socket.connected, 'connected');
+    const before = c.socket.ws;
+    c.socket.reconnectNow();
+    expect(c.socket.ws).not.toBe(before);
+    await waitFor(() => c.socket.connected, 'connected again');
+    expect(c.opened()).toBe(2);
+  });
+
+  it('backs off 100 ms doubled per failed attempt, at most 2.5 s', () => {
+    expect([0, 1, 2, 3, 4, 5, 10].map(backoffMs)).toEqual([100, 200, 400, 800, 1600, 2500, 2500]);
+  });
+});
