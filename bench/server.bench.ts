@@ -26,8 +26,8 @@ function emit(metric: string, value: number, unit: string, extra: Record<string,
 }
 
 const LOAD: LoadOptions = { clients: CLIENTS, docs: DOCS, rate: RATE, seconds: SECONDS, emit };
-/** Which parts to run: sync, http, memory (all by default). */
-const PARTS = new Set((process.env.BENCH_PARTS ?? 'sync,http,memory').split(','));
+/** Which parts to run: sync, saturation, http, memory (all by default). */
+const PARTS = new Set((process.env.BENCH_PARTS ?? 'sync,saturation,http,memory').split(','));
 
 /** BENCH_NODE_ARGS="--cpu-prof --cpu-prof-dir=/tmp/prof" profiles the server under load. */
 const NODE_ARGS = (process.env.BENCH_NODE_ARGS ?? '').split(' ').filter(Boolean);
@@ -51,16 +51,24 @@ async function main(): Promise<void> {
   const distDir = mkdtempSync(join(tmpdir(), 'hinanjo-bench-dist-'));
 
   if (PARTS.has('sync')) await benchSync(distDir);
+  if (PARTS.has('saturation')) await benchSaturation(distDir);
   if (PARTS.has('http')) await benchHttp(distDir);
   if (PARTS.has('memory')) await benchMemory(distDir);
 }
 
 async function benchSync(distDir: string): Promise<void> {
   // ---- 1. sync: Hinanjo (durable) vs the reference server (memory) -----------------------
+  // Twice: the default load (CLIENTS × DOCS), and issue 11's point, 2,500 updates/s over 50
+  // clients and 10 documents, where the p50 ratio is the figure to watch.
+  await syncSideBySide(distDir, LOAD, 'default');
+  await syncSideBySide(distDir, { ...LOAD, clients: 50, docs: 10, rate: 50 }, '50x10');
+}
+
+async function syncSideBySide(distDir: string, load: LoadOptions, point: string): Promise<void> {
   const dataDir = mkdtempSync(join(tmpdir(), 'hinanjo-bench-'));
   const ours = await startHinanjo(dataDir, distDir);
   const token = await issueTokenFor(dataDir, { role: 'hq' });
-  const h = await syncLoad(`hinanjo (SQLite WAL, synchronous=${process.env.HINANJO_SQLITE_SYNC === 'NORMAL' ? 'NORMAL' : 'FULL'}, group commit)`, `ws://127.0.0.1:${ours.port}/sync`, token, LOAD);
+  const h = await syncLoad(`hinanjo (SQLite WAL, synchronous=${process.env.HINANJO_SQLITE_SYNC === 'NORMAL' ? 'NORMAL' : 'FULL'}, group commit)`, `ws://127.0.0.1:${ours.port}/sync`, token, load);
   // where the time goes: the store's commit latency histogram, as /metrics reports it
   const metrics = await (await fetch(`http://127.0.0.1:${ours.port}/metrics`, { headers: { Authorization: `Bearer ${token}` } })).text();
   const buckets = [...metrics.matchAll(/hinanjo_store_commit_seconds_bucket\{le="([^"]+)"\} (\d+)/g)].map((m) => [m[1], Number(m[2])]);
@@ -72,10 +80,47 @@ async function benchSync(distDir: string): Promise<void> {
   emit('server_event_loop_delay_p99', loop('0.99'), 'ms', { p999: loop('0.999') });
   await ours.stop();
   const ref = await startChild(['--input-type=module', '-e', REFERENCE]);
-  const r = await syncLoad('@y/websocket-server 0.1.1 (memory)', `ws://127.0.0.1:${ref.port}/sync`, null, LOAD);
+  const r = await syncLoad('@y/websocket-server 0.1.1 (memory)', `ws://127.0.0.1:${ref.port}/sync`, null, load);
   await ref.stop();
-  emit('sync_throughput_ratio', h.updatesPerSecond / r.updatesPerSecond, 'hinanjo/reference');
-  emit('sync_p99_ratio', h.p99 / r.p99, 'hinanjo/reference');
+  emit('sync_throughput_ratio', h.updatesPerSecond / r.updatesPerSecond, 'hinanjo/reference', { point });
+  emit('sync_p50_ratio', h.p50 / r.p50, 'hinanjo/reference', { point, target: point === '50x10' ? '<= 1.2' : undefined });
+  emit('sync_p99_ratio', h.p99 / r.p99, 'hinanjo/reference', { point });
+}
+
+/**
+ * The saturation point: the offered load (50 clients on 10 documents) is raised step by step
+ * until p99 exceeds 50 ms or fewer than 95% of the offered updates are forwarded; the last
+ * step that held is the server's figure. The clients run in this one process, on the same two
+ * cores as the server: past some load they, not the server, are the limit, and the reference
+ * run shows where that is.
+ */
+async function benchSaturation(distDir: string): Promise<void> {
+  const rates = (process.env.BENCH_SATURATION_RATES ?? '20,40,80,120,160,200,250,300,400').split(',').map(Number);
+  const quiet = () => undefined;
+  const find = async (label: string, start: () => Promise<{ url: string; token: string | null; stop(): Promise<void> }>) => {
+    let held = 0;
+    for (const rate of rates) {
+      const s = await start();
+      const r = await syncLoad(label, s.url, s.token, { clients: 50, docs: 10, rate, seconds: 4, emit: quiet });
+      await s.stop();
+      const ok = r.p99 <= 50 && r.updatesPerSecond >= 0.95 * r.offeredPerSecond;
+      emit('saturation_step', r.updatesPerSecond, 'updates/s', { server: label, offered: Math.round(r.offeredPerSecond), p50: Math.round(r.p50 * 100) / 100, p99: Math.round(r.p99 * 100) / 100, held: ok });
+      if (!ok) break;
+      held = r.updatesPerSecond;
+    }
+    emit('saturation_point', held, 'updates/s', { server: label, rule: 'last load with p99 <= 50 ms and >= 95% forwarded' });
+    return held;
+  };
+  const ours = await find('hinanjo (SQLite, synchronous=FULL)', async () => {
+    const dataDir = mkdtempSync(join(tmpdir(), 'hinanjo-bench-sat-'));
+    const c = await startHinanjo(dataDir, distDir);
+    return { url: `ws://127.0.0.1:${c.port}/sync`, token: await issueTokenFor(dataDir, { role: 'hq' }), stop: () => c.stop() };
+  });
+  const ref = await find('@y/websocket-server 0.1.1 (memory)', async () => {
+    const c = await startChild(['--input-type=module', '-e', REFERENCE]);
+    return { url: `ws://127.0.0.1:${c.port}/sync`, token: null, stop: () => c.stop() };
+  });
+  emit('saturation_ratio', ref ? ours / ref : 0, 'hinanjo/reference');
 }
 
 async function benchHttp(distDir: string): Promise<void> {

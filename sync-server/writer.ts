@@ -3,6 +3,11 @@
 // applied to the live documents (which forwards them, see sync.ts) and confirmed to their
 // senders with MESSAGE_STORED. One fsync per batch instead of one per update is what lets the
 // server be durable and still fast.
+//
+// Pipelined: the moment a batch is durable, the updates that arrived meanwhile go to the store
+// as the next batch, and only then is the durable one applied and forwarded, so the next fsync
+// (on the store's writer thread, or in PostgreSQL) runs while this thread forwards. One batch is
+// appended at a time, and batches are applied in commit order.
 import type { DocRegistry, LiveDoc } from './docs';
 import type { Metrics } from './metrics';
 import type { SerialQueue } from './serial';
@@ -14,6 +19,13 @@ export interface UpdateOrigin {
   storeFailed(error: Error): void;
 }
 
+const applyFailed = (e: unknown) => console.error(`applying a stored batch failed: ${(e as Error).message}`);
+
+interface Committed {
+  seqs: number[];
+  at: string;
+}
+
 interface Pending {
   live: LiveDoc;
   update: Uint8Array;
@@ -23,7 +35,10 @@ interface Pending {
 export class UpdateWriter {
   private pending: Pending[] = [];
   private scheduled = false;
-  /** The batch being committed; while it is, new updates wait and become ONE next batch. */
+  /**
+   * The batch being appended, until it is applied; while it is, new updates wait and become ONE
+   * next batch.
+   */
   private inFlight: Promise<void> | null = null;
 
   constructor(
@@ -59,13 +74,26 @@ export class UpdateWriter {
     if (this.inFlight || this.pending.length === 0) return;
     const batch = this.pending;
     this.pending = [];
-    this.inFlight = this.queue
-      .run(() => this.commit(batch))
-      .finally(() => {
-        this.inFlight = null;
-        // Everything that arrived during the commit goes in one batch now.
-        this.startBatch();
-      });
+    const appended = this.queue.run(() => this.append(batch));
+    this.inFlight = appended.then((committed) => this.durable(batch, committed)).catch(applyFailed);
+  }
+
+  /**
+   * A batch is durable (or refused). Everything that arrived during its commit is handed to the
+   * store now, directly: the queue ahead of it may hold compactions, which cannot conflict with
+   * it (a snapshot covers only applied updates, and these get higher sequence numbers). Then
+   * the durable batch is applied and forwarded while the next one is being made durable.
+   */
+  private durable(batch: Pending[], committed: Committed | null): void {
+    this.inFlight = null;
+    if (this.pending.length > 0) {
+      const next = this.pending;
+      this.pending = [];
+      const appended = this.append(next);
+      // Through the queue all the same, so that queue.idle() means every append is done.
+      this.inFlight = this.queue.run(() => appended).then((c) => this.durable(next, c)).catch(applyFailed);
+    }
+    if (committed) this.apply(batch, committed);
   }
 
   /** A batch is being committed, or updates wait for the next one. */
@@ -73,9 +101,10 @@ export class UpdateWriter {
     return this.inFlight !== null || this.pending.length > 0;
   }
 
-  /** Resolves when the batch being committed (if any) is applied; starts nothing new. */
+  /** Resolves when the batch being committed (if any) is applied; waits for no later batch. */
   async settled(): Promise<void> {
-    if (this.inFlight) await this.inFlight;
+    const current = this.inFlight;
+    if (current) await current;
   }
 
   /** Commits everything submitted so far; resolves when it is applied (shutdown, tests). */
@@ -88,7 +117,8 @@ export class UpdateWriter {
     await this.queue.idle();
   }
 
-  private async commit(batch: Pending[]): Promise<void> {
+  /** Makes a batch durable: its sequence numbers and receipt time, or null when the store refused it. */
+  private async append(batch: Pending[]): Promise<Committed | null> {
     const at = this.clock();
     const t0 = performance.now();
     let seqs: number[];
@@ -107,11 +137,15 @@ export class UpdateWriter {
       }
       for (const o of failed) o.storeFailed(e as Error);
       console.error(`store append failed: ${(e as Error).message}`);
-      return;
+      return null;
     }
     this.metrics.observeCommit((performance.now() - t0) / 1000);
     this.metrics.updatesStored += batch.length;
-    const iso = at.toISOString();
+    return { seqs, at: at.toISOString() };
+  }
+
+  /** Applies a durable batch to the live documents (which forwards it) and confirms it. */
+  private apply(batch: Pending[], { seqs, at: iso }: Committed): void {
     const confirm = new Map<UpdateOrigin, Map<LiveDoc, number>>();
     batch.forEach((p, i) => {
       p.live.pendingWrites--;

@@ -14,13 +14,18 @@ if (workerData.role === 'checkpointer') {
   // Copies the WAL back into the database file (and fsyncs it) off the commit path: the writer
   // has automatic checkpoints turned off, so no commit ever waits for one. PASSIVE never blocks
   // the writer; when the WAL is large a RESTART lets it start over from the beginning.
+  // Restarting often keeps every commit writing over WAL blocks that already exist: an fsync of
+  // a file that grows must also write its new size (ext4 journal), which measured about twice as
+  // long as one that overwrites (0.42 vs 0.25 ms idle, 1.1 vs 0.2 ms under load). The WAL file
+  // keeps its size after a restart, so after the first seconds commits only overwrite.
+  const RESTART_AFTER_PAGES = 64;
   let busy = false;
   setInterval(() => {
     if (busy) return;
     busy = true;
     try {
       const [r] = db.pragma('wal_checkpoint(PASSIVE)');
-      if (r && r.log > 4096 && r.checkpointed === r.log) db.pragma('wal_checkpoint(RESTART)');
+      if (r && r.log >= RESTART_AFTER_PAGES && r.checkpointed === r.log) db.pragma('wal_checkpoint(RESTART)');
     } catch {
       // a busy database: try again on the next tick
     } finally {

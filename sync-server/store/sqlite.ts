@@ -94,7 +94,7 @@ class SqliteWriter {
 
   constructor(file: string, synchronous: 'FULL' | 'NORMAL', role: 'writer' | 'checkpointer' = 'writer') {
     this.worker = new Worker(new URL('./sqlite-writer.mjs', import.meta.url), {
-      workerData: { file, synchronous, role, intervalMs: 1_000 },
+      workerData: { file, synchronous, role, intervalMs: 250 },
     });
     this.worker.on('message', (m: { id: number; result?: unknown; error?: string }) => {
       const p = this.pending.get(m.id);
