@@ -5,6 +5,7 @@ import { Totals } from './Totals';
 import { ShelterTable } from './ShelterTable';
 import { Legend } from './Legend';
 import { summaryCsv } from './summary-csv';
+import { fileStamp } from '../lib/format';
 
 /** Downloads the per-shelter summary (counts only) as CSV. */
 function downloadSummary(view: HqView): void {
@@ -18,8 +19,7 @@ function downloadSummary(view: HqView): void {
   });
   const a = document.createElement('a');
   a.href = URL.createObjectURL(new Blob([csv], { type: 'text/csv;charset=utf-8' }));
-  const stamp = new Date(view.now.getTime() + 9 * 3600_000).toISOString().slice(0, 16).replace(/[-:T]/g, '');
-  a.download = `shelter-summary-${stamp}.csv`;
+  a.download = `shelter-summary-${fileStamp(view.now)}.csv`;
   a.click();
   setTimeout(() => URL.revokeObjectURL(a.href), 10_000);
 }

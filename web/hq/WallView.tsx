@@ -5,7 +5,8 @@ import type { HqView } from './context';
 import { HqMap, viewMapProps } from './HqMap';
 import { Totals } from './Totals';
 import { ShelterTable } from './ShelterTable';
-import { FeedStatus, hhmm } from './FeedStatus';
+import { FeedStatus } from './FeedStatus';
+import { clockTime } from '../lib/format';
 import { Legend } from './Legend';
 import { LEVEL_COLOURS } from '../../domain/level-colours';
 import { levelName } from '../../domain/levels';
@@ -61,7 +62,7 @@ export function WallView({ view, region }: { view: HqView; region: string }) {
             </li>
           ))}
         </ul>
-        <div class="hq-wall-clock">{hhmm(view.now.toISOString()).slice(0, 5)}</div>
+        <div class="hq-wall-clock">{clockTime(view.now)}</div>
         <FeedStatus t={t} overview={view.overview} />
       </header>
       <main class="hq-wall-body">

@@ -7,10 +7,7 @@
 import type { SyncState } from './synced-doc';
 import { commonStrings, useLang } from './i18n';
 import { useNow } from './use-synced';
-
-function hhmm(d: Date): string {
-  return `${String(d.getHours()).padStart(2, '0')}:${String(d.getMinutes()).padStart(2, '0')}`;
-}
+import { clockTime } from './format';
 
 export type Tier = 'device' | 'box' | 'city';
 
@@ -59,7 +56,7 @@ export function SyncIndicator({ state }: { state: SyncState }) {
         {box ? `${t.city}: ${t[state.connection]} · ${t.box}: ${t[box.connection]}` : t[state.connection]}
       </span>
       {what}
-      <span class="sync__last">{confirmed ? t.lastConfirmed(hhmm(confirmed), minutesAgo) : t.neverConfirmed}</span>
+      <span class="sync__last">{confirmed ? t.lastConfirmed(clockTime(confirmed), minutesAgo) : t.neverConfirmed}</span>
       {state.storeFailed && <span class="sync__refused" data-testid="store-failed">{t.storeFailed}</span>}
       {state.connection === 'refused' && state.refusedCode !== undefined && (
         <span class="sync__refused">{t.refusedCode(state.refusedCode)}</span>

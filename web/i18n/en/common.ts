@@ -1,6 +1,7 @@
 // Strings shared by the staff tablet and HQ (English).
 import type { Strings } from '../index';
 import type { common as ja } from '../ja/common';
+import { count } from './plural';
 
 export const common: Strings<typeof ja> = {
   appName: 'Hinanjo shelter operations',
@@ -28,7 +29,7 @@ export const common: Strings<typeof ja> = {
               : code === 4430
                 ? 'Too many changes were sent in a short time; sending is paused and will resume by itself.'
                 : `The server refused the connection (${code}).`,
-    pending: (n: number) => `${n} record${n === 1 ? '' : 's'} not yet confirmed`,
+    pending: (n: number) => `${count(n, 'record', 'records')} not yet confirmed`,
     allConfirmed: 'Everything stored on the server',
     lastConfirmed: (hhmm: string, minutesAgo: number) =>
       `Last confirmed sync ${hhmm} (${minutesAgo < 1 ? 'just now' : `${minutesAgo} min ago`})`,

@@ -1,8 +1,7 @@
 // HQ surface strings, English; same keys as ja/hq.ts.
 import type { HqStrings } from '../ja/hq';
 import { common } from './common';
-
-const plural = (n: number, one: string, many: string) => `${n.toLocaleString('en-US')} ${n === 1 ? one : many}`;
+import { count as plural } from './plural';
 
 export const hq: HqStrings = {
   lang: 'en',

@@ -1,6 +1,7 @@
 // Staff tablet strings (English).
 import type { Strings } from '../index';
 import type { shelter as ja } from '../ja/shelter';
+import { count, form } from './plural';
 
 export const shelter: Strings<typeof ja> = {
   loading: 'Loading this device’s data…',
@@ -56,7 +57,7 @@ export const shelter: Strings<typeof ja> = {
     consentHelp: 'Tick when family or others who ask may be told that this person is here (安否情報).',
     save: 'Save check-in',
     saving: 'Saving…',
-    saved: (n: number) => `Checked in ${n} ${n === 1 ? 'person' : 'people'} (saved on this device)`,
+    saved: (n: number) => `Checked in ${count(n, 'person', 'people')} (saved on this device)`,
     fixErrors: 'Please check the form. Nothing was saved.',
     duplicateTitle: 'This person may already be checked in',
     duplicateOf: (name: string, kana: string, when: string) => `${name} (${kana}) — checked in ${when}`,
@@ -126,7 +127,7 @@ export const shelter: Strings<typeof ja> = {
     checkOut: 'Check out',
     checkOutHousehold: 'Check out household',
     confirmCheckOut: (name: string) => `Check out ${name}?`,
-    confirmCheckOutHousehold: (n: number) => `Check out the ${n} present member${n === 1 ? '' : 's'} of this household?`,
+    confirmCheckOutHousehold: (n: number) => `Check out the ${n} present ${form(n, 'member', 'members')} of this household?`,
     checkedOut: (name: string) => `${name} checked out`,
     leftAt: (when: string) => `Left ${when}`,
     arrivedAt: (when: string) => `Arrived ${when}`,
