@@ -1,10 +1,11 @@
-// npm start: builds the PWA when dist/ is missing or older than the sources, then runs the
+// npm start: builds the PWA and the server when missing or older than the sources, then runs the
 // server on PORT (8080) with ./data (a new store gets the demo region) and prints two links a
 // newcomer can click: HQ, and the staff tablet of the first demo shelter.
 import { spawn, spawnSync } from 'node:child_process';
 import { existsSync, readdirSync, statSync } from 'node:fs';
 import { dirname, join, resolve } from 'node:path';
 import { fileURLToPath } from 'node:url';
+import { buildServer, serverBuildIsStale } from './build-server.mjs';
 
 const root = resolve(dirname(fileURLToPath(import.meta.url)), '..');
 const port = process.env.PORT ?? '8080';
@@ -30,12 +31,19 @@ if (built < Math.max(...sources)) {
   if (r.status !== 0) process.exit(r.status ?? 1);
 }
 
+// The server runs as built JavaScript (scripts/build-server.mjs); built here, before the server
+// and the link maker could both find it stale.
+if (serverBuildIsStale()) {
+  console.log('building the server…');
+  await buildServer();
+}
+
 // The links are made once the server listens (the demo shelters exist then), and reused across
 // restarts while valid (sync-server/start-links.ts): no new 7-day token on every start.
 function links() {
   const r = spawnSync(
     process.execPath,
-    ['--import', 'tsx', join(root, 'sync-server/start-links.ts'), '--data', data, '--base', base, '--shelter', FIRST_DEMO_SHELTER],
+    [join(root, 'scripts/built.mjs'), 'start-links', '--data', data, '--base', base, '--shelter', FIRST_DEMO_SHELTER],
     { cwd: root, encoding: 'utf8' },
   );
   if (r.status !== 0) {
@@ -47,7 +55,7 @@ function links() {
 
 const server = spawn(
   process.execPath,
-  ['--import', 'tsx', join(root, 'sync-server/main.ts'), '--port', port, '--data', data, '--dist', dist, ...process.argv.slice(2)],
+  [join(root, 'scripts/built.mjs'), 'main', '--port', port, '--data', data, '--dist', dist, ...process.argv.slice(2)],
   { cwd: root, stdio: ['ignore', 'pipe', 'inherit'] },
 );
 server.stdout.on('data', (d) => {

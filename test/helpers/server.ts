@@ -78,15 +78,16 @@ export interface ServerProcess {
   kill(signal?: NodeJS.Signals): Promise<number | null>;
 }
 
-/** Runs `sync-server/main.ts` in a child process (for crash and restart tests). */
+/**
+ * Runs `sync-server/main.ts` in a child process (for crash and restart tests); with `built`, the
+ * production bundle `build/server/main.mjs` under plain node (scripts/build-server.mjs).
+ */
 export async function spawnServerProcess(
-  opts: { dataDir?: string; port?: number; demo?: boolean; distDir?: string; storeUrl?: string } = {},
+  opts: { dataDir?: string; port?: number; demo?: boolean; distDir?: string; storeUrl?: string; built?: boolean } = {},
 ): Promise<ServerProcess> {
   const dataDir = opts.dataDir ?? tempDataDir();
   const args = [
-    '--import',
-    'tsx',
-    resolve(ROOT, 'sync-server/main.ts'),
+    ...(opts.built ? [resolve(ROOT, 'build/server/main.mjs')] : ['--import', 'tsx', resolve(ROOT, 'sync-server/main.ts')]),
     '--port',
     String(opts.port ?? 0),
     '--host',
