@@ -12,7 +12,7 @@ import { useShelter } from '../context';
 import { href } from '../routes';
 import { PersonFields } from '../PersonFields';
 import { useDistricts } from '../districts';
-import { PersonRow, useCheckOut } from './People';
+import { PersonRow, useCheckOut } from './PersonRow';
 
 export function EditPerson({ personId }: { personId: string }) {
   const { shelter, t, c, deviceLabel } = useShelter();

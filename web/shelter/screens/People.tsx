@@ -4,64 +4,20 @@
 import { useEffect, useMemo, useRef, useState } from 'preact/hooks';
 import { NEEDS, STAY_TYPES, type Person, type StayType } from '../../../domain/schema';
 import { searchPeopleWithTotal, type SearchQuery } from '../../../domain/search';
-import { checkOutHousehold, checkOutPerson, householdMembers } from '../../../domain/people';
-import { isInTheFuture, markNotDuplicate, mergePeople, readmitPerson } from '../../../domain/roster-corrections';
+import { markNotDuplicate, mergePeople } from '../../../domain/roster-corrections';
 import { findDuplicateCandidates } from '../../../domain/duplicates';
-import { isPresent } from '../../../domain/counts';
 import { label } from '../../lib/i18n';
 import { useDocVersion } from '../../lib/use-synced';
 import { TEXT_SCALE, useTextSize } from '../../lib/text-size';
 import { shortDateTime } from '../../lib/format';
 import { ConfirmDialog } from '../../lib/ConfirmDialog';
-import { Flash, type FlashMessage } from '../../lib/Flash';
+import { Flash } from '../../lib/Flash';
 import { saveChange } from '../../lib/synced-doc';
 import { useShelter } from '../context';
 import { href } from '../routes';
 import { peopleIndex } from '../people-index';
 import { EditPerson } from './EditPerson';
-
-type Pending = { kind: 'person'; person: Person } | { kind: 'household'; householdId: string; count: number };
-
-/** Check-out with confirmation and re-admission, shared by the list, the duplicates view and the edit screen. */
-export function useCheckOut() {
-  const { shelter, t, c, deviceLabel } = useShelter();
-  const [pending, setPending] = useState<Pending | null>(null);
-  const [flash, setFlash] = useState<FlashMessage | null>(null);
-  const askPerson = (person: Person) => setPending({ kind: 'person', person });
-  /** No confirmation: it undoes a check-out, and can itself be undone by checking out again. */
-  const readmit = async (person: Person) => {
-    const stored = await saveChange(shelter, (doc) => {
-      readmitPerson(doc, person.id, { now: new Date(), by: deviceLabel });
-    });
-    setFlash(stored ? { text: t.people.readmitted(person.name) } : { text: c.sync.storeFailed, error: true });
-  };
-  const askHousehold = (householdId: string) => {
-    const count = householdMembers(shelter.doc, householdId).filter(isPresent).length;
-    setPending({ kind: 'household', householdId, count });
-  };
-  const confirm = async () => {
-    const p = pending;
-    setPending(null);
-    if (!p) return;
-    const stored = await saveChange(shelter, (doc) => {
-      if (p.kind === 'person') checkOutPerson(doc, p.person.id, new Date());
-      else checkOutHousehold(doc, p.householdId, new Date());
-    });
-    if (!stored) {
-      setFlash({ text: c.sync.storeFailed, error: true });
-      return;
-    }
-    setFlash({
-      text: p.kind === 'person' ? t.people.checkedOut(p.person.name) : t.people.checkedOut(t.people.household(p.count)),
-    });
-  };
-  const dialog = pending && (
-    <ConfirmDialog confirmLabel={t.people.checkOut} onCancel={() => setPending(null)} onConfirm={() => void confirm()}>
-      {pending.kind === 'person' ? t.people.confirmCheckOut(pending.person.name) : t.people.confirmCheckOutHousehold(pending.count)}
-    </ConfirmDialog>
-  );
-  return { askPerson, askHousehold, readmit, dialog, flash, setFlash };
-}
+import { BASE_ROW_HEIGHT, PersonRow, useCheckOut } from './PersonRow';
 
 export function People({ rest }: { rest: string[] }) {
   if (rest[0] === 'duplicates') return <Duplicates />;
@@ -70,7 +26,6 @@ export function People({ rest }: { rest: string[] }) {
 }
 
 /** Row height at normal text size; the large-text setting scales it (text-size.ts). */
-const BASE_ROW_HEIGHT = 76;
 const OVERSCAN = 6;
 
 function PeopleList() {
@@ -170,67 +125,6 @@ function PeopleList() {
         )}
       </div>
       {dialog}
-    </div>
-  );
-}
-
-interface RowProps {
-  person: Person;
-  top?: number;
-  height?: number;
-  onCheckOut: (p: Person) => void;
-  onCheckOutHousehold: (householdId: string) => void;
-  onReadmit?: (p: Person) => void;
-}
-
-export function PersonRow({ person, top, height, onCheckOut, onCheckOutHousehold, onReadmit }: RowProps) {
-  const { t, c } = useShelter();
-  const p = t.people;
-  const present = isPresent(person);
-  const future = isInTheFuture(person.checkedInAt, new Date());
-  return (
-    <div
-      class={`person-row${present ? '' : ' person-row--left'}`}
-      style={top === undefined ? undefined : { position: 'absolute', top: `${top}px`, left: 0, right: 0, height: `${height ?? BASE_ROW_HEIGHT}px` }}
-      data-testid="person-row"
-      data-person={person.id}
-    >
-      <div class="person-row__who">
-        <a class="person-row__name" href={href('people', person.id)}>
-          {person.name}
-        </a>
-        <span class="person-row__kana">{person.kana}</span>
-      </div>
-      <div class="person-row__facts">
-        <span class="tag">{label(c.ageGroups, person.ageGroup)}</span>
-        <span class={`tag tag--${person.stay}`}>{label(c.stays, person.stay)}</span>
-        {person.needs.map((n) => (
-          <span class="tag tag--need" key={n}>
-            {label(c.needs, n)}
-          </span>
-        ))}
-      </div>
-      <div class={`person-row__when${future ? ' person-row__when--future' : ' muted'}`} title={future ? p.futureTime : undefined} data-testid="person-when">
-        {present ? p.arrivedAt(shortDateTime(person.checkedInAt)) : p.leftAt(shortDateTime(person.checkedOutAt))}
-        {future && ' ⚠'}
-      </div>
-      <div class="person-row__actions">
-        {present && (
-          <>
-            <button type="button" class="button button--small" onClick={() => onCheckOut(person)} data-testid="check-out">
-              {p.checkOut}
-            </button>
-            <button type="button" class="button button--small" onClick={() => onCheckOutHousehold(person.householdId)} data-testid="check-out-household">
-              {p.checkOutHousehold}
-            </button>
-          </>
-        )}
-        {!present && onReadmit && (
-          <button type="button" class="button button--small" onClick={() => onReadmit(person)} data-testid="readmit">
-            {p.readmit}
-          </button>
-        )}
-      </div>
     </div>
   );
 }

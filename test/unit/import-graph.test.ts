@@ -1,0 +1,91 @@
+// The module graph stays a tree of layers: no import cycles anywhere in web/, domain/ and
+// sync-server/ (a cycle makes load order matter and hides which module owns what), and the
+// tablet never loads HQ's strings.
+import { existsSync, readFileSync, readdirSync, statSync } from 'node:fs';
+import { dirname, join, relative, resolve } from 'node:path';
+import ts from 'typescript';
+import { describe, expect, it } from 'vitest';
+
+const ROOT = resolve(import.meta.dirname, '../..');
+
+function sources(dir: string): string[] {
+  return readdirSync(dir).flatMap((e) => {
+    const p = join(dir, e);
+    if (statSync(p).isDirectory()) return sources(p);
+    return /\.(ts|tsx)$/.test(e) && !e.endsWith('.d.ts') ? [p] : [];
+  });
+}
+
+function resolveImport(from: string, spec: string): string | null {
+  if (!spec.startsWith('.')) return null;
+  const base = resolve(dirname(from), spec);
+  for (const c of [base, `${base}.ts`, `${base}.tsx`, join(base, 'index.ts'), join(base, 'index.tsx')]) {
+    if (existsSync(c) && statSync(c).isFile()) return c;
+  }
+  return null;
+}
+
+/** Module → the modules it imports at run time (type-only imports cannot form a load cycle). */
+function graph(): Map<string, string[]> {
+  const g = new Map<string, string[]>();
+  for (const file of ['web', 'domain', 'sync-server'].flatMap((d) => sources(join(ROOT, d)))) {
+    const text = readFileSync(file, 'utf8');
+    const sf = ts.createSourceFile(file, text, ts.ScriptTarget.Latest, false, file.endsWith('x') ? ts.ScriptKind.TSX : ts.ScriptKind.TS);
+    const deps: string[] = [];
+    for (const st of sf.statements) {
+      if ((ts.isImportDeclaration(st) || ts.isExportDeclaration(st)) && st.moduleSpecifier && ts.isStringLiteral(st.moduleSpecifier)) {
+        const typeOnly = ts.isImportDeclaration(st) ? st.importClause?.isTypeOnly : st.isTypeOnly;
+        if (typeOnly) continue;
+        const to = resolveImport(file, st.moduleSpecifier.text);
+        if (to) deps.push(to);
+      }
+    }
+    g.set(file, deps);
+  }
+  return g;
+}
+
+function cycles(g: Map<string, string[]>): string[][] {
+  const found: string[][] = [];
+  const state = new Map<string, 'open' | 'done'>();
+  const stack: string[] = [];
+  const visit = (n: string) => {
+    state.set(n, 'open');
+    stack.push(n);
+    for (const m of g.get(n) ?? []) {
+      if (state.get(m) === 'open') found.push(stack.slice(stack.indexOf(m)).concat(m).map((f) => relative(ROOT, f)));
+      else if (!state.has(m)) visit(m);
+    }
+    stack.pop();
+    state.set(n, 'done');
+  };
+  for (const n of g.keys()) if (!state.has(n)) visit(n);
+  return found;
+}
+
+describe('the import graph', () => {
+  const g = graph();
+
+  it('has no cycles', () => {
+    expect(g.size).toBeGreaterThan(100);
+    expect(cycles(g)).toEqual([]);
+  });
+
+  it('finds a cycle when there is one (the check itself works)', () => {
+    const a = join(ROOT, 'a.ts');
+    const b = join(ROOT, 'b.ts');
+    expect(cycles(new Map([[a, [b]], [b, [a]]]))).toEqual([['a.ts', 'b.ts', 'a.ts']]);
+  });
+
+  it('the tablet does not load HQ strings', () => {
+    const reach = new Set<string>();
+    const walk = (n: string) => {
+      if (reach.has(n)) return;
+      reach.add(n);
+      for (const m of g.get(n) ?? []) walk(m);
+    };
+    walk(join(ROOT, 'web/shelter/main.tsx'));
+    expect(reach.size).toBeGreaterThan(20);
+    expect([...reach].map((f) => relative(ROOT, f)).filter((f) => /i18n\/[^/]+\/hq\.ts$/.test(f))).toEqual([]);
+  });
+});
