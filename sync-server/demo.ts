@@ -29,7 +29,7 @@ import type { DocStore } from './store/types';
 
 export const DEMO_REGION = 'デモ地域（架空）';
 
-const DISTRICTS: { id: string; name: string; lat: number; lon: number }[] = [
+export const DISTRICTS: { id: string; name: string; lat: number; lon: number }[] = [
   { id: 'd-honmachi', name: '本町地区', lat: 32.507, lon: 130.603 },
   { id: 'd-minato', name: '港町地区', lat: 32.515, lon: 130.575 },
   { id: 'd-kawaguchi', name: '川口地区', lat: 32.487, lon: 130.585 },
