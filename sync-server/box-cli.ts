@@ -1,17 +1,17 @@
-// npm run box -- --upstream https://city.example --token T --port 8443 --data DIR [--cert F --key F] [--public-key F] [--host H] [--dist DIR]
+// npm run box -- --upstream https://city.example --token T --port 8443 --data DIR [--cert F --key F] [--public-key F] [--host H] [--dist DIR] [--basemap FILE]
 // Without --upstream the box runs alone and says so. Environment: HINANJO_BOX_TOKEN instead of --token.
 import { readFileSync } from 'node:fs';
 import { parseArgs } from './cli-args';
 import { startBox } from './box/box';
 
 const USAGE =
-  'usage: npm run box -- --upstream URL --token T [--port 8443] [--data DIR] [--cert FILE --key FILE] [--public-key FILE] [--host H] [--dist DIR]';
+  'usage: npm run box -- --upstream URL --token T [--port 8443] [--data DIR] [--cert FILE --key FILE] [--public-key FILE] [--host H] [--dist DIR] [--basemap FILE.pmtiles]';
 
 async function main(): Promise<number> {
   let args;
   try {
     args = parseArgs(process.argv.slice(2), {
-      strings: ['upstream', 'token', 'port', 'data', 'cert', 'key', 'public-key', 'host', 'dist'],
+      strings: ['upstream', 'token', 'port', 'data', 'cert', 'key', 'public-key', 'host', 'dist', 'basemap'],
       flags: ['help'],
     });
   } catch (e) {
@@ -53,6 +53,7 @@ async function main(): Promise<number> {
     distDir: values.get('dist') ?? './dist',
     tls: cert && key ? { cert: readFileSync(cert), key: readFileSync(key) } : undefined,
     publicKeyFile: values.get('public-key'),
+    basemap: values.get('basemap'),
   });
   console.log(`Hinanjo shelter box listening on ${box.server.url} (shelter ${box.shelterId}, data in ${box.server.dataDir})`);
   let signals = 0;

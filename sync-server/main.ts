@@ -9,10 +9,10 @@ import { redact } from './store/postgres';
 import { removeServerInfo, writeServerInfo } from './server-info';
 
 async function main(): Promise<void> {
-  const usage = 'usage: npm run server -- [--port P] [--data DIR] [--dist DIR] [--host H] [--no-demo] [--store postgres://…]';
+  const usage = 'usage: npm run server -- [--port P] [--data DIR] [--dist DIR] [--host H] [--no-demo] [--store postgres://…] [--basemap FILE.pmtiles]';
   let args;
   try {
-    args = parseArgs(process.argv.slice(2), { strings: ['port', 'data', 'dist', 'host', 'store'], flags: ['no-demo'] });
+    args = parseArgs(process.argv.slice(2), { strings: ['port', 'data', 'dist', 'host', 'store', 'basemap'], flags: ['no-demo'] });
   } catch (e) {
     console.error(`${(e as Error).message}\n${usage}`);
     process.exit(2);
@@ -31,6 +31,7 @@ async function main(): Promise<void> {
     dataDir: values.get('data') ?? process.env.HINANJO_DATA ?? './data',
     distDir: values.get('dist') ?? process.env.HINANJO_DIST ?? './dist',
     demo: !flags.has('no-demo'),
+    basemap: values.get('basemap'),
   });
   writeServerInfo(server.dataDir, { url: server.url, port: server.port, pid: process.pid });
   console.log(`Hinanjo listening on ${server.url} (${storeUrl ? `store ${redact(storeUrl)}` : `data in ${server.dataDir}`})`);

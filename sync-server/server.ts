@@ -3,7 +3,7 @@
 import { createServer, type IncomingMessage, type Server, type ServerResponse } from 'node:http';
 import { createServer as createHttpsServer } from 'node:https';
 import type { AddressInfo } from 'node:net';
-import { resolve } from 'node:path';
+import { join, resolve } from 'node:path';
 import { issueToken, type IssueOptions, type TokenKeys } from './auth';
 import { DerivedLayers } from './derive';
 import { DocRegistry } from './docs';
@@ -22,7 +22,9 @@ import { keysFor, openStore } from './open-store';
 import type { DocStore } from './store/types';
 import { DEFAULT_SYNC_OPTIONS, SyncService, type SyncOptions } from './sync';
 import { UpdateWriter } from './writer';
-import { seedDemo } from './demo';
+import { DEMO_REGION, seedDemo } from './demo';
+import { basemapRoutes, describeBasemap } from './routes/basemap';
+import { DEMO_BASEMAP_FILE, ensureDemoBasemap } from './basemap/demo-basemap';
 
 export interface ServerOptions {
   port: number;
@@ -47,6 +49,11 @@ export interface ServerOptions {
   keys?: TokenKeys;
   /** Serve HTTPS / WSS with this certificate and key (PEM): a shelter box on the LAN. */
   tls?: { cert: string | Buffer; key: string | Buffer };
+  /**
+   * The city's basemap, a PMTiles archive served with range requests (routes/basemap.ts). Without
+   * one, a server holding the demo region serves the demo's own basemap.
+   */
+  basemap?: string;
   /** More routes (a box adds its status). */
   routes?: (parts: { store: DocStore; sync: SyncService; registry: DocRegistry }) => Route[];
   log?: (line: string) => void;
@@ -69,6 +76,12 @@ export interface RunningServer {
 
 export async function startServer(opts: ServerOptions): Promise<RunningServer> {
   const clock = opts.clock ?? (() => new Date());
+  // A basemap that cannot be read is refused before anything starts, with the reason.
+  if (opts.basemap) {
+    await describeBasemap(opts.basemap).catch((e: NodeJS.ErrnoException) => {
+      throw new Error(`--basemap ${opts.basemap}: ${e.code === 'ENOENT' ? 'no such file' : e.message}`);
+    });
+  }
   const log = opts.log ?? ((l: string) => console.log(l));
   const dataDir = resolve(opts.dataDir);
   const store = await openStore({ dataDir, storeUrl: opts.storeUrl });
@@ -94,6 +107,7 @@ export async function startServer(opts: ServerOptions): Promise<RunningServer> {
     log(`seeded the demo region (${n} documents)`);
   }
   await derived.start();
+  const basemap = opts.basemap ?? demoBasemapFor(derived, dataDir, opts.demo && !store.feed, log);
   const peers = new PeerFeed({ store, registry, derived, sync });
   await peers.start();
 
@@ -101,6 +115,7 @@ export async function startServer(opts: ServerOptions): Promise<RunningServer> {
     ...publicRoutes({ derived }),
     ...hqRoutes({ derived, store, keys, sync, clock, links }),
     ...keyRoutes({ keys }),
+    ...basemapRoutes(basemap),
     ...(opts.routes?.({ store, sync, registry }) ?? []),
     ...opsRoutes({ store, metrics, clock, keys, metricsToken: process.env.HINANJO_METRICS_TOKEN }),
   ];
@@ -172,4 +187,25 @@ export async function startServer(opts: ServerOptions): Promise<RunningServer> {
       return stopping;
     },
   };
+}
+
+/**
+ * The demo region's basemap, for a server whose store holds the demo region (never for a real
+ * city's data: its maps would show a made-up coast). Written once into the data directory.
+ */
+function demoBasemapFor(derived: DerivedLayers, dataDir: string, demo: boolean, log: (l: string) => void): string | undefined {
+  if (!demo) return undefined;
+  let region = '';
+  try {
+    region = (JSON.parse(derived.status().body.toString()) as { region?: string }).region ?? '';
+  } catch {
+    return undefined;
+  }
+  if (region !== DEMO_REGION) return undefined;
+  try {
+    return ensureDemoBasemap(join(dataDir, DEMO_BASEMAP_FILE));
+  } catch (e) {
+    log(`could not write the demo basemap: ${(e as Error).message}`);
+    return undefined;
+  }
 }

@@ -32,6 +32,8 @@ export interface BoxOptions {
   tls?: { cert: string | Buffer; key: string | Buffer };
   /** A JWK file with the city's public key, for a box that has never reached the city. */
   publicKeyFile?: string;
+  /** The city's basemap (PMTiles), served to the shelter's tablets as the city serves it. */
+  basemap?: string;
   revocationPollMs?: number;
   log?: (line: string) => void;
 }
@@ -98,6 +100,7 @@ export async function startBox(opts: BoxOptions): Promise<RunningBox> {
     tls: opts.tls,
     sync: { scope },
     routes: boxRoutes,
+    basemap: opts.basemap,
     log,
   });
 

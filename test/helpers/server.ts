@@ -36,7 +36,7 @@ export function tempDataDir(prefix = 'hinanjo-test-'): string {
 }
 
 export async function startTestServer(
-  opts: { dataDir?: string; demo?: boolean; distDir?: string; port?: number; storeUrl?: string } & Partial<
+  opts: { dataDir?: string; demo?: boolean; distDir?: string; port?: number; storeUrl?: string; basemap?: string } & Partial<
     Pick<ServerOptions, 'unloadGraceMs' | 'compactThreshold' | 'coolAfterMs' | 'sync' | 'clock'>
   > = {},
 ): Promise<TestServer> {
@@ -48,6 +48,7 @@ export async function startTestServer(
     distDir: resolve(ROOT, opts.distDir ?? 'dist'),
     demo: opts.demo ?? false,
     storeUrl: opts.storeUrl,
+    basemap: opts.basemap,
     unloadGraceMs: opts.unloadGraceMs ?? 1_000,
     compactThreshold: opts.compactThreshold,
     coolAfterMs: opts.coolAfterMs,
