@@ -6,25 +6,14 @@ import { createReadStream, statSync } from 'node:fs';
 import { open } from 'node:fs/promises';
 import type { IncomingMessage, ServerResponse } from 'node:http';
 import { sendJson, type Route } from './router';
+import type { BasemapInfo } from '../../domain/basemap-info';
 
 export const BASEMAP_PATH = '/basemap/city.pmtiles';
 
-export interface BasemapInfo {
-  available: true;
-  url: string;
-  bytes: number;
-  etag: string;
-  minZoom: number;
-  maxZoom: number;
-  /** [west, south, east, north] */
-  bounds: [number, number, number, number];
-  tileType: number;
-  attribution: string;
-  name: string;
-}
+type Available = Extract<BasemapInfo, { available: true }>;
 
 /** Reads the archive's header and metadata; throws with a clear message when it is not PMTiles v3. */
-export async function describeBasemap(file: string): Promise<BasemapInfo> {
+export async function describeBasemap(file: string): Promise<Available> {
   const st = statSync(file);
   const fh = await open(file, 'r');
   try {
@@ -56,6 +45,7 @@ export async function describeBasemap(file: string): Promise<BasemapInfo> {
       maxZoom: header[101],
       bounds: [e7(102), e7(106), e7(110), e7(114)],
       tileType: header[99],
+      averageTileBytes: Math.round(Number(header.readBigUInt64LE(64)) / Math.max(1, Number(header.readBigUInt64LE(88)))),
       attribution: typeof metadata.attribution === 'string' ? metadata.attribution : '',
       name: typeof metadata.name === 'string' ? metadata.name : '',
     };
@@ -83,7 +73,7 @@ export function parseRange(header: string, size: number): [number, number] | nul
   return [start, end];
 }
 
-function serveFile(req: IncomingMessage, res: ServerResponse, file: string, info: BasemapInfo): void {
+function serveFile(req: IncomingMessage, res: ServerResponse, file: string, info: Available): void {
   const headers: Record<string, string> = {
     'Content-Type': 'application/vnd.pmtiles',
     'Accept-Ranges': 'bytes',
@@ -124,8 +114,8 @@ function serveFile(req: IncomingMessage, res: ServerResponse, file: string, info
  * fall back to online tiles). The file is described again when it changes on disk.
  */
 export function basemapRoutes(file: string | undefined): Route[] {
-  let cached: { mtimeMs: number; size: number; info: BasemapInfo } | null = null;
-  const current = async (): Promise<BasemapInfo | null> => {
+  let cached: { mtimeMs: number; size: number; info: Available } | null = null;
+  const current = async (): Promise<Available | null> => {
     if (!file) return null;
     let st;
     try {
@@ -144,7 +134,7 @@ export function basemapRoutes(file: string | undefined): Route[] {
       path: '/api/public/basemap.json',
       handler: async (_req, res) => {
         const info = await current();
-        sendJson(res, 200, info ?? { available: false }, { 'Cache-Control': 'no-cache', 'Access-Control-Allow-Origin': '*' });
+        sendJson(res, 200, (info ?? { available: false }) satisfies BasemapInfo, { 'Cache-Control': 'no-cache', 'Access-Control-Allow-Origin': '*' });
       },
     },
     {

@@ -68,7 +68,12 @@ export function HqMap(props: Props) {
   latest.current = props;
 
   useEffect(() => {
-    const base = createBaseMap(el.current!, { noTilesNotice: props.t.map.noTiles, interactive: !props.wall });
+    const base = createBaseMap(el.current!, {
+      noTilesNotice: props.t.map.noTiles,
+      interactive: !props.wall,
+      sourceLabel: (kind) => props.t.map.basemap[kind],
+      lang: props.t.lang,
+    });
     const shelters = createShelterLayer({
       popup: (id) => latest.current.popup(id),
       // Big markers read from across the room; with hundreds of shelters they would cover each other.

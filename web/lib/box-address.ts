@@ -41,6 +41,11 @@ export function boxSyncUrl(address: string): string {
   return `${address}/sync`;
 }
 
+/** The box's web origin (its /api/public/basemap.json): wss://host:port → https://host:port. */
+export function boxWebOrigin(address: string): string {
+  return address.replace(/^ws(s?):/, 'http$1:');
+}
+
 /** Takes `?box=` from the enrolment link (validated; dropped from the address bar either way). */
 export function boxFromEnrolmentLink(): void {
   const url = new URL(location.href);

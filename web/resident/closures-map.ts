@@ -4,7 +4,7 @@
 // shared closure style; the list above the map carries the same information offline.
 import L from 'leaflet';
 import type { PublicShelter } from '../../domain/public-status';
-import { createBaseMap } from '../lib/map/basemap';
+import { createBaseMap, type BasemapKind } from '../lib/map/basemap';
 import { createClosureLayer } from '../lib/map/closure-layer';
 import { textTooltip } from '../lib/map/text-tooltip';
 import type { ClosureFeature } from './public-layers';
@@ -14,10 +14,10 @@ export interface ClosuresMap {
   destroy(): void;
 }
 
-export function openClosuresMap(el: HTMLElement, o: { label: string; noTiles: string }): ClosuresMap {
+export function openClosuresMap(el: HTMLElement, o: { label: string; noTiles: string; sourceLabel: (kind: BasemapKind) => string }): ClosuresMap {
   el.setAttribute('role', 'region');
   el.setAttribute('aria-label', o.label);
-  const base = createBaseMap(el, { noTilesNotice: o.noTiles, zoom: 13 });
+  const base = createBaseMap(el, { noTilesNotice: o.noTiles, zoom: 13, sourceLabel: o.sourceLabel });
   const closureLayer = createClosureLayer({ describe: (c) => (c.road ? `${c.road}: ${c.reason}` : c.reason) });
   closureLayer.layer.addTo(base.map);
   const shelterLayer = L.layerGroup().addTo(base.map);

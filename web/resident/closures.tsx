@@ -28,7 +28,11 @@ export function ClosuresSection(p: { state: FeedState<ClosureFeature[]>; shelter
     import('./closures-map')
       .then(({ openClosuresMap }) => {
         if (cancelled || !box.current) return;
-        handle.current = openClosuresMap(box.current, { label: t('closures.mapLabel'), noTiles: t('closures.noTiles') });
+        handle.current = openClosuresMap(box.current, {
+          label: t('closures.mapLabel'),
+          noTiles: t('closures.noTiles'),
+          sourceLabel: (kind) => t(kind === 'online' ? 'closures.basemapOnline' : kind === 'none' ? 'closures.basemapNone' : 'closures.basemapCity'),
+        });
         handle.current.update(closures, p.shelters);
         setMap('open');
       })

@@ -114,6 +114,9 @@ export const resident: ResidentStrings = {
   'closures.mapFailed': '地図が 出せません（インターネットが 必要です）。上の リストを 見て ください。',
   'closures.mapLabel': '通れない 道と 避難所の 地図',
   'closures.noTiles': 'うしろの 地図が 出ません。通れない 道と 避難所の 場所は 出ています。',
+  'closures.basemapCity': 'うしろの 地図: 市の 地図',
+  'closures.basemapOnline': 'うしろの 地図: 国土地理院の 地図',
+  'closures.basemapNone': 'うしろの 地図は ありません',
 
   'print.button': '紙に 印刷する（A4 1まい）',
   'print.heading': 'わたしの にげる メモ',

@@ -48,6 +48,13 @@ export const common: Strings<typeof ja> = {
   mapText: {
     noTiles: 'Map tiles cannot be loaded. Shelters and closures are shown on a plain background.',
     closure: 'Road closure',
+    basemap: {
+      server: 'Basemap: city server',
+      box: 'Basemap: shelter box',
+      device: 'Basemap: saved on this device',
+      online: 'Basemap: GSI tiles (online)',
+      none: 'No basemap',
+    },
   },
   lang: { label: 'Language', ja: '日本語', en: 'English' },
   update: {

@@ -61,6 +61,7 @@ export const hq: HqStrings = {
   },
   map: {
     noTiles: common.mapText.noTiles,
+    basemap: common.mapText.basemap,
     legend: 'Legend',
     closure: common.mapText.closure,
     district: 'District',

@@ -113,6 +113,9 @@ export const resident: ResidentStrings = {
   'closures.mapFailed': 'The map could not be loaded (it needs the internet). Please use the list.',
   'closures.mapLabel': 'Map of road closures and shelters',
   'closures.noTiles': 'The background map cannot be loaded. Road closures and shelters are still shown.',
+  'closures.basemapCity': 'Basemap: the city’s map',
+  'closures.basemapOnline': 'Basemap: GSI tiles',
+  'closures.basemapNone': 'No basemap',
 
   'print.button': 'Print (one A4 page)',
   'print.heading': 'My evacuation note',

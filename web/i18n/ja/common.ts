@@ -44,6 +44,13 @@ export const common = {
   mapText: {
     noTiles: '地図タイルを読み込めません。避難所と通行止めは無地の背景に表示しています。',
     closure: '通行止め',
+    basemap: {
+      server: '背景地図: 市のサーバー',
+      box: '背景地図: 避難所ボックス',
+      device: '背景地図: この端末に保存した地図',
+      online: '背景地図: 地理院タイル (オンライン)',
+      none: '背景地図なし',
+    },
   },
   lang: { label: '言語', ja: '日本語', en: 'English' },
   update: {

@@ -66,6 +66,7 @@ export const hq = {
   // map
   map: {
     noTiles: common.mapText.noTiles,
+    basemap: common.mapText.basemap,
     legend: '凡例',
     closure: common.mapText.closure,
     district: '地区',

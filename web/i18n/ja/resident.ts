@@ -113,6 +113,9 @@ export const resident = {
   'closures.mapFailed': '地図を読み込めませんでした（インターネット接続が必要です）。一覧をご覧ください。',
   'closures.mapLabel': '通行止めと避難所の地図',
   'closures.noTiles': '背景の地図を読み込めません。通行止めと避難所の位置は表示しています。',
+  'closures.basemapCity': '背景地図: 市の地図',
+  'closures.basemapOnline': '背景地図: 地理院タイル',
+  'closures.basemapNone': '背景地図なし',
 
   'print.button': '印刷する（A4 1枚）',
   'print.heading': 'わたしの避難メモ',

@@ -114,6 +114,9 @@ export const resident: ResidentStrings = {
   'closures.mapFailed': '지도를 불러오지 못했습니다 (인터넷이 필요합니다). 목록을 보세요.',
   'closures.mapLabel': '통행금지와 피난소 지도',
   'closures.noTiles': '배경 지도를 불러올 수 없습니다. 통행금지와 피난소 위치는 표시됩니다.',
+  'closures.basemapCity': '배경 지도: 시 지도',
+  'closures.basemapOnline': '배경 지도: 국토지리원 타일',
+  'closures.basemapNone': '배경 지도 없음',
 
   'print.button': '인쇄 (A4 한 장)',
   'print.heading': '나의 피난 메모',

@@ -114,6 +114,9 @@ export const resident: ResidentStrings = {
   'closures.mapFailed': '无法加载地图（需要互联网）。请查看列表。',
   'closures.mapLabel': '道路封闭和避难所地图',
   'closures.noTiles': '无法加载背景地图。道路封闭和避难所的位置仍会显示。',
+  'closures.basemapCity': '底图：市政府地图',
+  'closures.basemapOnline': '底图：国土地理院瓦片',
+  'closures.basemapNone': '无底图',
 
   'print.button': '打印（一张A4纸）',
   'print.heading': '我的避难备忘',

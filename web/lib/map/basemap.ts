@@ -1,10 +1,15 @@
-// A Leaflet map on a plain, readable background. Tiles are a bonus: when they fail (offline,
-// no route to the tile server, tests) the map keeps its shelters, closures and labels and says
-// why the background is empty. Shared by the HQ wall map and the tablet's map view.
+// A Leaflet map on a plain, readable background. The basemap is a bonus: first a PMTiles archive
+// (the server's, the shelter box's, or the area the tablet saved: archive-layer.ts), else online
+// tiles; when none can be drawn (offline, no route to the tile server, tests) the map keeps its
+// shelters, closures and labels and says why the background is empty. A small label says which
+// basemap is showing. Shared by the HQ wall map, the tablet's map view and the resident page.
 import L from 'leaflet';
 import 'leaflet/dist/leaflet.css';
 import './map.css';
 import { type TileConfig, deploymentTiles } from './tiles';
+import { type ArchiveKind, type ArchiveOptions, archiveLayer, chooseArchive } from './archive-layer';
+
+export type BasemapKind = ArchiveKind | 'online' | 'none';
 
 export interface BaseMapOptions {
   /** Shown over the map while tiles cannot be loaded. */
@@ -14,12 +19,20 @@ export interface BaseMapOptions {
   interactive?: boolean;
   center?: L.LatLngExpression;
   zoom?: number;
+  /** Where to look for a basemap archive; false: online tiles only. Default: this server's. */
+  archives?: ArchiveOptions | false;
+  /** The label saying which basemap is showing (strings live with each surface). */
+  sourceLabel?: (kind: BasemapKind) => string;
+  /** Language of the archive's place names. */
+  lang?: string;
 }
 
 export interface BaseMap {
   map: L.Map;
   /** True while no tile has loaded since the last failure. */
   tilesFailing(): boolean;
+  /** Which basemap is drawn, once decided. */
+  whenChosen: Promise<BasemapKind>;
   destroy(): void;
 }
 
@@ -51,22 +64,66 @@ export function createBaseMap(container: HTMLElement, opts: BaseMapOptions): Bas
     container.classList.toggle('hj-map--no-tiles', f);
   };
 
-  const tiles = opts.tiles === undefined ? deploymentTiles() : opts.tiles;
-  if (tiles) {
+  const sourceLabel = L.DomUtil.create('div', 'hj-map__source', container);
+  let destroyed = false;
+  const show = (kind: BasemapKind) => {
+    container.dataset.basemap = kind;
+    sourceLabel.textContent = opts.sourceLabel?.(kind) ?? '';
+    sourceLabel.hidden = !opts.sourceLabel;
+  };
+
+  const useOnlineTiles = (): BasemapKind => {
+    const tiles = opts.tiles === undefined ? deploymentTiles() : opts.tiles;
+    if (!tiles) {
+      setFailing(true);
+      show('none');
+      return 'none';
+    }
     const layer = L.tileLayer(tiles.url, { attribution: tiles.attribution, maxZoom: tiles.maxZoom });
-    layer.on('tileerror', () => setFailing(true));
-    layer.on('tileload', () => setFailing(false));
+    layer.on('tileerror', () => {
+      setFailing(true);
+      show('none');
+    });
+    layer.on('tileload', () => {
+      setFailing(false);
+      show('online');
+    });
     layer.addTo(map);
-  } else {
-    setFailing(true);
-  }
+    show('online');
+    return 'online';
+  };
+
+  const whenChosen = (async (): Promise<BasemapKind> => {
+    if (opts.archives === false) return useOnlineTiles();
+    // Reads from the device's own archive are counted on the map element (how a test, or a
+    // curious engineer, tells tiles drawn from local storage).
+    const onDeviceRead = (n: number) => (container.dataset.basemapReads = String(n));
+    const chosen = await chooseArchive({ ...(opts.archives ?? {}), onDeviceRead }).catch(() => null);
+    if (destroyed) return 'none';
+    if (!chosen) return useOnlineTiles();
+    try {
+      const layer = await archiveLayer(chosen, opts.lang ?? 'ja');
+      if (destroyed) return 'none';
+      layer.once('tileload', () => performance.mark(`hinanjo:basemap:first-tile:${chosen.kind}`));
+      layer.addTo(map);
+      setFailing(false);
+      show(chosen.kind);
+      return chosen.kind;
+    } catch (e) {
+      console.error('hinanjo: the basemap archive cannot be drawn', e);
+      return useOnlineTiles();
+    }
+  })();
 
   return {
     map,
     tilesFailing: () => failing,
+    whenChosen,
     destroy: () => {
+      destroyed = true;
       map.remove();
       notice.remove();
+      sourceLabel.remove();
       container.classList.remove('hj-map', 'hj-map--no-tiles');
     },
   };

@@ -17,6 +17,8 @@ import { asFiniteNumber, asString } from '../../../domain/coerce';
 import { activeClosures } from '../../../domain/closures';
 import type { PublicStatus } from '../../../domain/public-status';
 import { usePublicStatus } from './public-status';
+import { OfflineMapPanel } from './OfflineMapPanel';
+import { boxWebOrigin, storedBoxAddress } from '../../lib/box-address';
 import './shelter-map.css';
 
 const NEARBY_KM = 5;
@@ -46,7 +48,15 @@ export function ShelterMapView() {
   }, [closures, me]);
 
   useEffect(() => {
-    const base = createBaseMap(el.current!, { noTilesNotice: c.mapText.noTiles, center: Number.isFinite(me.lat) ? [me.lat, me.lon] : undefined, zoom: 14 });
+    const box = storedBoxAddress();
+    const base = createBaseMap(el.current!, {
+      noTilesNotice: c.mapText.noTiles,
+      center: Number.isFinite(me.lat) ? [me.lat, me.lon] : undefined,
+      zoom: 14,
+      archives: { device: true, boxBase: box ? boxWebOrigin(box) : undefined },
+      sourceLabel: (kind) => c.mapText.basemap[kind],
+      lang: app.lang,
+    });
     const others = createShelterLayer({});
     const closureLayer = createClosureLayer({ describe: (cl) => `${app.c.mapText.closure}: ${cl.reason}` });
     closureLayer.layer.addTo(base.map);
@@ -116,6 +126,7 @@ export function ShelterMapView() {
             </li>
           ))}
         </ul>
+        <OfflineMapPanel center={Number.isFinite(me.lat) ? { lat: me.lat, lon: me.lon } : null} />
         <ul class="shelter-map__legend">
           {CROWDING_BANDS.map((b) => (
             <li key={b}>
