@@ -111,6 +111,7 @@ export const shelter: Strings<typeof ja> = {
     statusUnavailable: 'Crowding of other shelters is not available.',
     loadingMap: 'Loading the map…',
     mapFailed: 'The map could not be loaded.',
+    details: 'About the map',
     offline: {
       title: 'Map for offline use',
       intro: 'Save the map around this shelter on the tablet and the background map shows even with no network.',

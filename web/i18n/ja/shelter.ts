@@ -107,6 +107,7 @@ export const shelter = {
     statusUnavailable: 'ほかの避難所の混雑状況を取得できません。',
     loadingMap: '地図を読み込み中…',
     mapFailed: '地図を読み込めませんでした。',
+    details: '地図の情報',
     offline: {
       title: 'オフライン用の地図',
       intro: 'この避難所の周りの地図を端末に保存すると、ネットワークがなくても背景地図が出ます。',

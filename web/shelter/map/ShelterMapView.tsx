@@ -97,7 +97,8 @@ export function ShelterMapView() {
   return (
     <div class="shelter-map" data-testid="shelter-map">
       <div ref={el} class="shelter-map__map" />
-      <aside class="shelter-map__side">
+      {/* Scrolls on a small screen: focusable, so a keyboard can scroll it too. */}
+      <aside class="shelter-map__side" tabIndex={0} aria-label={tm.details}>
         <h2>{tm.nearbyClosures}</h2>
         {nearby.length === 0 ? (
           <p class="muted">{tm.noNearbyClosures(NEARBY_KM)}</p>
