@@ -138,6 +138,20 @@ export function basemapRoutes(file: string | undefined): Route[] {
       },
     },
     {
+      // A tablet reading the shelter box's archive reads it cross-origin, with Range headers.
+      method: 'OPTIONS',
+      path: BASEMAP_PATH,
+      handler: (_req, res) => {
+        res.writeHead(204, {
+          'Access-Control-Allow-Origin': '*',
+          'Access-Control-Allow-Methods': 'GET, HEAD',
+          'Access-Control-Allow-Headers': 'Range, If-None-Match, If-Range',
+          'Access-Control-Max-Age': '86400',
+        });
+        res.end();
+      },
+    },
+    {
       method: 'GET',
       path: BASEMAP_PATH,
       handler: async (req, res) => {

@@ -46,6 +46,10 @@ describe('the basemap', () => {
     expect((await whole.arrayBuffer()).byteLength).toBe(bytes.byteLength);
     const etag = whole.headers.get('etag')!;
     expect((await fetch(`${withFile.url}${info.url}`, { headers: { 'If-None-Match': etag } })).status).toBe(304);
+    // a tablet reads a shelter box's archive cross-origin
+    const pre = await fetch(`${withFile.url}${info.url}`, { method: 'OPTIONS' });
+    expect(pre.status).toBe(204);
+    expect(pre.headers.get('access-control-allow-headers')).toContain('Range');
   });
 
   it('refuses a range past the end with 416 and its size', async () => {
