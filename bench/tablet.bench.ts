@@ -55,7 +55,7 @@ function person(surname: [string, string]): PersonInput {
   p.ageGroup = pick(AGE_GROUPS);
   p.stay = rand() < 0.7 ? 'shelter' : pick(STAY_TYPES);
   p.needs = rand() < 0.15 ? [pick(NEEDS)] : [];
-  p.consentSafetyInfo = rand() < 0.5;
+  p.consent = rand() < 0.5 ? 'anyone' : rand() < 0.5 ? 'family' : 'none';
   return p;
 }
 

@@ -3,8 +3,8 @@
 // documented default instead of crashing a screen or the server.
 import * as Y from 'yjs';
 import {
-  AGE_GROUPS, type AgeGroup, SEXES, type Sex, STAY_TYPES, type StayType, SHELTER_STATUSES,
-  type ShelterStatus, oneOf,
+  AGE_GROUPS, type AgeGroup, CONSENT_LEVELS, type Consent, SEXES, type Sex, STAY_TYPES, type StayType,
+  SHELTER_STATUSES, type ShelterStatus, oneOf,
 } from './vocabulary';
 
 export function asString(v: unknown, fallback = ''): string {
@@ -17,6 +17,16 @@ export function asStringOrNull(v: unknown): string | null {
 
 export function asFiniteNumber(v: unknown, fallback = 0): number {
   return typeof v === 'number' && Number.isFinite(v) ? v : fallback;
+}
+
+/**
+ * A person's consent. Records written before consent tiers hold `consentSafetyInfo: true|false`
+ * instead: true meant "tell whoever asks" (→ 'anyone'). Anything unreadable is 'none': when in
+ * doubt, nothing is disclosed.
+ */
+export function asConsent(consent: unknown, legacyFlag?: unknown): Consent {
+  if (consent === undefined && legacyFlag === true) return 'anyone';
+  return oneOf(CONSENT_LEVELS, consent, 'none');
 }
 
 /** Unknown stay types count where most people are: in the shelter. */

@@ -3,10 +3,10 @@
 // edit of the same person on another both survive the merge.
 import * as Y from 'yjs';
 import {
-  AGE_GROUPS, type AgeGroup, type Person, SEXES, type Sex, STAY_TYPES, type StayType, type Need,
+  AGE_GROUPS, type AgeGroup, CONSENT_LEVELS, type Person, SEXES, type Sex, STAY_TYPES, type StayType, type Need,
   shelterPeople,
 } from './schema';
-import { asAgeGroup, asSex, asStay, asString, asStringList, asStringOrNull } from './coerce';
+import { asAgeGroup, asConsent, asSex, asStay, asString, asStringList, asStringOrNull } from './coerce';
 import { isKanaOnly, storedKana } from './normalize';
 import { type Result, err, ok } from './result';
 
@@ -14,7 +14,7 @@ import { type Result, err, ok } from './result';
 export type PersonInput = Omit<Person, 'id' | 'householdId' | 'checkedInAt' | 'checkedOutAt'>;
 
 export const PERSON_INPUT_KEYS = [
-  'name', 'kana', 'ageGroup', 'sex', 'needs', 'language', 'districtId', 'stay', 'note', 'consentSafetyInfo',
+  'name', 'kana', 'ageGroup', 'sex', 'needs', 'language', 'districtId', 'stay', 'note', 'consent', 'protected',
 ] as const satisfies readonly (keyof PersonInput)[];
 
 /** Codes the UI translates and shows next to the field. */
@@ -27,7 +27,7 @@ export const PERSON_LIMITS = { name: 100, kana: 100, need: 40, needs: 30, langua
 export function emptyPersonInput(): PersonInput {
   return {
     name: '', kana: '', ageGroup: 'adult', sex: 'unanswered', needs: [], language: 'ja', districtId: '',
-    stay: 'shelter', note: '', consentSafetyInfo: false,
+    stay: 'shelter', note: '', consent: 'none', protected: false,
   };
 }
 
@@ -75,7 +75,9 @@ function fieldError(key: keyof PersonInput, v: unknown): PersonFieldError | null
       if (typeof v !== 'string') return 'invalid-choice';
       return v.length > PERSON_LIMITS.note ? 'too-long' : null;
     }
-    case 'consentSafetyInfo':
+    case 'consent':
+      return (CONSENT_LEVELS as readonly unknown[]).includes(v) ? null : 'invalid-choice';
+    case 'protected':
       return typeof v === 'boolean' ? null : 'invalid-choice';
   }
 }
@@ -240,7 +242,8 @@ export function readPersonMap(id: string, m: Y.Map<unknown>): Person {
     checkedInAt: asString(m.get('checkedInAt')),
     checkedOutAt: asStringOrNull(m.get('checkedOutAt')),
     note: asString(m.get('note')),
-    consentSafetyInfo: m.get('consentSafetyInfo') === true,
+    consent: asConsent(m.get('consent'), m.get('consentSafetyInfo')),
+    protected: m.get('protected') === true,
   };
 }
 
@@ -278,6 +281,36 @@ export function householdMembers(doc: Y.Doc, householdId: string): Person[] {
 
 /** The editable fields of a person, e.g. to fill an edit form. */
 export function toPersonInput(p: Person): PersonInput {
-  const { name, kana, ageGroup, sex, needs, language, districtId, stay, note, consentSafetyInfo } = p;
-  return { name, kana, ageGroup, sex, needs: [...needs], language, districtId, stay, note, consentSafetyInfo };
+  const { name, kana, ageGroup, sex, needs, language, districtId, stay, note, consent } = p;
+  return { name, kana, ageGroup, sex, needs: [...needs], language, districtId, stay, note, consent, protected: p.protected };
+}
+
+/**
+ * Records from before consent tiers hold `consentSafetyInfo: true|false`, which readPersonMap
+ * reads as the tier it meant (true → 'anyone'). Writing that tier into the record from here would
+ * race a tier staff choose on another tablet at the same time (Yjs would keep one of the two by
+ * client id, possibly the migration's), so the tier is written only by a person's own edit; this
+ * removes the old key once a tier is there. Returns how many records it cleaned.
+ */
+export function migrateConsent(doc: Y.Doc): number {
+  let n = 0;
+  doc.transact(() => {
+    shelterPeople(doc).forEach((m) => {
+      if (!(m instanceof Y.Map) || !m.has('consentSafetyInfo') || !m.has('consent')) return;
+      m.delete('consentSafetyInfo');
+      n++;
+    });
+  });
+  return n;
+}
+
+/** Whether some record has both the old key and a tier (cheap: no write). */
+export function hasLegacyConsent(doc: Y.Doc): boolean {
+  for (const m of shelterPeople(doc).values()) if (m instanceof Y.Map && m.has('consentSafetyInfo') && m.has('consent')) return true;
+  return false;
+}
+
+/** The name to show where others may see the screen: nothing of a protected person. */
+export function visibleName(p: Person, hidden: string): string {
+  return p.protected ? hidden : p.name;
 }

@@ -3,13 +3,13 @@
 // Excel would run as formulas neutralised. The encoder is written here rather than taken from
 // papaparse because papaparse's type declarations pull Node's types into the pure domain build;
 // the tests parse the output back with papaparse.
-import type { AgeGroup, Person, Sex, StayType } from './schema';
+import type { AgeGroup, Consent, Person, Sex, StayType } from './schema';
 import { JAPAN_TZ_OFFSET_MINUTES, isPresent } from './counts';
 
 /** Column order of the export; the caller supplies a label for each (Japanese or English). */
 export const ROSTER_COLUMNS = [
   'householdId', 'name', 'kana', 'ageGroup', 'sex', 'needs', 'language', 'districtId', 'stay',
-  'checkedInAt', 'checkedOutAt', 'consentSafetyInfo', 'note',
+  'checkedInAt', 'checkedOutAt', 'consent', 'note',
 ] as const;
 export type RosterColumn = (typeof ROSTER_COLUMNS)[number];
 
@@ -25,8 +25,7 @@ export interface RosterOptions {
     needs?: Partial<Record<string, string>>;
     /** District names by id (from the hq document). */
     districts?: Partial<Record<string, string>>;
-    yes?: string;
-    no?: string;
+    consent?: Partial<Record<Consent, string>>;
   };
   /** Minutes east of UTC for the times written (Japan by default): "2026-07-04 12:30". */
   tzOffsetMinutes?: number;
@@ -81,7 +80,10 @@ export function rosterCsv(people: readonly Person[], options: RosterOptions): st
   const v = options.values ?? {};
   const tz = options.tzOffsetMinutes ?? JAPAN_TZ_OFFSET_MINUTES;
   const sep = options.needsSeparator ?? '・';
-  const rows = rosterOrder(options.presentOnly ? people.filter(isPresent) : people);
+  // A protected person (DV, stalking) is never in a file that leaves the tablet: a printed or
+  // shared roster is exactly how an abuser finds someone.
+  const listed = people.filter((p) => !p.protected);
+  const rows = rosterOrder(options.presentOnly ? listed.filter(isPresent) : listed);
   const cell: Record<RosterColumn, (p: Person) => string> = {
     householdId: (p) => p.householdId,
     name: (p) => p.name,
@@ -94,7 +96,7 @@ export function rosterCsv(people: readonly Person[], options: RosterOptions): st
     stay: (p) => v.stay?.[p.stay] ?? p.stay,
     checkedInAt: (p) => formatLocalTime(p.checkedInAt, tz),
     checkedOutAt: (p) => formatLocalTime(p.checkedOutAt, tz),
-    consentSafetyInfo: (p) => (p.consentSafetyInfo ? v.yes ?? 'yes' : v.no ?? 'no'),
+    consent: (p) => v.consent?.[p.consent] ?? p.consent,
     note: (p) => p.note,
   };
   const lines = [csvLine(ROSTER_COLUMNS.map((c) => options.labels[c]))];

@@ -28,7 +28,7 @@ export function parseDocName(name: string): DocRef | null {
 // ---- vocabularies (domain/vocabulary.ts: no imports, so the resident page can use them without Yjs)
 
 export * from './vocabulary';
-import type { AgeGroup, CrowdingBand, Hazard, Level, LedgerReason, Need, RequestStatus, Sex, ShelterStatus, StayType } from './vocabulary';
+import type { AgeGroup, Consent, CrowdingBand, Hazard, Level, LedgerReason, Need, RequestStatus, Sex, ShelterStatus, StayType } from './vocabulary';
 
 // ---- record shapes (plain values as read from the Y.Maps) ----------------------------------
 
@@ -76,8 +76,13 @@ export interface Person {
   checkedInAt: string;
   checkedOutAt: string | null;
   note: string;
-  /** Consent to disclose safety information (安否情報); a compatible extension of schema v1. */
-  consentSafetyInfo: boolean;
+  /** Who may be told this person is here (安否情報). Replaces v1's boolean `consentSafetyInfo`. */
+  consent: Consent;
+  /**
+   * DV, stalking or a residence-register viewing restriction: never disclosed to anyone, left out
+   * of every answer, list others may see, and export; only HQ's own totals count them.
+   */
+  protected: boolean;
 }
 
 export interface LedgerEntry {

@@ -59,7 +59,11 @@ export function buildSearchIndex(people: readonly Person[], previous?: SearchInd
     const old = previous?.normalized.get(p.id);
     const n = old && old.rawName === p.name && old.rawKana === p.kana ? old : normalizeNames(p);
     normalized.set(p.id, n);
-    return { p, n, sortKey: n.kana || n.name };
+    // A protected person (DV, stalking) is never found by typing a name at the tablet (someone
+    // asking "is X here?" must not see a row appear) and is listed after everyone else, so where
+    // the masked row sits does not tell the name's first letters either.
+    if (p.protected) return { p, n, keys: [] as string[], sortKey: '\uffff' };
+    return { p, n, keys: n.keys, sortKey: n.kana || n.name };
   });
   decorated.sort((a, b) => cmp(a.sortKey, b.sortKey) || cmp(a.n.name, b.n.name) || cmp(a.p.id, b.p.id));
 
@@ -70,7 +74,7 @@ export function buildSearchIndex(people: readonly Person[], previous?: SearchInd
   const entries: string[] = [];
   decorated.forEach((d, rank) => {
     const tag = '\u0000' + String.fromCharCode(rank >>> 16, rank & 0xffff);
-    for (const key of d.n.keys) entries.push(key + tag);
+    for (const key of d.keys) entries.push(key + tag);
   });
   entries.sort();
 

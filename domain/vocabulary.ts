@@ -23,6 +23,14 @@ export const NEEDS = [
 ] as const;
 export type Need = (typeof NEEDS)[number] | (string & {});
 
+/**
+ * Who may be told that a person is here (安否情報), as the civil-protection form 様式第1号 asks:
+ * nobody, family (relatives, including by marriage, and cohabitants), or anyone who asks
+ * (acquaintances, workplaces…). Chosen at check-in, changeable.
+ */
+export const CONSENT_LEVELS = ['none', 'family', 'anyone'] as const;
+export type Consent = (typeof CONSENT_LEVELS)[number];
+
 export const SHELTER_STATUSES = ['open', 'closed', 'full'] as const;
 export type ShelterStatus = (typeof SHELTER_STATUSES)[number];
 

@@ -186,7 +186,8 @@ export function buildDemo(now: Date, seed = 8_2026): DemoDocs {
           language: rand() < 0.05 ? 'en' : 'ja',
           districtId: s.district.id,
           stay,
-          consentSafetyInfo: rand() < 0.7,
+          consent: rand() < 0.5 ? 'anyone' : rand() < 0.6 ? 'family' : 'none',
+          protected: rand() < 0.01,
         });
         leaving.push(rand() < 0.06);
       }

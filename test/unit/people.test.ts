@@ -2,7 +2,8 @@ import { describe, expect, it } from 'vitest';
 import * as Y from 'yjs';
 import {
   checkInHousehold, checkOutHousehold, checkOutPerson, editPerson, emptyPersonInput, householdMembers,
-  readPeople, readPerson, toPersonInput, undoCheckOut, validatePersonInput, type PersonInput,
+  hasLegacyConsent, migrateConsent, readPeople, readPerson, toPersonInput, undoCheckOut, validatePersonInput, visibleName,
+  type PersonInput,
 } from '../../domain/people';
 import { shelterPeople } from '../../domain/schema';
 import { summarizeShelter } from '../../domain/overview';
@@ -32,9 +33,9 @@ describe('validatePersonInput', () => {
   });
 
   it('refuses values outside the vocabularies', () => {
-    const bad = { ...person(), ageGroup: 'teen', sex: 'x', stay: 'tent', consentSafetyInfo: 'yes', needs: [''], language: 'japanese!' } as unknown as PersonInput;
+    const bad = { ...person(), ageGroup: 'teen', sex: 'x', stay: 'tent', consent: 'yes', protected: 'no', needs: [''], language: 'japanese!' } as unknown as PersonInput;
     expect(validatePersonInput(bad)).toEqual({
-      ageGroup: 'invalid-choice', sex: 'invalid-choice', stay: 'invalid-choice', consentSafetyInfo: 'invalid-choice',
+      ageGroup: 'invalid-choice', sex: 'invalid-choice', stay: 'invalid-choice', consent: 'invalid-choice', protected: 'invalid-choice',
       needs: 'invalid-choice', language: 'invalid-choice',
     });
   });
@@ -61,7 +62,7 @@ describe('checkInHousehold', () => {
     expect(people[0]).toEqual({
       id: 'id-2', householdId: 'id-1', name: '山田 太郎', kana: 'ヤマダ タロウ', ageGroup: 'adult', sex: 'unanswered',
       needs: [], language: 'ja', districtId: '', stay: 'shelter', checkedInAt: NOW.toISOString(), checkedOutAt: null,
-      note: '', consentSafetyInfo: false,
+      note: '', consent: 'none', protected: false,
     });
     expect(shelterPeople(doc).get('id-3')).toBeInstanceOf(Y.Map);
     expect(householdMembers(doc, 'id-1').map((p) => p.name)).toEqual(['山田 太郎', '山田 花子']);
@@ -272,5 +273,63 @@ describe('property: three tablets, random work, random partial syncs', () => {
         expect(p.checkedOutAt, `seed ${seed} ${p.id}`).toBe(lastOut.has(p.id) ? lastOut.get(p.id) : null);
       }
     }
+  });
+});
+
+describe('consent tiers and protection', () => {
+  it('reads records from before the tiers: consentSafetyInfo true is "anyone", false or odd is "none"', () => {
+    const doc = new Y.Doc();
+    const people = shelterPeople(doc);
+    const legacy = (id: string, flag: unknown) => {
+      const m = new Y.Map<unknown>();
+      m.set('name', id);
+      m.set('checkedInAt', NOW.toISOString());
+      if (flag !== undefined) m.set('consentSafetyInfo', flag);
+      people.set(id, m);
+    };
+    legacy('yes', true);
+    legacy('no', false);
+    legacy('odd', 'yes');
+    legacy('never', undefined);
+    expect(Object.fromEntries(readPeople(doc).map((p) => [p.name, p.consent]))).toEqual({ yes: 'anyone', no: 'none', odd: 'none', never: 'none' });
+    // nothing to clean until a tier is written; an edit writes it, the clean-up drops the old key
+    expect(hasLegacyConsent(doc)).toBe(false);
+    expect(migrateConsent(doc)).toBe(0);
+    editPerson(doc, 'yes', { consent: 'family' });
+    editPerson(doc, 'no', { consent: 'none' }); // the same tier as read: nothing is written
+    expect(hasLegacyConsent(doc)).toBe(true);
+    expect(migrateConsent(doc)).toBe(1);
+    expect(people.get('yes')!.has('consentSafetyInfo')).toBe(false);
+    expect(people.get('no')!.has('consentSafetyInfo')).toBe(true);
+    editPerson(doc, 'yes', { consent: 'anyone' });
+    expect(Object.fromEntries(readPeople(doc).map((p) => [p.name, p.consent]))).toEqual({ yes: 'anyone', no: 'none', odd: 'none', never: 'none' });
+  });
+
+  it('a tier set on one tablet and a clean-up on another converge to the tier that was set', () => {
+    const a = new Y.Doc();
+    const m = new Y.Map<unknown>();
+    m.set('name', '古い 記録');
+    m.set('consentSafetyInfo', true);
+    shelterPeople(a).set('p1', m);
+    const b = new Y.Doc();
+    Y.applyUpdate(b, Y.encodeStateAsUpdate(a));
+    editPerson(a, 'p1', { consent: 'family' });
+    editPerson(b, 'p1', { note: '別の端末で' });
+    migrateConsent(b);
+    migrateConsent(a);
+    Y.applyUpdate(a, Y.encodeStateAsUpdate(b));
+    Y.applyUpdate(b, Y.encodeStateAsUpdate(a));
+    expect(readPerson(a, 'p1')!.consent).toBe('family');
+    expect(readPerson(b, 'p1')!.consent).toBe('family');
+  });
+
+  it('a protected person is saved as such and shown without a name where others may see', () => {
+    const doc = new Y.Doc();
+    const r = checkInHousehold(doc, [person({ name: '保護 花子', protected: true, consent: 'family' })], { now: NOW, newId: idSequence('id') });
+    expect(r.ok).toBe(true);
+    const p = readPeople(doc)[0];
+    expect(p).toMatchObject({ protected: true, consent: 'family' });
+    expect(visibleName(p, '(氏名非表示)')).toBe('(氏名非表示)');
+    expect(visibleName({ ...p, protected: false }, '(氏名非表示)')).toBe('保護 花子');
   });
 });

@@ -6,14 +6,14 @@ import type { Person } from '../../domain/schema';
 const JA_LABELS: Record<RosterColumn, string> = {
   householdId: '世帯', name: '氏名', kana: 'ふりがな', ageGroup: '年齢区分', sex: '性別', needs: '配慮事項',
   language: '言語', districtId: '地区', stay: '避難形態', checkedInAt: '入所', checkedOutAt: '退所',
-  consentSafetyInfo: '安否情報の開示', note: '備考',
+  consent: '安否情報の開示', note: '備考',
 };
 
 function person(id: string, over: Partial<Person> = {}): Person {
   return {
     id, householdId: 'h1', name: '山田 太郎', kana: 'やまだ たろう', ageGroup: 'adult', sex: 'male', needs: [], language: 'ja',
     districtId: 'd1', stay: 'shelter', checkedInAt: '2026-07-04T03:00:00.000Z', checkedOutAt: null, note: '',
-    consentSafetyInfo: true, ...over,
+    consent: 'anyone', protected: false, ...over,
   };
 }
 
@@ -33,9 +33,18 @@ describe('rosterCsv', () => {
     const csv = rosterCsv([person('a', { needs: ['wheelchair', 'allergy'], checkedOutAt: '2026-07-04T16:05:00.000Z', stay: 'car' })], {
       presentOnly: false,
       labels: JA_LABELS,
-      values: { ageGroup: { adult: '成人' }, sex: { male: '男性' }, stay: { car: '車中' }, needs: { wheelchair: '車いす' }, districts: { d1: '八代' }, yes: '同意', no: '不同意' },
+      values: { ageGroup: { adult: '成人' }, sex: { male: '男性' }, stay: { car: '車中' }, needs: { wheelchair: '車いす' }, districts: { d1: '八代' }, consent: { anyone: '知人にも可' } },
     });
-    expect(parse(csv)[1]).toEqual(['h1', '山田 太郎', 'やまだ たろう', '成人', '男性', '車いす・allergy', 'ja', '八代', '車中', '2026-07-04 12:00', '2026-07-05 01:05', '同意', '']);
+    expect(parse(csv)[1]).toEqual(['h1', '山田 太郎', 'やまだ たろう', '成人', '男性', '車いす・allergy', 'ja', '八代', '車中', '2026-07-04 12:00', '2026-07-05 01:05', '知人にも可', '']);
+  });
+
+  it('never contains a protected person, present or not', () => {
+    const people = [person('a'), person('b', { name: '保護 花子', protected: true }), person('c', { name: '保護 済', protected: true, checkedOutAt: '2026-07-04T05:00:00.000Z' })];
+    for (const presentOnly of [true, false]) {
+      const csv = rosterCsv(people, { presentOnly, labels: JA_LABELS });
+      expect(csv).not.toContain('保護');
+      expect(parse(csv).map((r) => r[1])).toEqual(['氏名', '山田 太郎']);
+    }
   });
 
   it('leaves out people who left when asked for those present only', () => {

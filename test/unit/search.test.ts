@@ -8,7 +8,7 @@ function person(name: string, kana: string, over: Partial<Person> = {}): Person 
   return {
     id: `p${String(n).padStart(5, '0')}`, householdId: `h${n}`, name, kana, ageGroup: 'adult', sex: 'unanswered', needs: [],
     language: 'ja', districtId: 'd1', stay: 'shelter', checkedInAt: '2026-07-04T00:00:00.000Z', checkedOutAt: null,
-    note: '', consentSafetyInfo: false, ...over,
+    note: '', consent: 'none', protected: false, ...over,
   };
 }
 
@@ -98,5 +98,18 @@ describe('searchPeople', () => {
     // per keystroke or a quadratic build, with room for a busy two-core machine.
     expect(perKeystroke).toBeLessThan(10);
     expect(buildMs).toBeLessThan(3000);
+  });
+});
+
+describe('protected people in the search', () => {
+  it('are never found by name or kana, and are listed after everyone else', () => {
+    const listed = [
+      person('山田 太郎', 'やまだ たろう'),
+      person('青木 花子', 'あおき はなこ', { protected: true }),
+      person('渡辺 次郎', 'わたなべ じろう'),
+    ];
+    const index = buildSearchIndex(listed);
+    for (const q of ['あおき', '青木', 'はなこ', '花子', 'アオキ']) expect(searchPeople(index, { query: q })).toEqual([]);
+    expect(searchPeople(index, { query: '' }).map((p) => p.name)).toEqual(['山田 太郎', '渡辺 次郎', '青木 花子']);
   });
 });

@@ -1,8 +1,10 @@
 // The fields of one person, shared by the check-in form (once per household member) and the
 // edit screen. Errors come from domain/people's validation and appear next to their field.
-import { AGE_GROUPS, NEEDS, SEXES, STAY_TYPES } from '../../domain/schema';
+import { useState } from 'preact/hooks';
+import { AGE_GROUPS, CONSENT_LEVELS, NEEDS, SEXES, STAY_TYPES } from '../../domain/schema';
 import type { FieldErrors, PersonInput } from '../../domain/people';
 import { Field } from '../lib/Field';
+import { ConfirmDialog } from '../lib/ConfirmDialog';
 import { label } from '../lib/i18n';
 import { useShelter } from './context';
 
@@ -17,6 +19,11 @@ interface Props {
   errors: FieldErrors;
   districts: DistrictOption[];
   onChange: (next: PersonInput) => void;
+  /**
+   * The record is saved already: taking the protection off asks first, saying why it matters.
+   * (On a new check-in nothing has been disclosed yet, so a tick can simply be undone.)
+   */
+  confirmUnprotect?: boolean;
 }
 
 function Choice<T extends string>({
@@ -43,7 +50,8 @@ function Choice<T extends string>({
   );
 }
 
-export function PersonFields({ idPrefix, value, errors, districts, onChange }: Props) {
+export function PersonFields({ idPrefix, value, errors, districts, onChange, confirmUnprotect = false }: Props) {
+  const [askUnprotect, setAskUnprotect] = useState(false);
   const { t, c } = useShelter();
   const f = t.checkIn;
   const err = (k: keyof PersonInput) => (errors[k] ? (t.errors[errors[k] as string] ?? errors[k]) : null);
@@ -120,18 +128,42 @@ export function PersonFields({ idPrefix, value, errors, districts, onChange }: P
           <input id={id('note')} aria-invalid={errors.note ? true : undefined} value={value.note} onInput={(e) => set('note', (e.target as HTMLInputElement).value)} />
         </Field>
       </div>
+      <Field id={id('consent')} label={f.consent} error={err('consent')}>
+        <Choice name={id('consent')} options={CONSENT_LEVELS} value={value.consent} labels={f.consentLevels} onChange={(v) => set('consent', v)} />
+        <small class="muted">{f.consentHelp}</small>
+      </Field>
       <label class="checkbox">
         <input
           type="checkbox"
-          id={id('consent')}
-          checked={value.consentSafetyInfo}
-          onChange={(e) => set('consentSafetyInfo', (e.target as HTMLInputElement).checked)}
+          id={id('protected')}
+          data-testid="protected"
+          checked={value.protected}
+          onChange={(e) => {
+            const checked = (e.target as HTMLInputElement).checked;
+            if (!checked && confirmUnprotect) {
+              (e.target as HTMLInputElement).checked = true;
+              setAskUnprotect(true);
+            } else set('protected', checked);
+          }}
         />
         <span>
-          <strong>{f.consent}</strong>
-          <small>{f.consentHelp}</small>
+          <strong>{f.protected}</strong>
+          <small>{f.protectedHelp}</small>
         </span>
       </label>
+      {askUnprotect && (
+        <ConfirmDialog
+          title={f.protectedClearTitle}
+          confirmLabel={f.protectedClearConfirm}
+          onCancel={() => setAskUnprotect(false)}
+          onConfirm={() => {
+            setAskUnprotect(false);
+            set('protected', false);
+          }}
+        >
+          {f.protectedClearWhy}
+        </ConfirmDialog>
+      )}
     </div>
   );
 }

@@ -5,6 +5,7 @@
 import { seedDefaultItems } from '../../domain/stock';
 import { SCHEMA_VERSION, shelterItems, shelterMeta } from '../../domain/schema';
 import type { SyncedDoc } from '../lib/synced-doc';
+import { hasLegacyConsent, migrateConsent } from '../../domain/people';
 
 const WAIT_FOR_SERVER_MS = 5_000;
 
@@ -14,6 +15,8 @@ export async function prepareShelterDoc(synced: SyncedDoc): Promise<void> {
   const meta = shelterMeta(synced.doc);
   const needsMeta = !meta.has('schema') || !meta.has('status');
   const needsItems = shelterItems(synced.doc).size === 0;
+  // The old consent flag goes from records that have their tier (domain/people.ts migrateConsent).
+  if (hasLegacyConsent(synced.doc)) await synced.transact((doc) => migrateConsent(doc));
   if (!needsMeta && !needsItems) return;
   await synced.transact((doc) => {
     if (!meta.has('schema')) meta.set('schema', SCHEMA_VERSION);

@@ -22,7 +22,7 @@ function newMember(from: PersonInput | undefined, district: string): PersonInput
   if (from) {
     m.stay = from.stay;
     m.language = from.language;
-    m.consentSafetyInfo = from.consentSafetyInfo;
+    m.consent = from.consent;
   }
   return m;
 }
@@ -87,7 +87,9 @@ export function CheckIn({ householdId }: { householdId?: string }) {
       return;
     }
     setErrors([]);
-    const dups = members.flatMap((m) => duplicatesOf(shelter.doc, m));
+    // A protected person is never offered as "already checked in": whoever stands at the desk
+    // typing that name (possibly the person they hide from) would learn they are here.
+    const dups = members.flatMap((m) => duplicatesOf(shelter.doc, m)).filter((p) => !p.protected);
     if (dups.length > 0) {
       setDuplicates(dups);
       return;

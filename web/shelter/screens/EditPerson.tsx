@@ -103,7 +103,7 @@ export function EditPerson({ personId }: { personId: string }) {
       </a>
       <form class="panel" ref={form} onSubmit={onSubmit} noValidate data-testid="edit-person-form">
         <h2>{p.editTitle}</h2>
-        <PersonFields idPrefix="edit" value={value} errors={errors} districts={districts} onChange={(v) => setDraft(v)} />
+        <PersonFields idPrefix="edit" value={value} errors={errors} districts={districts} onChange={(v) => setDraft(v)} confirmUnprotect={person.protected} />
         <div class="form-actions">
           <button type="submit" class="button button--primary button--large" data-testid="edit-save">
             {c.actions.save}

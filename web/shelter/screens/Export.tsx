@@ -3,6 +3,7 @@
 import { useState } from 'preact/hooks';
 import { rosterCsv } from '../../../domain/roster-csv';
 import { readPeople } from '../../../domain/people';
+import { isPresent } from '../../../domain/counts';
 import { isoDate } from '../../lib/format';
 import { useShelter } from '../context';
 import { useDistricts } from '../districts';
@@ -12,6 +13,7 @@ export function Export() {
   const { districts } = useDistricts();
   const x = t.export;
   const [presentOnly, setPresentOnly] = useState(true);
+  const protectedCount = readPeople(shelter.doc).filter((p) => p.protected && (!presentOnly || isPresent(p))).length;
 
   const download = () => {
     const csv = rosterCsv(readPeople(shelter.doc), {
@@ -23,8 +25,7 @@ export function Export() {
         stay: c.stays,
         needs: c.needs,
         districts: Object.fromEntries(districts.map((d) => [d.id, d.name])),
-        yes: c.actions.yes,
-        no: c.actions.no,
+        consent: t.checkIn.consentLevels,
       },
     });
     const url = URL.createObjectURL(new Blob([csv], { type: 'text/csv;charset=utf-8' }));
@@ -49,6 +50,9 @@ export function Export() {
           {x.everyone}
         </button>
       </div>
+      {protectedCount > 0 && (
+        <p class="muted" data-testid="export-protected">{x.protectedLeftOut(protectedCount)}</p>
+      )}
       <button type="button" class="button button--primary button--large" onClick={download} data-testid="export-download">
         {x.download}
       </button>

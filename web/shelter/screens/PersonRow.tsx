@@ -3,7 +3,7 @@
 // edit screen (a module of its own, so those screens do not import each other).
 import { useState } from 'preact/hooks';
 import type { Person } from '../../../domain/schema';
-import { checkOutHousehold, checkOutPerson, householdMembers } from '../../../domain/people';
+import { checkOutHousehold, checkOutPerson, householdMembers, visibleName } from '../../../domain/people';
 import { isInTheFuture, readmitPerson } from '../../../domain/roster-corrections';
 import { isPresent } from '../../../domain/counts';
 import { label } from '../../lib/i18n';
@@ -30,7 +30,7 @@ export function useCheckOut() {
     const stored = await saveChange(shelter, (doc) => {
       readmitPerson(doc, person.id, { now: new Date(), by: deviceLabel });
     });
-    setFlash(stored ? { text: t.people.readmitted(person.name) } : { text: c.sync.storeFailed, error: true });
+    setFlash(stored ? { text: t.people.readmitted(visibleName(person, t.checkIn.protectedName)) } : { text: c.sync.storeFailed, error: true });
   };
   const askHousehold = (householdId: string) => {
     const count = householdMembers(shelter.doc, householdId).filter(isPresent).length;
@@ -49,12 +49,12 @@ export function useCheckOut() {
       return;
     }
     setFlash({
-      text: p.kind === 'person' ? t.people.checkedOut(p.person.name) : t.people.checkedOut(t.people.household(p.count)),
+      text: p.kind === 'person' ? t.people.checkedOut(visibleName(p.person, t.checkIn.protectedName)) : t.people.checkedOut(t.people.household(p.count)),
     });
   };
   const dialog = pending && (
     <ConfirmDialog confirmLabel={t.people.checkOut} onCancel={() => setPending(null)} onConfirm={() => void confirm()}>
-      {pending.kind === 'person' ? t.people.confirmCheckOut(pending.person.name) : t.people.confirmCheckOutHousehold(pending.count)}
+      {pending.kind === 'person' ? t.people.confirmCheckOut(visibleName(pending.person, t.checkIn.protectedName)) : t.people.confirmCheckOutHousehold(pending.count)}
     </ConfirmDialog>
   );
   return { askPerson, askHousehold, readmit, dialog, flash, setFlash };
@@ -82,10 +82,11 @@ export function PersonRow({ person, top, height, onCheckOut, onCheckOutHousehold
       data-person={person.id}
     >
       <div class="person-row__who">
-        <a class="person-row__name" href={href('people', person.id)}>
-          {person.name}
+        {/* A protected person's name is never in a list others may see; it shows on their record. */}
+        <a class={`person-row__name${person.protected ? ' person-row__name--protected' : ''}`} href={href('people', person.id)}>
+          {visibleName(person, t.checkIn.protectedName)}
         </a>
-        <span class="person-row__kana">{person.kana}</span>
+        {!person.protected && <span class="person-row__kana">{person.kana}</span>}
       </div>
       <div class="person-row__facts">
         <span class="tag">{label(c.ageGroups, person.ageGroup)}</span>
