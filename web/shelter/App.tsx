@@ -13,6 +13,7 @@ import { type ShelterApp, ShelterContext } from './context';
 import { shelterStrings } from './strings';
 import { TABS } from './tabs';
 import { href, parseHash } from './routes';
+import { PinLock } from './PinLock';
 
 interface Props {
   shelterId: string;
@@ -53,24 +54,26 @@ export function App({ shelterId, shelter, hq, deviceLabel }: Props) {
 
   return (
     <ShelterContext.Provider value={app}>
-      <header class="topbar">
-        <div class="topbar__title">
-          <span class="topbar__app">{app.c.appName}</span>
-          <h1 data-testid="shelter-name">{name || app.t.unnamedShelter(shelterId)}</h1>
-        </div>
-        <SyncIndicator state={sync} />
-        <TextSizeSwitch />
-        <LangSwitch />
-      </header>
-      <UpdateBanner />
-      <nav class="tabs">
-        {TABS.map((t) => (
-          <a key={t.path} href={href(t.path)} class="tab" aria-current={t === tab ? 'page' : undefined}>
-            {t.label(app)}
-          </a>
-        ))}
-      </nav>
-      <main class="screen">{loaded ? tab.render(rest) : <p class="loading">{app.t.loading}</p>}</main>
+      <PinLock>
+        <header class="topbar">
+          <div class="topbar__title">
+            <span class="topbar__app">{app.c.appName}</span>
+            <h1 data-testid="shelter-name">{name || app.t.unnamedShelter(shelterId)}</h1>
+          </div>
+          <SyncIndicator state={sync} />
+          <TextSizeSwitch />
+          <LangSwitch />
+        </header>
+        <UpdateBanner />
+        <nav class="tabs">
+          {TABS.map((t) => (
+            <a key={t.path} href={href(t.path)} class="tab" aria-current={t === tab ? 'page' : undefined}>
+              {t.label(app)}
+            </a>
+          ))}
+        </nav>
+        <main class="screen">{loaded ? tab.render(rest) : <p class="loading">{app.t.loading}</p>}</main>
+      </PinLock>
     </ShelterContext.Provider>
   );
 }

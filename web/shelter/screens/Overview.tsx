@@ -12,6 +12,7 @@ import { useDocVersion, useNow } from '../../lib/use-synced';
 import { useShelter } from '../context';
 import { href } from '../routes';
 import { BoxSettings } from '../BoxSettings';
+import { PinSettings } from '../PinLock';
 
 export function Overview() {
   const { shelter, hq, shelterId, t, c } = useShelter();
@@ -159,6 +160,7 @@ export function Overview() {
         </section>
       </div>
       <BoxSettings />
+      <PinSettings />
     </div>
   );
 }
