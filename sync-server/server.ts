@@ -24,6 +24,7 @@ import { DEFAULT_SYNC_OPTIONS, SyncService, type SyncOptions } from './sync';
 import { UpdateWriter } from './writer';
 import { DEMO_REGION, seedDemo } from './demo';
 import { basemapRoutes, describeBasemap } from './routes/basemap';
+import { safetyRoutes } from './routes/safety';
 import { DEMO_BASEMAP_FILE, ensureDemoBasemap } from './basemap/demo-basemap';
 
 export interface ServerOptions {
@@ -114,6 +115,7 @@ export async function startServer(opts: ServerOptions): Promise<RunningServer> {
   const routes: Route[] = [
     ...publicRoutes({ derived }),
     ...hqRoutes({ derived, store, keys, sync, clock, links }),
+    ...safetyRoutes({ derived, store, keys, sync, clock, links, registry }),
     ...keyRoutes({ keys }),
     ...basemapRoutes(basemap),
     ...(opts.routes?.({ store, sync, registry }) ?? []),

@@ -21,7 +21,7 @@ export interface HqContext {
 
 const SSE_KEEPALIVE_MS = 15_000;
 
-async function requireHq(ctx: HqContext, req: IncomingMessage, res: ServerResponse, url: URL): Promise<TokenClaims | null> {
+export async function requireHq(ctx: HqContext, req: IncomingMessage, res: ServerResponse, url: URL): Promise<TokenClaims | null> {
   const v = await verifyToken(ctx.keys, ctx.store, bearerToken(req.headers.authorization, url), ctx.clock());
   if (!v.ok) {
     sendJson(res, 401, { error: `token ${v.error}` }, { 'WWW-Authenticate': 'Bearer' });

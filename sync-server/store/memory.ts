@@ -2,7 +2,7 @@
 // every promise resolves without I/O, so a seed replays exactly). It keeps the storage contract
 // (test/integration/store-contract.ts) like SQLite and PostgreSQL; "durable" means "in this
 // process", so it is never the server's store.
-import type { AppendEntry, DeviceRecord, DocStore, LoadedUpdates, StoredSummary } from './types';
+import type { AppendEntry, AuditEntry, DeviceRecord, DocStore, LoadedUpdates, StoredSummary } from './types';
 
 /** The contents, kept apart from the store object so a "restart" can reopen them. */
 export class MemoryData {
@@ -10,6 +10,7 @@ export class MemoryData {
   readonly updates = new Map<string, { seq: number; data: Uint8Array; receivedAt: string }[]>();
   readonly snapshots = new Map<string, { data: Uint8Array; uptoSeq: number; lastUpdateAt: string | null }>();
   readonly devices = new Map<string, DeviceRecord>();
+  readonly audit: AuditEntry[] = [];
   readonly summaries = new Map<string, StoredSummary>();
   healthAt: string | null = null;
   /**
@@ -103,6 +104,14 @@ class MemoryStore implements DocStore {
   async recordDevice(record: DeviceRecord): Promise<void> {
     this.check();
     if (!this.data.devices.has(record.jti)) this.data.devices.set(record.jti, { ...record });
+  }
+
+  async appendAudit(entry: AuditEntry): Promise<void> {
+    this.data.audit.push({ ...entry });
+  }
+
+  async listAudit(): Promise<AuditEntry[]> {
+    return this.data.audit.map((e) => ({ ...e }));
   }
 
   async listDevices(): Promise<DeviceRecord[]> {

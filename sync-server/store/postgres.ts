@@ -16,7 +16,7 @@ import pg from 'pg';
 import { randomBytes } from 'node:crypto';
 import type { Role } from '../../domain/tokens';
 import type {
-  AppendEntry, DeviceRecord, DocStore, FeedHandlers, LoadedUpdates, SharedFeed, StoredSummary, UpdatesSince,
+  AppendEntry, AuditEntry, DeviceRecord, DocStore, FeedHandlers, LoadedUpdates, SharedFeed, StoredSummary, UpdatesSince,
 } from './types';
 
 /** Schema migrations, applied in order under an advisory lock; never edit one that shipped. */
@@ -63,6 +63,18 @@ export const PG_MIGRATIONS: readonly string[] = [
    END $$;
    CREATE TRIGGER updates_ring AFTER INSERT ON updates
      REFERENCING NEW TABLE AS new_rows FOR EACH STATEMENT EXECUTE FUNCTION hinanjo_ring();`,
+  // 2: the safety-answer desk's audit log
+  `CREATE TABLE audit (
+     id bigserial PRIMARY KEY,
+     at text NOT NULL,
+     jti text NOT NULL,
+     device text,
+     asked_by text NOT NULL,
+     relation text NOT NULL,
+     query text NOT NULL,
+     answered int NOT NULL,
+     answer text NOT NULL
+   );`,
 ];
 
 const MIGRATION_LOCK = 7_283_451; // any constant: the advisory lock instances take to migrate
@@ -278,6 +290,20 @@ class PostgresStore implements DocStore {
        VALUES ($1, $2, $3, $4, $5, $6, $7) ON CONFLICT (jti) DO NOTHING`,
       [r.jti, r.role, r.shelter ?? null, r.device ?? null, r.issuedAt, r.expiresAt, r.revokedAt],
     );
+  }
+
+  async appendAudit(e: AuditEntry): Promise<void> {
+    await this.pool.query(
+      'INSERT INTO audit (at, jti, device, asked_by, relation, query, answered, answer) VALUES ($1, $2, $3, $4, $5, $6, $7, $8)',
+      [e.at, e.jti, e.device, e.askedBy, e.relation, e.query, e.answered, e.answer],
+    );
+  }
+
+  async listAudit(): Promise<AuditEntry[]> {
+    const r = await this.pool.query<{ at: string; jti: string; device: string | null; asked_by: string; relation: string; query: string; answered: number; answer: string }>(
+      'SELECT * FROM audit ORDER BY id',
+    );
+    return r.rows.map((x) => ({ at: x.at, jti: x.jti, device: x.device, askedBy: x.asked_by, relation: x.relation, query: x.query, answered: x.answered, answer: x.answer }));
   }
 
   async listDevices(): Promise<DeviceRecord[]> {

@@ -15,7 +15,7 @@ import Database from 'better-sqlite3';
 import { chmodSync, existsSync, mkdirSync } from 'node:fs';
 import { join } from 'node:path';
 import { Worker } from 'node:worker_threads';
-import type { AppendEntry, DeviceRecord, DocStore, LoadedUpdates, StoredSummary } from './types';
+import type { AppendEntry, AuditEntry, DeviceRecord, DocStore, LoadedUpdates, StoredSummary } from './types';
 import type { Role } from '../../domain/tokens';
 
 /**
@@ -54,6 +54,18 @@ export const MIGRATIONS: readonly string[] = [
      seq INTEGER NOT NULL,
      computed_at TEXT NOT NULL,
      data TEXT NOT NULL
+   );`,
+  // 4: the safety-answer desk's audit log (who asked about whom, what was answered)
+  `CREATE TABLE audit (
+     id INTEGER PRIMARY KEY AUTOINCREMENT,
+     at TEXT NOT NULL,
+     jti TEXT NOT NULL,
+     device TEXT,
+     asked_by TEXT NOT NULL,
+     relation TEXT NOT NULL,
+     query TEXT NOT NULL,
+     answered INTEGER NOT NULL,
+     answer TEXT NOT NULL
    );`,
 ];
 export const STORE_FORMAT_VERSION = MIGRATIONS.length;
@@ -281,6 +293,19 @@ class SqliteStore implements DocStore {
     // A token signed elsewhere with the same secret is revoked all the same.
     if (!known) this.insertRevokedDevice.run(jti, iso, iso, iso);
     return known;
+  }
+
+  async appendAudit(e: AuditEntry): Promise<void> {
+    this.db
+      .prepare('INSERT INTO audit (at, jti, device, asked_by, relation, query, answered, answer) VALUES (?, ?, ?, ?, ?, ?, ?, ?)')
+      .run(e.at, e.jti, e.device, e.askedBy, e.relation, e.query, e.answered, e.answer);
+  }
+
+  async listAudit(): Promise<AuditEntry[]> {
+    const rows = this.db.prepare('SELECT * FROM audit ORDER BY id').all() as {
+      at: string; jti: string; device: string | null; asked_by: string; relation: string; query: string; answered: number; answer: string;
+    }[];
+    return rows.map((r) => ({ at: r.at, jti: r.jti, device: r.device, askedBy: r.asked_by, relation: r.relation, query: r.query, answered: r.answered, answer: r.answer }));
   }
 
   async isRevoked(jti: string): Promise<boolean> {

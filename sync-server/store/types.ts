@@ -64,6 +64,22 @@ export interface SharedFeed {
 
 export type { DeviceRecord };
 
+/** One question at the safety-answer desk (安否照会), kept for HQ's audit. */
+export interface AuditEntry {
+  at: string;
+  /** The HQ token that asked, and its device label. */
+  jti: string;
+  device: string | null;
+  /** Who called, as the desk wrote it down. */
+  askedBy: string;
+  relation: string;
+  /** The name asked about. */
+  query: string;
+  /** How many people were disclosed, and what: "name — shelter (present|left)" lines. */
+  answered: number;
+  answer: string;
+}
+
 export interface DocStore {
   /** Present on a store that several instances share: how they learn of each other's commits. */
   readonly feed?: SharedFeed;
@@ -105,6 +121,11 @@ export interface DocStore {
   loadSummaries(): Promise<StoredSummary[]>;
   /** The last sequence number of every stored document. */
   lastSeqs(): Promise<Map<string, number>>;
+
+  /** Appends a safety-answer audit entry, durably (the desk's answer waits for it). */
+  appendAudit(entry: AuditEntry): Promise<void>;
+  /** Every audit entry, oldest first. */
+  listAudit(): Promise<AuditEntry[]>;
 
   /** Writes and commits a probe row: resolves only when the store is writable. */
   healthCheck(now: Date): Promise<void>;

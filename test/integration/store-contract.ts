@@ -137,6 +137,19 @@ export function storeContract(name: string, open: () => Promise<StoreHarness>): 
       expect(await store.listDocs()).toEqual(['shelter/c']);
     });
 
+    it('keeps the safety-answer audit log in order, across a restart', async () => {
+      const harnessed = await harness();
+      const entry = (n: number) => ({
+        at: `2026-12-02T0${n}:00:00.000Z`, jti: `j${n}`, device: n === 1 ? null : '本部卓1', askedBy: `電話 ${n}`,
+        relation: n === 1 ? 'family' : 'other', query: '山田 太郎', answered: n - 1, answer: n === 1 ? '' : '山田 太郎 — 本町小学校 (在所)',
+      });
+      expect(await harnessed.store.listAudit()).toEqual([]);
+      await harnessed.store.appendAudit(entry(1));
+      await harnessed.store.appendAudit(entry(2));
+      const reopened = await harnessed.reopen();
+      expect(await reopened.listAudit()).toEqual([entry(1), entry(2)]);
+    });
+
     it('records devices, revokes known and unknown tokens, and keeps revocations across a restart', async () => {
       const harnessed = await harness();
       const { store } = harnessed;

@@ -26,9 +26,10 @@ import { LevelsTab } from './LevelsTab';
 import { ClosuresTab } from './ClosuresTab';
 import { RegistryTab } from './RegistryTab';
 import { RequestsTab } from './RequestsTab';
+import { SafetyTab } from './SafetyTab';
 import { DevicesTab } from './DevicesTab';
 
-const TABS = ['map', 'levels', 'closures', 'registry', 'requests', 'devices'] as const;
+const TABS = ['map', 'levels', 'closures', 'registry', 'requests', 'safety', 'devices'] as const;
 type TabId = (typeof TABS)[number];
 
 function tabFromHash(): TabId {
@@ -115,6 +116,7 @@ export function App({ token, jti, hq, feed, wall, actor }: Props) {
         {tab === 'closures' && <ClosuresTab view={view} />}
         {tab === 'registry' && <RegistryTab view={view} />}
         {tab === 'requests' && <RequestsTab view={view} />}
+        {tab === 'safety' && <SafetyTab view={view} />}
         {tab === 'devices' && <DevicesTab view={view} ownJti={jti} />}
       </main>
     </div>

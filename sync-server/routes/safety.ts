@@ -1,0 +1,107 @@
+// The safety-answer desk (安否照会) on the server, where the rules cannot be bypassed: HQ's desk
+// asks with a name and the caller's relation; the answer holds only people whose consent covers
+// that relation and never a protected person (domain/safety-answers.ts); every question is
+// written to the audit log before the answer leaves, and an answer that could not be logged is
+// not given. A token may ask at most QUERIES_PER_MINUTE times a minute (a desk answers phone
+// calls; a script walking a list of names is not a desk).
+import { HQ_DOC, hqShelters, shelterDocName } from '../../domain/schema';
+import { readPeople } from '../../domain/people';
+import { answersFor, validateSafetyQuery, type Relation, type SafetyAnswer } from '../../domain/safety-answers';
+import { CSV_BOM, csvLine } from '../../domain/roster-csv';
+import { asString } from '../../domain/coerce';
+import type { DocRegistry } from '../docs';
+import { readJson, sendJson, type Route } from './router';
+import type { HqContext } from './hq';
+import { requireHq } from './hq';
+
+export const QUERIES_PER_MINUTE = 30;
+const MAX_ASKED_BY = 200;
+
+export interface SafetyContext extends HqContext {
+  registry: DocRegistry;
+}
+
+export function safetyRoutes(ctx: SafetyContext): Route[] {
+  const recent = new Map<string, number[]>();
+  const allow = (jti: string, now: number): boolean => {
+    const times = (recent.get(jti) ?? []).filter((t) => now - t < 60_000);
+    if (times.length >= QUERIES_PER_MINUTE) {
+      recent.set(jti, times);
+      return false;
+    }
+    times.push(now);
+    recent.set(jti, times);
+    return true;
+  };
+
+  /** Every shelter document the store holds, with its registered name. */
+  const shelters = async (): Promise<{ id: string; name: string }[]> => {
+    const names = await ctx.registry.peek(HQ_DOC, (live) => {
+      const m = new Map<string, string>();
+      hqShelters(live.doc).forEach((s, id) => m.set(id, asString(s.get('name'), id)));
+      return m;
+    });
+    const ids = (await ctx.store.listDocs()).filter((d) => d.startsWith('shelter/')).map((d) => d.slice('shelter/'.length));
+    return ids.map((id) => ({ id, name: names.get(id) ?? id }));
+  };
+
+  return [
+    {
+      method: 'POST',
+      path: '/api/hq/safety-inquiries',
+      handler: async (req, res, url) => {
+        const claims = await requireHq(ctx, req, res, url);
+        if (!claims) return;
+        let body: { name?: unknown; relation?: unknown; askedBy?: unknown };
+        try {
+          body = (await readJson(req)) as typeof body;
+        } catch {
+          return sendJson(res, 400, { error: 'malformed' });
+        }
+        const invalid = validateSafetyQuery(body ?? {});
+        if (invalid) return sendJson(res, 400, { error: invalid });
+        const askedBy = typeof body.askedBy === 'string' ? body.askedBy.trim().slice(0, MAX_ASKED_BY) : '';
+        const now = ctx.clock();
+        if (!allow(claims.jti, now.getTime())) return sendJson(res, 429, { error: 'rate-limited' }, { 'Retry-After': '60' });
+        const query = { name: String(body.name).trim(), relation: body.relation as Relation };
+        const answers: SafetyAnswer[] = [];
+        for (const s of await shelters()) {
+          answers.push(...(await ctx.registry.peek(shelterDocName(s.id), (live) => answersFor(readPeople(live.doc), query, s))));
+        }
+        try {
+          await ctx.store.appendAudit({
+            at: now.toISOString(),
+            jti: claims.jti,
+            device: claims.device ?? null,
+            askedBy,
+            relation: query.relation,
+            query: query.name,
+            answered: answers.length,
+            answer: answers.map((a) => `${a.name} — ${a.shelterName} (${a.present ? 'present' : 'left'})`).join('\n'),
+          });
+        } catch (e) {
+          console.error(`safety inquiry not logged, not answered: ${(e as Error).message}`);
+          return sendJson(res, 503, { error: 'audit-unavailable' });
+        }
+        sendJson(res, 200, { answers }, { 'Cache-Control': 'no-store' });
+      },
+    },
+    {
+      method: 'GET',
+      path: '/api/hq/safety-inquiries/audit.csv',
+      handler: async (req, res, url) => {
+        if (!(await requireHq(ctx, req, res, url))) return;
+        const rows = await ctx.store.listAudit();
+        const lines = [csvLine(['at', 'jti', 'device', 'asked_by', 'relation', 'query', 'answered', 'answer'])];
+        for (const r of rows) lines.push(csvLine([r.at, r.jti, r.device ?? '', r.askedBy, r.relation, r.query, String(r.answered), r.answer]));
+        const csv = CSV_BOM + lines.join('\r\n') + '\r\n';
+        res.writeHead(200, {
+          'Content-Type': 'text/csv; charset=utf-8',
+          'Content-Disposition': 'attachment; filename="safety-inquiries-audit.csv"',
+          'Cache-Control': 'no-store',
+        });
+        res.end(csv);
+      },
+    },
+  ];
+}

@@ -1,0 +1,118 @@
+// The safety-answer desk against a real server: consent tiers decide who is answered, protected
+// people never are, a prefix never matches, every question is in the audit log before it is
+// answered (and the log is HQ's to download), staff and anonymous callers are refused, and a
+// token asking too often is slowed down.
+import { afterAll, beforeAll, describe, expect, it } from 'vitest';
+import Papa from 'papaparse';
+import { checkInHousehold, emptyPersonInput, type PersonInput } from '../../domain/people';
+import { shelterDocName } from '../../domain/schema';
+import { QUERIES_PER_MINUTE } from '../../sync-server/routes/safety';
+import { startTestServer, type TestServer } from '../helpers/server';
+import { seedHq } from '../helpers/seed';
+import { YClient } from '../helpers/yclient';
+
+let server: TestServer;
+let hq: string;
+
+const person = (name: string, kana: string, over: Partial<PersonInput> = {}): PersonInput => ({ ...emptyPersonInput(), name, kana, ...over });
+
+beforeAll(async () => {
+  server = await startTestServer({});
+  await seedHq(server, {
+    region: 'テスト市',
+    districts: [{ id: 'd1', name: '本町地区' }],
+    shelters: [
+      { id: 's1', name: '本町小学校', capacity: 100, districtId: 'd1' },
+      { id: 's2', name: '港町公民館', capacity: 50, districtId: 'd1' },
+    ],
+  });
+  const write = async (shelter: string, members: PersonInput[][]) => {
+    const c = await YClient.connect({ wsUrl: server.wsUrl, docName: shelterDocName(shelter), token: await server.token({ role: 'staff', shelter }) });
+    await c.whenSynced();
+    let n = 0;
+    for (const household of members) {
+      const r = checkInHousehold(c.doc, household, { now: new Date('2026-12-01T21:30:00Z'), newId: () => `${shelter}-${n++}` });
+      if (!r.ok) throw new Error('check-in failed');
+    }
+    await c.whenStored();
+    await c.destroy();
+  };
+  await write('s1', [
+    [person('山田 太郎', 'やまだ たろう', { consent: 'anyone' }), person('山田 花子', 'やまだ はなこ', { consent: 'family' })],
+    [person('佐藤 一郎', 'さとう いちろう', { consent: 'none' })],
+    [person('田中 秘子', 'たなか ひでこ', { consent: 'anyone', protected: true })],
+  ]);
+  await write('s2', [[person('山田 太郎', 'ヤマダ タロウ', { consent: 'family' })]]);
+  hq = await server.token({ role: 'hq', device: '本部卓1' });
+});
+
+afterAll(async () => {
+  await server.stop();
+});
+
+async function ask(body: unknown, token: string | null = hq) {
+  const res = await fetch(`${server.url}/api/hq/safety-inquiries`, {
+    method: 'POST',
+    headers: { 'Content-Type': 'application/json', ...(token ? { Authorization: `Bearer ${token}` } : {}) },
+    body: JSON.stringify(body),
+  });
+  return { status: res.status, body: (await res.json()) as { answers?: { name: string; shelterName: string; present: boolean }[]; error?: string } };
+}
+
+const names = (r: Awaited<ReturnType<typeof ask>>) => (r.body.answers ?? []).map((a) => `${a.name}@${a.shelterName}`).sort();
+
+describe('safety answers', () => {
+  it('answers family about people who allow family or anyone, in every shelter, by kanji or kana', async () => {
+    expect(names(await ask({ name: '山田 太郎', relation: 'family', askedBy: '山田 次郎 090-0000-0000' }))).toEqual(['山田 太郎@本町小学校', '山田 太郎@港町公民館']);
+    expect(names(await ask({ name: 'ﾔﾏﾀﾞﾀﾛｳ', relation: 'family' }))).toEqual(['山田 太郎@本町小学校', '山田 太郎@港町公民館']);
+    expect(names(await ask({ name: 'やまだ　はなこ', relation: 'family' }))).toEqual(['山田 花子@本町小学校']);
+  });
+
+  it('answers an acquaintance only about people who allow anyone', async () => {
+    expect(names(await ask({ name: '山田 太郎', relation: 'other' }))).toEqual(['山田 太郎@本町小学校']);
+    expect(names(await ask({ name: '山田 花子', relation: 'other' }))).toEqual([]);
+  });
+
+  it('never answers about someone who refused, a protected person, or a prefix', async () => {
+    expect(names(await ask({ name: '佐藤 一郎', relation: 'family' }))).toEqual([]);
+    expect(names(await ask({ name: '田中 秘子', relation: 'family' }))).toEqual([]);
+    expect(names(await ask({ name: 'たなかひでこ', relation: 'other' }))).toEqual([]);
+    expect(names(await ask({ name: '山田', relation: 'family' }))).toEqual([]);
+  });
+
+  it('refuses bad questions with the reason, and staff or anonymous callers', async () => {
+    expect(await ask({ name: '  ', relation: 'family' })).toMatchObject({ status: 400, body: { error: 'name-required' } });
+    expect(await ask({ name: '山田 太郎', relation: 'neighbour' })).toMatchObject({ status: 400, body: { error: 'relation' } });
+    expect((await ask({ name: '山田 太郎', relation: 'family' }, await server.token({ role: 'staff', shelter: 's1' }))).status).toBe(403);
+    expect((await ask({ name: '山田 太郎', relation: 'family' }, null)).status).toBe(401);
+  });
+
+  it('logs every answered question (who asked, when, what was answered), and HQ downloads the log', async () => {
+    const log = await server.server.store.listAudit();
+    const first = log.find((e) => e.askedBy === '山田 次郎 090-0000-0000')!;
+    expect(first).toMatchObject({ relation: 'family', query: '山田 太郎', answered: 2, device: '本部卓1' });
+    expect(first.answer).toContain('港町公民館');
+    expect(log.find((e) => e.query === '田中 秘子')).toMatchObject({ answered: 0, answer: '' });
+    // refused questions (bad input, wrong token) answer nothing and are not in the log
+    expect(log.some((e) => e.query.trim() === '')).toBe(false);
+
+    const csv = await fetch(`${server.url}/api/hq/safety-inquiries/audit.csv`, { headers: { Authorization: `Bearer ${hq}` } });
+    expect(csv.status).toBe(200);
+    // fetch's text() drops the BOM that makes Excel read UTF-8
+    const rows = Papa.parse<string[]>((await csv.text()).replace(/^\uFEFF/, ''), { skipEmptyLines: true }).data;
+    expect(rows[0]).toEqual(['at', 'jti', 'device', 'asked_by', 'relation', 'query', 'answered', 'answer']);
+    expect(rows).toHaveLength(log.length + 1);
+    const staffCsv = await fetch(`${server.url}/api/hq/safety-inquiries/audit.csv`, { headers: { Authorization: `Bearer ${await server.token({ role: 'staff', shelter: 's1' })}` } });
+    expect(staffCsv.status).toBe(403);
+  });
+
+  it(`slows down a token that asks more than ${QUERIES_PER_MINUTE} times a minute`, async () => {
+    const busy = await server.token({ role: 'hq', device: 'script' });
+    const statuses: number[] = [];
+    for (let i = 0; i <= QUERIES_PER_MINUTE; i++) statuses.push((await ask({ name: `名前 ${i}`, relation: 'other' }, busy)).status);
+    expect(statuses.slice(0, QUERIES_PER_MINUTE).every((s) => s === 200)).toBe(true);
+    expect(statuses[QUERIES_PER_MINUTE]).toBe(429);
+    // another desk is not slowed by it
+    expect((await ask({ name: '山田 太郎', relation: 'other' })).status).toBe(200);
+  });
+});
