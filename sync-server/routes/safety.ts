@@ -4,7 +4,7 @@
 // written to the audit log before the answer leaves, and an answer that could not be logged is
 // not given. A token may ask at most QUERIES_PER_MINUTE times a minute (a desk answers phone
 // calls; a script walking a list of names is not a desk).
-import { HQ_DOC, hqShelters, shelterDocName } from '../../domain/schema';
+import { HQ_DOC, hqShelters, shelterDocName, type Person } from '../../domain/schema';
 import { readPeople } from '../../domain/people';
 import { answersFor, validateSafetyQuery, type Relation, type SafetyAnswer } from '../../domain/safety-answers';
 import { CSV_BOM, csvLine } from '../../domain/roster-csv';
@@ -32,6 +32,18 @@ export function safetyRoutes(ctx: SafetyContext): Route[] {
     times.push(now);
     recent.set(jti, times);
     return true;
+  };
+
+  // Each shelter's people as of its last stored sequence number: a question reloads only the
+  // shelters that changed since the last one (300 shelters would otherwise mean 300 document
+  // loads per phone call).
+  const people = new Map<string, { seq: number; people: Person[] }>();
+  const peopleOf = async (docName: string, seq: number): Promise<Person[]> => {
+    const cached = people.get(docName);
+    if (cached && cached.seq === seq) return cached.people;
+    const fresh = await ctx.registry.peek(docName, (live) => readPeople(live.doc));
+    people.set(docName, { seq, people: fresh });
+    return fresh;
   };
 
   /** Every shelter document the store holds, with its registered name. */
@@ -65,8 +77,10 @@ export function safetyRoutes(ctx: SafetyContext): Route[] {
         if (!allow(claims.jti, now.getTime())) return sendJson(res, 429, { error: 'rate-limited' }, { 'Retry-After': '60' });
         const query = { name: String(body.name).trim(), relation: body.relation as Relation };
         const answers: SafetyAnswer[] = [];
+        const seqs = await ctx.store.lastSeqs();
         for (const s of await shelters()) {
-          answers.push(...(await ctx.registry.peek(shelterDocName(s.id), (live) => answersFor(readPeople(live.doc), query, s))));
+          const docName = shelterDocName(s.id);
+          answers.push(...answersFor(await peopleOf(docName, seqs.get(docName) ?? 0), query, s));
         }
         try {
           await ctx.store.appendAudit({

@@ -106,6 +106,16 @@ describe('safety answers', () => {
     expect(staffCsv.status).toBe(403);
   });
 
+  it('finds someone checked in after the last question (nothing stale is answered)', async () => {
+    expect(names(await ask({ name: '後藤 新', relation: 'other' }))).toEqual([]);
+    const c = await YClient.connect({ wsUrl: server.wsUrl, docName: shelterDocName('s2'), token: await server.token({ role: 'staff', shelter: 's2' }) });
+    await c.whenSynced();
+    checkInHousehold(c.doc, [person('後藤 新', 'ごとう あらた', { consent: 'anyone' })], { now: new Date(), newId: () => crypto.randomUUID() });
+    await c.whenStored();
+    await c.destroy();
+    expect(names(await ask({ name: '後藤 新', relation: 'other' }))).toEqual(['後藤 新@港町公民館']);
+  });
+
   it(`slows down a token that asks more than ${QUERIES_PER_MINUTE} times a minute`, async () => {
     const busy = await server.token({ role: 'hq', device: 'script' });
     const statuses: number[] = [];
