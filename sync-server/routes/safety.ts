@@ -11,8 +11,7 @@ import { CSV_BOM, csvLine } from '../../domain/roster-csv';
 import { asString } from '../../domain/coerce';
 import type { DocRegistry } from '../docs';
 import { readJson, sendJson, type Route } from './router';
-import type { HqContext } from './hq';
-import { requireHq } from './hq';
+import { type HqContext, requireHq } from './hq';
 
 export const QUERIES_PER_MINUTE = 30;
 const MAX_ASKED_BY = 200;
