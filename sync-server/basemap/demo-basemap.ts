@@ -10,6 +10,7 @@ import GeoJSONVT from 'geojson-vt';
 import { fromGeojsonVt } from 'vt-pbf';
 import { COMPRESSION, TILE_TYPE, writeArchive, type ArchiveTile } from '../../domain/pmtiles-archive';
 import { DISTRICTS } from '../demo';
+import { tilesInBounds } from '../../domain/web-tiles';
 
 export const DEMO_BASEMAP_FILE = 'demo-basemap.pmtiles';
 const BOUNDS: [number, number, number, number] = [130.5, 32.42, 130.74, 32.58];
@@ -65,33 +66,18 @@ function layers(): Record<string, FeatureCollection> {
   };
 }
 
-function tileRange(z: number): { x0: number; x1: number; y0: number; y1: number } {
-  const [w, s, e, n] = BOUNDS;
-  const x = (lon: number) => Math.floor(((lon + 180) / 360) * 2 ** z);
-  const y = (lat: number) => {
-    const r = (lat * Math.PI) / 180;
-    return Math.floor(((1 - Math.log(Math.tan(r) + 1 / Math.cos(r)) / Math.PI) / 2) * 2 ** z);
-  };
-  return { x0: x(w), x1: x(e), y0: y(n), y1: y(s) };
-}
-
 /** The demo basemap as PMTiles bytes (vector tiles, gzip, zooms 10–15). */
 export function buildDemoBasemap(): Uint8Array {
   const indexes = Object.entries(layers()).map(([name, data]) => [name, new GeoJSONVT(data, { maxZoom: MAX_ZOOM, indexMaxZoom: MAX_ZOOM, tolerance: 3, buffer: 64 })] as const);
   const tiles: ArchiveTile[] = [];
-  for (let z = MIN_ZOOM; z <= MAX_ZOOM; z++) {
-    const { x0, x1, y0, y1 } = tileRange(z);
-    for (let x = x0; x <= x1; x++) {
-      for (let y = y0; y <= y1; y++) {
-        const present: Record<string, { features: unknown[] }> = {};
-        for (const [name, index] of indexes) {
-          const t = index.getTile(z, x, y);
-          if (t && t.features.length > 0) present[name] = t;
-        }
-        if (Object.keys(present).length === 0) continue;
-        tiles.push({ z, x, y, data: gzipSync(fromGeojsonVt(present, { version: 2 })) });
-      }
+  for (const { z, x, y } of tilesInBounds(BOUNDS, MIN_ZOOM, MAX_ZOOM)) {
+    const present: Record<string, { features: unknown[] }> = {};
+    for (const [name, index] of indexes) {
+      const t = index.getTile(z, x, y);
+      if (t && t.features.length > 0) present[name] = t;
     }
+    if (Object.keys(present).length === 0) continue;
+    tiles.push({ z, x, y, data: gzipSync(fromGeojsonVt(present, { version: 2 })) });
   }
   return writeArchive(tiles, {
     tileType: TILE_TYPE.mvt,

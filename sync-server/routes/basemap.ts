@@ -5,6 +5,7 @@
 import { createReadStream, statSync } from 'node:fs';
 import { open } from 'node:fs/promises';
 import type { IncomingMessage, ServerResponse } from 'node:http';
+import { bytesToHeader } from 'pmtiles';
 import { sendJson, type Route } from './router';
 import type { BasemapInfo } from '../../domain/basemap-info';
 
@@ -17,35 +18,33 @@ export async function describeBasemap(file: string): Promise<Available> {
   const st = statSync(file);
   const fh = await open(file, 'r');
   try {
-    const header = Buffer.alloc(127);
-    await fh.read(header, 0, 127, 0);
-    if (header.subarray(0, 7).toString('latin1') !== 'PMTiles' || header[7] !== 3) {
+    const first = Buffer.alloc(127);
+    await fh.read(first, 0, 127, 0);
+    if (first.subarray(0, 7).toString('latin1') !== 'PMTiles' || first[7] !== 3) {
       throw new Error(`${file} is not a PMTiles version 3 archive`);
     }
-    const metaOffset = Number(header.readBigUInt64LE(24));
-    const metaLength = Number(header.readBigUInt64LE(32));
+    const h = bytesToHeader(first.buffer.slice(first.byteOffset, first.byteOffset + 127));
     let metadata: Record<string, unknown> = {};
-    // Metadata may be compressed (internal compression); only plain JSON is read for the label.
-    if (metaLength > 0 && metaLength < 1024 * 1024 && header[97] === 1) {
-      const m = Buffer.alloc(metaLength);
-      await fh.read(m, 0, metaLength, metaOffset);
+    // Only plain JSON metadata is read here (for the label); compressed metadata is left alone.
+    if (h.jsonMetadataLength > 0 && h.jsonMetadataLength < 1024 * 1024 && h.internalCompression === 1) {
+      const m = Buffer.alloc(h.jsonMetadataLength);
+      await fh.read(m, 0, h.jsonMetadataLength, h.jsonMetadataOffset);
       try {
         metadata = JSON.parse(m.toString('utf8')) as Record<string, unknown>;
       } catch {
         // unreadable metadata: the archive is still usable
       }
     }
-    const e7 = (at: number) => header.readInt32LE(at) / 1e7;
     return {
       available: true,
       url: BASEMAP_PATH,
       bytes: st.size,
       etag: `"pm-${st.size.toString(36)}-${Math.floor(st.mtimeMs).toString(36)}"`,
-      minZoom: header[100],
-      maxZoom: header[101],
-      bounds: [e7(102), e7(106), e7(110), e7(114)],
-      tileType: header[99],
-      averageTileBytes: Math.round(Number(header.readBigUInt64LE(64)) / Math.max(1, Number(header.readBigUInt64LE(88)))),
+      minZoom: h.minZoom,
+      maxZoom: h.maxZoom,
+      bounds: [h.minLon, h.minLat, h.maxLon, h.maxLat],
+      tileType: h.tileType,
+      averageTileBytes: Math.round((h.tileDataLength ?? 0) / Math.max(1, h.numTileContents)),
       attribution: typeof metadata.attribution === 'string' ? metadata.attribution : '',
       name: typeof metadata.name === 'string' ? metadata.name : '',
     };

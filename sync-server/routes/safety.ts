@@ -4,7 +4,7 @@
 // written to the audit log before the answer leaves, and an answer that could not be logged is
 // not given. A token may ask at most QUERIES_PER_MINUTE times a minute (a desk answers phone
 // calls; a script walking a list of names is not a desk).
-import { HQ_DOC, hqShelters, shelterDocName, type Person } from '../../domain/schema';
+import { HQ_DOC, hqShelters, type Person } from '../../domain/schema';
 import { readPeople } from '../../domain/people';
 import { answersFor, validateSafetyQuery, type Relation, type SafetyAnswer } from '../../domain/safety-answers';
 import { CSV_BOM, csvLine } from '../../domain/roster-csv';
@@ -45,16 +45,13 @@ export function safetyRoutes(ctx: SafetyContext): Route[] {
     return fresh;
   };
 
-  /** Every shelter document the store holds, with its registered name. */
-  const shelters = async (): Promise<{ id: string; name: string }[]> => {
-    const names = await ctx.registry.peek(HQ_DOC, (live) => {
+  /** Registered names of the shelters (the hq document is pinned by derive.ts: no load). */
+  const shelterNames = () =>
+    ctx.registry.peek(HQ_DOC, (live) => {
       const m = new Map<string, string>();
       hqShelters(live.doc).forEach((s, id) => m.set(id, asString(s.get('name'), id)));
       return m;
     });
-    const ids = (await ctx.store.listDocs()).filter((d) => d.startsWith('shelter/')).map((d) => d.slice('shelter/'.length));
-    return ids.map((id) => ({ id, name: names.get(id) ?? id }));
-  };
 
   return [
     {
@@ -76,10 +73,13 @@ export function safetyRoutes(ctx: SafetyContext): Route[] {
         if (!allow(claims.jti, now.getTime())) return sendJson(res, 429, { error: 'rate-limited' }, { 'Retry-After': '60' });
         const query = { name: String(body.name).trim(), relation: body.relation as Relation };
         const answers: SafetyAnswer[] = [];
-        const seqs = await ctx.store.lastSeqs();
-        for (const s of await shelters()) {
-          const docName = shelterDocName(s.id);
-          answers.push(...answersFor(await peopleOf(docName, seqs.get(docName) ?? 0), query, s));
+        // One read gives every stored document and how far it is: which shelters to ask, and
+        // which cached rosters are still current.
+        const [seqs, names] = await Promise.all([ctx.store.lastSeqs(), shelterNames()]);
+        for (const [docName, seq] of seqs) {
+          if (!docName.startsWith('shelter/')) continue;
+          const id = docName.slice('shelter/'.length);
+          answers.push(...answersFor(await peopleOf(docName, seq), query, { id, name: names.get(id) ?? id }));
         }
         try {
           await ctx.store.appendAudit({

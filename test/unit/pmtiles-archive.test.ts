@@ -6,6 +6,7 @@ import { describe, expect, it } from 'vitest';
 import { COMPRESSION, TILE_TYPE, writeArchive, zxyToTileId, type ArchiveTile } from '../../domain/pmtiles-archive';
 import { prng } from '../../domain/prng';
 import { buildDemoBasemap } from '../../sync-server/basemap/demo-basemap';
+import { latToTileY, lonToTileX } from '../../domain/web-tiles';
 
 class BytesSource implements Source {
   reads = 0;
@@ -82,9 +83,8 @@ describe('the demo basemap', () => {
     expect(((await p.getMetadata()) as { attribution: string }).attribution).toContain('架空');
     // 本町地区 (32.507, 130.603) at zoom 13
     const z = 13;
-    const x = Math.floor(((130.603 + 180) / 360) * 2 ** z);
-    const r = (32.507 * Math.PI) / 180;
-    const y = Math.floor(((1 - Math.log(Math.tan(r) + 1 / Math.cos(r)) / Math.PI) / 2) * 2 ** z);
+    const x = Math.floor(lonToTileX(130.603, z));
+    const y = Math.floor(latToTileY(32.507, z));
     const tile = await p.getZxy(z, x, y);
     expect(tile).toBeDefined();
     // getZxy has already undone the tile's gzip; the layer names and a name are in the protobuf

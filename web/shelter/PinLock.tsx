@@ -5,7 +5,7 @@
 import { useEffect, useState } from 'preact/hooks';
 import type { ComponentChildren } from 'preact';
 import {
-  IDLE_CHOICES_MIN, checkPin, clearWrongPins, isLocked, pinFailures, pinSettings, recordWrongPin, removePin, setIdleMinutes, setLocked,
+  IDLE_CHOICES_MIN, MAX_TRIES, checkPin, clearWrongPins, isLocked, pinFailures, pinSettings, recordWrongPin, removePin, setIdleMinutes, setLocked,
   setPin,
 } from '../lib/pin-lock';
 import { useShelter } from './context';
@@ -101,7 +101,7 @@ export function PinLock({ children }: { children: ComponentChildren }) {
             </button>
             {(error || waiting) && (
               <p class="field__error" role="alert" data-testid="pin-lock-error">
-                {waiting ? l.wait(Math.ceil((waitUntil - now) / 1000)) : error}
+                {waiting ? l.wait(MAX_TRIES, Math.ceil((waitUntil - now) / 1000)) : error}
               </p>
             )}
           </form>

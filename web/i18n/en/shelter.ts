@@ -109,7 +109,7 @@ export const shelter: Strings<typeof ja> = {
     locked: 'This tablet is locked',
     lockedHelp: 'Enter the PIN to continue. Saving and syncing go on while it is locked.',
     unlock: 'Unlock',
-    wait: (s) => `5 wrong PINs. Wait ${s} s before trying again.`,
+    wait: (tries, s) => `${tries} wrong PINs. Wait ${s} s before trying again.`,
   },
   box: {
     title: 'Shelter box',

@@ -105,7 +105,7 @@ export const shelter = {
     locked: 'この端末はロックされています',
     lockedHelp: '交代した担当者の PIN を入力してください。記録の保存と同期はロック中も続いています。',
     unlock: 'ロックを解除',
-    wait: (s: number) => `PIN を ${5} 回まちがえました。${s} 秒待ってから入力してください。`,
+    wait: (tries: number, s: number) => `PIN を ${tries} 回まちがえました。${s} 秒待ってから入力してください。`,
   },
   box: {
     title: '避難所ボックス',

@@ -47,12 +47,12 @@ export class BlobSource implements Source {
   }
 }
 
-async function describe(base: string): Promise<Extract<BasemapInfo, { available: true }> | null> {
+/** A server's (or box's) basemap description; null when it cannot be reached. */
+export async function fetchBasemapInfo(base: string): Promise<BasemapInfo | null> {
   try {
     const r = await fetch(new URL('/api/public/basemap.json', base), { signal: AbortSignal.timeout(3_000), cache: 'no-store' });
     if (!r.ok) return null;
-    const info = (await r.json()) as BasemapInfo;
-    return info.available ? info : null;
+    return (await r.json()) as BasemapInfo;
   } catch {
     return null;
   }
@@ -65,8 +65,8 @@ export async function chooseArchive(opts: ArchiveOptions = {}): Promise<ChosenAr
   ];
   for (const [kind, base] of bases) {
     if (!base) continue;
-    const info = await describe(base);
-    if (info) {
+    const info = await fetchBasemapInfo(base);
+    if (info?.available) {
       return {
         kind,
         archive: new PMTiles(new FetchSource(new URL(info.url, base).href)),

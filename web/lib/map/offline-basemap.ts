@@ -7,7 +7,7 @@ import { FetchSource, PMTiles } from 'pmtiles';
 import { COMPRESSION, writeArchive, type ArchiveTile } from '../../../domain/pmtiles-archive';
 import type { BasemapInfo } from '../../../domain/basemap-info';
 import { type Result, err, ok } from '../../../domain/result';
-import { tilesAround } from './area-tiles';
+import { tilesAround } from '../../../domain/web-tiles';
 
 export interface SavedArea {
   id: 'area';

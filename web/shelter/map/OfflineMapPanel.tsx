@@ -5,6 +5,7 @@ import { useEffect, useMemo, useState } from 'preact/hooks';
 import type { BasemapInfo } from '../../../domain/basemap-info';
 import { shortDateTime } from '../../lib/format';
 import { deleteSavedArea, estimateArea, freeBytes, loadSavedArea, saveArea, type SavedArea } from '../../lib/map/offline-basemap';
+import { fetchBasemapInfo } from '../../lib/map/archive-layer';
 import { useShelter } from '../context';
 
 const RADII_KM = [1, 3, 5];
@@ -29,10 +30,8 @@ export function OfflineMapPanel({ center }: { center: { lat: number; lon: number
   useEffect(() => {
     void loadSavedArea().then(setSaved);
     void freeBytes().then(setFree);
-    fetch('/api/public/basemap.json', { cache: 'no-store', signal: AbortSignal.timeout(5_000) })
-      .then((r) => r.json() as Promise<BasemapInfo>)
-      .then((i) => setInfo(i.available ? i : 'none'))
-      .catch(() => setInfo('unreachable'));
+    // Unreachable and "no basemap" read differently to staff: one is now, the other a set-up.
+    void fetchBasemapInfo(location.origin).then((i) => setInfo(i === null ? 'unreachable' : i.available ? i : 'none'));
   }, []);
 
   const available = info && typeof info === 'object' ? info : null;
