@@ -1,13 +1,18 @@
 // Times, ages and distances in the resident's language, through Intl so no language needs its
 // own date code.
 
+/** Japan time, as on the tablets and at HQ: a level "issued at 08:14" means the same everywhere. */
+const TIME_ZONE = 'Asia/Tokyo';
+const dayOf = (d: Date) => new Intl.DateTimeFormat('en-CA', { timeZone: TIME_ZONE, year: 'numeric', month: '2-digit', day: '2-digit' }).format(d);
+
 /** Today's times show the time only; other days also show the date (or always, with withDate). */
 export function formatTime(iso: string | null, locale: string, now: Date, withDate = false): string {
   if (!iso) return '—';
   const d = new Date(iso);
   if (Number.isNaN(d.getTime())) return '—';
-  const sameDay = !withDate && d.toDateString() === now.toDateString();
+  const sameDay = !withDate && dayOf(d) === dayOf(now);
   return new Intl.DateTimeFormat(locale, {
+    timeZone: TIME_ZONE,
     ...(sameDay ? {} : { month: 'short', day: 'numeric' }),
     hour: '2-digit',
     minute: '2-digit',
