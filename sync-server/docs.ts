@@ -310,9 +310,13 @@ export class DocRegistry {
     live.coolTimer.unref?.();
   }
 
-  /** Folds the log into one snapshot; the snapshot is taken now, written in queue order. */
+  /**
+   * Folds the log into one snapshot; the snapshot is taken now, written in queue order. Resolves
+   * once the store holds it; when there is nothing new to fold, once an earlier compaction that
+   * is still queued has been written (its `compactedSeq` is set before the store has it).
+   */
   compact(live: LiveDoc): Promise<void> {
-    if (live.updatesSinceSnapshot === 0 && live.lastSeq <= live.compactedSeq) return Promise.resolve();
+    if (live.updatesSinceSnapshot === 0 && live.lastSeq <= live.compactedSeq) return this.queue.idle();
     const snapshot = live.snapshot();
     live.approxBytes = snapshot.byteLength;
     const upto = live.lastSeq;
