@@ -4,8 +4,8 @@
 // it does not return.
 import type * as Y from 'yjs';
 import type { AgeGroup, ShelterStatus, StayType, SupplyRequest } from './schema';
-import { shelterMeta } from './schema';
-import { asShelterStatus } from './coerce';
+import { shelterMeta, shelterPeople } from './schema';
+import { asShelterStatus, asStringOrNull } from './coerce';
 import { JAPAN_TZ_OFFSET_MINUTES, peopleServed, tallyShelterPeople } from './counts';
 import { LOW_STOCK_DAYS, readItems, stockOnHand, supplyRows } from './stock';
 import { closedRequests, pendingRequests } from './requests';
@@ -39,6 +39,10 @@ export interface ShelterSummary {
   lowStock: LowStockItem[];
   /** When the document last changed as seen by whoever computes this (the server's receipt time). */
   lastUpdateAt: string | null;
+  /** Retention (retention.ts): when the shelter closed, when its roster was purged, how many people are on record. */
+  closedAt?: string | null;
+  purgedAt?: string | null;
+  peopleOnRecord?: number;
 }
 
 export interface SummaryOptions {
@@ -73,5 +77,8 @@ export function summarizeShelter(
     closedRequests: closedRequests(doc),
     lowStock,
     lastUpdateAt,
+    closedAt: asStringOrNull(shelterMeta(doc).get('closedAt')),
+    purgedAt: asStringOrNull(shelterMeta(doc).get('purgedAt')),
+    peopleOnRecord: shelterPeople(doc).size,
   };
 }

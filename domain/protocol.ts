@@ -52,6 +52,11 @@ export const CLOSE = {
   writeBudget: 4430,
   /** The token already has MAX_SOCKETS_PER_TOKEN sockets open. */
   tooManySockets: 4431,
+  /**
+   * The document was purged (retention.ts) since the client's copy was made: the reason is
+   * `purged:<epoch>`; the client drops its copy, remembers the epoch and connects again.
+   */
+  purged: 4412,
 } as const;
 
 /** Close codes after which reconnecting with the same token is pointless. */

@@ -12,6 +12,9 @@ export function setShelterStatus(doc: Y.Doc, status: ShelterStatus, now: Date): 
     if (meta.get('status') !== status) meta.set('status', status);
     // openedAt is the first opening: reopening after a close keeps it
     if (status !== 'closed' && !meta.get('openedAt')) meta.set('openedAt', now.toISOString());
+    // closedAt starts the retention clock (retention.ts): set on closing, cleared on reopening
+    if (status === 'closed' && !meta.get('closedAt')) meta.set('closedAt', now.toISOString());
+    if (status !== 'closed' && meta.has('closedAt')) meta.delete('closedAt');
   });
   return ok(status);
 }

@@ -9,6 +9,7 @@
 // Closures expire by the clock, so a slow timer rebuilds the public bodies too; an unchanged
 // body keeps its ETag. Listeners (the HQ overview SSE stream) hear about each new summary.
 import { createHash } from 'node:crypto';
+import type * as Y from 'yjs';
 import { summarizeShelter, type ShelterSummary } from '../domain/overview';
 import { buildPublicStatus } from '../domain/status';
 import { closuresFeatureCollection } from '../domain/closures';
@@ -165,6 +166,20 @@ export class DerivedLayers {
   onPublicChange(fn: (etags: PublicEtags) => void): () => void {
     this.publicListeners.add(fn);
     return () => this.publicListeners.delete(fn);
+  }
+
+  /** The hq document (kept loaded), or null before start / after stop. */
+  hqDoc(): Y.Doc | null {
+    return this.hq?.doc ?? null;
+  }
+
+  /** Summarizes a shelter now from its stored state (after a purge replaced it). */
+  async refresh(name: string): Promise<void> {
+    const t = this.dirty.get(name);
+    if (t) clearTimeout(t);
+    this.dirty.delete(name);
+    await this.registry.peek(name, (live) => this.summarize(live));
+    this.schedulePublic();
   }
 
   /** The shelters in the registry (the hq document, kept loaded): no store read. */

@@ -6,6 +6,7 @@ import * as Y from 'yjs';
 import { Awareness } from 'y-protocols/awareness';
 import type { DocRef } from '../domain/schema';
 import { parseDocName } from '../domain/schema';
+import { docEpoch, epochOfUpdate } from '../domain/retention';
 import type { Metrics } from './metrics';
 import type { SerialQueue } from './serial';
 import type { DocStore } from './store/types';
@@ -46,6 +47,7 @@ export class LiveDoc {
    * the document's size (updates overlap), for the size quota (write-limits.ts).
    */
   approxBytes: number;
+  private epochCache: string | null = null;
   unloadTimer: NodeJS.Timeout | null = null;
   coolTimer: NodeJS.Timeout | null = null;
   private hot: Y.Doc | null = null;
@@ -87,6 +89,15 @@ export class LiveDoc {
 
   hasApplied(seq: number): boolean {
     return seq <= this.lastSeq || this.appliedAbove.has(seq);
+  }
+
+  /**
+   * The document's epoch ('' until a purge, retention.ts). Read once: only a purge changes it,
+   * and a purge replaces the LiveDoc.
+   */
+  get epoch(): string {
+    if (this.epochCache === null) this.epochCache = this.ref.kind === 'shelter' ? docEpoch(this.doc) : '';
+    return this.epochCache;
   }
 
   get isHot(): boolean {
@@ -155,6 +166,8 @@ export interface RegistryEvents {
   /** A committed update was applied (origin: the connection it came from, or another tag). */
   changed?(live: LiveDoc, update: Uint8Array, origin: unknown): void;
   unloaded?(live: LiveDoc): void;
+  /** A document was replaced (a purge, here or on another instance): its connections must go. */
+  replaced?(live: LiveDoc, epoch: string): void;
 }
 
 export class DocRegistry {
@@ -164,6 +177,8 @@ export class DocRegistry {
   /** Documents waiting to catch up with other instances, and the round that runs them. */
   private readonly catchUpWanted = new Set<LiveDoc>();
   private catchUpRunning: Promise<void> | null = null;
+  /** Documents being purged: sync.ts refuses connections to them until the new state is stored. */
+  readonly replacing = new Set<string>();
 
   constructor(
     private readonly store: DocStore,
@@ -260,6 +275,12 @@ export class DocRegistry {
             const since = read.get(live.name);
             if (!since || this.live.get(live.name) !== live) continue;
             if (since.snapshot && since.snapshot.uptoSeq > live.lastSeq) {
+              // Another instance purged the document: ours holds the old content and must go.
+              const epoch = epochOfUpdate(since.snapshot.data);
+              if (live.ref.kind === 'shelter' && epoch !== live.epoch) {
+                this.drop(live, epoch);
+                continue;
+              }
               // Another instance compacted past what we had: its snapshot holds everything up to uptoSeq.
               this.applyPeer(live, since.snapshot.data, since.snapshot.lastUpdateAt);
               live.appliedThrough(since.snapshot.uptoSeq);
@@ -326,6 +347,25 @@ export class DocRegistry {
       // The log is still complete; the next threshold crossing tries again.
       console.error(`compaction of ${live.name} failed: ${(e as Error).message}`);
     });
+  }
+
+  /**
+   * Replaces a document by `state` (a purge, purge.ts) in the store. The loaded copy holds the
+   * old content: it is dropped without the compaction an unload does (which would write the old
+   * content back), and `replaced` listeners close its connections (sync.ts: CLOSE.purged).
+   */
+  async replace(name: string, epoch: string, state: Uint8Array): Promise<void> {
+    await this.queue.run(() => this.store.replaceDocument(name, state));
+    const live = this.live.get(name);
+    if (live) this.drop(live, epoch);
+  }
+
+  private drop(live: LiveDoc, epoch: string): void {
+    this.live.delete(live.name);
+    this.catchUpWanted.delete(live);
+    this.metrics.documentsLoaded = this.live.size;
+    for (const l of this.listeners) l.replaced?.(live, epoch);
+    live.destroy();
   }
 
   /** Compacts and drops every document (shutdown). */

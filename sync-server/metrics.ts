@@ -3,6 +3,7 @@
 
 export type RejectReason =
   | 'malformed'
+  | 'purged'
   | 'too_large'
   | 'flood'
   | 'read_only'

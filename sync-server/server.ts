@@ -18,6 +18,7 @@ import { staticHandler } from './routes/static';
 import { SerialQueue } from './serial';
 import { ShelterLinks } from './shelter-links';
 import { PeerFeed } from './peer-feed';
+import { Purger } from './purge';
 import { keysFor, openStore } from './open-store';
 import type { DocStore } from './store/types';
 import { DEFAULT_SYNC_OPTIONS, SyncService, type SyncOptions } from './sync';
@@ -55,6 +56,13 @@ export interface ServerOptions {
    * one, a server holding the demo region serves the demo's own basemap.
    */
   basemap?: string;
+  /**
+   * Purge closed shelters' rosters after HQ's retention period (purge.ts). A shelter box passes
+   * false: it follows the city's purge instead (box/upstream-link.ts).
+   */
+  purge?: boolean;
+  /** How often due purges are looked for (default hourly). */
+  purgeCheckMs?: number;
   /** More routes (a box adds its status). */
   routes?: (parts: { store: DocStore; sync: SyncService; registry: DocRegistry }) => Route[];
   log?: (line: string) => void;
@@ -71,6 +79,7 @@ export interface RunningServer {
   sync: SyncService;
   writer: UpdateWriter;
   keys: TokenKeys;
+  purger: Purger;
   issue(opts: IssueOptions): Promise<string>;
   stop(): Promise<void>;
 }
@@ -111,6 +120,8 @@ export async function startServer(opts: ServerOptions): Promise<RunningServer> {
   const basemap = opts.basemap ?? demoBasemapFor(derived, dataDir, opts.demo && !store.feed, log);
   const peers = new PeerFeed({ store, registry, derived, sync });
   await peers.start();
+  const purger = new Purger({ registry, sync, writer, derived, store, clock, log });
+  if (opts.purge !== false) purger.start(opts.purgeCheckMs);
 
   const routes: Route[] = [
     ...publicRoutes({ derived }),
@@ -167,6 +178,7 @@ export async function startServer(opts: ServerOptions): Promise<RunningServer> {
     sync,
     writer,
     keys,
+    purger,
     async issue(o) {
       const r = await issueToken(keys, store, o, clock());
       if (!r.ok) throw new Error(r.error);
@@ -176,6 +188,7 @@ export async function startServer(opts: ServerOptions): Promise<RunningServer> {
       // Graceful: stop accepting, commit what was accepted, compact, close the database.
       stopping ??= (async () => {
         http.close();
+        await purger.stop();
         await sync.close();
         await writer.flush();
         await peers.stop();

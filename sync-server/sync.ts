@@ -101,6 +101,11 @@ export interface ConnectRequest {
   docName: string;
   token: string | null;
   version: number;
+  /**
+   * The epoch of the client's copy of the document (?epoch=, retention.ts): absent means a copy
+   * from before any purge. A copy from another epoch is refused with CLOSE.purged.
+   */
+  epoch?: string;
 }
 
 class Malformed extends Error {}
@@ -133,6 +138,7 @@ export class SyncService {
     deps.registry.on({
       loaded: (live) => this.wire(live),
       changed: (live, update, origin) => this.forward(live, update, origin),
+      replaced: (live, epoch) => this.closeDoc(live.name, CLOSE.purged, `purged:${epoch}`),
     });
     this.timer = setInterval(() => void this.tick(), opts.heartbeatMs);
     this.timer.unref();
@@ -174,7 +180,8 @@ export class SyncService {
     }
     // The client's protocol version (?v=, domain/protocol.ts): absent or unreadable means 1.
     const version = Number(url.searchParams.get('v') ?? '1');
-    const conn = await this.open(wsTransport(ws), { docName, token: url.searchParams.get('token'), version });
+    const epoch = url.searchParams.get('epoch') ?? '';
+    const conn = await this.open(wsTransport(ws), { docName, token: url.searchParams.get('token'), version, epoch });
     if (!conn) return;
     ws.off('message', collect);
     ws.on('message', (d: RawData) => conn.receive(toUint8(d)));
@@ -218,9 +225,21 @@ export class SyncService {
       transport.close(CLOSE.tooManySockets, 'too many connections for this token');
       return null;
     }
+    if (this.deps.registry.replacing.has(req.docName)) {
+      // A purge is being written: the client retries in a moment and finds the new epoch.
+      transport.close(1013, 'document being purged, try again');
+      return null;
+    }
     const live = await this.deps.registry.acquire(req.docName);
     if (!transport.open) {
       this.deps.registry.release(live);
+      return null;
+    }
+    if ((req.epoch ?? '') !== live.epoch) {
+      // The client's copy predates a purge: it must not send the purged content back.
+      this.deps.registry.release(live);
+      metrics.reject('purged');
+      transport.close(CLOSE.purged, `purged:${live.epoch}`);
       return null;
     }
     const conn = new SyncConnection(transport, live, verified.value, access, { ...this.deps, budgets: this.budgets, hooks: this.hooks }, this.opts);
@@ -279,6 +298,18 @@ export class SyncService {
     for (const c of this.conns) {
       if (c.claims.jti === jti) {
         c.close(CLOSE.revoked, 'token revoked');
+        n++;
+      }
+    }
+    return n;
+  }
+
+  /** Closes every connection on document `name` (a purge: CLOSE.purged). */
+  closeDoc(name: string, code: number, reason: string): number {
+    let n = 0;
+    for (const c of this.conns) {
+      if (c.live.name === name) {
+        c.close(code, reason);
         n++;
       }
     }

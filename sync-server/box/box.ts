@@ -96,6 +96,8 @@ export async function startBox(opts: BoxOptions): Promise<RunningBox> {
     dataDir,
     distDir: opts.distDir,
     demo: false,
+    // The city purges; the box follows (upstream-link.ts)
+    purge: false,
     keys,
     tls: opts.tls,
     sync: { scope },

@@ -13,9 +13,10 @@
 import WebSocket from 'ws';
 import * as Y from 'yjs';
 import {
-  DEAD_CONNECTION_MS, FATAL_CLOSE_CODES, MAX_FRAME_BYTES, PROTOCOL_VERSION, decodeMessage, encodeMessage,
+  CLOSE, DEAD_CONNECTION_MS, FATAL_CLOSE_CODES, MAX_FRAME_BYTES, PROTOCOL_VERSION, decodeMessage, encodeMessage,
 } from '../../domain/protocol';
 import { missingUpdates } from '../../domain/split-update';
+import { emptyStateOfEpoch } from '../../domain/retention';
 import type { DocRegistry, LiveDoc } from '../docs';
 import type { SyncConnection, SyncService } from '../sync';
 import type { UpdateOrigin, UpdateWriter } from '../writer';
@@ -147,7 +148,8 @@ export class UpstreamLink implements UpdateOrigin {
     this.framesConfirmed = 0;
     // Anything sent on the old socket and not confirmed goes again in the next handshake.
     for (const w of this.waiting) w.frame = null;
-    const ws = new WebSocket(`${this.opts.upstreamWs}/${this.docName}?token=${encodeURIComponent(this.opts.token)}&v=${PROTOCOL_VERSION}`, {
+    const epoch = this.live!.epoch;
+    const ws = new WebSocket(`${this.opts.upstreamWs}/${this.docName}?token=${encodeURIComponent(this.opts.token)}&v=${PROTOCOL_VERSION}${epoch ? `&epoch=${encodeURIComponent(epoch)}` : ''}`, {
       perMessageDeflate: false,
       maxPayload: 2 * MAX_FRAME_BYTES,
     });
@@ -172,10 +174,14 @@ export class UpstreamLink implements UpdateOrigin {
       }
     });
     ws.on('error', () => undefined);
-    ws.on('close', (code) => {
+    ws.on('close', (code, reason) => {
       if (this.ws !== ws) return;
       this.ws = null;
       this.ready = false;
+      if (code === CLOSE.purged) {
+        void this.followPurge(reason.toString().replace(/^purged:/, ''));
+        return;
+      }
       if (FATAL_CLOSE_CODES.includes(code)) {
         this.refusedCode = code;
         this.setState('refused');
@@ -185,6 +191,32 @@ export class UpstreamLink implements UpdateOrigin {
       this.setState('offline');
       this.scheduleRetry();
     });
+  }
+
+  /**
+   * The city purged this shelter's roster (retention.ts). The box's copy still holds it: it is
+   * replaced by an empty document of the new epoch (which closes the box's tablets with
+   * CLOSE.purged, so they drop theirs), and the link starts over, fetching the city's state.
+   */
+  private async followPurge(epoch: string): Promise<void> {
+    const { registry, writer, log } = this.opts;
+    try {
+      await writer.flush();
+      const old = this.live!;
+      await registry.replace(this.docName, epoch, emptyStateOfEpoch(epoch));
+      registry.release(old);
+      this.live = await registry.acquire(this.docName);
+      this.cityStateVector = Y.encodeStateVector(new Y.Doc());
+      this.waiting.length = 0;
+      this.cityDurable.clear();
+      this.framesSent = 0;
+      this.framesConfirmed = 0;
+      log(`upstream ${this.docName}: the city purged this shelter's roster; the box dropped its copy`);
+    } catch (e) {
+      log(`upstream ${this.docName}: could not follow the city's purge (${(e as Error).message}); trying again`);
+    }
+    this.setState('offline');
+    this.scheduleRetry();
   }
 
   private scheduleRetry(): void {

@@ -89,6 +89,26 @@ class MemoryStore implements DocStore {
     });
   }
 
+  async replaceDocument(docName: string, state: Uint8Array): Promise<number> {
+    this.check();
+    const seq = ++this.data.seq;
+    this.data.updates.set(docName, []);
+    this.data.snapshots.set(docName, { data: copy(state), uptoSeq: seq, lastUpdateAt: new Date().toISOString() });
+    return seq;
+  }
+
+  async redactAudit(terms: readonly string[], replacement: string): Promise<number> {
+    this.check();
+    let n = 0;
+    for (const e of this.data.audit) {
+      if (!terms.some((t) => t && (e.query.includes(t) || e.answer.includes(t)))) continue;
+      e.query = replacement;
+      e.answer = replacement;
+      n++;
+    }
+    return n;
+  }
+
   async listDocs(): Promise<string[]> {
     this.check();
     const names = new Set([...this.data.snapshots.keys()]);

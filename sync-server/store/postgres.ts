@@ -272,6 +272,51 @@ class PostgresStore implements DocStore {
     }
   }
 
+  /**
+   * The purge's new state, numbered past every update so other instances catch up on it (the
+   * NOTIFY rings them). PostgreSQL keeps deleted rows in the table's pages until VACUUM reuses
+   * them: a plain VACUUM runs after the purge; byte-level erasure needs VACUUM FULL (README).
+   */
+  async replaceDocument(docName: string, state: Uint8Array): Promise<number> {
+    const c = await this.pool.connect();
+    let seq: number;
+    try {
+      await c.query('BEGIN');
+      const r = await c.query<{ last_seq: string }>(
+        `INSERT INTO docs (doc, last_seq) VALUES ($1, 1)
+         ON CONFLICT (doc) DO UPDATE SET last_seq = docs.last_seq + 1 RETURNING last_seq`,
+        [docName],
+      );
+      seq = Number(r.rows[0].last_seq);
+      await c.query('DELETE FROM updates WHERE doc = $1', [docName]);
+      await c.query(
+        `INSERT INTO snapshots (doc, data, upto_seq, last_update_at) VALUES ($1, $2, $3, $4)
+         ON CONFLICT (doc) DO UPDATE SET data = EXCLUDED.data, upto_seq = EXCLUDED.upto_seq, last_update_at = EXCLUDED.last_update_at`,
+        [docName, Buffer.from(state.buffer, state.byteOffset, state.byteLength), seq, new Date().toISOString()],
+      );
+      await c.query(`SELECT pg_notify('${DOC_CHANNEL}', $1::text || ' ' || $2::text)`, [docName, seq]);
+      await c.query('COMMIT');
+    } catch (e) {
+      await c.query('ROLLBACK').catch(() => undefined);
+      throw e;
+    } finally {
+      c.release();
+    }
+    await this.pool.query('VACUUM updates, snapshots').catch((e) => console.error(`VACUUM after a purge failed: ${(e as Error).message}`));
+    return seq;
+  }
+
+  async redactAudit(terms: readonly string[], replacement: string): Promise<number> {
+    const t = terms.filter(Boolean);
+    if (t.length === 0) return 0;
+    const r = await this.pool.query(
+      `UPDATE audit SET query = $2, answer = $2
+       WHERE EXISTS (SELECT 1 FROM unnest($1::text[]) AS term WHERE strpos(query, term) > 0 OR strpos(answer, term) > 0)`,
+      [t, replacement],
+    );
+    return r.rowCount ?? 0;
+  }
+
   async listDocs(): Promise<string[]> {
     return (await this.pool.query<{ doc: string }>('SELECT doc FROM docs ORDER BY doc')).rows.map((r) => r.doc);
   }

@@ -88,12 +88,55 @@ const compact = db.transaction((docName, snapshot, uptoSeq) => {
   });
 });
 
+// A purge: the document becomes one snapshot numbered past every update it had (a row in
+// `updates` only to take the next number, deleted at once). Deleted rows stay readable in the
+// file's free pages and in the WAL until overwritten, so the file is rebuilt (VACUUM) and the WAL
+// emptied (checkpoint TRUNCATE): after this no byte of the old document is on disk.
+const nextSeq = db.prepare("INSERT INTO updates (doc, data, received_at) VALUES (?, x'', ?)");
+const deleteAll = db.prepare('DELETE FROM updates WHERE doc = ?');
+const replace = db.transaction((docName, state, at) => {
+  const seq = Number(nextSeq.run(docName, at).lastInsertRowid);
+  deleteAll.run(docName);
+  upsertSnapshot.run({ doc: docName, data: state, upto: seq, at });
+  return seq;
+});
+const redact = db.transaction((terms, replacement) => {
+  const rows = db.prepare('SELECT id, query, answer FROM audit').all();
+  const update = db.prepare('UPDATE audit SET query = ?, answer = ? WHERE id = ?');
+  let n = 0;
+  for (const r of rows) {
+    if (!terms.some((t) => r.query.includes(t) || r.answer.includes(t))) continue;
+    update.run(replacement, replacement, r.id);
+    n++;
+  }
+  return n;
+});
+function scrub() {
+  db.exec('VACUUM');
+  // TRUNCATE waits for readers of older frames (the server's reads, the checkpointer); it says
+  // busy instead of failing, so try a while before giving up (the next purge tries again).
+  const pause = new Int32Array(new SharedArrayBuffer(4));
+  for (let i = 0; i < 40; i++) {
+    const [r] = db.pragma('wal_checkpoint(TRUNCATE)');
+    if (!r || r.busy === 0) return;
+    Atomics.wait(pause, 0, 0, 50);
+  }
+  throw new Error('the purge is stored, but the WAL could not be emptied (the database stayed busy)');
+}
+
 parentPort.on('message', (m) => {
   try {
     let result = null;
     if (m.op === 'append') result = append(m.entries, m.at);
     else if (m.op === 'compact') compact(m.docName, m.snapshot, m.uptoSeq);
     else if (m.op === 'health') writeHealth.run(m.at);
+    else if (m.op === 'replace') {
+      result = replace(m.docName, m.state, m.at);
+      scrub();
+    } else if (m.op === 'redactAudit') {
+      result = redact(m.terms, m.replacement);
+      if (result > 0) scrub();
+    }
     else if (m.op === 'summaries') saveSummaries(m.entries);
     else if (m.op === 'close') db.close();
     else throw new Error(`unknown operation ${m.op}`);

@@ -263,6 +263,15 @@ class SqliteStore implements DocStore {
     await this.writer.call({ op: 'compact', docName, snapshot, uptoSeq });
   }
 
+  async replaceDocument(docName: string, state: Uint8Array): Promise<number> {
+    return this.writer.call<number>({ op: 'replace', docName, state, at: new Date().toISOString() });
+  }
+
+  async redactAudit(terms: readonly string[], replacement: string): Promise<number> {
+    // Through the writer, whose VACUUM (replace) then leaves no copy of the old text in free pages.
+    return this.writer.call<number>({ op: 'redactAudit', terms: terms.filter(Boolean), replacement });
+  }
+
   async listDocs(): Promise<string[]> {
     return (this.selectDocs.all() as { doc: string }[]).map((r) => r.doc);
   }

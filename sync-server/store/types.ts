@@ -100,6 +100,18 @@ export interface DocStore {
    * transaction. Updates after uptoSeq stay as they are.
    */
   compact(docName: string, snapshot: Uint8Array, uptoSeq: number): Promise<void>;
+  /**
+   * Replaces the whole document by `state` (a purge, retention.ts), in one transaction, and
+   * makes what was deleted unreadable on disk too (SQLite: VACUUM, and the WAL truncated; a
+   * deleted row is otherwise still in the file's free pages). The new snapshot gets a sequence
+   * number past every earlier update, which is returned, so other instances catch up on it.
+   */
+  replaceDocument(docName: string, state: Uint8Array): Promise<number>;
+  /**
+   * Blanks the name asked and the answer of every audit entry that contains one of `terms`
+   * (the names of a purged roster); when and who asked stay. Returns how many were redacted.
+   */
+  redactAudit(terms: readonly string[], replacement: string): Promise<number>;
   /** Names of every document that has a snapshot or an update. */
   listDocs(): Promise<string[]>;
   /** Rows the document currently occupies (snapshot + updates); compaction keeps this bounded. */

@@ -37,7 +37,7 @@ export function tempDataDir(prefix = 'hinanjo-test-'): string {
 
 export async function startTestServer(
   opts: { dataDir?: string; demo?: boolean; distDir?: string; port?: number; storeUrl?: string; basemap?: string } & Partial<
-    Pick<ServerOptions, 'unloadGraceMs' | 'compactThreshold' | 'coolAfterMs' | 'sync' | 'clock'>
+    Pick<ServerOptions, 'unloadGraceMs' | 'compactThreshold' | 'coolAfterMs' | 'sync' | 'clock' | 'purge'>
   > = {},
 ): Promise<TestServer> {
   const dataDir = opts.dataDir ?? tempDataDir();
@@ -54,6 +54,7 @@ export async function startTestServer(
     coolAfterMs: opts.coolAfterMs,
     sync: opts.sync,
     clock: opts.clock,
+    purge: opts.purge,
     log: () => undefined,
   });
   return {

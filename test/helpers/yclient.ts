@@ -65,6 +65,8 @@ export interface YClientOptions {
   doc?: Y.Doc;
   /** A name for the traffic log. */
   name?: string;
+  /** The epoch of this client's copy (after a purge, domain/retention.ts). */
+  epoch?: string;
 }
 
 /** The test client has one route (its server), where the tablet may have two (city, box). */
@@ -132,7 +134,8 @@ export class YClient {
     this.updatesSent = 0;
     this.updatesDurable = 0;
     const q = this.opts.token ? `?token=${encodeURIComponent(this.opts.token)}` : '';
-    const ws = (this.opts.socket ?? wsSocket)(`${this.opts.wsUrl}/${this.opts.docName}${q}${q ? '&' : '?'}v=${PROTOCOL_VERSION}`);
+    const e = this.opts.epoch ? `&epoch=${encodeURIComponent(this.opts.epoch)}` : '';
+    const ws = (this.opts.socket ?? wsSocket)(`${this.opts.wsUrl}/${this.opts.docName}${q}${q ? '&' : '?'}v=${PROTOCOL_VERSION}${e}`);
     this.ws = ws;
     ws.onMessage((frame) => {
       if (this.ws !== ws) return;

@@ -150,6 +150,43 @@ export function storeContract(name: string, open: () => Promise<StoreHarness>): 
       expect(await reopened.listAudit()).toEqual([entry(1), entry(2)]);
     });
 
+    it('a purge replaces a document by one state numbered past every update, across a restart; redaction blanks audit entries naming the purged', async () => {
+      const harnessed = await harness();
+      const { store } = harnessed;
+      const d = new Y.Doc();
+      const seqs: number[] = [];
+      for (let i = 0; i < 5; i++) seqs.push(...(await store.append([{ docName: 'shelter/p', update: edit(d, (x) => x.getMap('people').set(`p${i}`, `名前${i}`)) }], new Date())));
+      await store.compact('shelter/p', Y.encodeStateAsUpdate(d), seqs[2]);
+      const kept = new Y.Doc();
+      kept.getMap('meta').set('purgedAt', '2026-12-02T00:00:00.000Z');
+      const seq = await store.replaceDocument('shelter/p', Y.encodeStateAsUpdate(kept));
+      expect(seq).toBeGreaterThan(seqs[4]);
+      const check = async (s: DocStore) => {
+        const loaded = await s.loadUpdates('shelter/p');
+        expect(loaded.updates).toHaveLength(1);
+        expect(loaded.lastSeq).toBe(seq);
+        const doc = replay(loaded.updates);
+        expect(doc.getMap('people').size).toBe(0);
+        expect(doc.getMap('meta').get('purgedAt')).toBe('2026-12-02T00:00:00.000Z');
+        expect(await s.rowCount('shelter/p')).toBe(1);
+        expect((await s.lastSeqs()).get('shelter/p')).toBe(seq);
+      };
+      await check(store);
+      const current = await harnessed.reopen();
+      await check(current);
+      // later updates follow the purge's number
+      const [after] = await current.append([{ docName: 'shelter/p', update: edit(kept, (x) => x.getMap('m').set('k', 1)) }], new Date());
+      expect(after).toBeGreaterThan(seq);
+      const base = { at: '2026-12-02T00:00:00.000Z', jti: 'j', device: null, askedBy: '電話', relation: 'family', answered: 1 };
+      await current.appendAudit({ ...base, query: '名前1', answer: '名前1 — 本町小学校 (在所)' });
+      await current.appendAudit({ ...base, query: '別人', answer: '' });
+      expect(await current.redactAudit(['名前1', ''], '（削除済み）')).toBe(1);
+      expect((await current.listAudit()).map((e) => [e.query, e.answer, e.askedBy])).toEqual([
+        ['（削除済み）', '（削除済み）', '電話'],
+        ['別人', '', '電話'],
+      ]);
+    });
+
     it('records devices, revokes known and unknown tokens, and keeps revocations across a restart', async () => {
       const harnessed = await harness();
       const { store } = harnessed;

@@ -7,6 +7,7 @@ import { useDocVersion, useNow, useSyncState } from '../lib/use-synced';
 import { SyncIndicator } from '../lib/SyncIndicator';
 import { LangSwitch } from '../lib/LangSwitch';
 import { UpdateBanner } from '../lib/UpdateBanner';
+import { PurgedNotice } from '../lib/PurgedNotice';
 import { hqDistricts, hqMeta } from '../../domain/schema';
 import { asString } from '../../domain/coerce';
 import { asLevel } from '../../domain/levels';
@@ -108,6 +109,7 @@ export function App({ token, jti, hq, feed, wall, actor }: Props) {
         </div>
       </header>
       <UpdateBanner />
+      <PurgedNotice />
       <FullAlert view={view} />
       {sync.connection === 'refused' && <p class="flash flash--error">{t.tokenRefused}</p>}
       <main class={`hq-main hq-main--${tab}`}>

@@ -194,6 +194,27 @@ export async function writeMeta(key: string, value: string): Promise<void> {
   await localStore().meta.put({ key, value });
 }
 
+/**
+ * Drops one document's local copy (its roster was purged: purged-copy.ts). When no other document
+ * holds unsent changes the whole database goes: IndexedDB keeps deleted rows in its files until it
+ * compacts them, and deleting the database removes them at once. Otherwise only this document's
+ * rows are deleted, so another document's offline work survives.
+ */
+export async function dropLocalDoc(docName: string): Promise<'database' | 'rows'> {
+  const db = localStore();
+  const othersPending = await db.pending.where('docName').notEqual(docName).count();
+  if (othersPending === 0) {
+    await deleteLocalStore();
+    return 'database';
+  }
+  await db.transaction('rw', db.updatesV2, db.pending, db.meta, async () => {
+    await db.updatesV2.where('docName').equals(docName).delete();
+    await db.pending.where('docName').equals(docName).delete();
+    await db.meta.where('key').startsWith(`${docName}:`).delete();
+  });
+  return 'rows';
+}
+
 /** Deletes the whole local database (a revoked device wipes itself: wipe.ts). */
 export async function deleteLocalStore(): Promise<void> {
   const db = localStore();

@@ -12,7 +12,7 @@
 // The socket does not touch the Y.Doc: the owner decides what to do with each message (it passes
 // the socket itself as the transaction origin, so its own update handler can tell remote from
 // local). The WebSocket constructor and the timer are injectable for tests in Node.
-import { FATAL_CLOSE_CODES, PROTOCOL_VERSION, type WireMessage, decodeMessage, encodeMessage } from '../../domain/protocol';
+import { CLOSE, FATAL_CLOSE_CODES, PROTOCOL_VERSION, type WireMessage, decodeMessage, encodeMessage } from '../../domain/protocol';
 
 export type SocketStatus = 'connecting' | 'connected' | 'offline' | 'refused';
 
@@ -22,7 +22,7 @@ export interface WebSocketLike {
   readonly readyState: number;
   onopen: ((ev: unknown) => void) | null;
   onmessage: ((ev: { data: unknown }) => void) | null;
-  onclose: ((ev: { code: number }) => void) | null;
+  onclose: ((ev: { code: number; reason?: string }) => void) | null;
   onerror: ((ev: unknown) => void) | null;
   send(data: Uint8Array): void;
   close(code?: number): void;
@@ -34,7 +34,7 @@ export interface SyncSocketHandlers {
   /** Every decoded message, with the socket it came on (the answer must go back on that one). */
   message(m: WireMessage, ws: WebSocketLike): void;
   /** The status changed (see SyncSocket.status). */
-  status(s: SocketStatus, closeCode?: number): void;
+  status(s: SocketStatus, closeCode?: number, closeReason?: string): void;
 }
 
 export interface SyncSocketOptions {
@@ -42,6 +42,8 @@ export interface SyncSocketOptions {
   serverUrl: string;
   docName: string;
   token: string;
+  /** The epoch of the local copy (retention.ts); '' or absent for a copy from before any purge. */
+  epoch?: string;
   createSocket?: (url: string) => WebSocketLike;
   now?: () => number;
   setTimer?: (fn: () => void, ms: number) => unknown;
@@ -75,6 +77,7 @@ export class SyncSocket {
 
   constructor(opts: SyncSocketOptions, private readonly handlers: SyncSocketHandlers) {
     const params = new URLSearchParams({ token: opts.token, v: String(PROTOCOL_VERSION) });
+    if (opts.epoch) params.set('epoch', opts.epoch);
     this.url = `${opts.serverUrl.replace(/\/$/, '')}/${encodeURIComponent(opts.docName)}?${params}`;
     this.createSocket = opts.createSocket ?? ((url) => new WebSocket(url) as unknown as WebSocketLike);
     this.now = opts.now ?? Date.now;
@@ -112,10 +115,10 @@ export class SyncSocket {
     this.drop();
   }
 
-  private setStatus(s: SocketStatus, code?: number): void {
+  private setStatus(s: SocketStatus, code?: number, reason?: string): void {
     if (s === this._status && code === undefined) return;
     this._status = s;
-    this.handlers.status(s, code);
+    this.handlers.status(s, code, reason);
   }
 
   /** Forgets the current socket without letting its close event schedule anything. */
@@ -166,9 +169,9 @@ export class SyncSocket {
     ws.onclose = (ev) => {
       if (this.ws !== ws) return;
       this.ws = null;
-      if (FATAL_CLOSE_CODES.includes(ev.code)) {
+      if (FATAL_CLOSE_CODES.includes(ev.code) || ev.code === CLOSE.purged) {
         this.shouldConnect = false;
-        this.setStatus('refused', ev.code);
+        this.setStatus('refused', ev.code, ev.reason);
         return;
       }
       // A socket that was open and dropped is retried at once; only failed opens back off.

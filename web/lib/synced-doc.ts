@@ -18,8 +18,9 @@
 //    saved at the city (a STORED from the city, or the box's UPSTREAM_STORED relaying the city's
 //    confirmation; only then is the pending row deleted).
 import * as Y from 'yjs';
-import { DEAD_CONNECTION_MS, HEARTBEAT_INTERVAL_MS, MAX_FRAME_BYTES, type WireMessage, encodeMessage } from '../../domain/protocol';
+import { CLOSE, DEAD_CONNECTION_MS, HEARTBEAT_INTERVAL_MS, MAX_FRAME_BYTES, type WireMessage, encodeMessage } from '../../domain/protocol';
 import { SyncSocket, type WebSocketLike } from './sync-socket';
+import { dropPurgedCopy, readEpoch, writeEpoch } from './purged-copy';
 import { DeleteConfirmations, isSilentTooLong, pendingOf, silenceAllowed as allowedSilence } from '../../domain/confirmations';
 import { missingUpdates } from '../../domain/split-update';
 import { recordsTouched } from './pending-records';
@@ -89,6 +90,11 @@ export interface OpenOptions {
   serverUrl?: string;
   /** ws(s)://box:port/sync of the shelter box, when the tablet has one (box-address.ts). */
   boxUrl?: string;
+  /**
+   * The server purged the document since this copy was made (retention.ts): the copy must go.
+   * By default it is dropped and the page reloads (purged-copy.ts); the sockets are already shut.
+   */
+  onPurged?: (docName: string, epoch: string) => void;
 }
 
 type Tier = 'city' | 'box';
@@ -128,6 +134,8 @@ export function openSyncedDoc(docName: string, opts: OpenOptions): SyncedDoc {
   const metaKey = `${docName}:lastConfirmedAt`;
   const boxMetaKey = `${docName}:boxLastConfirmedAt`;
   const storedKey = `${docName}:storedStateVector`;
+  const epoch = readEpoch(docName);
+  let purged = false;
   /** The highest clock per client that the city confirmed (STORED only grows). */
   const storedSV = new Map<number, number>();
   let state: SyncState = {
@@ -363,14 +371,22 @@ export function openSyncedDoc(docName: string, opts: OpenOptions): SyncedDoc {
       }
     };
     r.socket = new SyncSocket(
-      { serverUrl, docName, token: opts.token },
+      { serverUrl, docName, token: opts.token, epoch },
       {
         stateVector: () => Y.encodeStateVector(doc),
         message: onMessage,
-        status: (s, code) => {
+        status: (s, code, reason) => {
           r.connection = s;
           if (s === 'refused') r.refusedCode = code;
           publishRoutes();
+          if (code === CLOSE.purged && !purged) {
+            // Nothing more goes out from this copy: it holds what the server purged.
+            purged = true;
+            for (const other of routes) other.socket.destroy();
+            const next = (reason ?? '').replace(/^purged:/, '');
+            writeEpoch(docName, next);
+            void writes.finally(() => (opts.onPurged ?? dropPurgedCopy)(docName, next));
+          }
         },
       },
     );

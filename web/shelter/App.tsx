@@ -5,6 +5,7 @@ import { SyncIndicator } from '../lib/SyncIndicator';
 import { LangSwitch } from '../lib/LangSwitch';
 import { TextSizeSwitch } from '../lib/TextSizeSwitch';
 import { UpdateBanner } from '../lib/UpdateBanner';
+import { PurgedNotice } from '../lib/PurgedNotice';
 import { commonStrings, useLang } from '../lib/i18n';
 import { useDocVersion, useSyncState } from '../lib/use-synced';
 import { hqShelters } from '../../domain/schema';
@@ -65,6 +66,7 @@ export function App({ shelterId, shelter, hq, deviceLabel }: Props) {
           <LangSwitch />
         </header>
         <UpdateBanner />
+        <PurgedNotice />
         <nav class="tabs">
           {TABS.map((t) => (
             <a key={t.path} href={href(t.path)} class="tab" aria-current={t === tab ? 'page' : undefined}>

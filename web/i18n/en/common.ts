@@ -73,6 +73,11 @@ export const common: Strings<typeof ja> = {
       `HQ revoked this device, so its roster and all its data were erased from it at ${when}. To use it again, ask HQ for a new enrolment link.`,
     howTo: 'HQ staff create a link with “npm run token -- --role staff --shelter SHELTER_ID”.',
   },
+  purged: {
+    notice: (when: string) =>
+      `The roster of this closed shelter passed its retention period and was deleted on the city's server at ${when}. This device's copy was deleted too (the head counts and the supply records remain).`,
+    dismiss: 'Close',
+  },
   actions: {
     save: 'Save',
     cancel: 'Cancel',

@@ -1,0 +1,150 @@
+// Retention of people's data: a closed shelter's roster is purged a number of days after the
+// closure (HQ's setting, 90 by default), as Person Finder's expiry rules ask of a record that has
+// served its purpose. What stays is what the city needs afterwards and names nobody: the supply
+// ledger, the items, the requests, and the counts of who was there.
+//
+// A purge does not delete inside the document (Yjs keeps tombstones, and a tablet holding the
+// old state would send the names back). It builds a NEW document from what stays; the new
+// document carries `meta.purgedAt`, its epoch. A client says which epoch its local copy belongs
+// to when it connects, and one with an older copy is told to drop it (protocol.ts, CLOSE.purged).
+import * as Y from 'yjs';
+import { type Result, err, ok } from './result';
+import { AGE_GROUPS, type AgeGroup, type LedgerEntry, type Item, SCHEMA_VERSION, hqMeta, shelterItems, shelterMeta, shelterPeople, shelterRequests, shelterStock } from './schema';
+import { asAgeGroup } from './coerce';
+
+export const DEFAULT_RETENTION_DAYS = 90;
+export const MIN_RETENTION_DAYS = 1;
+export const MAX_RETENTION_DAYS = 3650;
+const DAY_MS = 86_400_000;
+
+/** HQ's setting (hq meta `retentionDays`), or the default when unset or unreadable. */
+export function retentionDays(hq: Y.Doc): number {
+  const v = hqMeta(hq).get('retentionDays');
+  return typeof v === 'number' && Number.isInteger(v) && v >= MIN_RETENTION_DAYS && v <= MAX_RETENTION_DAYS ? v : DEFAULT_RETENTION_DAYS;
+}
+
+export function setRetentionDays(hq: Y.Doc, days: number): Result<number, 'out-of-range'> {
+  if (!Number.isInteger(days) || days < MIN_RETENTION_DAYS || days > MAX_RETENTION_DAYS) return err('out-of-range');
+  if (hqMeta(hq).get('retentionDays') !== days) hqMeta(hq).set('retentionDays', days);
+  return ok(days);
+}
+
+/** When a shelter closed at `closedAt` is purged; null when it is not closed (or the time is unreadable). */
+export function purgeDueAt(closedAt: string | null | undefined, days: number): string | null {
+  if (!closedAt) return null;
+  const t = Date.parse(closedAt);
+  return Number.isFinite(t) ? new Date(t + days * DAY_MS).toISOString() : null;
+}
+
+/** The epoch of a shelter document: '' until it is purged, then the time of the purge. */
+export function docEpoch(doc: Y.Doc): string {
+  const v = shelterMeta(doc).get('purgedAt');
+  return typeof v === 'string' ? v : '';
+}
+
+/** The epoch of a document held as one update (a snapshot), without keeping the document. */
+export function epochOfUpdate(update: Uint8Array): string {
+  const doc = new Y.Doc();
+  try {
+    Y.applyUpdate(doc, update);
+    return docEpoch(doc);
+  } finally {
+    doc.destroy();
+  }
+}
+
+/** What a purge leaves of the roster: counts of everyone who was ever checked in. */
+export interface RetainedCounts {
+  people: number;
+  households: number;
+  ageGroups: Record<AgeGroup, number>;
+  needs: Record<string, number>;
+  firstCheckInAt: string | null;
+  lastCheckOutAt: string | null;
+}
+
+export function retainedCounts(doc: Y.Doc): RetainedCounts {
+  const households = new Set<string>();
+  const out: RetainedCounts = {
+    people: 0,
+    households: 0,
+    ageGroups: Object.fromEntries(AGE_GROUPS.map((a) => [a, 0])) as Record<AgeGroup, number>,
+    needs: {},
+    firstCheckInAt: null,
+    lastCheckOutAt: null,
+  };
+  for (const m of shelterPeople(doc).values()) {
+    out.people++;
+    const h = m.get('householdId');
+    if (typeof h === 'string') households.add(h);
+    out.ageGroups[asAgeGroup(m.get('ageGroup'))]++;
+    const needs = m.get('needs');
+    if (Array.isArray(needs)) for (const n of needs) if (typeof n === 'string') out.needs[n] = (out.needs[n] ?? 0) + 1;
+    const inAt = m.get('checkedInAt');
+    if (typeof inAt === 'string' && (!out.firstCheckInAt || inAt < out.firstCheckInAt)) out.firstCheckInAt = inAt;
+    const outAt = m.get('checkedOutAt');
+    if (typeof outAt === 'string' && outAt && (!out.lastCheckOutAt || outAt > out.lastCheckOutAt)) out.lastCheckOutAt = outAt;
+  }
+  out.households = households.size;
+  return out;
+}
+
+/** People on record in a shelter document (what a purge would remove). */
+export function peopleOnRecord(doc: Y.Doc): number {
+  return shelterPeople(doc).size;
+}
+
+/** Names and kana of everyone on record: what must not be found anywhere after the purge. */
+export function namesOnRecord(doc: Y.Doc): string[] {
+  const out = new Set<string>();
+  for (const m of shelterPeople(doc).values()) {
+    for (const k of ['name', 'kana'] as const) {
+      const v = m.get(k);
+      if (typeof v === 'string' && v.trim()) out.add(v.trim());
+    }
+  }
+  return [...out];
+}
+
+/**
+ * The purged document, as one update: a fresh document (new client ids, no tombstones) with the
+ * shelter's meta (status, opening and closing times, and `purgedAt`), its items, supply ledger and
+ * requests, and the retained counts. People, households and the duplicate decisions are gone.
+ */
+export function purgedState(doc: Y.Doc, at: Date): Uint8Array {
+  const counts = retainedCounts(doc);
+  const oldMeta = shelterMeta(doc);
+  const items = [...shelterItems(doc).entries()].map(([id, v]) => [id, { ...(v as Item) }] as const);
+  const ledger = shelterStock(doc).toArray().map((e) => ({ ...(e as LedgerEntry) }));
+  const requests = [...shelterRequests(doc).entries()].map(([id, m]) => [id, m.toJSON()] as const);
+  const fresh = new Y.Doc();
+  fresh.transact(() => {
+    const meta = shelterMeta(fresh);
+    meta.set('schema', SCHEMA_VERSION);
+    for (const k of ['status', 'openedAt', 'closedAt']) {
+      const v = oldMeta.get(k);
+      if (v !== undefined && v !== null) meta.set(k, v);
+    }
+    meta.set('purgedAt', at.toISOString());
+    meta.set('retainedCounts', counts);
+    for (const [id, v] of items) shelterItems(fresh).set(id, v);
+    shelterStock(fresh).push(ledger);
+    for (const [id, r] of requests) {
+      const m = new Y.Map<unknown>();
+      for (const [k, v] of Object.entries(r)) if (v !== undefined) m.set(k, v);
+      shelterRequests(fresh).set(id, m);
+    }
+  });
+  const state = Y.encodeStateAsUpdate(fresh);
+  fresh.destroy();
+  return state;
+}
+
+/** An empty document of epoch `epoch` (a shelter box dropping its copy before it fetches the city's). */
+export function emptyStateOfEpoch(epoch: string): Uint8Array {
+  const doc = new Y.Doc();
+  if (epoch) shelterMeta(doc).set('purgedAt', epoch);
+  const state = Y.encodeStateAsUpdate(doc);
+  doc.destroy();
+  return state;
+}

@@ -1,0 +1,111 @@
+// Purges the roster of shelters closed longer than HQ's retention period (domain/retention.ts).
+// The server checks every PURGE_CHECK_MS (and at start): each shelter whose summary says closed,
+// with a closure older than the retention, and not yet purged, has its document replaced by the
+// purged state. Tablets learn it when they next connect (sync.ts refuses their old copy with
+// CLOSE.purged and they drop it); audit entries naming the purged people are redacted.
+import { namesOnRecord, peopleOnRecord, purgeDueAt, purgedState, retentionDays } from '../domain/retention';
+import { shelterDocName } from '../domain/schema';
+import type { DerivedLayers } from './derive';
+import type { DocRegistry } from './docs';
+import type { DocStore } from './store/types';
+import type { SyncService } from './sync';
+import type { UpdateWriter } from './writer';
+
+export const PURGE_CHECK_MS = 60 * 60_000;
+/** What an audit entry that named a purged person says instead. */
+export const REDACTED = '（保存期間経過により削除）';
+
+export interface PurgeOutcome {
+  shelterId: string;
+  epoch: string;
+  people: number;
+  auditRedacted: number;
+}
+
+export class Purger {
+  private timer: NodeJS.Timeout | null = null;
+  private running: Promise<PurgeOutcome[]> | null = null;
+
+  constructor(
+    private readonly deps: {
+      registry: DocRegistry;
+      sync: SyncService;
+      writer: UpdateWriter;
+      derived: DerivedLayers;
+      store: DocStore;
+      clock: () => Date;
+      log: (line: string) => void;
+    },
+  ) {}
+
+  start(intervalMs = PURGE_CHECK_MS): void {
+    const tick = () => void this.runDue().catch((e) => console.error(`purge check failed: ${(e as Error).message}`));
+    tick();
+    this.timer = setInterval(tick, intervalMs);
+    this.timer.unref();
+  }
+
+  stop(): Promise<unknown> {
+    if (this.timer) clearInterval(this.timer);
+    this.timer = null;
+    return this.running ?? Promise.resolve();
+  }
+
+  /** The shelters whose purge is due now (closed, past the retention, not purged). */
+  due(now = this.deps.clock()): string[] {
+    const hq = this.deps.derived.hqDoc();
+    if (!hq) return [];
+    const days = retentionDays(hq);
+    return this.deps.derived
+      .overview()
+      .shelters.filter((s) => {
+        if (s.status !== 'closed' || s.purgedAt || !s.peopleOnRecord) return false;
+        const at = purgeDueAt(s.closedAt, days);
+        return at !== null && Date.parse(at) <= now.getTime();
+      })
+      .map((s) => s.shelterId);
+  }
+
+  /** Purges every shelter that is due; one run at a time. */
+  runDue(): Promise<PurgeOutcome[]> {
+    this.running ??= (async () => {
+      const out: PurgeOutcome[] = [];
+      try {
+        for (const id of this.due()) out.push(await this.purge(id));
+      } finally {
+        this.running = null;
+      }
+      return out;
+    })();
+    return this.running;
+  }
+
+  /** Purges one shelter's roster now (whatever its status: the caller decided). */
+  async purge(shelterId: string): Promise<PurgeOutcome> {
+    const { registry, sync, writer, derived, store, clock, log } = this.deps;
+    const name = shelterDocName(shelterId);
+    if (registry.replacing.has(name)) throw new Error(`${name} is already being purged`);
+    registry.replacing.add(name);
+    try {
+      const at = clock();
+      const epoch = at.toISOString();
+      // Connected tablets retry in a moment (1013) and are then told of the purge (CLOSE.purged);
+      // what they sent before is committed first, so the purge covers it.
+      sync.closeDoc(name, 1013, 'document being purged, try again');
+      await writer.flush();
+      const taken = await registry.peek(name, (live) => ({
+        state: purgedState(live.doc, at),
+        names: namesOnRecord(live.doc),
+        people: peopleOnRecord(live.doc),
+      }));
+      await registry.replace(name, epoch, taken.state);
+      const auditRedacted = await store.redactAudit(taken.names, REDACTED);
+      await derived.refresh(name);
+      // Counts only: a log never carries a name.
+      log(`purged ${name}: ${taken.people} people on record removed, ${auditRedacted} audit entries redacted`);
+      return { shelterId, epoch, people: taken.people, auditRedacted };
+    } finally {
+      registry.replacing.delete(name);
+    }
+  }
+}
