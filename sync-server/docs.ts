@@ -96,7 +96,8 @@ export class LiveDoc {
    * and a purge replaces the LiveDoc.
    */
   get epoch(): string {
-    if (this.epochCache === null) this.epochCache = this.ref.kind === 'shelter' ? docEpoch(this.doc) : '';
+    // From the cold state without waking the document (a sync of a cold document keeps it cold).
+    if (this.epochCache === null) this.epochCache = this.ref.kind !== 'shelter' ? '' : this.hot ? docEpoch(this.hot) : epochOfUpdate(this.cold!.update);
     return this.epochCache;
   }
 
