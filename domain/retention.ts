@@ -148,3 +148,37 @@ export function emptyStateOfEpoch(epoch: string): Uint8Array {
   doc.destroy();
   return state;
 }
+
+/** One line of HQ's retention view: a closed shelter and when its roster goes (or went). */
+export interface RetentionLine {
+  shelterId: string;
+  closedAt: string;
+  /** When the purge is due; null once purged. */
+  dueAt: string | null;
+  /** Whole days until due (0: due now, the next check purges it). */
+  daysLeft: number | null;
+  purgedAt: string | null;
+  peopleOnRecord: number;
+}
+
+/** Closed and purged shelters, the soonest purge first, then the purged (latest first). */
+export function retentionSchedule(
+  shelters: readonly { shelterId: string; status: string; closedAt?: string | null; purgedAt?: string | null; peopleOnRecord?: number }[],
+  days: number,
+  now: Date,
+): RetentionLine[] {
+  const lines: RetentionLine[] = [];
+  for (const s of shelters) {
+    if (s.purgedAt) {
+      lines.push({ shelterId: s.shelterId, closedAt: s.closedAt ?? '', dueAt: null, daysLeft: null, purgedAt: s.purgedAt, peopleOnRecord: s.peopleOnRecord ?? 0 });
+      continue;
+    }
+    if (s.status !== 'closed') continue;
+    const dueAt = purgeDueAt(s.closedAt, days);
+    if (!dueAt) continue;
+    const daysLeft = Math.max(0, Math.ceil((Date.parse(dueAt) - now.getTime()) / DAY_MS));
+    lines.push({ shelterId: s.shelterId, closedAt: s.closedAt!, dueAt, daysLeft, purgedAt: null, peopleOnRecord: s.peopleOnRecord ?? 0 });
+  }
+  return lines.sort((a, b) =>
+    a.dueAt && b.dueAt ? (a.dueAt < b.dueAt ? -1 : 1) : a.dueAt ? -1 : b.dueAt ? 1 : (a.purgedAt! > b.purgedAt! ? -1 : 1));
+}

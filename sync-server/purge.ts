@@ -68,16 +68,19 @@ export class Purger {
 
   /** Purges every shelter that is due; one run at a time. */
   runDue(): Promise<PurgeOutcome[]> {
-    this.running ??= (async () => {
+    if (this.running) return this.running;
+    const run = (async () => {
       const out: PurgeOutcome[] = [];
-      try {
-        for (const id of this.due()) out.push(await this.purge(id));
-      } finally {
-        this.running = null;
-      }
+      for (const id of this.due()) out.push(await this.purge(id));
       return out;
     })();
-    return this.running;
+    // Cleared after the run, also when it finished at once (nothing due).
+    const tracked: Promise<PurgeOutcome[]> = run.finally(() => {
+      if (this.running === tracked) this.running = null;
+    });
+    tracked.catch(() => undefined); // the caller of runDue() hears the failure
+    this.running = tracked;
+    return run;
   }
 
   /** Purges one shelter's roster now (whatever its status: the caller decided). */

@@ -4,39 +4,8 @@
 // token never wipes anything (the roster stays usable offline until a new link arrives).
 import { describe, expect, it } from 'vitest';
 import type { Page } from 'playwright-core';
-import { checkIn, enrolTablet, peopleNames, startShelterServer, waitForConnection } from './shelter-support';
+import { checkIn, enrolTablet, localData, peopleNames, startShelterServer, waitForConnection } from './shelter-support';
 import { useBrowserAndServer } from './support';
-
-/** Every IndexedDB database of the page's origin with the number of records it holds, and whether `needle` occurs in any. */
-async function localData(page: Page, needle: string): Promise<{ dbs: string[]; records: number; found: boolean }> {
-  return page.evaluate(async (needle) => {
-    const dbs = (await indexedDB.databases()).map((d) => d.name ?? '');
-    let records = 0;
-    let found = false;
-    for (const name of dbs) {
-      const db = await new Promise<IDBDatabase>((ok, fail) => {
-        const r = indexedDB.open(name);
-        r.onsuccess = () => ok(r.result);
-        r.onerror = () => fail(r.error);
-      });
-      for (const store of Array.from(db.objectStoreNames)) {
-        const all = await new Promise<unknown[]>((ok, fail) => {
-          const r = db.transaction(store).objectStore(store).getAll();
-          r.onsuccess = () => ok(r.result);
-          r.onerror = () => fail(r.error);
-        });
-        records += all.length;
-        for (const row of all) {
-          const bytes = (row as { update?: Uint8Array }).update;
-          const text = bytes ? new TextDecoder().decode(bytes) : JSON.stringify(row);
-          if (text.includes(needle)) found = true;
-        }
-      }
-      db.close();
-    }
-    return { dbs, records, found };
-  }, needle);
-}
 
 async function revoke(server: { url: string; token: (r: { role: 'hq' }) => Promise<string> }, jti: string) {
   const hq = await server.token({ role: 'hq' });

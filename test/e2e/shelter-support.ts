@@ -146,3 +146,34 @@ export async function readOnServer<T>(server: TestServer, read: (doc: Y.Doc) => 
     await client.destroy();
   }
 }
+
+/** Every IndexedDB database of the page's origin with the number of records it holds, and whether `needle` occurs in any. */
+export async function localData(page: Page, needle: string): Promise<{ dbs: string[]; records: number; found: boolean }> {
+  return page.evaluate(async (needle) => {
+    const dbs = (await indexedDB.databases()).map((d) => d.name ?? '');
+    let records = 0;
+    let found = false;
+    for (const name of dbs) {
+      const db = await new Promise<IDBDatabase>((ok, fail) => {
+        const r = indexedDB.open(name);
+        r.onsuccess = () => ok(r.result);
+        r.onerror = () => fail(r.error);
+      });
+      for (const store of Array.from(db.objectStoreNames)) {
+        const all = await new Promise<unknown[]>((ok, fail) => {
+          const r = db.transaction(store).objectStore(store).getAll();
+          r.onsuccess = () => ok(r.result);
+          r.onerror = () => fail(r.error);
+        });
+        records += all.length;
+        for (const row of all) {
+          const bytes = (row as { update?: Uint8Array }).update;
+          const text = bytes ? new TextDecoder().decode(bytes) : JSON.stringify(row);
+          if (text.includes(needle)) found = true;
+        }
+      }
+      db.close();
+    }
+    return { dbs, records, found };
+  }, needle);
+}

@@ -5,7 +5,7 @@ import { describe, expect, it } from 'vitest';
 import * as Y from 'yjs';
 import { checkInHousehold, emptyPersonInput } from '../../domain/people';
 import {
-  DEFAULT_RETENTION_DAYS, docEpoch, emptyStateOfEpoch, epochOfUpdate, namesOnRecord, purgeDueAt, purgedState, retainedCounts, retentionDays, setRetentionDays,
+  DEFAULT_RETENTION_DAYS, docEpoch, emptyStateOfEpoch, epochOfUpdate, namesOnRecord, purgeDueAt, purgedState, retainedCounts, retentionDays, retentionSchedule, setRetentionDays,
 } from '../../domain/retention';
 import { hqMeta, shelterItems, shelterMeta, shelterNotDuplicates, shelterPeople, shelterStock } from '../../domain/schema';
 import { setShelterStatus } from '../../domain/shelter-status';
@@ -80,5 +80,24 @@ describe('retention', () => {
     Y.applyUpdate(doc, emptyStateOfEpoch('2026-11-20T00:00:00.000Z'));
     expect(docEpoch(doc)).toBe('2026-11-20T00:00:00.000Z');
     expect(shelterPeople(doc).size).toBe(0);
+  });
+});
+
+describe('HQ\'s retention schedule', () => {
+  it('lists closed shelters soonest purge first, then the purged; open ones are not listed', () => {
+    const now = new Date('2026-12-01T00:00:00Z');
+    const lines = retentionSchedule(
+      [
+        { shelterId: 'open', status: 'open', closedAt: null, peopleOnRecord: 9 },
+        { shelterId: 'late', status: 'closed', closedAt: '2026-11-30T00:00:00Z', peopleOnRecord: 3 },
+        { shelterId: 'soon', status: 'closed', closedAt: '2026-09-05T00:00:00Z', peopleOnRecord: 5 },
+        { shelterId: 'due', status: 'closed', closedAt: '2026-08-01T00:00:00Z', peopleOnRecord: 1 },
+        { shelterId: 'gone', status: 'closed', closedAt: '2026-07-01T00:00:00Z', purgedAt: '2026-09-29T00:00:00Z', peopleOnRecord: 0 },
+      ],
+      90,
+      now,
+    );
+    expect(lines.map((l) => [l.shelterId, l.daysLeft])).toEqual([['due', 0], ['soon', 3], ['late', 89], ['gone', null]]);
+    expect(lines[1].dueAt).toBe('2026-12-04T00:00:00.000Z');
   });
 });

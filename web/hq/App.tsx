@@ -28,9 +28,10 @@ import { ClosuresTab } from './ClosuresTab';
 import { RegistryTab } from './RegistryTab';
 import { RequestsTab } from './RequestsTab';
 import { SafetyTab } from './SafetyTab';
+import { RetentionTab } from './RetentionTab';
 import { DevicesTab } from './DevicesTab';
 
-const TABS = ['map', 'levels', 'closures', 'registry', 'requests', 'safety', 'devices'] as const;
+const TABS = ['map', 'levels', 'closures', 'registry', 'requests', 'safety', 'retention', 'devices'] as const;
 type TabId = (typeof TABS)[number];
 
 function tabFromHash(): TabId {
@@ -119,6 +120,7 @@ export function App({ token, jti, hq, feed, wall, actor }: Props) {
         {tab === 'registry' && <RegistryTab view={view} />}
         {tab === 'requests' && <RequestsTab view={view} />}
         {tab === 'safety' && <SafetyTab view={view} />}
+        {tab === 'retention' && <RetentionTab view={view} />}
         {tab === 'devices' && <DevicesTab view={view} ownJti={jti} />}
       </main>
     </div>

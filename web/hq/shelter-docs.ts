@@ -23,6 +23,21 @@ export class ShelterDocs {
     this.scheduleClose(shelterId);
   }
 
+  /**
+   * Reads the shelter's current document (after the server's state arrived) with fn. False when
+   * the server's state did not arrive in time: the copy here may be old or empty.
+   */
+  async read<T>(shelterId: string, fn: (doc: SyncedDoc['doc']) => T): Promise<{ fresh: boolean; value: T }> {
+    const entry = this.get(shelterId);
+    await entry.synced.whenLoaded;
+    const fresh = await entry.synced.whenConfirmed({ after: entry.confirmedAtOpen, timeoutMs: FIRST_SYNC_WAIT_MS });
+    try {
+      return { fresh, value: fn(entry.synced.doc) };
+    } finally {
+      this.scheduleClose(shelterId);
+    }
+  }
+
   private get(shelterId: string) {
     let entry = this.open.get(shelterId);
     if (!entry) {

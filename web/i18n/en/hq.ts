@@ -13,7 +13,7 @@ export const hq: HqStrings = {
   enrolHowTo: 'An administrator creates an HQ enrolment link on the server with "npm run token -- --role hq".',
   tokenRefused: 'The server refused the HQ credentials (expired or revoked). Open a new enrolment link.',
   loading: 'Loading…',
-  tabs: { map: 'Map', levels: 'Evacuation levels', closures: 'Road closures', registry: 'Shelter registry', requests: 'Supply requests', safety: 'Safety inquiries', devices: 'Devices' },
+  tabs: { map: 'Map', levels: 'Evacuation levels', closures: 'Road closures', registry: 'Shelter registry', requests: 'Supply requests', safety: 'Safety inquiries', retention: 'Retention', devices: 'Devices' },
   safety: {
     heading: 'Safety inquiries',
     hint: 'Enter the name the caller gave (kanji or kana) and how the caller is related. Only people whose consent covers that relation are answered, never a protected person. Every inquiry is logged.',
@@ -253,6 +253,23 @@ export const hq: HqStrings = {
     deliver: 'Delivered',
     sending: 'Sending…',
     failed: 'Could not change',
+  },
+  retention: {
+    heading: 'How long personal data is kept',
+    hint: 'The roster of a closed shelter (names, households, needs…) is deleted from the city\'s server and from every device once the number of days set here has passed since the closure. Head counts, the supply ledger and requests remain. Export the roster before then if it is still needed.',
+    days: 'Days a closed shelter\'s roster is kept',
+    save: 'Save',
+    saved: (n: number) => `Rosters are now kept for ${n} ${n === 1 ? 'day' : 'days'} after closure.`,
+    invalid: 'Enter a whole number from 1 to 3650.',
+    none: 'No shelter is closed.',
+    columns: { shelter: 'Shelter', closedAt: 'Closed at', dueAt: 'Roster deleted', people: 'People on record', action: 'Export' },
+    dueIn: (days: number, date: string) => (days === 0 ? `Due now (${date})` : `${date} (in ${days} ${days === 1 ? 'day' : 'days'})`),
+    purged: (date: string) => `Deleted (${date})`,
+    export: 'Export roster',
+    exporting: 'Loading…',
+    exportFailed: 'Could not load this shelter\'s roster. Check the connection.',
+    protectedLeftOut: (n: number) => `${n} protected ${n === 1 ? 'person is' : 'people are'} left out of the export.`,
+    fileName: (id: string, date: string) => `roster_${id}_${date}_before-deletion.csv`,
   },
   devices: {
     enrol: {

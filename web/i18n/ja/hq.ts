@@ -13,7 +13,7 @@ export const hq = {
   enrolHowTo: '管理者はサーバーで「npm run token -- --role hq」を実行すると本部用の登録リンクを作成できます。',
   tokenRefused: '本部の認証が拒否されました（期限切れまたは取り消し）。新しい登録リンクを開いてください。',
   loading: '読み込み中…',
-  tabs: { map: '地図', levels: '避難情報', closures: '通行止め', registry: '避難所台帳', requests: '物資要請', safety: '安否照会', devices: '端末' },
+  tabs: { map: '地図', levels: '避難情報', closures: '通行止め', registry: '避難所台帳', requests: '物資要請', safety: '安否照会', retention: '保存期間', devices: '端末' },
   wallLink: '壁面表示',
   safety: {
     heading: '安否照会',
@@ -262,6 +262,23 @@ export const hq = {
     deliver: '配送済み',
     sending: '送信中…',
     failed: '変更できませんでした',
+  },
+  retention: {
+    heading: '個人情報の保存期間',
+    hint: '閉鎖した避難所の名簿(氏名・世帯・配慮事項など)は、閉鎖から設定した日数が過ぎると市のサーバーと各端末から削除されます。人数の集計、物資の台帳と要請は残ります。必要なら削除の前に名簿を書き出してください。',
+    days: '閉鎖後に名簿を保存する日数',
+    save: '保存',
+    saved: (n: number) => `保存期間を ${n} 日にしました。`,
+    invalid: '1〜3650 の整数で入力してください。',
+    none: '閉鎖した避難所はありません。',
+    columns: { shelter: '避難所', closedAt: '閉鎖日時', dueAt: '名簿の削除', people: '名簿の人数', action: '書き出し' },
+    dueIn: (days: number, date: string) => (days === 0 ? `まもなく削除(${date})` : `${date}(あと ${days} 日)`),
+    purged: (date: string) => `削除済み(${date})`,
+    export: '名簿を書き出す',
+    exporting: '読み込み中…',
+    exportFailed: 'この避難所の名簿を読み込めませんでした。接続を確認してください。',
+    protectedLeftOut: (n: number) => `保護対象の ${n} 人は書き出しに含めません。`,
+    fileName: (id: string, date: string) => `避難者名簿_${id}_${date}_削除前.csv`,
   },
   devices: {
     enrol: {

@@ -1,0 +1,81 @@
+// Retention, as the city and the tablets live it: a shelter closed long ago shows on HQ's
+// retention tab with its purge date and a roster export; the server purges it; a tablet that was
+// open at the time and one that was closed both drop their copy when they next connect, say
+// why, keep working on the purged document (counts and supplies), and no name is left in their
+// IndexedDB.
+import { readFileSync } from 'node:fs';
+import { describe, expect, it } from 'vitest';
+import { checkIn, enrolTablet, localData, peopleNames, SHELTER_ID, startShelterServer, waitForConnection } from './shelter-support';
+import { hqTab, openHq } from './hq-support';
+import { useBrowserAndServer } from './support';
+import { axeSerious } from './resident-support';
+import { YClient } from '../helpers/yclient';
+import { setShelterStatus } from '../../domain/shelter-status';
+import { shelterDocName } from '../../domain/schema';
+
+const DAY = 86_400_000;
+
+describe('purge after the retention period', () => {
+  const e2e = useBrowserAndServer(startShelterServer);
+
+  it('HQ sees the schedule and exports the roster; the server purges; tablets open or closed drop their copy and say so', async () => {
+    const open = await enrolTablet(e2e.browser, e2e.server, 'open-tablet');
+    await checkIn(open.page, [{ name: '保存期限太郎', kana: 'ホゾンキゲンタロウ' }, { name: '保存期限花子', kana: 'ホゾンキゲンハナコ' }]);
+    await expect.poll(() => peopleNames(open.page)).toHaveLength(2);
+    const closed = await enrolTablet(e2e.browser, e2e.server, 'drawer-tablet');
+    await expect.poll(() => peopleNames(closed.page)).toHaveLength(2);
+    expect((await localData(closed.page, '保存期限太郎')).found).toBe(true);
+    await closed.page.goto('about:blank');
+
+    // The shelter closed 100 days ago (a desk at HQ closed it then).
+    const staff = await YClient.connect({ wsUrl: e2e.server.wsUrl, docName: shelterDocName(SHELTER_ID), token: await e2e.server.token({ role: 'staff', shelter: SHELTER_ID }) });
+    await staff.whenSynced();
+    setShelterStatus(staff.doc, 'closed', new Date(Date.now() - 100 * DAY));
+    await staff.whenStored();
+    await staff.destroy();
+
+    const hq = await openHq(e2e.browser, e2e.server);
+    await hqTab(hq.page, 'retention');
+    const row = hq.page.locator(`[data-testid=retention-table] tr[data-shelter="${SHELTER_ID}"]`);
+    await expect.poll(() => row.textContent(), { timeout: 10_000 }).toContain('まもなく削除');
+    expect(await row.textContent()).toContain('2'); // people on record
+    expect(await hq.page.inputValue('[data-testid=retention-days]')).toBe('90');
+    const [download] = await Promise.all([hq.page.waitForEvent('download'), row.getByTestId('retention-export').click()]);
+    const csv = readFileSync((await download.path())!, 'utf8');
+    expect(csv).toContain('保存期限太郎');
+    expect(csv).toContain('保存期限花子');
+    expect(await axeSerious(hq.page)).toEqual([]);
+    // a bad setting is refused with a reason and changes nothing
+    await hq.page.fill('[data-testid=retention-days]', '0');
+    await hq.page.getByRole('button', { name: '保存', exact: true }).click();
+    await expect.poll(() => hq.page.locator('.flash--error').textContent()).toContain('1〜3650');
+
+    const [outcome] = await e2e.server.server.purger.runDue();
+    expect(outcome).toMatchObject({ shelterId: SHELTER_ID, people: 2 });
+
+    // The open tablet: refused at its reconnection, drops its copy, reloads and says why.
+    await open.page.getByTestId('purged-notice').waitFor({ timeout: 20_000 });
+    expect(await open.page.getByTestId('purged-notice').textContent()).toContain('保存期間');
+    await waitForConnection(open.page, 'connected');
+    expect(await peopleNames(open.page)).toEqual([]);
+    await expect.poll(async () => (await localData(open.page, '保存期限太郎')).found).toBe(false);
+    expect((await localData(open.page, 'ホゾンキゲンハナコ')).found).toBe(false);
+
+    // The tablet that was closed: the same at its next start.
+    await closed.page.goto(`${e2e.server.url}/shelter/`);
+    await closed.page.getByTestId('purged-notice').waitFor({ timeout: 20_000 });
+    await waitForConnection(closed.page, 'connected');
+    expect(await peopleNames(closed.page)).toEqual([]);
+    expect((await localData(closed.page, '保存期限太郎')).found).toBe(false);
+    // a reload later is an ordinary start: no notice, no second drop
+    await closed.page.reload();
+    await waitForConnection(closed.page, 'connected');
+    expect(await closed.page.getByTestId('purged-notice').count()).toBe(0);
+
+    // HQ: the row says deleted, with no export
+    await expect.poll(() => row.textContent(), { timeout: 10_000 }).toContain('削除済み');
+    expect(await row.getByTestId('retention-export').count()).toBe(0);
+    for (const d of [open, closed, hq]) expect(d.errors).toEqual([]);
+    for (const d of [open, closed, hq]) await d.context.close();
+  });
+});
