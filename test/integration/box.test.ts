@@ -4,7 +4,7 @@
 // it. Access: it serves its one shelter only, and refuses what the city revoked.
 import { afterAll, describe, expect, it } from 'vitest';
 import { v7 as uuidv7 } from 'uuid';
-import type * as Y from 'yjs';
+import * as Y from 'yjs';
 import { CLOSE } from '../../domain/protocol';
 import { checkInHousehold, emptyPersonInput, readPeople } from '../../domain/people';
 import { findDuplicateCandidates } from '../../domain/duplicates';
@@ -13,6 +13,8 @@ import { seedHq } from '../helpers/seed';
 import { startTestServer, tempDataDir, type TestServer } from '../helpers/server';
 import { spawnBoxProcess, startTestBox, waitForBox, type TestBox } from '../helpers/box';
 import { YClient } from '../helpers/yclient';
+import { filesContaining } from '../helpers/files';
+import { setShelterStatus } from '../../domain/shelter-status';
 
 const S = 'gym-1';
 const cleanups: (() => Promise<unknown>)[] = [];
@@ -229,5 +231,38 @@ describe('HQ sees how each shelter is reached', () => {
     await expect.poll(async () => (await links())[S].boxes).toBe(0);
     expect((await links())[S].boxLastSyncAt).not.toBeNull();
     expect((await fetch(`${server.url}/api/hq/links`)).status).toBe(401);
+  });
+
+  it('the city\'s purge reaches the box: its copy and every byte of the names go, its tablets are refused with the new epoch, and a tablet of the new epoch syncs through it', { timeout: 60_000 }, async () => {
+    const server = await seededCity();
+    const box = await startTestBox({ upstream: server.url, token: await server.token({ role: 'box', shelter: S }) });
+    cleanups.push(() => box.stop());
+    const staff = await server.token({ role: 'staff', shelter: S, device: 'tablet at the box' });
+    const t = await tablet(box.wsUrl, staff, 'tablet at the box');
+    await t.whenSynced();
+    checkIn(t, '箱内消去太郎', 'ハコナイショウキョタロウ');
+    setShelterStatus(t.doc, 'closed', new Date(Date.now() - 200 * 86_400_000));
+    await t.until(() => t.ownClockAtCity() > 0 && t.ownClockAtCity() === Y.getState(t.doc.store, t.doc.clientID), 'at the city', 15_000);
+    expect(filesContaining(box.dataDir, '箱内消去太郎')).not.toEqual([]);
+    await server.server.derived.refresh(shelterDocName(S));
+
+    const [outcome] = await server.server.purger.runDue();
+    expect(outcome).toMatchObject({ shelterId: S, people: 1 });
+    // the tablet at the box is told, through the box, that its copy is of an older epoch
+    await t.until(() => t.lastClose?.code === CLOSE.purged, 'refused as purged by the box', 15_000);
+    expect(t.lastClose?.reason).toBe(`purged:${outcome.epoch}`);
+    for (const dir of [server.dataDir, box.dataDir]) expect(filesContaining(dir, '箱内消去太郎'), dir).toEqual([]);
+
+    // a tablet of the new epoch gets the purged document through the box
+    const fresh = await YClient.connect({ wsUrl: box.wsUrl, docName: shelterDocName(S), token: staff, epoch: outcome.epoch, name: 'fresh' });
+    cleanups.push(() => fresh.destroy());
+    // (the counts come from the city: the box's own empty copy has none)
+    await fresh.until(() => (fresh.doc.getMap('meta').get('retainedCounts') as { people?: number } | undefined)?.people === 1, 'the city\'s purged document', 15_000);
+    expect(fresh.doc.getMap('meta').get('purgedAt')).toBe(outcome.epoch);
+    expect(readPeople(fresh.doc)).toEqual([]);
+    await expect.poll(() => box.box.status().links.find((l) => l.doc === shelterDocName(S))?.state, { timeout: 15_000 }).toBe('connected');
+    // and a change made there reaches the city
+    checkIn(fresh, '新規次郎', 'シンキジロウ');
+    await fresh.until(() => fresh.ownClockAtCity() === Y.getState(fresh.doc.store, fresh.doc.clientID), 'at the city', 15_000);
   });
 });

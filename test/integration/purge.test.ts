@@ -4,8 +4,6 @@
 // and a tablet holding the old copy is refused with the new epoch (it must drop its copy) while a
 // fresh one gets the purged document. An open shelter, and a closed one inside its retention,
 // keep everything.
-import { readdirSync, readFileSync, statSync } from 'node:fs';
-import { join } from 'node:path';
 import { afterAll, beforeAll, describe, expect, it } from 'vitest';
 import { CLOSE } from '../../domain/protocol';
 import { checkInHousehold, emptyPersonInput, type PersonInput } from '../../domain/people';
@@ -18,6 +16,7 @@ import { REDACTED } from '../../sync-server/purge';
 import { startTestServer, type TestServer } from '../helpers/server';
 import { seedHq } from '../helpers/seed';
 import { YClient } from '../helpers/yclient';
+import { filesContaining } from '../helpers/files';
 
 const DAY = 86_400_000;
 const CLOSED_AT = new Date('2026-08-20T03:00:00Z');
@@ -25,18 +24,6 @@ let now = new Date(CLOSED_AT.getTime() - DAY);
 let server: TestServer;
 
 const person = (name: string, kana: string, over: Partial<PersonInput> = {}): PersonInput => ({ ...emptyPersonInput(), name, kana, ...over });
-
-/** Every file under `dir` in which `needle` occurs as UTF-8 bytes. */
-function filesContaining(dir: string, needle: string): string[] {
-  const bytes = Buffer.from(needle, 'utf8');
-  const out: string[] = [];
-  for (const name of readdirSync(dir)) {
-    const path = join(dir, name);
-    if (statSync(path).isDirectory()) out.push(...filesContaining(path, needle));
-    else if (readFileSync(path).includes(bytes)) out.push(path);
-  }
-  return out;
-}
 
 async function staff(shelter: string, epoch?: string) {
   const c = await YClient.connect({ wsUrl: server.wsUrl, docName: shelterDocName(shelter), token: await server.token({ role: 'staff', shelter }), epoch });
