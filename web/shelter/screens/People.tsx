@@ -17,10 +17,16 @@ import { useShelter } from '../context';
 import { href } from '../routes';
 import { peopleIndex } from '../people-index';
 import { EditPerson } from './EditPerson';
+import { Household } from './Household';
+import { HouseholdCards } from './HouseholdCards';
+import { ScanCard } from './ScanCard';
 import { BASE_ROW_HEIGHT, PersonRow, useCheckOut } from './PersonRow';
 
 export function People({ rest }: { rest: string[] }) {
   if (rest[0] === 'duplicates') return <Duplicates />;
+  if (rest[0] === 'household' && rest[1]) return <Household householdId={rest[1]} />;
+  if (rest[0] === 'cards') return <HouseholdCards only={rest[1]} />;
+  if (rest[0] === 'scan') return <ScanCard />;
   if (rest[0]) return <EditPerson personId={rest[0]} />;
   return <PeopleList />;
 }
@@ -105,6 +111,12 @@ function PeopleList() {
             </button>
           ))}
         </div>
+        <a class="button" href={href('people', 'scan')} data-testid="open-scan">
+          {t.scan.open}
+        </a>
+        <a class="button" href={href('people', 'cards')} data-testid="open-cards">
+          {t.cards.print}
+        </a>
         <a class="button" href={href('people', 'duplicates')}>
           {p.duplicates}
         </a>
