@@ -14,11 +14,11 @@ import { type Result, err, ok } from './result';
 export type PersonInput = Omit<Person, 'id' | 'householdId' | 'checkedInAt' | 'checkedOutAt'>;
 
 export const PERSON_INPUT_KEYS = [
-  'name', 'kana', 'ageGroup', 'sex', 'needs', 'language', 'districtId', 'stay', 'note', 'consent', 'protected',
+  'name', 'kana', 'ageGroup', 'sex', 'needs', 'language', 'districtId', 'stay', 'note', 'consent', 'protected', 'birthYear',
 ] as const satisfies readonly (keyof PersonInput)[];
 
 /** Codes the UI translates and shows next to the field. */
-export type PersonFieldError = 'required' | 'kana-script' | 'invalid-choice' | 'too-long';
+export type PersonFieldError = 'required' | 'kana-script' | 'invalid-choice' | 'too-long' | 'invalid-year';
 export type FieldErrors = Partial<Record<keyof PersonInput, PersonFieldError>>;
 
 export const PERSON_LIMITS = { name: 100, kana: 100, need: 40, needs: 30, language: 35, districtId: 64, note: 1000 } as const;
@@ -27,9 +27,12 @@ export const PERSON_LIMITS = { name: 100, kana: 100, need: 40, needs: 30, langua
 export function emptyPersonInput(): PersonInput {
   return {
     name: '', kana: '', ageGroup: 'adult', sex: 'unanswered', needs: [], language: 'ja', districtId: '',
-    stay: 'shelter', note: '', consent: 'none', protected: false,
+    stay: 'shelter', note: '', consent: 'none', protected: false, birthYear: null,
   };
 }
+
+/** Older than anyone alive; a year after this one is a typing mistake. */
+export const MIN_BIRTH_YEAR = 1900;
 
 const LANGUAGE_TAG = /^[A-Za-z]{2,3}(-[A-Za-z0-9]{1,8})*$/;
 
@@ -79,6 +82,9 @@ function fieldError(key: keyof PersonInput, v: unknown): PersonFieldError | null
       return (CONSENT_LEVELS as readonly unknown[]).includes(v) ? null : 'invalid-choice';
     case 'protected':
       return typeof v === 'boolean' ? null : 'invalid-choice';
+    case 'birthYear':
+      if (v === null || v === undefined) return null;
+      return Number.isInteger(v) && (v as number) >= MIN_BIRTH_YEAR && (v as number) <= new Date().getUTCFullYear() ? null : 'invalid-year';
   }
 }
 
@@ -226,6 +232,10 @@ function sameValue(a: unknown, b: unknown): boolean {
   return a === b;
 }
 
+function asBirthYear(v: unknown): number | null {
+  return typeof v === 'number' && Number.isInteger(v) && v >= MIN_BIRTH_YEAR ? v : null;
+}
+
 /** A person record with schema defaults for anything missing or malformed. */
 export function readPersonMap(id: string, m: Y.Map<unknown>): Person {
   return {
@@ -244,6 +254,7 @@ export function readPersonMap(id: string, m: Y.Map<unknown>): Person {
     note: asString(m.get('note')),
     consent: asConsent(m.get('consent'), m.get('consentSafetyInfo')),
     protected: m.get('protected') === true,
+    birthYear: asBirthYear(m.get('birthYear')),
   };
 }
 
@@ -282,7 +293,7 @@ export function householdMembers(doc: Y.Doc, householdId: string): Person[] {
 /** The editable fields of a person, e.g. to fill an edit form. */
 export function toPersonInput(p: Person): PersonInput {
   const { name, kana, ageGroup, sex, needs, language, districtId, stay, note, consent } = p;
-  return { name, kana, ageGroup, sex, needs: [...needs], language, districtId, stay, note, consent, protected: p.protected };
+  return { name, kana, ageGroup, sex, needs: [...needs], language, districtId, stay, note, consent, protected: p.protected, birthYear: p.birthYear };
 }
 
 /**

@@ -7,6 +7,7 @@
 import type { Consent, Person } from './schema';
 import { normalizeForMatch } from './normalize';
 import { isPresent } from './counts';
+import { MIN_BIRTH_YEAR } from './people';
 
 /** How the person asking is related to the one asked about, as the desk records it. */
 export const RELATIONS = ['family', 'other'] as const;
@@ -22,6 +23,11 @@ export function consentAllows(consent: Consent, relation: Relation): boolean {
 export interface SafetyQuery {
   name: string;
   relation: Relation;
+  /**
+   * The year of birth the caller gave, if any: a record with another year is not the person
+   * asked about; one with no year recorded still matches (the desk then has only the name).
+   */
+  birthYear?: number | null;
 }
 
 export interface SafetyAnswer {
@@ -37,13 +43,20 @@ export interface SafetyAnswer {
 
 export const MAX_QUERY_LENGTH = 100;
 
-export type SafetyQueryError = 'name-required' | 'name-too-long' | 'relation';
+export type SafetyQueryError = 'name-required' | 'name-too-long' | 'relation' | 'birth-year';
 
-export function validateSafetyQuery(q: { name?: unknown; relation?: unknown }): SafetyQueryError | null {
+export function validateSafetyQuery(q: { name?: unknown; relation?: unknown; birthYear?: unknown }): SafetyQueryError | null {
   if (typeof q.name !== 'string' || normalizeForMatch(q.name) === '') return 'name-required';
   if (q.name.length > MAX_QUERY_LENGTH) return 'name-too-long';
   if (!(RELATIONS as readonly unknown[]).includes(q.relation)) return 'relation';
+  const y = q.birthYear;
+  if (y !== undefined && y !== null && !(Number.isInteger(y) && (y as number) >= MIN_BIRTH_YEAR && (y as number) <= new Date().getUTCFullYear())) return 'birth-year';
   return null;
+}
+
+/** How the question is written in the audit log: the name, and the year when one was given. */
+export function describeQuery(q: SafetyQuery): string {
+  return q.birthYear ? `${q.name} (${q.birthYear})` : q.name;
 }
 
 /**
@@ -61,6 +74,7 @@ export function answersFor(
   return people
     .filter((p) => !p.protected && consentAllows(p.consent, q.relation))
     .filter((p) => normalizeForMatch(p.name) === asked || (p.kana !== '' && normalizeForMatch(p.kana) === asked))
+    .filter((p) => !q.birthYear || p.birthYear === null || p.birthYear === q.birthYear)
     .map((p) => ({
       shelterId: shelter.id,
       shelterName: shelter.name,

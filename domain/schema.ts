@@ -76,6 +76,11 @@ export interface Person {
   checkedInAt: string;
   checkedOutAt: string | null;
   note: string;
+  /**
+   * Year of birth (西暦), optional: the safety desk tells apart two people of the same name with it
+   * (a compatible extension; absent or null when not given).
+   */
+  birthYear: number | null;
   /** Who may be told this person is here (安否情報). Replaces v1's boolean `consentSafetyInfo`. */
   consent: Consent;
   /**

@@ -6,7 +6,7 @@
 // calls; a script walking a list of names is not a desk).
 import { HQ_DOC, hqShelters, type Person } from '../../domain/schema';
 import { readPeople } from '../../domain/people';
-import { answersFor, validateSafetyQuery, type Relation, type SafetyAnswer } from '../../domain/safety-answers';
+import { answersFor, describeQuery, validateSafetyQuery, type Relation, type SafetyAnswer, type SafetyQuery } from '../../domain/safety-answers';
 import { CSV_BOM, csvLine } from '../../domain/roster-csv';
 import { asString } from '../../domain/coerce';
 import type { DocRegistry } from '../docs';
@@ -60,7 +60,7 @@ export function safetyRoutes(ctx: SafetyContext): Route[] {
       handler: async (req, res, url) => {
         const claims = await requireHq(ctx, req, res, url);
         if (!claims) return;
-        let body: { name?: unknown; relation?: unknown; askedBy?: unknown };
+        let body: { name?: unknown; relation?: unknown; askedBy?: unknown; birthYear?: unknown };
         try {
           body = (await readJson(req)) as typeof body;
         } catch {
@@ -71,7 +71,7 @@ export function safetyRoutes(ctx: SafetyContext): Route[] {
         const askedBy = typeof body.askedBy === 'string' ? body.askedBy.trim().slice(0, MAX_ASKED_BY) : '';
         const now = ctx.clock();
         if (!allow(claims.jti, now.getTime())) return sendJson(res, 429, { error: 'rate-limited' }, { 'Retry-After': '60' });
-        const query = { name: String(body.name).trim(), relation: body.relation as Relation };
+        const query: SafetyQuery = { name: String(body.name).trim(), relation: body.relation as Relation, birthYear: typeof body.birthYear === 'number' ? body.birthYear : null };
         const answers: SafetyAnswer[] = [];
         // One read gives every stored document and how far it is: which shelters to ask, and
         // which cached rosters are still current.
@@ -88,7 +88,7 @@ export function safetyRoutes(ctx: SafetyContext): Route[] {
             device: claims.device ?? null,
             askedBy,
             relation: query.relation,
-            query: query.name,
+            query: describeQuery(query),
             answered: answers.length,
             answer: answers.map((a) => `${a.name} — ${a.shelterName} (${a.present ? 'present' : 'left'})`).join('\n'),
           });

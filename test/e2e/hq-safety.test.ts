@@ -16,6 +16,8 @@ describe('HQ safety inquiries', () => {
     await go(tablet.page, '#/check-in');
     await tablet.page.fill('#p0-name', '照会 太郎');
     await tablet.page.fill('#p0-kana', 'しょうかい たろう');
+    await tablet.page.fill('#p0-birthYear', '１９５２'); // full-width digits, as a Japanese IME types them
+    expect(await tablet.page.inputValue('#p0-birthYear')).toBe('1952');
     await tablet.page.locator('#p0-consent [data-value=family]').click();
     await tablet.page.getByTestId('check-in-save').click();
     await expect.poll(() => tablet.page.inputValue('#p0-name'), { timeout: 10_000 }).toBe('');
@@ -26,6 +28,7 @@ describe('HQ safety inquiries', () => {
     await page.fill('[data-testid=safety-name]', 'しょうかいたろう');
     await page.getByTestId('safety-relation-family').check();
     await page.fill('[data-testid=safety-asked-by]', '照会 花子(妻)');
+    await page.fill('[data-testid=safety-birth-year]', '1952');
     await expect
       .poll(
         async () => {

@@ -42,7 +42,7 @@ beforeAll(async () => {
     [person('佐藤 一郎', 'さとう いちろう', { consent: 'none' })],
     [person('田中 秘子', 'たなか ひでこ', { consent: 'anyone', protected: true })],
   ]);
-  await write('s2', [[person('山田 太郎', 'ヤマダ タロウ', { consent: 'family' })]]);
+  await write('s2', [[person('山田 太郎', 'ヤマダ タロウ', { consent: 'family', birthYear: 1950 })]]);
   hq = await server.token({ role: 'hq', device: '本部卓1' });
 });
 
@@ -124,5 +124,16 @@ describe('safety answers', () => {
     expect(statuses[QUERIES_PER_MINUTE]).toBe(429);
     // another desk is not slowed by it
     expect((await ask({ name: '山田 太郎', relation: 'other' })).status).toBe(200);
+  });
+
+  it('narrows by the year of birth the caller gives, refuses a year that is not one, and logs the year asked', async () => {
+    expect(names(await ask({ name: '山田 太郎', relation: 'family' }))).toHaveLength(2);
+    // s1's 山田 太郎 has no year on record: still a match; s2's was born in 1950
+    expect(names(await ask({ name: '山田 太郎', relation: 'family', birthYear: 1988 }))).toEqual(['山田 太郎@本町小学校']);
+    expect(names(await ask({ name: '山田 太郎', relation: 'family', birthYear: 1950 }))).toHaveLength(2);
+    const bad = await ask({ name: '山田 太郎', relation: 'family', birthYear: 'nineteen fifty' });
+    expect(bad).toMatchObject({ status: 400, body: { error: 'birth-year' } });
+    const audit = await server.server.store.listAudit();
+    expect(audit.map((e) => e.query)).toContain('山田 太郎 (1988)');
   });
 });

@@ -62,7 +62,7 @@ describe('checkInHousehold', () => {
     expect(people[0]).toEqual({
       id: 'id-2', householdId: 'id-1', name: '山田 太郎', kana: 'ヤマダ タロウ', ageGroup: 'adult', sex: 'unanswered',
       needs: [], language: 'ja', districtId: '', stay: 'shelter', checkedInAt: NOW.toISOString(), checkedOutAt: null,
-      note: '', consent: 'none', protected: false,
+      note: '', consent: 'none', protected: false, birthYear: null,
     });
     expect(shelterPeople(doc).get('id-3')).toBeInstanceOf(Y.Map);
     expect(householdMembers(doc, 'id-1').map((p) => p.name)).toEqual(['山田 太郎', '山田 花子']);

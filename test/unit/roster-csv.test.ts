@@ -13,7 +13,7 @@ function person(id: string, over: Partial<Person> = {}): Person {
   return {
     id, householdId: 'h1', name: '山田 太郎', kana: 'やまだ たろう', ageGroup: 'adult', sex: 'male', needs: [], language: 'ja',
     districtId: 'd1', stay: 'shelter', checkedInAt: '2026-07-04T03:00:00.000Z', checkedOutAt: null, note: '',
-    consent: 'anyone', protected: false, ...over,
+    consent: 'anyone', protected: false, birthYear: null, ...over,
   };
 }
 

@@ -1,10 +1,10 @@
 import { describe, expect, it } from 'vitest';
-import { answersFor, consentAllows, validateSafetyQuery } from '../../domain/safety-answers';
+import { answersFor, consentAllows, describeQuery, validateSafetyQuery } from '../../domain/safety-answers';
 import type { Person } from '../../domain/schema';
 
 const person = (name: string, kana: string, over: Partial<Person> = {}): Person => ({
   id: name, householdId: 'h', name, kana, ageGroup: 'adult', sex: 'unanswered', needs: [], language: 'ja', districtId: '',
-  stay: 'shelter', checkedInAt: '2026-12-01T00:00:00.000Z', checkedOutAt: null, note: '', consent: 'anyone', protected: false, ...over,
+  stay: 'shelter', checkedInAt: '2026-12-01T00:00:00.000Z', checkedOutAt: null, note: '', consent: 'anyone', protected: false, birthYear: null, ...over,
 });
 const shelter = { id: 's1', name: '本町小学校' };
 
@@ -31,5 +31,18 @@ describe('consent rules', () => {
     expect(validateSafetyQuery({ name: '山田', relation: 'friend' })).toBe('relation');
     expect(validateSafetyQuery({ name: 42, relation: 'family' })).toBe('name-required');
     expect(validateSafetyQuery({ name: '山田', relation: 'other' })).toBeNull();
+  });
+
+  it('a year of birth tells apart two people of the same name; a record without a year still matches; the log says which year was asked', () => {
+    const people = [person('山田 太郎', 'ヤマダ タロウ', { id: 'a', birthYear: 1950 }), person('山田 太郎', 'ヤマダ タロウ', { id: 'b', birthYear: 1988 }), person('山田 太郎', '', { id: 'c' })];
+    const q = (birthYear?: number | null) => answersFor(people, { name: '山田太郎', relation: 'other', birthYear }, shelter).length;
+    expect(q()).toBe(3);
+    expect(q(null)).toBe(3);
+    expect(q(1950)).toBe(2);
+    expect(q(2001)).toBe(1);
+    for (const bad of [1899, 1950.5, '1950', new Date().getUTCFullYear() + 1]) expect(validateSafetyQuery({ name: '山田', relation: 'other', birthYear: bad })).toBe('birth-year');
+    expect(validateSafetyQuery({ name: '山田', relation: 'other', birthYear: 1950 })).toBeNull();
+    expect(describeQuery({ name: '山田 太郎', relation: 'family', birthYear: 1950 })).toBe('山田 太郎 (1950)');
+    expect(describeQuery({ name: '山田 太郎', relation: 'family' })).toBe('山田 太郎');
   });
 });

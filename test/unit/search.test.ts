@@ -8,7 +8,7 @@ function person(name: string, kana: string, over: Partial<Person> = {}): Person 
   return {
     id: `p${String(n).padStart(5, '0')}`, householdId: `h${n}`, name, kana, ageGroup: 'adult', sex: 'unanswered', needs: [],
     language: 'ja', districtId: 'd1', stay: 'shelter', checkedInAt: '2026-07-04T00:00:00.000Z', checkedOutAt: null,
-    note: '', consent: 'none', protected: false, ...over,
+    note: '', consent: 'none', protected: false, birthYear: null, ...over,
   };
 }
 

@@ -13,6 +13,7 @@ export function SafetyTab({ view }: { view: HqView }) {
   const [name, setName] = useState('');
   const [relation, setRelation] = useState<Relation>('family');
   const [askedBy, setAskedBy] = useState('');
+  const [birthYear, setBirthYear] = useState('');
   const [result, setResult] = useState<{ asked: string; answers: SafetyAnswer[] } | null>(null);
   const [error, setError] = useState<string | null>(null);
   const [busy, setBusy] = useState(false);
@@ -26,7 +27,7 @@ export function SafetyTab({ view }: { view: HqView }) {
       const res = await fetch('/api/hq/safety-inquiries', {
         method: 'POST',
         headers: { ...auth, 'Content-Type': 'application/json' },
-        body: JSON.stringify({ name, relation, askedBy }),
+        body: JSON.stringify({ name, relation, askedBy, ...yearField(birthYear) }),
       });
       const body = (await res.json()) as { answers?: SafetyAnswer[]; error?: string };
       if (!res.ok) {
@@ -62,6 +63,17 @@ export function SafetyTab({ view }: { view: HqView }) {
       <form class="safety-desk__form" onSubmit={(e) => void ask(e)} noValidate>
         <label for="safety-name">{s.name}</label>
         <input id="safety-name" value={name} autocomplete="off" onInput={(e) => setName((e.target as HTMLInputElement).value)} data-testid="safety-name" />
+        <label for="safety-birth-year">{s.birthYear}</label>
+        <input
+          id="safety-birth-year"
+          class="safety-desk__year"
+          inputMode="numeric"
+          maxLength={4}
+          value={birthYear}
+          autocomplete="off"
+          onInput={(e) => setBirthYear((e.target as HTMLInputElement).value)}
+          data-testid="safety-birth-year"
+        />
         <fieldset>
           <legend>{s.relation}</legend>
           {RELATIONS.map((r) => (
@@ -101,4 +113,11 @@ export function SafetyTab({ view }: { view: HqView }) {
       </p>
     </div>
   );
+}
+
+/** The year as a number when it is one; otherwise as typed, so the server says what is wrong with it. */
+function yearField(text: string): { birthYear?: number | string } {
+  const t = text.normalize('NFKC').trim();
+  if (t === '') return {};
+  return { birthYear: /^\d{1,4}$/.test(t) ? Number(t) : t };
 }

@@ -91,6 +91,19 @@ export function PersonFields({ idPrefix, value, errors, districts, onChange, con
           <Choice name={id('sex')} options={SEXES} value={value.sex} labels={c.sexes} onChange={(v) => set('sex', v)} />
         </Field>
       </div>
+      <Field id={id('birthYear')} label={f.birthYear} error={err('birthYear')}>
+        <input
+          id={id('birthYear')}
+          class="input--year"
+          inputMode="numeric"
+          maxLength={4}
+          placeholder={f.birthYearPlaceholder}
+          autocomplete="off"
+          aria-invalid={errors.birthYear ? true : undefined}
+          value={value.birthYear === null ? '' : String(value.birthYear)}
+          onInput={(e) => set('birthYear', parseYear((e.target as HTMLInputElement).value))}
+        />
+      </Field>
       <Field id={id('stay')} label={f.stay} error={err('stay')}>
         <Choice name={id('stay')} options={STAY_TYPES} value={value.stay} labels={c.stays} onChange={(v) => set('stay', v)} />
       </Field>
@@ -166,4 +179,10 @@ export function PersonFields({ idPrefix, value, errors, districts, onChange, con
       )}
     </div>
   );
+}
+
+/** Digits only (full-width ones too): a year field cannot hold anything that is not one. */
+function parseYear(text: string): number | null {
+  const digits = text.normalize('NFKC').replace(/\D/g, '').slice(0, 4);
+  return digits === '' ? null : Number(digits);
 }

@@ -18,6 +18,7 @@ export const hq: HqStrings = {
     heading: 'Safety inquiries',
     hint: 'Enter the name the caller gave (kanji or kana) and how the caller is related. Only people whose consent covers that relation are answered, never a protected person. Every inquiry is logged.',
     name: 'Full name of the person asked about',
+    birthYear: 'Year of birth (if known)',
     relation: 'The caller is',
     relations: { family: 'Family, relative or household', other: 'Acquaintance, workplace, other' } as Record<string, string>,
     askedBy: 'Caller (name and contact)',
@@ -32,6 +33,7 @@ export const hq: HqStrings = {
     errors: {
       'name-required': 'Enter a name.',
       'name-too-long': 'The name is too long.',
+      'birth-year': 'Enter the year of birth as four digits, from 1900 to this year.',
       relation: 'Choose the relation.',
       'rate-limited': 'Too many inquiries. Wait a minute.',
       'audit-unavailable': 'The inquiry cannot be logged, so it is not answered now.',

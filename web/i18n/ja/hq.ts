@@ -19,6 +19,7 @@ export const hq = {
     heading: '安否照会',
     hint: '問い合わせた人が伝えた氏名(漢字またはかな)と、その人との関係を入力します。本人が同意した範囲の方だけを答え、保護対象の方は答えません。照会はすべて記録されます。',
     name: '照会する方の氏名(フルネーム)',
+    birthYear: '生まれ年(西暦・わかれば)',
     relation: '問い合わせた人との関係',
     relations: { family: '家族・親族・同居者', other: '知人・職場など' } as Record<string, string>,
     askedBy: '問い合わせた人(氏名・連絡先)',
@@ -33,6 +34,7 @@ export const hq = {
     errors: {
       'name-required': '氏名を入力してください。',
       'name-too-long': '氏名が長すぎます。',
+      'birth-year': '生まれ年は 1900 年から今年までの西暦 4 桁で入力してください。',
       relation: '関係を選んでください。',
       'rate-limited': '照会が多すぎます。1 分ほど待ってください。',
       'audit-unavailable': '記録を残せないため、今は答えられません。',
