@@ -4,7 +4,9 @@
 // written to the audit log before the answer leaves, and an answer that could not be logged is
 // not given. A token may ask at most QUERIES_PER_MINUTE times a minute (a desk answers phone
 // calls; a script walking a list of names is not a desk).
-import { HQ_DOC, hqShelters, type Person } from '../../domain/schema';
+import { HQ_DOC, hqMeta, hqShelters, type Person } from '../../domain/schema';
+import { type PfifEntry, pfifDomain, pfifEligible, pfifXml } from '../../domain/pfif';
+import { purgeDueAt, retentionDays } from '../../domain/retention';
 import { readPeople } from '../../domain/people';
 import { answersFor, describeQuery, validateSafetyQuery, type Relation, type SafetyAnswer, type SafetyQuery } from '../../domain/safety-answers';
 import { CSV_BOM, csvLine } from '../../domain/roster-csv';
@@ -53,7 +55,48 @@ export function safetyRoutes(ctx: SafetyContext): Route[] {
       return m;
     });
 
+  /** PFIF's expiry of a shelter's records: its purge date when closed, else a retention period from now. */
+  const expiryOf = (shelterId: string, days: number, now: Date): string => {
+    const summary = ctx.derived.overview().shelters.find((s) => s.shelterId === shelterId);
+    return (summary?.status === 'closed' && purgeDueAt(summary.closedAt, days)) || new Date(now.getTime() + days * 86_400_000).toISOString();
+  };
+
   return [
+    {
+      // PFIF 1.4 for person-finder aggregators (domain/pfif.ts): consenting people only. Each
+      // export is in the audit log (how many records left, for whom), never the names.
+      method: 'GET',
+      path: '/api/hq/pfif.xml',
+      handler: async (req, res, url) => {
+        const claims = await requireHq(ctx, req, res, url);
+        if (!claims) return;
+        const now = ctx.clock();
+        const [seqs, names, hq] = await Promise.all([
+          ctx.store.lastSeqs(),
+          shelterNames(),
+          ctx.registry.peek(HQ_DOC, (live) => ({ region: asString(hqMeta(live.doc).get('region')), days: retentionDays(live.doc) })),
+        ]);
+        const entries: PfifEntry[] = [];
+        for (const [docName, seq] of seqs) {
+          if (!docName.startsWith('shelter/')) continue;
+          const id = docName.slice('shelter/'.length);
+          const expiresAt = expiryOf(id, hq.days, now);
+          for (const person of await peopleOf(docName, seq)) entries.push({ person, shelterId: id, shelterName: names.get(id) ?? id, expiresAt });
+        }
+        const xml = pfifXml(entries, { domain: pfifDomain(process.env.HINANJO_PFIF_DOMAIN ?? req.headers.host ?? ''), sourceName: hq.region || 'Hinanjo', now });
+        const count = entries.filter((e) => pfifEligible(e.person)).length;
+        try {
+          await ctx.store.appendAudit({
+            at: now.toISOString(), jti: claims.jti, device: claims.device ?? null, askedBy: 'PFIF 1.4', relation: 'feed', query: '', answered: count, answer: '',
+          });
+        } catch (e) {
+          console.error(`PFIF export not logged, not given: ${(e as Error).message}`);
+          return sendJson(res, 503, { error: 'audit-unavailable' });
+        }
+        res.writeHead(200, { 'Content-Type': 'application/xml; charset=utf-8', 'Cache-Control': 'no-store' });
+        res.end(xml);
+      },
+    },
     {
       method: 'POST',
       path: '/api/hq/safety-inquiries',

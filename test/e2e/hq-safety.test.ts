@@ -7,6 +7,7 @@ import { enrolTablet, go, startShelterServer } from './shelter-support';
 import { hqTab, openHq } from './hq-support';
 import { useBrowserAndServer } from './support';
 import { axeSerious } from './resident-support';
+import { PFIF_XSD, schemaProblems } from '../helpers/cap-schema';
 
 describe('HQ safety inquiries', () => {
   const e2e = useBrowserAndServer(startShelterServer);
@@ -50,6 +51,12 @@ describe('HQ safety inquiries', () => {
     const csv = readFileSync((await (await download).path()) as string, 'utf8');
     expect(csv).toContain('照会 花子(妻)');
     expect(csv.match(/しょうかいたろう/g)?.length).toBeGreaterThanOrEqual(2);
+    // The PFIF feed for aggregators: valid, and without this person (family only may be told)
+    const pfifDownload = page.waitForEvent('download');
+    await page.getByTestId('safety-pfif').click();
+    const xml = readFileSync((await (await pfifDownload).path()) as string, 'utf8');
+    expect(schemaProblems(xml, PFIF_XSD)).toBeNull();
+    expect(xml).not.toContain('照会 太郎');
     expect(hq.errors).toEqual([]);
     await hq.context.close();
     await tablet.context.close();

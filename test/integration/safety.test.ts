@@ -10,6 +10,7 @@ import { QUERIES_PER_MINUTE } from '../../sync-server/routes/safety';
 import { startTestServer, type TestServer } from '../helpers/server';
 import { seedHq } from '../helpers/seed';
 import { YClient } from '../helpers/yclient';
+import { PFIF_XSD, schemaProblems } from '../helpers/cap-schema';
 
 let server: TestServer;
 let hq: string;
@@ -135,5 +136,27 @@ describe('safety answers', () => {
     expect(bad).toMatchObject({ status: 400, body: { error: 'birth-year' } });
     const audit = await server.server.store.listAudit();
     expect(audit.map((e) => e.query)).toContain('山田 太郎 (1988)');
+  });
+
+  it('PFIF 1.4 for aggregators: valid against the schema, consenting people only (never family-only, none or protected), each with an expiry; HQ only, and logged', async () => {
+    for (const [token, status] of [[null, 401], [await server.token({ role: 'staff', shelter: 's1' }), 403]] as const) {
+      const res = await fetch(`${server.url}/api/hq/pfif.xml`, { headers: token ? { Authorization: `Bearer ${token}` } : {} });
+      expect(res.status).toBe(status);
+    }
+    const before = (await server.server.store.listAudit()).length;
+    const res = await fetch(`${server.url}/api/hq/pfif.xml`, { headers: { Authorization: `Bearer ${hq}` } });
+    expect(res.status).toBe(200);
+    expect(res.headers.get('content-type')).toContain('application/xml');
+    const xml = await res.text();
+    expect(schemaProblems(xml, PFIF_XSD)).toBeNull();
+    const fullNames = [...xml.matchAll(/<pfif:full_name>([^<]*)<\/pfif:full_name>/g)].map((m) => m[1]);
+    expect(fullNames).toContain('山田 太郎'); // s1, consent anyone
+    expect(fullNames).toContain('後藤 新');
+    for (const hidden of ['山田 花子', '佐藤 一郎', '田中 秘子']) expect(xml).not.toContain(hidden);
+    expect(xml.match(/<pfif:expiry_date>\d{4}-\d{2}-\d{2}T\d{2}:\d{2}:\d{2}Z<\/pfif:expiry_date>/g)).toHaveLength(fullNames.length);
+    expect(xml).toContain('<pfif:status>believed_alive</pfif:status>');
+    expect(xml).toContain('<pfif:last_known_location>本町小学校</pfif:last_known_location>');
+    const audit = await server.server.store.listAudit();
+    expect(audit.slice(before)).toEqual([expect.objectContaining({ askedBy: 'PFIF 1.4', answered: fullNames.length, answer: '' })]);
   });
 });

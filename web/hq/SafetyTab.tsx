@@ -42,13 +42,13 @@ export function SafetyTab({ view }: { view: HqView }) {
     }
   };
 
-  const downloadAudit = async () => {
+  const download = async (path: string, fileName: string) => {
     try {
-      const res = await fetch('/api/hq/safety-inquiries/audit.csv', { headers: auth });
+      const res = await fetch(path, { headers: auth });
       if (!res.ok) throw new Error(String(res.status));
       const a = document.createElement('a');
       a.href = URL.createObjectURL(await res.blob());
-      a.download = s.auditFile;
+      a.download = fileName;
       a.click();
       setTimeout(() => URL.revokeObjectURL(a.href), 10_000);
     } catch {
@@ -107,8 +107,11 @@ export function SafetyTab({ view }: { view: HqView }) {
         </section>
       )}
       <p>
-        <button type="button" class="button" onClick={() => void downloadAudit()} data-testid="safety-audit">
+        <button type="button" class="button" onClick={() => void download('/api/hq/safety-inquiries/audit.csv', s.auditFile)} data-testid="safety-audit">
           {s.audit}
+        </button>{' '}
+        <button type="button" class="button" onClick={() => void download('/api/hq/pfif.xml', s.pfifFile)} data-testid="safety-pfif" title={s.pfifHint}>
+          {s.pfif}
         </button>
       </p>
     </div>

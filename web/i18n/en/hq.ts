@@ -28,6 +28,9 @@ export const hq: HqStrings = {
     left: (at: string) => `Has left (${at})`,
     audit: 'Download the inquiry log (CSV)',
     auditFile: 'safety-inquiries.csv',
+    pfif: 'Export safety information as PFIF 1.4',
+    pfifHint: 'For person-finder sites such as J-anpi. Only people who agreed that anyone may be told are in it (never a protected person). Each export is logged.',
+    pfifFile: 'pfif-1.4.xml',
     offline: 'The server cannot be reached: inquiries are decided and logged there.',
     failed: 'The inquiry failed.',
     errors: {

@@ -29,6 +29,9 @@ export const hq = {
     left: (at: string) => `退所済み(${at})`,
     audit: '照会記録を書き出す(CSV)',
     auditFile: '安否照会記録.csv',
+    pfif: '安否情報を PFIF 1.4 で書き出す',
+    pfifHint: 'J-anpi などの安否情報サイト向け。「知人などにも伝えてよい」と同意した方だけが入ります(保護対象の方は入りません)。書き出しも記録されます。',
+    pfifFile: 'pfif-1.4.xml',
     offline: 'サーバーにつながらないため照会できません。照会はサーバーで判断し、記録します。',
     failed: '照会できませんでした。',
     errors: {

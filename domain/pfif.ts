@@ -1,0 +1,89 @@
+// PFIF 1.4 (People Finder Interchange Format) for person-finder aggregators such as J-anpi: one
+// person record per consenting evacuee, with a note saying where they are. Only people who agreed
+// that anyone may be told (consent 'anyone') are in it, never a protected person: an aggregator's
+// search is public. Each record expires when the shelter's roster is purged (retention.ts), as
+// PFIF's expiry rules ask, so an aggregator deletes its copy when the city deletes its own.
+import type { Person } from './schema';
+import { escapeXml } from './cap';
+
+export const PFIF_NS = 'http://zesty.ca/pfif/1.4';
+
+export interface PfifEntry {
+  person: Person;
+  shelterId: string;
+  shelterName: string;
+  /** When this record must be deleted by whoever holds a copy (ISO). */
+  expiresAt: string;
+}
+
+export interface PfifOptions {
+  /** The record-id domain: this server's host name ("city.example.jp"). */
+  domain: string;
+  /** Who publishes the records: the city's name. */
+  sourceName: string;
+  now: Date;
+}
+
+/** Who may be in a public person-finder feed. */
+export function pfifEligible(p: Person): boolean {
+  return !p.protected && p.consent === 'anyone';
+}
+
+/** PFIF's date form: UTC, whole seconds. */
+export function pfifDate(iso: string | Date): string {
+  return new Date(iso).toISOString().replace(/\.\d{3}Z$/, 'Z');
+}
+
+/** A record-id domain from a Host header or a configured name: letters, digits, dots and hyphens. */
+export function pfifDomain(host: string): string {
+  const name = host.replace(/:\d+$/, '').replace(/[^A-Za-z0-9.-]/g, '');
+  return name || 'hinanjo.invalid';
+}
+
+const PFIF_SEX: Record<string, string> = { female: 'female', male: 'male', other: 'other' };
+
+function element(name: string, value: string | null | undefined, indent: string): string {
+  return value === null || value === undefined || value === '' ? '' : `${indent}<pfif:${name}>${escapeXml(value)}</pfif:${name}>\n`;
+}
+
+function personRecord(e: PfifEntry, o: PfifOptions): string {
+  const p = e.person;
+  const id = `${o.domain}/person.${e.shelterId}.${p.id}`;
+  const now = pfifDate(o.now);
+  const left = p.checkedOutAt !== null && p.checkedOutAt !== '';
+  const at = pfifDate(left ? p.checkedOutAt! : p.checkedInAt);
+  const i = '    ';
+  const note =
+    `${i}<pfif:note>\n` +
+    element('note_record_id', `${o.domain}/note.${e.shelterId}.${p.id}`, i + '  ') +
+    element('person_record_id', id, i + '  ') +
+    element('entry_date', now, i + '  ') +
+    element('author_name', o.sourceName, i + '  ') +
+    element('source_date', at, i + '  ') +
+    element('author_made_contact', 'true', i + '  ') +
+    element('status', 'believed_alive', i + '  ') +
+    element('last_known_location', e.shelterName, i + '  ') +
+    element('text', left ? `${e.shelterName}から退所しました(${at})。` : `${e.shelterName}に避難しています(${pfifDate(p.checkedInAt)} 受付)。`, i + '  ') +
+    `${i}</pfif:note>\n`;
+  return (
+    '  <pfif:person>\n' +
+    element('person_record_id', id, i) +
+    element('entry_date', now, i) +
+    element('expiry_date', pfifDate(e.expiresAt), i) +
+    element('author_name', o.sourceName, i) +
+    element('source_name', o.sourceName, i) +
+    element('source_date', pfifDate(p.checkedInAt), i) +
+    element('full_name', p.name, i) +
+    element('alternate_names', p.kana, i) +
+    element('sex', PFIF_SEX[p.sex], i) +
+    element('date_of_birth', p.birthYear ? String(p.birthYear) : null, i) +
+    note +
+    '  </pfif:person>\n'
+  );
+}
+
+/** The feed: every eligible person of `entries`, in the order given. */
+export function pfifXml(entries: readonly PfifEntry[], o: PfifOptions): string {
+  const records = entries.filter((e) => pfifEligible(e.person) && e.person.checkedInAt).map((e) => personRecord(e, o));
+  return `<?xml version="1.0" encoding="UTF-8"?>\n<pfif:pfif xmlns:pfif="${PFIF_NS}">\n${records.join('')}</pfif:pfif>\n`;
+}
