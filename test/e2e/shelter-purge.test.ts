@@ -3,9 +3,14 @@
 // open at the time and one that was closed both drop their copy when they next connect, say
 // why, keep working on the purged document (counts and supplies), and no name is left in their
 // IndexedDB.
-import { readFileSync } from 'node:fs';
+import { mkdtempSync, readFileSync } from 'node:fs';
+import { tmpdir } from 'node:os';
+import { join } from 'node:path';
+import { chromium } from 'playwright-core';
 import { describe, expect, it } from 'vitest';
-import { checkIn, enrolTablet, localData, peopleNames, SHELTER_ID, startShelterServer, waitForConnection } from './shelter-support';
+import { checkIn, enrolTablet, localData, peopleNames, SHELTER_ID, startShelterServer, TABLET, waitForConnection } from './shelter-support';
+import { CHROMIUM_ARGS, CHROMIUM_PATH } from '../helpers/browser';
+import { filesContaining } from '../helpers/files';
 import { hqTab, openHq } from './hq-support';
 import { useBrowserAndServer } from './support';
 import { axeSerious } from './resident-support';
@@ -77,5 +82,39 @@ describe('purge after the retention period', () => {
     expect(await row.getByTestId('retention-export').count()).toBe(0);
     for (const d of [open, closed, hq]) expect(d.errors).toEqual([]);
     for (const d of [open, closed, hq]) await d.context.close();
+  });
+});
+
+describe('purge on the tablet\'s disk', () => {
+  const e2e = useBrowserAndServer(startShelterServer);
+
+  it('after the purge, a byte search of the tablet\'s browser profile finds no purged name', async () => {
+    const profile = mkdtempSync(join(tmpdir(), 'hinanjo-profile-'));
+    const context = await chromium.launchPersistentContext(profile, { executablePath: CHROMIUM_PATH, args: CHROMIUM_ARGS, headless: true, viewport: TABLET });
+    try {
+      const page = context.pages()[0] ?? (await context.newPage());
+      const token = await e2e.server.token({ role: 'staff', shelter: SHELTER_ID, device: 'profile-tablet' });
+      await page.goto(`${e2e.server.url}/shelter/?token=${token}`);
+      await waitForConnection(page, 'connected');
+      await checkIn(page, [{ name: 'ディスク上太郎', kana: 'ディスクジョウタロウ' }]);
+      await expect.poll(() => peopleNames(page)).toEqual(['ディスク上太郎']);
+      await expect.poll(() => filesContaining(profile, 'ディスク上太郎').length, { timeout: 15_000 }).toBeGreaterThan(0);
+
+      const staff = await YClient.connect({ wsUrl: e2e.server.wsUrl, docName: shelterDocName(SHELTER_ID), token: await e2e.server.token({ role: 'staff', shelter: SHELTER_ID }) });
+      await staff.whenSynced();
+      setShelterStatus(staff.doc, 'closed', new Date(Date.now() - 100 * DAY));
+      await staff.whenStored();
+      await staff.destroy();
+      await e2e.server.server.derived.refresh(shelterDocName(SHELTER_ID));
+      expect(await e2e.server.server.purger.runDue()).toHaveLength(1);
+
+      await page.getByTestId('purged-notice').waitFor({ timeout: 20_000 });
+      await waitForConnection(page, 'connected');
+      expect(await peopleNames(page)).toEqual([]);
+      await context.close();
+      for (const name of ['ディスク上太郎', 'ディスクジョウタロウ']) expect(filesContaining(profile, name), name).toEqual([]);
+    } finally {
+      await context.close().catch(() => undefined);
+    }
   });
 });

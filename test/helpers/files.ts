@@ -1,5 +1,5 @@
 // Byte searches of a data directory: where a purge or a wipe promises that a name is gone.
-import { readdirSync, readFileSync, statSync } from 'node:fs';
+import { lstatSync, readdirSync, readFileSync } from 'node:fs';
 import { join } from 'node:path';
 
 /** Every file under `dir` in which `needle` occurs as UTF-8 bytes. */
@@ -8,8 +8,9 @@ export function filesContaining(dir: string, needle: string): string[] {
   const out: string[] = [];
   for (const name of readdirSync(dir)) {
     const path = join(dir, name);
-    if (statSync(path).isDirectory()) out.push(...filesContaining(path, needle));
-    else if (readFileSync(path).includes(bytes)) out.push(path);
+    const stat = lstatSync(path); // a browser profile holds symlinks (SingletonCookie…): not data
+    if (stat.isDirectory()) out.push(...filesContaining(path, needle));
+    else if (stat.isFile() && readFileSync(path).includes(bytes)) out.push(path);
   }
   return out;
 }
