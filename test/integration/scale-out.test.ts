@@ -282,3 +282,28 @@ describe('compaction on several instances', () => {
     for (const s of [a, b]) expect(s.server.registry.get('shelter/s1')!.doc.getMap('m').size).toBe(200);
   });
 });
+
+describe('a purge on several instances', () => {
+  it('a purge written by one instance reaches the other: its loaded copy is dropped, its tablet is refused with the epoch, and a new-epoch tablet there gets the purged document', async () => {
+    const url = await pg.createDatabase();
+    const [a, b] = await instances(2, url, { purge: false });
+    await seedHq(a, { districts: [{ id: 'd1', name: '一丁目' }], shelters: [{ id: 's1', name: '本町小学校', capacity: 100, districtId: 'd1' }] });
+    const token = await a.token({ role: 'staff', shelter: 's1' });
+    const onB = await client(b, 'shelter/s1', token, 'tablet on B');
+    checkInHousehold(onB.doc, [{ ...emptyPersonInput(), name: '複数消去太郎', kana: 'フクスウショウキョタロウ' }], { now: new Date(), newId: uuidv7 });
+    await onB.whenStored();
+    await eventually(async () => a.server.registry.get('shelter/s1') ?? (await a.server.registry.acquire('shelter/s1')), () => true);
+
+    const outcome = await a.server.purger.purge('s1');
+    expect(outcome.people).toBe(1);
+    // B hears of it by catching up, drops its copy and closes the tablet with the new epoch
+    await onB.until(() => onB.lastClose?.code === 4412, 'refused as purged on B', 10_000);
+    expect(onB.lastClose?.reason).toBe(`purged:${outcome.epoch}`);
+    const fresh = await YClient.connect({ wsUrl: b.wsUrl, docName: 'shelter/s1', token, epoch: outcome.epoch, name: 'fresh on B' });
+    cleanups.push(() => fresh.destroy());
+    await fresh.whenSynced();
+    expect(shelterPeople(fresh.doc).size).toBe(0);
+    expect(fresh.doc.getMap('meta').get('purgedAt')).toBe(outcome.epoch);
+    expect(shelterPeople(await stored(url, 'shelter/s1')).size).toBe(0);
+  });
+});
