@@ -94,6 +94,27 @@ describe('the tablet’s sync socket', () => {
     expect(c.socket.shouldConnect).toBe(false);
   });
 
+  it('a copy of an older epoch is refused with 4412 and the new epoch, and keeps trying (the owner decides whether to drop it); the new epoch is accepted', async () => {
+    const s = await server();
+    const token = await s.token({ role: 'staff', shelter: 's1' });
+    const { epoch } = await s.server.purger.purge('s1');
+    const reasons: string[] = [];
+    const old = new SyncSocket(
+      { serverUrl: s.wsUrl, docName: 'shelter/s1', token, createSocket: (url) => new WebSocket(url) as unknown as WebSocketLike },
+      { stateVector: () => Y.encodeStateVector(new Y.Doc()), message: () => undefined, status: (st, code, reason) => st === 'refused' && code === CLOSE.purged && reasons.push(reason ?? '') },
+    );
+    cleanup.push(() => old.destroy());
+    await waitFor(() => reasons.length >= 2, 'refused twice: not fatal, it tries again');
+    expect(reasons[0]).toBe(`purged:${epoch}`);
+    expect(old.shouldConnect).toBe(true);
+    const current = new SyncSocket(
+      { serverUrl: s.wsUrl, docName: 'shelter/s1', token, epoch, createSocket: (url) => new WebSocket(url) as unknown as WebSocketLike },
+      { stateVector: () => Y.encodeStateVector(new Y.Doc()), message: () => undefined, status: () => undefined },
+    );
+    cleanup.push(() => current.destroy());
+    await waitFor(() => current.connected, 'the new epoch is accepted');
+  });
+
   it('backs off while the server is down and reconnects, with what was typed offline, when it is back', async () => {
     const dataDir = tempDataDir();
     const first = await startTestServer({ dataDir, sync: { heartbeatMs: 200 } });

@@ -169,9 +169,18 @@ export class SyncSocket {
     ws.onclose = (ev) => {
       if (this.ws !== ws) return;
       this.ws = null;
-      if (FATAL_CLOSE_CODES.includes(ev.code) || ev.code === CLOSE.purged) {
+      if (FATAL_CLOSE_CODES.includes(ev.code)) {
         this.shouldConnect = false;
         this.setStatus('refused', ev.code, ev.reason);
+        return;
+      }
+      if (ev.code === CLOSE.purged) {
+        // The owner decides (synced-doc.ts): a newer epoch means dropping the copy, which
+        // destroys this socket; an older one is a shelter box that has not heard of the purge
+        // yet, and is tried again (with backoff) until it has.
+        this.failedAttempts++;
+        this.setStatus('refused', ev.code, ev.reason);
+        this.scheduleReconnect();
         return;
       }
       // A socket that was open and dropped is retried at once; only failed opens back off.

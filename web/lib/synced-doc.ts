@@ -379,11 +379,13 @@ export function openSyncedDoc(docName: string, opts: OpenOptions): SyncedDoc {
           r.connection = s;
           if (s === 'refused') r.refusedCode = code;
           publishRoutes();
-          if (code === CLOSE.purged && !purged) {
+          const next = (reason ?? '').replace(/^purged:/, '');
+          // Epochs are purge times: only a later one means this copy was purged. An earlier one
+          // is a shelter box that has not caught up with the city's purge (its socket retries).
+          if (code === CLOSE.purged && !purged && next > epoch) {
             // Nothing more goes out from this copy: it holds what the server purged.
             purged = true;
             for (const other of routes) other.socket.destroy();
-            const next = (reason ?? '').replace(/^purged:/, '');
             writeEpoch(docName, next);
             void writes.finally(() => (opts.onPurged ?? dropPurgedCopy)(docName, next));
           }
