@@ -49,6 +49,8 @@ describe('purge after the retention period', () => {
     const csv = readFileSync((await download.path())!, 'utf8');
     expect(csv).toContain('保存期限太郎');
     expect(csv).toContain('保存期限花子');
+    // the export opened the roster on HQ's device: it is in HQ's IndexedDB now
+    await expect.poll(async () => (await localData(hq.page, '保存期限太郎')).found, { timeout: 10_000 }).toBe(true);
     expect(await axeSerious(hq.page)).toEqual([]);
     // a bad setting is refused with a reason and changes nothing
     await hq.page.fill('[data-testid=retention-days]', '0');
@@ -77,8 +79,9 @@ describe('purge after the retention period', () => {
     await waitForConnection(closed.page, 'connected');
     expect(await closed.page.getByTestId('purged-notice').count()).toBe(0);
 
-    // HQ: the row says deleted, with no export
+    // HQ: the row says deleted, with no export, and HQ's own copy of the roster is gone too
     await expect.poll(() => row.textContent(), { timeout: 10_000 }).toContain('削除済み');
+    await expect.poll(async () => (await localData(hq.page, '保存期限太郎')).found, { timeout: 10_000 }).toBe(false);
     expect(await row.getByTestId('retention-export').count()).toBe(0);
     for (const d of [open, closed, hq]) expect(d.errors).toEqual([]);
     for (const d of [open, closed, hq]) await d.context.close();

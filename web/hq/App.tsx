@@ -8,7 +8,8 @@ import { SyncIndicator } from '../lib/SyncIndicator';
 import { LangSwitch } from '../lib/LangSwitch';
 import { UpdateBanner } from '../lib/UpdateBanner';
 import { PurgedNotice } from '../lib/PurgedNotice';
-import { hqDistricts, hqMeta } from '../../domain/schema';
+import { hqDistricts, hqMeta, shelterDocName } from '../../domain/schema';
+import { forgetPurgedCopies } from '../lib/purged-copy';
 import { asString } from '../../domain/coerce';
 import { asLevel } from '../../domain/levels';
 import { activeClosures } from '../../domain/closures';
@@ -69,6 +70,11 @@ export function App({ token, jti, hq, feed, wall, actor }: Props) {
   }, [t]);
 
   const rows = useMemo(() => shelterRows(hq.doc, overview.shelters, now), [version, overview, now]);
+  // A roster HQ once opened (an edit, an export) must not outlive its purge on this device.
+  useEffect(() => {
+    const purged = [...overview.shelters.values()].flatMap((s) => (s.purgedAt ? [{ docName: shelterDocName(s.shelterId), epoch: s.purgedAt }] : []));
+    if (purged.length > 0) void forgetPurgedCopies(purged);
+  }, [overview]);
   const districts = useMemo<DistrictView[]>(() => {
     const list: DistrictView[] = [];
     hqDistricts(hq.doc).forEach((m, id) => list.push({ id, name: asString(m.get('name'), id), level: asLevel(m.get('level')) }));

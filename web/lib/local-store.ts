@@ -194,6 +194,17 @@ export async function writeMeta(key: string, value: string): Promise<void> {
   await localStore().meta.put({ key, value });
 }
 
+/** Deletes one document's rows (and its meta keys); the database and other documents stay. */
+export async function deleteDocRows(docName: string): Promise<number> {
+  const db = localStore();
+  return db.transaction('rw', db.updatesV2, db.pending, db.meta, async () => {
+    const n = await db.updatesV2.where('docName').equals(docName).delete();
+    await db.pending.where('docName').equals(docName).delete();
+    await db.meta.where('key').startsWith(`${docName}:`).delete();
+    return n;
+  });
+}
+
 /**
  * Drops one document's local copy (its roster was purged: purged-copy.ts). When no other document
  * holds unsent changes the whole database goes: IndexedDB keeps deleted rows in its files until it
@@ -207,11 +218,7 @@ export async function dropLocalDoc(docName: string): Promise<'database' | 'rows'
     await deleteLocalStore();
     return 'database';
   }
-  await db.transaction('rw', db.updatesV2, db.pending, db.meta, async () => {
-    await db.updatesV2.where('docName').equals(docName).delete();
-    await db.pending.where('docName').equals(docName).delete();
-    await db.meta.where('key').startsWith(`${docName}:`).delete();
-  });
+  await deleteDocRows(docName);
   return 'rows';
 }
 

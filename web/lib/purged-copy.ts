@@ -4,7 +4,7 @@
 // outlives the IndexedDB database) so its next connection is accepted, and reloads: every
 // screen holds the old document in memory, and a reload is the one sure way to let go of it.
 // The next page says what happened (purgedNotice).
-import { dropLocalDoc } from './local-store';
+import { deleteDocRows, dropLocalDoc } from './local-store';
 
 const EPOCH_PREFIX = 'hinanjo:epoch:';
 const NOTICE_KEY = 'hinanjo:purged';
@@ -51,4 +51,24 @@ export function takePurgedNotice(): { docName: string; epoch: string } | null {
   } catch {
     return null;
   }
+}
+
+/**
+ * HQ opens a shelter's document only for a moment (an edit, a roster export) but keeps its rows.
+ * When the overview says a shelter was purged, a copy kept here from before is deleted without
+ * waiting for HQ to open that shelter again. Returns the documents whose copy was deleted.
+ */
+export async function forgetPurgedCopies(purged: readonly { docName: string; epoch: string }[]): Promise<string[]> {
+  const out: string[] = [];
+  for (const { docName, epoch } of purged) {
+    if (!epoch || readEpoch(docName) >= epoch) continue;
+    try {
+      await deleteDocRows(docName);
+      writeEpoch(docName, epoch);
+      out.push(docName);
+    } catch (e) {
+      console.error('hinanjo: could not delete a purged copy', e);
+    }
+  }
+  return out;
 }
