@@ -43,6 +43,8 @@ export interface ShelterSummary {
   closedAt?: string | null;
   purgedAt?: string | null;
   peopleOnRecord?: number;
+  /** After a purge: how many people and households the shelter took in (the counts that stay). */
+  retained?: { people: number; households: number } | null;
 }
 
 export interface SummaryOptions {
@@ -80,5 +82,12 @@ export function summarizeShelter(
     closedAt: asStringOrNull(shelterMeta(doc).get('closedAt')),
     purgedAt: asStringOrNull(shelterMeta(doc).get('purgedAt')),
     peopleOnRecord: shelterPeople(doc).size,
+    retained: retainedOf(shelterMeta(doc).get('retainedCounts')),
   };
+}
+
+function retainedOf(v: unknown): { people: number; households: number } | null {
+  if (!v || typeof v !== 'object') return null;
+  const { people, households } = v as { people?: unknown; households?: unknown };
+  return typeof people === 'number' && typeof households === 'number' ? { people, households } : null;
 }

@@ -159,25 +159,27 @@ export interface RetentionLine {
   daysLeft: number | null;
   purgedAt: string | null;
   peopleOnRecord: number;
+  /** After the purge: the counts that stay. */
+  retained: { people: number; households: number } | null;
 }
 
 /** Closed and purged shelters, the soonest purge first, then the purged (latest first). */
 export function retentionSchedule(
-  shelters: readonly { shelterId: string; status: string; closedAt?: string | null; purgedAt?: string | null; peopleOnRecord?: number }[],
+  shelters: readonly { shelterId: string; status: string; closedAt?: string | null; purgedAt?: string | null; peopleOnRecord?: number; retained?: { people: number; households: number } | null }[],
   days: number,
   now: Date,
 ): RetentionLine[] {
   const lines: RetentionLine[] = [];
   for (const s of shelters) {
     if (s.purgedAt) {
-      lines.push({ shelterId: s.shelterId, closedAt: s.closedAt ?? '', dueAt: null, daysLeft: null, purgedAt: s.purgedAt, peopleOnRecord: s.peopleOnRecord ?? 0 });
+      lines.push({ shelterId: s.shelterId, closedAt: s.closedAt ?? '', dueAt: null, daysLeft: null, purgedAt: s.purgedAt, peopleOnRecord: s.peopleOnRecord ?? 0, retained: s.retained ?? null });
       continue;
     }
     if (s.status !== 'closed') continue;
     const dueAt = purgeDueAt(s.closedAt, days);
     if (!dueAt) continue;
     const daysLeft = Math.max(0, Math.ceil((Date.parse(dueAt) - now.getTime()) / DAY_MS));
-    lines.push({ shelterId: s.shelterId, closedAt: s.closedAt!, dueAt, daysLeft, purgedAt: null, peopleOnRecord: s.peopleOnRecord ?? 0 });
+    lines.push({ shelterId: s.shelterId, closedAt: s.closedAt!, dueAt, daysLeft, purgedAt: null, peopleOnRecord: s.peopleOnRecord ?? 0, retained: null });
   }
   return lines.sort((a, b) =>
     a.dueAt && b.dueAt ? (a.dueAt < b.dueAt ? -1 : 1) : a.dueAt ? -1 : b.dueAt ? 1 : (a.purgedAt! > b.purgedAt! ? -1 : 1));

@@ -81,6 +81,7 @@ describe('purge after the retention period', () => {
 
     // HQ: the row says deleted, with no export, and HQ's own copy of the roster is gone too
     await expect.poll(() => row.textContent(), { timeout: 10_000 }).toContain('削除済み');
+    expect(await row.textContent()).toContain('集計として 2 人・1 世帯を保存');
     await expect.poll(async () => (await localData(hq.page, '保存期限太郎')).found, { timeout: 10_000 }).toBe(false);
     expect(await row.getByTestId('retention-export').count()).toBe(0);
     for (const d of [open, closed, hq]) expect(d.errors).toEqual([]);

@@ -132,7 +132,7 @@ describe('purge after the retention period', () => {
     expect(audit).toEqual([expect.objectContaining({ askedBy: '電話 兄', query: REDACTED, answer: REDACTED })]);
     // HQ's overview knows it was purged; nothing is due any more
     const s1 = server.server.derived.overview().shelters.find((s) => s.shelterId === 's1');
-    expect(s1).toMatchObject({ purgedAt: outcome.epoch, peopleOnRecord: 0, status: 'closed' });
+    expect(s1).toMatchObject({ purgedAt: outcome.epoch, peopleOnRecord: 0, status: 'closed', retained: { people: 3, households: 2 } });
     expect(server.server.purger.due(now)).toEqual([]);
   });
 

@@ -118,7 +118,7 @@ export function RetentionTab({ view }: { view: HqView }) {
                 <th scope="row">{nameOf(l.shelterId)}</th>
                 <td>{l.closedAt ? shortDateTime(l.closedAt) : '—'}</td>
                 <td>{l.purgedAt ? r.purged(shortDateTime(l.purgedAt)) : r.dueIn(l.daysLeft ?? 0, shortDateTime(l.dueAt))}</td>
-                <td>{l.peopleOnRecord}</td>
+                <td>{l.retained ? r.retained(l.retained.people, l.retained.households) : l.peopleOnRecord}</td>
                 <td>
                   {!l.purgedAt && l.peopleOnRecord > 0 && (
                     <button type="button" class="button" disabled={exporting !== null} onClick={() => void exportRoster(l.shelterId)} data-testid="retention-export">

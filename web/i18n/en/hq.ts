@@ -270,6 +270,7 @@ export const hq: HqStrings = {
     columns: { shelter: 'Shelter', closedAt: 'Closed at', dueAt: 'Roster deleted', people: 'People on record', action: 'Export' },
     dueIn: (days: number, date: string) => (days === 0 ? `Due now (${date})` : `${date} (in ${days} ${days === 1 ? 'day' : 'days'})`),
     purged: (date: string) => `Deleted (${date})`,
+    retained: (people: number, households: number) => `0 (counts kept: ${people} ${people === 1 ? 'person' : 'people'}, ${households} ${households === 1 ? 'household' : 'households'})`,
     export: 'Export roster',
     exporting: 'Loading…',
     exportFailed: 'Could not load this shelter\'s roster. Check the connection.',

@@ -279,6 +279,7 @@ export const hq = {
     columns: { shelter: '避難所', closedAt: '閉鎖日時', dueAt: '名簿の削除', people: '名簿の人数', action: '書き出し' },
     dueIn: (days: number, date: string) => (days === 0 ? `まもなく削除(${date})` : `${date}(あと ${days} 日)`),
     purged: (date: string) => `削除済み(${date})`,
+    retained: (people: number, households: number) => `0(集計として ${people} 人・${households} 世帯を保存)`,
     export: '名簿を書き出す',
     exporting: '読み込み中…',
     exportFailed: 'この避難所の名簿を読み込めませんでした。接続を確認してください。',
