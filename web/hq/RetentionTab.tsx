@@ -84,9 +84,10 @@ export function RetentionTab({ view }: { view: HqView }) {
       <h2>{r.heading}</h2>
       <p class="muted">{r.hint}</p>
       <form class="retention__setting" onSubmit={save} noValidate>
-        <label>
-          {r.days}{' '}
+        <label for="retention-days">{r.days}</label>
+        <div class="retention__row">
           <input
+            id="retention-days"
             type="number"
             inputMode="numeric"
             min={MIN_RETENTION_DAYS}
@@ -95,8 +96,8 @@ export function RetentionTab({ view }: { view: HqView }) {
             onInput={(e) => setDraft((e.target as HTMLInputElement).value)}
             data-testid="retention-days"
           />
-        </label>{' '}
-        <button type="submit" class="button">{r.save}</button>
+          <button type="submit" class="button">{r.save}</button>
+        </div>
       </form>
       <Flash message={message} />
       {lines.length === 0 ? (
