@@ -42,17 +42,6 @@ export function docEpoch(doc: Y.Doc): string {
   return typeof v === 'string' ? v : '';
 }
 
-/** The epoch of a document held as one update (a snapshot), without keeping the document. */
-export function epochOfUpdate(update: Uint8Array): string {
-  const doc = new Y.Doc();
-  try {
-    Y.applyUpdate(doc, update);
-    return docEpoch(doc);
-  } finally {
-    doc.destroy();
-  }
-}
-
 /** What a purge leaves of the roster: counts of everyone who was ever checked in. */
 export interface RetainedCounts {
   people: number;

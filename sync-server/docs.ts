@@ -6,7 +6,6 @@ import * as Y from 'yjs';
 import { Awareness } from 'y-protocols/awareness';
 import type { DocRef } from '../domain/schema';
 import { parseDocName } from '../domain/schema';
-import { docEpoch, epochOfUpdate } from '../domain/retention';
 import type { Metrics } from './metrics';
 import type { SerialQueue } from './serial';
 import type { DocStore } from './store/types';
@@ -43,11 +42,15 @@ export class LiveDoc {
   compactedSeq: number;
   lastUpdateAt: string | null;
   /**
+   * The document's epoch ('' until a purge, retention.ts), as the store keeps it with the
+   * snapshot: no decoding. Only a purge changes it, and a purge replaces the LiveDoc.
+   */
+  readonly epoch: string;
+  /**
    * Bytes of the stored state plus every update accepted since it was loaded: an upper bound of
    * the document's size (updates overlap), for the size quota (write-limits.ts).
    */
   approxBytes: number;
-  private epochCache: string | null = null;
   unloadTimer: NodeJS.Timeout | null = null;
   coolTimer: NodeJS.Timeout | null = null;
   private hot: Y.Doc | null = null;
@@ -57,7 +60,7 @@ export class LiveDoc {
     readonly name: string,
     readonly ref: DocRef,
     state: Uint8Array,
-    stored: { lastSeq: number; updatesSinceSnapshot: number; lastUpdateAt: string | null },
+    stored: { lastSeq: number; updatesSinceSnapshot: number; lastUpdateAt: string | null; epoch?: string },
   ) {
     this.cold = { update: state, sv: Y.encodeStateVectorFromUpdate(state) };
     this.approxBytes = state.byteLength;
@@ -65,6 +68,7 @@ export class LiveDoc {
     this.updatesSinceSnapshot = stored.updatesSinceSnapshot;
     this.compactedSeq = stored.updatesSinceSnapshot === 0 ? stored.lastSeq : 0;
     this.lastUpdateAt = stored.lastUpdateAt;
+    this.epoch = stored.epoch ?? '';
     this.awareness.setLocalState(null);
   }
 
@@ -89,16 +93,6 @@ export class LiveDoc {
 
   hasApplied(seq: number): boolean {
     return seq <= this.lastSeq || this.appliedAbove.has(seq);
-  }
-
-  /**
-   * The document's epoch ('' until a purge, retention.ts). Read once: only a purge changes it,
-   * and a purge replaces the LiveDoc.
-   */
-  get epoch(): string {
-    // From the cold state without waking the document (a sync of a cold document keeps it cold).
-    if (this.epochCache === null) this.epochCache = this.ref.kind !== 'shelter' ? '' : this.hot ? docEpoch(this.hot) : epochOfUpdate(this.cold!.update);
-    return this.epochCache;
   }
 
   get isHot(): boolean {
@@ -277,9 +271,8 @@ export class DocRegistry {
             if (!since || this.live.get(live.name) !== live) continue;
             if (since.snapshot && since.snapshot.uptoSeq > live.lastSeq) {
               // Another instance purged the document: ours holds the old content and must go.
-              const epoch = epochOfUpdate(since.snapshot.data);
-              if (live.ref.kind === 'shelter' && epoch !== live.epoch) {
-                this.drop(live, epoch);
+              if (since.snapshot.epoch !== live.epoch) {
+                this.drop(live, since.snapshot.epoch);
                 continue;
               }
               // Another instance compacted past what we had: its snapshot holds everything up to uptoSeq.
@@ -356,7 +349,7 @@ export class DocRegistry {
    * content back), and `replaced` listeners close its connections (sync.ts: CLOSE.purged).
    */
   async replace(name: string, epoch: string, state: Uint8Array): Promise<void> {
-    await this.queue.run(() => this.store.replaceDocument(name, state));
+    await this.queue.run(() => this.store.replaceDocument(name, state, epoch));
     const live = this.live.get(name);
     if (live) this.drop(live, epoch);
   }

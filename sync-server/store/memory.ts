@@ -8,7 +8,7 @@ import type { AppendEntry, AuditEntry, DeviceRecord, DocStore, LoadedUpdates, St
 export class MemoryData {
   seq = 0;
   readonly updates = new Map<string, { seq: number; data: Uint8Array; receivedAt: string }[]>();
-  readonly snapshots = new Map<string, { data: Uint8Array; uptoSeq: number; lastUpdateAt: string | null }>();
+  readonly snapshots = new Map<string, { data: Uint8Array; uptoSeq: number; lastUpdateAt: string | null; epoch: string }>();
   readonly devices = new Map<string, DeviceRecord>();
   readonly audit: AuditEntry[] = [];
   readonly summaries = new Map<string, StoredSummary>();
@@ -72,6 +72,7 @@ class MemoryStore implements DocStore {
       lastSeq: last?.seq ?? snap?.uptoSeq ?? 0,
       updatesSinceSnapshot: rows.length,
       lastUpdateAt: last?.receivedAt ?? snap?.lastUpdateAt ?? null,
+      epoch: snap?.epoch ?? '',
     };
   }
 
@@ -86,14 +87,15 @@ class MemoryStore implements DocStore {
       data: copy(snapshot),
       uptoSeq,
       lastUpdateAt: folded[folded.length - 1]?.receivedAt ?? prev?.lastUpdateAt ?? null,
+      epoch: prev?.epoch ?? '',
     });
   }
 
-  async replaceDocument(docName: string, state: Uint8Array): Promise<number> {
+  async replaceDocument(docName: string, state: Uint8Array, epoch: string): Promise<number> {
     this.check();
     const seq = ++this.data.seq;
     this.data.updates.set(docName, []);
-    this.data.snapshots.set(docName, { data: copy(state), uptoSeq: seq, lastUpdateAt: new Date().toISOString() });
+    this.data.snapshots.set(docName, { data: copy(state), uptoSeq: seq, lastUpdateAt: new Date().toISOString(), epoch });
     return seq;
   }
 

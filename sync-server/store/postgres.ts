@@ -75,6 +75,8 @@ export const PG_MIGRATIONS: readonly string[] = [
      answered int NOT NULL,
      answer text NOT NULL
    );`,
+  // 3: a purged document's epoch, kept with its snapshot (retention.ts)
+  `ALTER TABLE snapshots ADD COLUMN epoch text NOT NULL DEFAULT '';`,
 ];
 
 const MIGRATION_LOCK = 7_283_451; // any constant: the advisory lock instances take to migrate
@@ -109,10 +111,10 @@ SELECT ord, seq FROM numbered ORDER BY ord`;
  */
 const READ_SINCE_SQL = `
 WITH want AS (SELECT * FROM unnest($1::text[], $2::bigint[]) AS w(doc, after))
-SELECT 0 AS kind, s.doc, s.upto_seq AS seq, s.data, s.last_update_at AS at
+SELECT 0 AS kind, s.doc, s.upto_seq AS seq, s.data, s.last_update_at AS at, s.epoch
   FROM want w JOIN snapshots s ON s.doc = w.doc AND s.upto_seq > w.after
 UNION ALL
-SELECT 1, u.doc, u.seq, u.data, u.received_at
+SELECT 1, u.doc, u.seq, u.data, u.received_at, ''
   FROM want w JOIN updates u ON u.doc = w.doc
    AND u.seq > GREATEST(w.after, COALESCE((SELECT upto_seq FROM snapshots s2 WHERE s2.doc = w.doc), 0))
 ORDER BY 2, 1, 3`;
@@ -219,13 +221,13 @@ class PostgresStore implements DocStore {
   async readSinceMany(wants: readonly { docName: string; afterSeq: number }[]): Promise<Map<string, UpdatesSince>> {
     const out = new Map<string, UpdatesSince>(wants.map((w) => [w.docName, { snapshot: null, updates: [] }]));
     if (wants.length === 0) return out;
-    const r = await this.pool.query<{ kind: number; doc: string; seq: string; data: Buffer; at: string | null }>(READ_SINCE_SQL, [
+    const r = await this.pool.query<{ kind: number; doc: string; seq: string; data: Buffer; at: string | null; epoch: string }>(READ_SINCE_SQL, [
       wants.map((w) => w.docName),
       wants.map((w) => w.afterSeq),
     ]);
     for (const row of r.rows) {
       const since = out.get(row.doc)!;
-      if (row.kind === 0) since.snapshot = { data: bytes(row.data), uptoSeq: Number(row.seq), lastUpdateAt: row.at };
+      if (row.kind === 0) since.snapshot = { data: bytes(row.data), uptoSeq: Number(row.seq), lastUpdateAt: row.at, epoch: row.epoch };
       else since.updates.push({ seq: Number(row.seq), data: bytes(row.data), receivedAt: row.at });
     }
     return out;
@@ -239,6 +241,7 @@ class PostgresStore implements DocStore {
       lastSeq: last?.seq ?? snapshot?.uptoSeq ?? 0,
       updatesSinceSnapshot: updates.length,
       lastUpdateAt: last?.receivedAt ?? snapshot?.lastUpdateAt ?? null,
+      epoch: snapshot?.epoch ?? '',
     };
   }
 
@@ -277,7 +280,7 @@ class PostgresStore implements DocStore {
    * NOTIFY rings them). PostgreSQL keeps deleted rows in the table's pages until VACUUM reuses
    * them: a plain VACUUM runs after the purge; byte-level erasure needs VACUUM FULL (README).
    */
-  async replaceDocument(docName: string, state: Uint8Array): Promise<number> {
+  async replaceDocument(docName: string, state: Uint8Array, epoch: string): Promise<number> {
     const c = await this.pool.connect();
     let seq: number;
     try {
@@ -290,9 +293,9 @@ class PostgresStore implements DocStore {
       seq = Number(r.rows[0].last_seq);
       await c.query('DELETE FROM updates WHERE doc = $1', [docName]);
       await c.query(
-        `INSERT INTO snapshots (doc, data, upto_seq, last_update_at) VALUES ($1, $2, $3, $4)
-         ON CONFLICT (doc) DO UPDATE SET data = EXCLUDED.data, upto_seq = EXCLUDED.upto_seq, last_update_at = EXCLUDED.last_update_at`,
-        [docName, Buffer.from(state.buffer, state.byteOffset, state.byteLength), seq, new Date().toISOString()],
+        `INSERT INTO snapshots (doc, data, upto_seq, last_update_at, epoch) VALUES ($1, $2, $3, $4, $5)
+         ON CONFLICT (doc) DO UPDATE SET data = EXCLUDED.data, upto_seq = EXCLUDED.upto_seq, last_update_at = EXCLUDED.last_update_at, epoch = EXCLUDED.epoch`,
+        [docName, Buffer.from(state.buffer, state.byteOffset, state.byteLength), seq, new Date().toISOString(), epoch],
       );
       await c.query(`SELECT pg_notify('${DOC_CHANNEL}', $1::text || ' ' || $2::text)`, [docName, seq]);
       await c.query('COMMIT');

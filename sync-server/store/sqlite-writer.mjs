@@ -94,10 +94,12 @@ const compact = db.transaction((docName, snapshot, uptoSeq) => {
 // emptied (checkpoint TRUNCATE): after this no byte of the old document is on disk.
 const nextSeq = db.prepare("INSERT INTO updates (doc, data, received_at) VALUES (?, x'', ?)");
 const deleteAll = db.prepare('DELETE FROM updates WHERE doc = ?');
-const replace = db.transaction((docName, state, at) => {
+const setEpoch = db.prepare('UPDATE snapshots SET epoch = ? WHERE doc = ?');
+const replace = db.transaction((docName, state, epoch, at) => {
   const seq = Number(nextSeq.run(docName, at).lastInsertRowid);
   deleteAll.run(docName);
   upsertSnapshot.run({ doc: docName, data: state, upto: seq, at });
+  setEpoch.run(epoch, docName);
   return seq;
 });
 const redact = db.transaction((terms, replacement) => {
@@ -131,7 +133,7 @@ parentPort.on('message', (m) => {
     else if (m.op === 'compact') compact(m.docName, m.snapshot, m.uptoSeq);
     else if (m.op === 'health') writeHealth.run(m.at);
     else if (m.op === 'replace') {
-      result = replace(m.docName, m.state, m.at);
+      result = replace(m.docName, m.state, m.epoch, m.at);
       scrub();
     } else if (m.op === 'redactAudit') {
       result = redact(m.terms, m.replacement);

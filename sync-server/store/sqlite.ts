@@ -67,6 +67,8 @@ export const MIGRATIONS: readonly string[] = [
      answered INTEGER NOT NULL,
      answer TEXT NOT NULL
    );`,
+  // 5: a purged document's epoch, kept with its snapshot (retention.ts)
+  `ALTER TABLE snapshots ADD COLUMN epoch TEXT NOT NULL DEFAULT '';`,
 ];
 export const STORE_FORMAT_VERSION = MIGRATIONS.length;
 
@@ -186,7 +188,7 @@ class SqliteStore implements DocStore {
     private readonly writer: SqliteWriter,
     private readonly checkpointer: SqliteWriter,
   ) {
-    this.selectSnapshot = db.prepare('SELECT data, upto_seq, last_update_at FROM snapshots WHERE doc = ?');
+    this.selectSnapshot = db.prepare('SELECT data, upto_seq, last_update_at, epoch FROM snapshots WHERE doc = ?');
     this.selectSummaries = db.prepare('SELECT doc, seq, computed_at, data FROM summaries');
     this.selectLastSeqs = db.prepare(
       `SELECT doc, MAX(seq) AS seq FROM (
@@ -224,7 +226,7 @@ class SqliteStore implements DocStore {
 
   async loadUpdates(docName: string): Promise<LoadedUpdates> {
     const snap = this.selectSnapshot.get(docName) as
-      | { data: Buffer; upto_seq: number; last_update_at: string | null }
+      | { data: Buffer; upto_seq: number; last_update_at: string | null; epoch: string }
       | undefined;
     const rows = this.selectUpdates.all(docName, snap?.upto_seq ?? 0) as { seq: number; data: Buffer }[];
     const updates: Uint8Array[] = [];
@@ -238,6 +240,7 @@ class SqliteStore implements DocStore {
       lastSeq: rows.length ? rows[rows.length - 1].seq : (snap?.upto_seq ?? 0),
       updatesSinceSnapshot: rows.length,
       lastUpdateAt: lastRow?.received_at ?? snap?.last_update_at ?? null,
+      epoch: snap?.epoch ?? '',
     };
   }
 
@@ -263,8 +266,8 @@ class SqliteStore implements DocStore {
     await this.writer.call({ op: 'compact', docName, snapshot, uptoSeq });
   }
 
-  async replaceDocument(docName: string, state: Uint8Array): Promise<number> {
-    return this.writer.call<number>({ op: 'replace', docName, state, at: new Date().toISOString() });
+  async replaceDocument(docName: string, state: Uint8Array, epoch: string): Promise<number> {
+    return this.writer.call<number>({ op: 'replace', docName, state, epoch, at: new Date().toISOString() });
   }
 
   async redactAudit(terms: readonly string[], replacement: string): Promise<number> {

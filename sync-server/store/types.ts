@@ -28,6 +28,8 @@ export interface LoadedUpdates {
   updatesSinceSnapshot: number;
   /** Server receipt time of the last update, ISO, or null. */
   lastUpdateAt: string | null;
+  /** The document's epoch: '' until a purge replaced it (replaceDocument), then that purge's. */
+  epoch: string;
 }
 
 import type { DeviceRecord } from '../../domain/tokens';
@@ -35,7 +37,7 @@ import type { DeviceRecord } from '../../domain/tokens';
 /** What a shared store returns to an instance catching up on a document (see SharedFeed). */
 export interface UpdatesSince {
   /** Present when a compaction folded away updates after `afterSeq`: apply it first. */
-  snapshot: { data: Uint8Array; uptoSeq: number; lastUpdateAt: string | null } | null;
+  snapshot: { data: Uint8Array; uptoSeq: number; lastUpdateAt: string | null; epoch: string } | null;
   /** Every update with seq > max(afterSeq, snapshot.uptoSeq), in sequence order. */
   updates: { seq: number; data: Uint8Array; receivedAt: string | null }[];
 }
@@ -105,8 +107,10 @@ export interface DocStore {
    * makes what was deleted unreadable on disk too (SQLite: VACUUM, and the WAL truncated; a
    * deleted row is otherwise still in the file's free pages). The new snapshot gets a sequence
    * number past every earlier update, which is returned, so other instances catch up on it.
+   * `epoch` is kept with the snapshot (compactions keep it) and returned by every load, so no
+   * one has to decode a document to learn it.
    */
-  replaceDocument(docName: string, state: Uint8Array): Promise<number>;
+  replaceDocument(docName: string, state: Uint8Array, epoch: string): Promise<number>;
   /**
    * Blanks the name asked and the answer of every audit entry that contains one of `terms`
    * (the names of a purged roster); when and who asked stay. Returns how many were redacted.

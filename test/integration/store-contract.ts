@@ -50,7 +50,7 @@ export function storeContract(name: string, open: () => Promise<StoreHarness>): 
 
     it('an unknown document loads empty', async () => {
       const { store } = await harness();
-      expect(await store.loadUpdates('shelter/none')).toEqual({ updates: [], lastSeq: 0, updatesSinceSnapshot: 0, lastUpdateAt: null });
+      expect(await store.loadUpdates('shelter/none')).toEqual({ updates: [], lastSeq: 0, updatesSinceSnapshot: 0, lastUpdateAt: null, epoch: '' });
       expect(await store.append([], new Date())).toEqual([]);
     });
 
@@ -159,12 +159,13 @@ export function storeContract(name: string, open: () => Promise<StoreHarness>): 
       await store.compact('shelter/p', Y.encodeStateAsUpdate(d), seqs[2]);
       const kept = new Y.Doc();
       kept.getMap('meta').set('purgedAt', '2026-12-02T00:00:00.000Z');
-      const seq = await store.replaceDocument('shelter/p', Y.encodeStateAsUpdate(kept));
+      const seq = await store.replaceDocument('shelter/p', Y.encodeStateAsUpdate(kept), '2026-12-02T00:00:00.000Z');
       expect(seq).toBeGreaterThan(seqs[4]);
       const check = async (s: DocStore) => {
         const loaded = await s.loadUpdates('shelter/p');
         expect(loaded.updates).toHaveLength(1);
         expect(loaded.lastSeq).toBe(seq);
+        expect(loaded.epoch).toBe('2026-12-02T00:00:00.000Z');
         const doc = replay(loaded.updates);
         expect(doc.getMap('people').size).toBe(0);
         expect(doc.getMap('meta').get('purgedAt')).toBe('2026-12-02T00:00:00.000Z');
@@ -174,9 +175,13 @@ export function storeContract(name: string, open: () => Promise<StoreHarness>): 
       await check(store);
       const current = await harnessed.reopen();
       await check(current);
-      // later updates follow the purge's number
+      // later updates follow the purge's number; a compaction keeps the epoch; other documents have none
       const [after] = await current.append([{ docName: 'shelter/p', update: edit(kept, (x) => x.getMap('m').set('k', 1)) }], new Date());
       expect(after).toBeGreaterThan(seq);
+      await current.compact('shelter/p', Y.encodeStateAsUpdate(kept), after);
+      expect((await current.loadUpdates('shelter/p')).epoch).toBe('2026-12-02T00:00:00.000Z');
+      await current.append([{ docName: 'shelter/q', update: edit(new Y.Doc(), (x) => x.getMap('m').set('k', 1)) }], new Date());
+      expect((await current.loadUpdates('shelter/q')).epoch).toBe('');
       const base = { at: '2026-12-02T00:00:00.000Z', jti: 'j', device: null, askedBy: '電話', relation: 'family', answered: 1 };
       await current.appendAudit({ ...base, query: '名前1', answer: '名前1 — 本町小学校 (在所)' });
       await current.appendAudit({ ...base, query: '別人', answer: '' });
