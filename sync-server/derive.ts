@@ -64,6 +64,8 @@ export class DerivedLayers {
   ) {
     registry.on({
       changed: (live) => this.onChanged(live),
+      // A purge (here or on another instance) replaced the document: summarize the new content.
+      replaced: (live) => void this.refresh(live.name).catch(() => {}),
       // A change still waiting for its debounce is summarized before the document goes.
       unloaded: (live) => {
         const t = this.dirty.get(live.name);

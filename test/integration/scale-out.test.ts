@@ -299,6 +299,11 @@ describe('a purge on several instances', () => {
     // B hears of it by catching up, drops its copy and closes the tablet with the new epoch
     await onB.until(() => onB.lastClose?.code === 4412, 'refused as purged on B', 10_000);
     expect(onB.lastClose?.reason).toBe(`purged:${outcome.epoch}`);
+    // B's overview (HQ's retention tab on B) shows the purge too, before any client opens it again
+    await eventually(
+      async () => b.server.derived.overview().shelters.find((s) => s.shelterId === 's1')?.purgedAt,
+      (purgedAt) => purgedAt === outcome.epoch,
+    );
     const fresh = await YClient.connect({ wsUrl: b.wsUrl, docName: 'shelter/s1', token, epoch: outcome.epoch, name: 'fresh on B' });
     cleanups.push(() => fresh.destroy());
     await fresh.whenSynced();
