@@ -124,7 +124,7 @@ export class UpdateWriter {
     let seqs: number[];
     try {
       seqs = await this.store.append(
-        batch.map((p) => ({ docName: p.live.name, update: p.update })),
+        batch.map((p) => ({ docName: p.live.name, update: p.update, epoch: p.live.epoch })),
         at,
       );
     } catch (e) {
@@ -140,7 +140,12 @@ export class UpdateWriter {
       return null;
     }
     this.metrics.observeCommit((performance.now() - t0) / 1000);
-    this.metrics.updatesStored += batch.length;
+    const refused = seqs.filter((s) => s === 0).length;
+    this.metrics.updatesStored += batch.length - refused;
+    // Made on a copy a purge has replaced (on another instance, a moment before): dropped, not
+    // stored, never forwarded; the copy is dropped and its tablets refused as soon as this
+    // instance catches up. A count only: the update may hold the very names the purge removed.
+    if (refused > 0) console.error(`${refused} update(s) made on a purged copy were refused`);
     return { seqs, at: at.toISOString() };
   }
 
@@ -149,6 +154,11 @@ export class UpdateWriter {
     const confirm = new Map<UpdateOrigin, Map<LiveDoc, number>>();
     batch.forEach((p, i) => {
       p.live.pendingWrites--;
+      if (seqs[i] === 0) {
+        // Refused by the store: made on a purged copy. Catching up drops the copy at once.
+        void this.registry.catchUp(p.live);
+        return;
+      }
       try {
         this.registry.applyCommitted(p.live, p.update, seqs[i], p.origin, iso);
       } catch (e) {

@@ -54,6 +54,8 @@ class MemoryStore implements DocStore {
     for (const e of entries) if (typeof e.docName !== 'string' || !(e.update instanceof Uint8Array)) throw new Error('bad entry');
     const at = receivedAt.toISOString();
     return entries.map((e) => {
+      // Made on a copy of another epoch than the stored document's: refused (types.ts).
+      if ((e.epoch ?? '') !== (this.data.snapshots.get(e.docName)?.epoch ?? '')) return 0;
       const seq = ++this.data.seq;
       let log = this.data.updates.get(e.docName);
       if (!log) this.data.updates.set(e.docName, (log = []));

@@ -77,6 +77,10 @@ export const PG_MIGRATIONS: readonly string[] = [
    );`,
   // 3: a purged document's epoch, kept with its snapshot (retention.ts)
   `ALTER TABLE snapshots ADD COLUMN epoch text NOT NULL DEFAULT '';`,
+  // 4: the epoch on the row appends lock, so an append made on a copy older than a purge that
+  // committed first is refused (APPEND_SQL), whichever instance made either
+  `ALTER TABLE docs ADD COLUMN epoch text NOT NULL DEFAULT '';
+   UPDATE docs SET epoch = s.epoch FROM snapshots s WHERE s.doc = docs.doc;`,
 ];
 
 const MIGRATION_LOCK = 7_283_451; // any constant: the advisory lock instances take to migrate
@@ -86,15 +90,19 @@ const REVOKED_CHANNEL = 'hinanjo_revoked';
 /**
  * One statement, so one round trip and its own transaction: number the batch per document
  * (the docs row lock orders concurrent writers), insert the updates (the trigger rings).
+ * A document whose epoch is not the one the entries were made on gets no number and stores
+ * nothing: the row lock makes a purge (replaceDocument) and an append strictly ordered, and the
+ * condition is evaluated on the row as the purge left it.
  */
 const APPEND_SQL = `
 WITH input AS (
-  SELECT doc, data, ord FROM unnest($1::text[], $2::bytea[]) WITH ORDINALITY AS i(doc, data, ord)
+  SELECT doc, data, epoch, ord FROM unnest($1::text[], $2::bytea[], $4::text[]) WITH ORDINALITY AS i(doc, data, epoch, ord)
 ), counts AS (
-  SELECT doc, count(*)::bigint AS n FROM input GROUP BY doc ORDER BY doc
+  SELECT doc, min(epoch) AS epoch, count(*)::bigint AS n FROM input GROUP BY doc ORDER BY doc
 ), heads AS (
-  INSERT INTO docs (doc, last_seq) SELECT doc, n FROM counts
+  INSERT INTO docs (doc, last_seq, epoch) SELECT doc, n, epoch FROM counts
   ON CONFLICT (doc) DO UPDATE SET last_seq = docs.last_seq + EXCLUDED.last_seq
+  WHERE docs.epoch = EXCLUDED.epoch
   RETURNING doc, last_seq
 ), numbered AS (
   SELECT i.doc, i.data, i.ord,
@@ -210,12 +218,29 @@ class PostgresStore implements DocStore {
 
   async append(entries: readonly AppendEntry[], receivedAt: Date): Promise<number[]> {
     if (entries.length === 0) return [];
+    // One epoch per document in a statement (its row is updated once): entries made on an older
+    // copy than another entry of the same batch are refused here.
+    const latest = new Map<string, string>();
+    for (const e of entries) {
+      const epoch = e.epoch ?? '';
+      if (epoch > (latest.get(e.docName) ?? '')) latest.set(e.docName, epoch);
+    }
+    const sent = entries.filter((e) => (e.epoch ?? '') === (latest.get(e.docName) ?? ''));
+    const seqs = new Array<number>(entries.length).fill(0);
+    if (sent.length === 0) return seqs;
     const r = await this.pool.query<{ ord: string; seq: string }>(APPEND_SQL, [
-      entries.map((e) => e.docName),
-      entries.map((e) => Buffer.from(e.update.buffer, e.update.byteOffset, e.update.byteLength)),
+      sent.map((e) => e.docName),
+      sent.map((e) => Buffer.from(e.update.buffer, e.update.byteOffset, e.update.byteLength)),
       receivedAt.toISOString(),
+      sent.map((e) => e.epoch ?? ''),
     ]);
-    return r.rows.map((row) => Number(row.seq));
+    const bySent = new Array<number>(sent.length).fill(0);
+    for (const row of r.rows) bySent[Number(row.ord) - 1] = Number(row.seq);
+    let k = 0;
+    entries.forEach((e, i) => {
+      if ((e.epoch ?? '') === (latest.get(e.docName) ?? '')) seqs[i] = bySent[k++];
+    });
+    return seqs;
   }
 
   async readSinceMany(wants: readonly { docName: string; afterSeq: number }[]): Promise<Map<string, UpdatesSince>> {
@@ -286,9 +311,9 @@ class PostgresStore implements DocStore {
     try {
       await c.query('BEGIN');
       const r = await c.query<{ last_seq: string }>(
-        `INSERT INTO docs (doc, last_seq) VALUES ($1, 1)
-         ON CONFLICT (doc) DO UPDATE SET last_seq = docs.last_seq + 1 RETURNING last_seq`,
-        [docName],
+        `INSERT INTO docs (doc, last_seq, epoch) VALUES ($1, 1, $2)
+         ON CONFLICT (doc) DO UPDATE SET last_seq = docs.last_seq + 1, epoch = EXCLUDED.epoch RETURNING last_seq`,
+        [docName, epoch],
       );
       seq = Number(r.rows[0].last_seq);
       await c.query('DELETE FROM updates WHERE doc = $1', [docName]);

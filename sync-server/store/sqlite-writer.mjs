@@ -72,9 +72,18 @@ const saveSummaries = db.transaction((entries) => {
   for (const e of entries) upsertSummary.run(e);
 });
 
-const append = db.transaction((entries, at) =>
-  entries.map((e) => Number(insert.run(e.docName, e.update, at).lastInsertRowid)),
-);
+// An entry made on a copy of another epoch than the stored document's (a purge replaced it
+// meanwhile) is refused: sequence number 0, nothing stored.
+const selectEpoch = db.prepare('SELECT epoch FROM snapshots WHERE doc = ?').pluck();
+const append = db.transaction((entries, at) => {
+  const epochs = new Map();
+  return entries.map((e) => {
+    let epoch = epochs.get(e.docName);
+    if (epoch === undefined) epochs.set(e.docName, (epoch = selectEpoch.get(e.docName) ?? ''));
+    if ((e.epoch ?? '') !== epoch) return 0;
+    return Number(insert.run(e.docName, e.update, at).lastInsertRowid);
+  });
+});
 
 const compact = db.transaction((docName, snapshot, uptoSeq) => {
   const last = lastReceivedUpTo.get(docName, uptoSeq);

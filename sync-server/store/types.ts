@@ -8,6 +8,12 @@
 export interface AppendEntry {
   docName: string;
   update: Uint8Array;
+  /**
+   * The epoch of the copy the update was made on ('' when omitted: a document never purged).
+   * A store whose document now has another epoch (a purge, possibly by another instance, won the
+   * race) refuses the entry: its sequence number is 0 and nothing is stored.
+   */
+  epoch?: string;
 }
 
 export interface StoredSummary {

@@ -176,7 +176,11 @@ export function storeContract(name: string, open: () => Promise<StoreHarness>): 
       const current = await harnessed.reopen();
       await check(current);
       // later updates follow the purge's number; a compaction keeps the epoch; other documents have none
-      const [after] = await current.append([{ docName: 'shelter/p', update: edit(kept, (x) => x.getMap('m').set('k', 1)) }], new Date());
+      // an update made on the copy from before the purge is refused and stores nothing
+      const stale = edit(d, (x) => x.getMap('people').set('late', '遅延名前'));
+      expect(await current.append([{ docName: 'shelter/p', update: stale }, { docName: 'shelter/p', update: stale, epoch: '' }], new Date())).toEqual([0, 0]);
+      expect((await current.loadUpdates('shelter/p')).lastSeq).toBe(seq);
+      const [after] = await current.append([{ docName: 'shelter/p', update: edit(kept, (x) => x.getMap('m').set('k', 1)), epoch: '2026-12-02T00:00:00.000Z' }], new Date());
       expect(after).toBeGreaterThan(seq);
       await current.compact('shelter/p', Y.encodeStateAsUpdate(kept), after);
       expect((await current.loadUpdates('shelter/p')).epoch).toBe('2026-12-02T00:00:00.000Z');
@@ -319,6 +323,36 @@ export function storeContract(name: string, open: () => Promise<StoreHarness>): 
         const m = replay(loaded.updates).getMap('m');
         expect(m.size).toBe(40);
         expect(loaded.lastSeq).toBe(40);
+      } finally {
+        await other.close();
+      }
+    });
+
+    it('shared: an append racing another instance\'s purge is either wiped by it or refused, never stored after it', async (ctx) => {
+      const harnessed = await harness();
+      if (!harnessed.store.feed || !harnessed.openAnother) return ctx.skip();
+      const other = await harnessed.openAnother();
+      try {
+        const d = new Y.Doc();
+        await harnessed.store.append([{ docName: 'shelter/x', update: edit(d, (x) => x.getMap('people').set('p0', '名前0')) }], new Date());
+        const epoch = '2026-12-03T00:00:00.000Z';
+        const fresh = new Y.Doc();
+        fresh.getMap('meta').set('purgedAt', epoch);
+        // The other instance's tablet keeps writing on the old copy while this one purges.
+        const writes = Array.from({ length: 30 }, (_, i) =>
+          other.append([{ docName: 'shelter/x', update: edit(d, (x) => x.getMap('people').set(`p${i + 1}`, `名前${i + 1}`)) }], new Date()),
+        );
+        const [purgeSeq, ...seqs] = await Promise.all([harnessed.store.replaceDocument('shelter/x', Y.encodeStateAsUpdate(fresh), epoch), ...writes]);
+        const stored = seqs.map(([s]) => s).filter((s) => s > 0);
+        for (const s of stored) expect(s).toBeLessThan(purgeSeq);
+        const loaded = await other.loadUpdates('shelter/x');
+        expect(loaded.epoch).toBe(epoch);
+        expect(loaded.lastSeq).toBe(purgeSeq);
+        expect(replay(loaded.updates).getMap('people').size).toBe(0);
+        // after it, old-copy appends are refused and new-epoch ones are stored
+        expect(await other.append([{ docName: 'shelter/x', update: edit(d, (x) => x.getMap('people').set('z', '名前z')) }], new Date())).toEqual([0]);
+        const [next] = await other.append([{ docName: 'shelter/x', update: edit(fresh, (x) => x.getMap('m').set('k', 1)), epoch }], new Date());
+        expect(next).toBe(purgeSeq + 1);
       } finally {
         await other.close();
       }

@@ -14,6 +14,7 @@ import { prng } from '../../domain/prng';
 import { snapshot } from '../helpers/fuzz';
 import { SyncCore } from '../helpers/socket-pair';
 import { YClient } from '../helpers/yclient';
+import { openMemoryStore } from '../../sync-server/store/memory';
 
 const CLIENTS = 4;
 const STEPS = Number(process.env.CORE_FUZZ_STEPS ?? 200);
@@ -136,5 +137,44 @@ describe('deterministic sync fuzz (in-memory socket pairs, no sockets, no timers
     const second = await run(7, 150);
     expect(first.length).toBeGreaterThan(200);
     expect(second).toEqual(first);
+  });
+});
+
+describe('an update racing a purge by another instance', () => {
+  it('is refused by the store, so it is neither applied, forwarded nor confirmed, and the store keeps only the purged state', async () => {
+    const core = new SyncCore();
+    const docName = 'shelter/race';
+    const token = await core.token('staff', 'race');
+    const [writer, reader] = ['writer', 'reader'].map((name, i) => {
+      const doc = new Y.Doc();
+      doc.clientID = 2_000 + i;
+      return new YClient({ wsUrl: 'ws://core/sync', docName, token, name, doc, socket: core.socket });
+    });
+    try {
+      for (const c of [writer, reader]) await connect(core, c);
+      await core.quiesce(prng(1));
+      writer.doc.getMap('people').set('p1', '競合太郎');
+      const rand = prng(2);
+      while (core.deliverOne(rand));
+      core.beginCommit(); // the append is in flight…
+      // …when another instance, on the same store, purges the document
+      const epoch = '2026-12-03T00:00:00.000Z';
+      const purged = new Y.Doc();
+      purged.getMap('meta').set('purgedAt', epoch);
+      await openMemoryStore(core.data).replaceDocument(docName, Y.encodeStateAsUpdate(purged), epoch);
+      const before = writer.storedCount;
+      await core.finishCommit();
+      while (core.deliverOne(rand));
+      expect(writer.storedCount).toBe(before);
+      expect(reader.doc.getMap('people').size).toBe(0);
+      expect(core.registry.get(docName)?.doc.getMap('people').size ?? 0).toBe(0);
+      const stored = await core.stored(docName);
+      expect(stored.getMap('people').size).toBe(0);
+      expect(stored.getMap('meta').get('purgedAt')).toBe(epoch);
+      expect(core.metrics.updatesStored).toBe(0);
+    } finally {
+      for (const c of [writer, reader]) c.cut();
+      await core.close();
+    }
   });
 });
