@@ -32,7 +32,10 @@ if (workerData.role === 'checkpointer') {
       busy = false;
     }
   }, workerData.intervalMs);
-  parentPort.on('message', (m) => {
+  // Every write transaction begins IMMEDIATE (the write lock first): one that began by reading (the
+// epoch, the last receipt time) could not take the write lock while the checkpointer held it for
+// a RESTART, and failed at once with "database is locked" instead of waiting its turn.
+parentPort.on('message', (m) => {
     if (m.op === 'close') {
       try {
         db.pragma('wal_checkpoint(PASSIVE)');
@@ -135,20 +138,23 @@ function scrub() {
   throw new Error('the purge is stored, but the WAL could not be emptied (the database stayed busy)');
 }
 
+// Every write transaction begins IMMEDIATE (the write lock first): one that began by reading (the
+// epoch, the last receipt time) could not take the write lock while the checkpointer held it for
+// a RESTART, and failed at once with "database is locked" instead of waiting its turn.
 parentPort.on('message', (m) => {
   try {
     let result = null;
-    if (m.op === 'append') result = append(m.entries, m.at);
-    else if (m.op === 'compact') compact(m.docName, m.snapshot, m.uptoSeq);
+    if (m.op === 'append') result = append.immediate(m.entries, m.at);
+    else if (m.op === 'compact') compact.immediate(m.docName, m.snapshot, m.uptoSeq);
     else if (m.op === 'health') writeHealth.run(m.at);
     else if (m.op === 'replace') {
-      result = replace(m.docName, m.state, m.epoch, m.at);
+      result = replace.immediate(m.docName, m.state, m.epoch, m.at);
       scrub();
     } else if (m.op === 'redactAudit') {
-      result = redact(m.terms, m.replacement);
+      result = redact.immediate(m.terms, m.replacement);
       if (result > 0) scrub();
     }
-    else if (m.op === 'summaries') saveSummaries(m.entries);
+    else if (m.op === 'summaries') saveSummaries.immediate(m.entries);
     else if (m.op === 'close') db.close();
     else throw new Error(`unknown operation ${m.op}`);
     parentPort.postMessage({ id: m.id, result });

@@ -137,6 +137,25 @@ export function storeContract(name: string, open: () => Promise<StoreHarness>): 
       expect(await store.listDocs()).toEqual(['shelter/c']);
     });
 
+    it('appends go on being stored while the store checkpoints in the background and is read', async () => {
+      // A write transaction that began by reading could not take the write lock while SQLite's
+      // checkpointer held it for a RESTART ("database is locked" after the busy timeout).
+      const { store } = await harness();
+      const docs = Array.from({ length: 5 }, () => new Y.Doc());
+      const until = performance.now() + 1_500;
+      let appended = 0;
+      while (performance.now() < until) {
+        const batch = docs.flatMap((d, i) =>
+          Array.from({ length: 4 }, (_, k) => ({ docName: `shelter/w${i}`, update: edit(d, (x) => x.getMap('m').set(`k${appended + k}`, 'x'.repeat(1_000))) })),
+        );
+        const [seqs] = await Promise.all([store.append(batch, new Date()), store.loadUpdates('shelter/w0')]);
+        expect(seqs.every((s) => s > 0)).toBe(true);
+        appended += 4;
+      }
+      const loaded = await store.loadUpdates('shelter/w4');
+      expect(replay(loaded.updates).getMap('m').size).toBe(appended);
+    });
+
     it('keeps the safety-answer audit log in order, across a restart', async () => {
       const harnessed = await harness();
       const entry = (n: number) => ({
