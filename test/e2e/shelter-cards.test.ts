@@ -109,6 +109,10 @@ describe('household cards', () => {
       await scanner.page.getByTestId('open-scan').click();
       await scanner.page.waitForSelector(`[data-testid=household][data-household="${family}"]`, { timeout: 20_000 });
       expect(await scanner.page.locator('h2').first().textContent()).toContain(code);
+      // the household's check-out is offered once, above its members, not again on every row
+      expect(await scanner.page.getByTestId('household-check-out').count()).toBe(1);
+      expect(await scanner.page.getByTestId('check-out-household').count()).toBe(0);
+      expect(await scanner.page.getByTestId('check-out').count()).toBe(2);
       await scanner.page.getByTestId('household-back-from-car').click();
       await expect
         .poll(() => readOnServer(e2e.server, (doc) => readPeople(doc).filter((p) => p.householdId === family).map((p) => p.stay)), { timeout: 10_000 })

@@ -62,7 +62,7 @@ export function Household({ householdId }: { householdId: string }) {
       {present.length === 0 && <p class="muted">{h.nonePresent}</p>}
       <div class="household__members">
         {members.map((p) => (
-          <PersonRow key={p.id} person={p} onCheckOut={askPerson} onCheckOutHousehold={askHousehold} onReadmit={readmit} />
+          <PersonRow key={p.id} person={p} onCheckOut={askPerson} onReadmit={readmit} />
         ))}
       </div>
       {dialog}

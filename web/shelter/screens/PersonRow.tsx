@@ -65,7 +65,8 @@ interface RowProps {
   top?: number;
   height?: number;
   onCheckOut: (p: Person) => void;
-  onCheckOutHousehold: (householdId: string) => void;
+  /** Absent where the screen is the household itself and offers it once, above its members. */
+  onCheckOutHousehold?: (householdId: string) => void;
   onReadmit?: (p: Person) => void;
 }
 
@@ -107,9 +108,11 @@ export function PersonRow({ person, top, height, onCheckOut, onCheckOutHousehold
             <button type="button" class="button button--small" onClick={() => onCheckOut(person)} data-testid="check-out">
               {p.checkOut}
             </button>
-            <button type="button" class="button button--small" onClick={() => onCheckOutHousehold(person.householdId)} data-testid="check-out-household">
-              {p.checkOutHousehold}
-            </button>
+            {onCheckOutHousehold && (
+              <button type="button" class="button button--small" onClick={() => onCheckOutHousehold(person.householdId)} data-testid="check-out-household">
+                {p.checkOutHousehold}
+              </button>
+            )}
           </>
         )}
         {!present && onReadmit && (
