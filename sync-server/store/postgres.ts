@@ -90,15 +90,18 @@ const REVOKED_CHANNEL = 'hinanjo_revoked';
 /**
  * One statement, so one round trip and its own transaction: number the batch per document
  * (the docs row lock orders concurrent writers), insert the updates (the trigger rings).
- * A document whose epoch is not the one the entries were made on gets no number and stores
- * nothing: the row lock makes a purge (replaceDocument) and an append strictly ordered, and the
- * condition is evaluated on the row as the purge left it.
+ * Entries are made on a copy of some epoch: per document only those of the latest epoch in the
+ * batch are candidates (its row is updated once), and only if the stored document still has that
+ * epoch. The row lock orders a purge (replaceDocument) and an append strictly, and the condition
+ * is evaluated on the row as the purge left it. An entry left out has no row in the result.
  */
 const APPEND_SQL = `
 WITH input AS (
   SELECT doc, data, epoch, ord FROM unnest($1::text[], $2::bytea[], $4::text[]) WITH ORDINALITY AS i(doc, data, epoch, ord)
 ), counts AS (
-  SELECT doc, min(epoch) AS epoch, count(*)::bigint AS n FROM input GROUP BY doc ORDER BY doc
+  SELECT i.doc, i.epoch, count(*)::bigint AS n
+  FROM input i JOIN (SELECT doc, max(epoch) AS epoch FROM input GROUP BY doc) latest USING (doc, epoch)
+  GROUP BY i.doc, i.epoch ORDER BY i.doc
 ), heads AS (
   INSERT INTO docs (doc, last_seq, epoch) SELECT doc, n, epoch FROM counts
   ON CONFLICT (doc) DO UPDATE SET last_seq = docs.last_seq + EXCLUDED.last_seq
@@ -107,7 +110,7 @@ WITH input AS (
 ), numbered AS (
   SELECT i.doc, i.data, i.ord,
          h.last_seq - c.n + row_number() OVER (PARTITION BY i.doc ORDER BY i.ord) AS seq
-  FROM input i JOIN heads h USING (doc) JOIN counts c USING (doc)
+  FROM input i JOIN heads h USING (doc) JOIN counts c USING (doc, epoch)
 ), ins AS (
   INSERT INTO updates (doc, seq, data, received_at) SELECT doc, seq, data, $3 FROM numbered
 )
@@ -218,28 +221,17 @@ class PostgresStore implements DocStore {
 
   async append(entries: readonly AppendEntry[], receivedAt: Date): Promise<number[]> {
     if (entries.length === 0) return [];
-    // One epoch per document in a statement (its row is updated once): entries made on an older
-    // copy than another entry of the same batch are refused here.
-    const latest = new Map<string, string>();
-    for (const e of entries) {
-      const epoch = e.epoch ?? '';
-      if (epoch > (latest.get(e.docName) ?? '')) latest.set(e.docName, epoch);
-    }
-    const sent = entries.filter((e) => (e.epoch ?? '') === (latest.get(e.docName) ?? ''));
-    const seqs = new Array<number>(entries.length).fill(0);
-    if (sent.length === 0) return seqs;
+    // A malformed entry fails the whole batch (the SQL would only leave it out, as if refused).
+    for (const e of entries) if (typeof e.docName !== 'string' || !(e.update instanceof Uint8Array)) throw new Error('bad entry');
     const r = await this.pool.query<{ ord: string; seq: string }>(APPEND_SQL, [
-      sent.map((e) => e.docName),
-      sent.map((e) => Buffer.from(e.update.buffer, e.update.byteOffset, e.update.byteLength)),
+      entries.map((e) => e.docName),
+      entries.map((e) => Buffer.from(e.update.buffer, e.update.byteOffset, e.update.byteLength)),
       receivedAt.toISOString(),
-      sent.map((e) => e.epoch ?? ''),
+      entries.map((e) => e.epoch ?? ''),
     ]);
-    const bySent = new Array<number>(sent.length).fill(0);
-    for (const row of r.rows) bySent[Number(row.ord) - 1] = Number(row.seq);
-    let k = 0;
-    entries.forEach((e, i) => {
-      if ((e.epoch ?? '') === (latest.get(e.docName) ?? '')) seqs[i] = bySent[k++];
-    });
+    // Refused entries (another epoch) have no row: sequence number 0 (types.ts).
+    const seqs = new Array<number>(entries.length).fill(0);
+    for (const row of r.rows) seqs[Number(row.ord) - 1] = Number(row.seq);
     return seqs;
   }
 

@@ -32,10 +32,7 @@ if (workerData.role === 'checkpointer') {
       busy = false;
     }
   }, workerData.intervalMs);
-  // Every write transaction begins IMMEDIATE (the write lock first): one that began by reading (the
-// epoch, the last receipt time) could not take the write lock while the checkpointer held it for
-// a RESTART, and failed at once with "database is locked" instead of waiting its turn.
-parentPort.on('message', (m) => {
+  parentPort.on('message', (m) => {
     if (m.op === 'close') {
       try {
         db.pragma('wal_checkpoint(PASSIVE)');

@@ -199,8 +199,11 @@ export function storeContract(name: string, open: () => Promise<StoreHarness>): 
       const stale = edit(d, (x) => x.getMap('people').set('late', '遅延名前'));
       expect(await current.append([{ docName: 'shelter/p', update: stale }, { docName: 'shelter/p', update: stale, epoch: '' }], new Date())).toEqual([0, 0]);
       expect((await current.loadUpdates('shelter/p')).lastSeq).toBe(seq);
-      const [after] = await current.append([{ docName: 'shelter/p', update: edit(kept, (x) => x.getMap('m').set('k', 1)), epoch: '2026-12-02T00:00:00.000Z' }], new Date());
+      // in one batch with an update of the new epoch, the old copy's is still refused
+      const [refused, after] = await current.append([{ docName: 'shelter/p', update: stale, epoch: '' }, { docName: 'shelter/p', update: edit(kept, (x) => x.getMap('m').set('k', 1)), epoch: '2026-12-02T00:00:00.000Z' }], new Date());
+      expect(refused).toBe(0);
       expect(after).toBeGreaterThan(seq);
+      expect(replay((await current.loadUpdates('shelter/p')).updates).getMap('people').size).toBe(0);
       await current.compact('shelter/p', Y.encodeStateAsUpdate(kept), after);
       expect((await current.loadUpdates('shelter/p')).epoch).toBe('2026-12-02T00:00:00.000Z');
       await current.append([{ docName: 'shelter/q', update: edit(new Y.Doc(), (x) => x.getMap('m').set('k', 1)) }], new Date());
