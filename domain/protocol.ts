@@ -72,9 +72,11 @@ export const DOC_QUOTA_BYTES = 64 * 1024 * 1024;
 /** Per token: a burst (an offline tablet's whole backlog) and a sustained rate after it. */
 export const WRITE_BUDGET_BURST_BYTES = 16 * 1024 * 1024;
 export const WRITE_BUDGET_BYTES_PER_SECOND = 512 * 1024;
-/** Awareness (presence) is small by nature: one state per client, a few per second. */
-export const MAX_AWARENESS_BYTES = 4 * 1024;
-export const AWARENESS_PER_SECOND = 5;
+/**
+ * Awareness (presence) is not used: servers neither store nor relay it, and answer a query for
+ * it with this update of no states (y-protocols' encoding: a varUint count of 0).
+ */
+export const EMPTY_AWARENESS_UPDATE: Uint8Array = Uint8Array.of(0);
 /**
  * A tablet opens two sockets (hq and its shelter) per tab; more than this from one staff token is
  * abuse. An hq token may open every shelter (HQ tools, the load benchmark), hence its larger cap.

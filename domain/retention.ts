@@ -36,6 +36,26 @@ export function purgeDueAt(closedAt: string | null | undefined, days: number): s
   return Number.isFinite(t) ? new Date(t + days * DAY_MS).toISOString() : null;
 }
 
+/**
+ * When the server holds a shelter to have closed, from its own record (the previous summary)
+ * rather than from `meta.closedAt`, which a tablet writes: a tablet that kept a future or stale
+ * closedAt would otherwise postpone the purge for ever. Seen open then closed: closed now.
+ * Already closed: the time recorded then. Closed at first sight (a document the server has
+ * never summarized): the document's closedAt, never later than now, else now.
+ */
+export function recordedClosure(
+  previous: { status: string; closedAt?: string | null } | undefined,
+  status: string,
+  docClosedAt: unknown,
+  now: Date,
+): string | null {
+  if (status !== 'closed') return null;
+  if (previous?.status === 'closed' && previous.closedAt) return previous.closedAt;
+  if (previous) return now.toISOString();
+  const t = typeof docClosedAt === 'string' ? Date.parse(docClosedAt) : NaN;
+  return Number.isFinite(t) && t <= now.getTime() ? new Date(t).toISOString() : now.toISOString();
+}
+
 /** The epoch of a shelter document: '' until it is purged, then the time of the purge. */
 export function docEpoch(doc: Y.Doc): string {
   const v = shelterMeta(doc).get('purgedAt');
@@ -129,13 +149,13 @@ export function purgedState(doc: Y.Doc, at: Date): Uint8Array {
   return state;
 }
 
-/** An empty document of epoch `epoch` (a shelter box dropping its copy before it fetches the city's). */
-export function emptyStateOfEpoch(epoch: string): Uint8Array {
-  const doc = new Y.Doc();
-  if (epoch) shelterMeta(doc).set('purgedAt', epoch);
-  const state = Y.encodeStateAsUpdate(doc);
-  doc.destroy();
-  return state;
+/**
+ * What a shelter box keeps after dropping a purged copy, before it fetches the city's: nothing.
+ * The epoch is kept by the box's store beside it; `meta.purgedAt` is the city's to write (a box
+ * that wrote its own would send it up, and the city refuses that write).
+ */
+export function emptyState(): Uint8Array {
+  return Y.encodeStateAsUpdate(new Y.Doc());
 }
 
 /** One line of HQ's retention view: a closed shelter and when its roster goes (or went). */
@@ -160,7 +180,8 @@ export function retentionSchedule(
 ): RetentionLine[] {
   const lines: RetentionLine[] = [];
   for (const s of shelters) {
-    if (s.purgedAt) {
+    // Purged and not reopened since (a reopened shelter has people on record again).
+    if (s.purgedAt && !s.peopleOnRecord) {
       lines.push({ shelterId: s.shelterId, closedAt: s.closedAt ?? '', dueAt: null, daysLeft: null, purgedAt: s.purgedAt, peopleOnRecord: s.peopleOnRecord ?? 0, retained: s.retained ?? null });
       continue;
     }

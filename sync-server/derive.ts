@@ -15,6 +15,7 @@ import { buildPublicStatus } from '../domain/status';
 import { closuresFeatureCollection } from '../domain/closures';
 import { HQ_DOC, hqShelters, parseDocName } from '../domain/schema';
 import { localDayRange } from '../domain/counts';
+import { recordedClosure } from '../domain/retention';
 import type { DocRegistry, LiveDoc } from './docs';
 import type { DocStore, StoredSummary } from './store/types';
 
@@ -237,12 +238,17 @@ export class DerivedLayers {
   private summarize(live: LiveDoc): void {
     if (live.ref.kind !== 'shelter') return;
     let summary: ShelterSummary;
+    const now = this.clock();
     try {
-      summary = summarizeShelter(live.doc, live.ref.shelterId, this.clock(), live.lastUpdateAt);
+      summary = summarizeShelter(live.doc, live.ref.shelterId, now, live.lastUpdateAt);
     } catch (e) {
       console.error(`summary of ${live.name} failed: ${(e as Error).message}`);
       return;
     }
+    // Retention rests on what the server recorded, never on fields a tablet writes: the epoch
+    // as the store keeps it, the closure as this server saw it happen (purge.ts).
+    summary.purgedAt = live.epoch || null;
+    summary.closedAt = recordedClosure(this.summaries.get(live.ref.shelterId), summary.status, summary.closedAt, now);
     this.summaries.set(live.ref.shelterId, summary);
     this.seqs.set(live.name, live.lastSeq);
     this.unsaved.set(live.name, { docName: live.name, seq: live.lastSeq, computedAt: this.clock().toISOString(), data: JSON.stringify(summary) });

@@ -3,7 +3,6 @@
 // grace period after the last one releases it. Updates reach a live document only through
 // applyCommitted(), i.e. after the store committed them (writer.ts).
 import * as Y from 'yjs';
-import { Awareness } from 'y-protocols/awareness';
 import type { DocRef } from '../domain/schema';
 import { parseDocName } from '../domain/schema';
 import type { Metrics } from './metrics';
@@ -20,8 +19,6 @@ import type { DocStore } from './store/types';
 export class LiveDoc {
   /** Sync connections on this document (sync.ts adds and removes itself). */
   readonly conns = new Set<unknown>();
-  /** Awareness needs a Y.Doc only for its client id, so a tiny one stands in. */
-  readonly awareness = new Awareness(new Y.Doc());
   holders = 0;
   /** Updates accepted by the writer and not yet applied; the document stays loaded meanwhile. */
   pendingWrites = 0;
@@ -69,7 +66,6 @@ export class LiveDoc {
     this.compactedSeq = stored.updatesSinceSnapshot === 0 ? stored.lastSeq : 0;
     this.lastUpdateAt = stored.lastUpdateAt;
     this.epoch = stored.epoch ?? '';
-    this.awareness.setLocalState(null);
   }
 
   /** Records that update `seq` is applied (gapFree: the store's numbers have no gaps per document). */
@@ -135,8 +131,6 @@ export class LiveDoc {
   destroy(): void {
     if (this.unloadTimer) clearTimeout(this.unloadTimer);
     if (this.coolTimer) clearTimeout(this.coolTimer);
-    this.awareness.doc.destroy();
-    this.awareness.destroy();
     this.hot?.destroy();
     this.hot = null;
     this.cold = null;

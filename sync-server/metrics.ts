@@ -14,7 +14,8 @@ export type RejectReason =
   | 'value_too_large'
   | 'doc_quota'
   | 'write_budget'
-  | 'awareness_rate'
+  | 'awareness'
+  | 'server_field'
   | 'too_many_sockets';
 
 const LOOP_RESOLUTION_MS = 10;

@@ -51,7 +51,11 @@ export class Purger {
     return this.running ?? Promise.resolve();
   }
 
-  /** The shelters whose purge is due now (closed, past the retention, not purged). */
+  /**
+   * The shelters whose purge is due now: closed (as the server recorded it, derive.ts) longer than
+   * the retention, with people on record. A shelter purged before and reopened since has people
+   * again and is purged again from its last closure. Nothing here reads a field a tablet writes.
+   */
   due(now = this.deps.clock()): string[] {
     const hq = this.deps.derived.hqDoc();
     if (!hq) return [];
@@ -59,7 +63,7 @@ export class Purger {
     return this.deps.derived
       .overview()
       .shelters.filter((s) => {
-        if (s.status !== 'closed' || s.purgedAt || !s.peopleOnRecord) return false;
+        if (s.status !== 'closed' || !s.peopleOnRecord) return false;
         const at = purgeDueAt(s.closedAt, days);
         return at !== null && Date.parse(at) <= now.getTime();
       })

@@ -3,9 +3,11 @@
 // (docs/protocol.md).
 //
 // Per connection: the token is verified and the access to the document decided once, on
-// connect; every message is then checked against it. Sync step 2, updates and awareness from
-// a read-only connection are dropped and counted (awareness would otherwise reach every tablet
-// reading hq). An update is decoded and measured before it is accepted (value size, document
+// connect; every message is then checked against it. Sync step 2 and updates from a read-only
+// connection are dropped and counted. Awareness (presence) is not used by Hinanjo: it is
+// neither stored nor relayed, from anyone, and a query for it is answered with no state — a
+// relay of client-chosen states let one token build 131k of them and send megabytes to every
+// newcomer. An update is decoded and measured before it is accepted (value size, document
 // quota, the token's write budget: write-limits.ts), so neither a malformed nor an oversized
 // one reaches the store; accepted updates go to the group-commit writer and are applied and
 // forwarded only after the commit. A frame that is malformed, too large or part of a flood
@@ -14,9 +16,8 @@ import type { IncomingMessage } from 'node:http';
 import type { Duplex } from 'node:stream';
 import { WebSocketServer, type WebSocket, type RawData } from 'ws';
 import * as Y from 'yjs';
-import * as awarenessProtocol from 'y-protocols/awareness';
 import {
-  AWARENESS_PER_SECOND, CLOSE, HEARTBEAT_INTERVAL_MS, MAX_AWARENESS_BYTES, MAX_FRAME_BYTES, MAX_SOCKETS_PER_TOKEN,
+  CLOSE, EMPTY_AWARENESS_UPDATE, HEARTBEAT_INTERVAL_MS, MAX_FRAME_BYTES, MAX_SOCKETS_PER_TOKEN,
   decodeMessage, encodeMessage,
 } from '../domain/protocol';
 import { parseDocName, type DocRef } from '../domain/schema';
@@ -26,6 +27,7 @@ import type { DocRegistry, LiveDoc } from './docs';
 import type { Metrics, RejectReason } from './metrics';
 import type { DocStore } from './store/types';
 import type { UpdateOrigin, UpdateWriter } from './writer';
+import { serverFieldWritten } from './server-fields';
 import { largestValueBytes, WriteBudgets, type WriteLimits, DEFAULT_WRITE_LIMITS } from './write-limits';
 
 
@@ -111,6 +113,8 @@ export interface ConnectRequest {
 class Malformed extends Error {}
 
 const HEARTBEAT_FRAME = encodeMessage({ type: 'heartbeat' });
+/** The answer to a query for presence: no state at all. */
+const NO_AWARENESS_FRAME = encodeMessage({ type: 'awareness', update: EMPTY_AWARENESS_UPDATE });
 
 export class SyncService {
   readonly wss: WebSocketServer;
@@ -136,7 +140,6 @@ export class SyncService {
     this.wss = new WebSocketServer({ noServer: true, maxPayload: 2 * MAX_FRAME_BYTES, perMessageDeflate: false });
     this.budgets = new WriteBudgets(opts.limits);
     deps.registry.on({
-      loaded: (live) => this.wire(live),
       changed: (live, update, origin) => this.forward(live, update, origin),
       replaced: (live, epoch) => this.closeDoc(live.name, CLOSE.purged, `purged:${epoch}`),
     });
@@ -266,20 +269,6 @@ export class SyncService {
     for (const c of live.conns as Set<SyncConnection>) if (c !== origin) c.send(msg);
   }
 
-  /** Forwards awareness changes of a live document to its connections. */
-  private wire(live: LiveDoc): void {
-    live.awareness.on(
-      'update',
-      ({ added, updated, removed }: { added: number[]; updated: number[]; removed: number[] }, origin: unknown) => {
-        const changed = added.concat(updated, removed);
-        if (origin instanceof SyncConnection) origin.trackAwareness(added, removed);
-        if (live.conns.size === 0) return;
-        const msg = encodeMessage({ type: 'awareness', update: awarenessProtocol.encodeAwarenessUpdate(live.awareness, changed) });
-        for (const c of live.conns as Set<SyncConnection>) c.send(msg);
-      },
-    );
-  }
-
   /** Heartbeat, dead-connection sweep, and expiry/revocation of tokens already connected. */
   private async tick(): Promise<void> {
     const now = this.deps.clock();
@@ -328,10 +317,7 @@ export class SyncService {
 export class SyncConnection implements UpdateOrigin {
   private tokens: number;
   private lastRefill = performance.now();
-  private awarenessTokens = AWARENESS_PER_SECOND;
-  private awarenessRefill = performance.now();
   private lastHeard = performance.now();
-  private readonly awarenessIds = new Set<number>();
   private closed = false;
   readOnlyDropped = 0;
   /** The protocol version the client said it speaks (1 when it did not say). */
@@ -357,10 +343,6 @@ export class SyncConnection implements UpdateOrigin {
     this.live.conns.add(this);
     // Our step 1 asks the client for what we lack (its offline edits come back as step 2).
     this.send(encodeMessage({ type: 'sync-step1', stateVector: this.live.stateVector() }));
-    const states = this.live.awareness.getStates();
-    if (states.size > 0) {
-      this.send(encodeMessage({ type: 'awareness', update: awarenessProtocol.encodeAwarenessUpdate(this.live.awareness, [...states.keys()]) }));
-    }
   }
 
   heard(): void {
@@ -395,27 +377,12 @@ export class SyncConnection implements UpdateOrigin {
       case 'sync-step2':
       case 'sync-update':
         return this.onUpdate(m.update);
-      case 'awareness': {
-        if (this.access !== 'write') {
-          // Presence from a reader would be fanned out to every tablet reading hq.
-          this.deps.metrics.reject('read_only');
-          return;
-        }
-        if (m.update.byteLength > MAX_AWARENESS_BYTES) return this.reject('too_large', CLOSE.tooLarge, 'awareness too large');
-        if (!this.takeAwarenessToken()) {
-          this.deps.metrics.reject('awareness_rate');
-          return;
-        }
-        awarenessProtocol.applyAwarenessUpdate(this.live.awareness, m.update, this);
+      case 'awareness':
+        // Dropped from everyone (a stock y-websocket client sends its presence; we keep none).
+        this.deps.metrics.reject('awareness');
         return;
-      }
       case 'query-awareness':
-        this.send(
-          encodeMessage({
-            type: 'awareness',
-            update: awarenessProtocol.encodeAwarenessUpdate(this.live.awareness, [...this.live.awareness.getStates().keys()]),
-          }),
-        );
+        this.send(NO_AWARENESS_FRAME);
         return;
       default:
         // STORED, HEARTBEAT and UPSTREAM_STORED only ever go from a server to a client.
@@ -439,6 +406,8 @@ export class SyncConnection implements UpdateOrigin {
       }
       return;
     }
+    const owned = serverFieldWritten(this.live.ref, this.live.doc, decoded);
+    if (owned) return this.reject('server_field', CLOSE.forbidden, `${owned} is written by the server alone`);
     const limits = this.opts.limits;
     if (largestValueBytes(decoded) > limits.maxValueBytes) {
       return this.reject('value_too_large', CLOSE.tooLarge, `a value is larger than ${limits.maxValueBytes} bytes`);
@@ -492,11 +461,6 @@ export class SyncConnection implements UpdateOrigin {
     this.close(1011, 'storage unavailable');
   }
 
-  trackAwareness(added: number[], removed: number[]): void {
-    for (const id of added) this.awarenessIds.add(id);
-    for (const id of removed) this.awarenessIds.delete(id);
-  }
-
   tick(now: Date, revoked: Set<string>): void {
     if (this.closed) return;
     if (this.claims.exp * 1000 <= now.getTime()) return this.close(CLOSE.unauthorized, 'token expired');
@@ -524,24 +488,12 @@ export class SyncConnection implements UpdateOrigin {
     if (this.closed) return;
     this.closed = true;
     this.live.conns.delete(this);
-    if (this.awarenessIds.size > 0) {
-      awarenessProtocol.removeAwarenessStates(this.live.awareness, [...this.awarenessIds], null);
-    }
     this.deps.registry.release(this.live);
   }
 
   private reject(reason: RejectReason, code: number, message: string): void {
     this.deps.metrics.reject(reason);
     this.close(code, message);
-  }
-
-  private takeAwarenessToken(): boolean {
-    const now = performance.now();
-    this.awarenessTokens = Math.min(AWARENESS_PER_SECOND, this.awarenessTokens + ((now - this.awarenessRefill) / 1000) * AWARENESS_PER_SECOND);
-    this.awarenessRefill = now;
-    if (this.awarenessTokens < 1) return false;
-    this.awarenessTokens--;
-    return true;
   }
 
   private takeToken(): boolean {

@@ -16,7 +16,7 @@ import {
   CLOSE, DEAD_CONNECTION_MS, FATAL_CLOSE_CODES, MAX_FRAME_BYTES, PROTOCOL_VERSION, decodeMessage, encodeMessage,
 } from '../../domain/protocol';
 import { missingUpdates } from '../../domain/split-update';
-import { emptyStateOfEpoch } from '../../domain/retention';
+import { emptyState } from '../../domain/retention';
 import type { DocRegistry, LiveDoc } from '../docs';
 import type { SyncConnection, SyncService } from '../sync';
 import type { UpdateOrigin, UpdateWriter } from '../writer';
@@ -203,7 +203,7 @@ export class UpstreamLink implements UpdateOrigin {
     try {
       await writer.flush();
       const old = this.live!;
-      await registry.replace(this.docName, epoch, emptyStateOfEpoch(epoch));
+      await registry.replace(this.docName, epoch, emptyState());
       registry.release(old);
       this.live = await registry.acquire(this.docName);
       this.cityStateVector = Y.encodeStateVector(new Y.Doc());

@@ -105,7 +105,9 @@ class MemoryStore implements DocStore {
     this.check();
     let n = 0;
     for (const e of this.data.audit) {
-      if (!terms.some((t) => t && (e.query.includes(t) || e.answer.includes(t)))) continue;
+      const names = (text: string) => terms.some((t) => t && text.includes(t));
+      if (!names(e.query) && !names(e.answer) && !names(e.askedBy)) continue;
+      if (names(e.askedBy)) e.askedBy = replacement;
       e.query = replacement;
       e.answer = replacement;
       n++;

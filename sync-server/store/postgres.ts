@@ -330,8 +330,10 @@ class PostgresStore implements DocStore {
     const t = terms.filter(Boolean);
     if (t.length === 0) return 0;
     const r = await this.pool.query(
-      `UPDATE audit SET query = $2, answer = $2
-       WHERE EXISTS (SELECT 1 FROM unnest($1::text[]) AS term WHERE strpos(query, term) > 0 OR strpos(answer, term) > 0)`,
+      `UPDATE audit SET query = $2, answer = $2,
+         asked_by = CASE WHEN EXISTS (SELECT 1 FROM unnest($1::text[]) AS term WHERE strpos(asked_by, term) > 0) THEN $2 ELSE asked_by END
+       WHERE EXISTS (SELECT 1 FROM unnest($1::text[]) AS term
+                     WHERE strpos(query, term) > 0 OR strpos(answer, term) > 0 OR strpos(asked_by, term) > 0)`,
       [t, replacement],
     );
     return r.rowCount ?? 0;

@@ -112,12 +112,15 @@ const replace = db.transaction((docName, state, epoch, at) => {
   return seq;
 });
 const redact = db.transaction((terms, replacement) => {
-  const rows = db.prepare('SELECT id, query, answer FROM audit').all();
-  const update = db.prepare('UPDATE audit SET query = ?, answer = ? WHERE id = ?');
+  // An entry naming a purged person loses its question and answer; who asked loses its text
+  // too when it names one (a relative asking about another).
+  const rows = db.prepare('SELECT id, query, answer, asked_by FROM audit').all();
+  const update = db.prepare('UPDATE audit SET query = ?, answer = ?, asked_by = ? WHERE id = ?');
   let n = 0;
+  const names = (text) => terms.some((t) => text.includes(t));
   for (const r of rows) {
-    if (!terms.some((t) => r.query.includes(t) || r.answer.includes(t))) continue;
-    update.run(replacement, replacement, r.id);
+    if (!names(r.query) && !names(r.answer) && !names(r.asked_by)) continue;
+    update.run(replacement, replacement, names(r.asked_by) ? replacement : r.asked_by, r.id);
     n++;
   }
   return n;

@@ -94,6 +94,8 @@ export class YClient {
   private readonly deletes = new DeleteConfirmations<ClientSocket>();
   private nextPendingId = 1;
   heartbeats = 0;
+  /** Bytes of awareness (presence) frames received: the server should send none worth counting. */
+  awarenessBytes = 0;
   synced = false;
   /** Drop what this client sends / receives with this probability (partial delivery). */
   dropOutgoing = 0;
@@ -316,6 +318,7 @@ export class YClient {
         if (m.type === 'sync-step2') this.synced = true;
         break;
       case 'awareness':
+        this.awarenessBytes += buf.byteLength;
         awarenessProtocol.applyAwarenessUpdate(this.awareness, m.update, this);
         break;
       case 'stored': {

@@ -65,10 +65,13 @@ describe('purge after the retention period', () => {
   it('nothing is due while the shelter is open or inside its retention', async () => {
     const tablet = await staff('s1');
     await tablet.whenSynced();
+    // The server records the closure when it sees it (not from the tablet's closedAt).
+    now = CLOSED_AT;
     setShelterStatus(tablet.doc, 'closed', CLOSED_AT);
     await tablet.whenStored();
     expect(shelterMeta(tablet.doc).get('closedAt')).toBe(CLOSED_AT.toISOString());
     await tablet.destroy();
+    await expect.poll(() => server.server.derived.overview().shelters.find((s) => s.shelterId === 's1')?.closedAt).toBe(CLOSED_AT.toISOString());
     now = new Date(CLOSED_AT.getTime() + 89 * DAY);
     await server.server.derived.refresh(shelterDocName('s1'));
     expect(server.server.purger.due(now)).toEqual([]);
@@ -93,12 +96,19 @@ describe('purge after the retention period', () => {
       body: JSON.stringify({ name: '消去一郎', relation: 'family', askedBy: '電話 兄' }),
     });
     expect(asked.status).toBe(200);
+    // one of the purged asked about someone else: who asked is their name
+    const askedByPurged = await fetch(`${server.url}/api/hq/safety-inquiries`, {
+      method: 'POST',
+      headers: { Authorization: `Bearer ${hq}`, 'Content-Type': 'application/json' },
+      body: JSON.stringify({ name: '継続次郎', relation: 'family', askedBy: '消去花子（妻）' }),
+    });
+    expect(askedByPurged.status).toBe(200);
     // the search can find them before (so "not found" after means something)
     for (const name of ['消去一郎', 'ショウキョハナコ', '保護秘子']) expect(filesContaining(server.dataDir, name)).not.toEqual([]);
     expect(filesContaining(server.dataDir, '継続次郎')).not.toEqual([]);
 
     const [outcome] = await server.server.purger.runDue();
-    expect(outcome).toMatchObject({ shelterId: 's1', people: 3, auditRedacted: 1 });
+    expect(outcome).toMatchObject({ shelterId: 's1', people: 3, auditRedacted: 2 });
     expect(await tablet.whenClosed()).toMatchObject({ code: 1013 });
 
     for (const name of ['消去一郎', 'ショウキョイチロウ', '消去花子', 'ショウキョハナコ', '保護秘子', 'ホゴヒデコ']) {
@@ -129,7 +139,10 @@ describe('purge after the retention period', () => {
 
     // the audit keeps when and who asked, not whom
     const audit = await server.server.store.listAudit();
-    expect(audit).toEqual([expect.objectContaining({ askedBy: '電話 兄', query: REDACTED, answer: REDACTED })]);
+    expect(audit).toEqual([
+      expect.objectContaining({ askedBy: '電話 兄', query: REDACTED, answer: REDACTED }),
+      expect.objectContaining({ askedBy: REDACTED, query: REDACTED, answer: REDACTED }),
+    ]);
     // HQ's overview knows it was purged; nothing is due any more
     const s1 = server.server.derived.overview().shelters.find((s) => s.shelterId === 's1');
     expect(s1).toMatchObject({ purgedAt: outcome.epoch, peopleOnRecord: 0, status: 'closed', retained: { people: 3, households: 2 } });
@@ -144,5 +157,61 @@ describe('purge after the retention period', () => {
     expect((await old.whenClosed()).code).toBe(CLOSE.purged);
     await old.destroy();
     for (const name of ['消去一郎', '保護秘子']) expect(filesContaining(dataDir, name)).toEqual([]);
+  });
+});
+
+describe('the purge rests on what the server recorded, not on fields a tablet writes', () => {
+  it('a staff token cannot write the epoch (meta.purgedAt): the write is refused and nothing of it is stored', async () => {
+    const tablet = await staff('s2');
+    await tablet.whenSynced();
+    const stored = server.server.metrics.updatesStored;
+    shelterMeta(tablet.doc).set('purgedAt', '2026-08-01T00:00:00.000Z');
+    expect(await tablet.whenClosed()).toMatchObject({ code: CLOSE.forbidden, reason: expect.stringContaining('meta.purgedAt') });
+    expect(server.server.metrics.updatesStored).toBe(stored);
+    await tablet.destroy();
+    // an overwrite of a value the server wrote is refused the same way (the item names no key)
+    const fresh = await staff('s1', server.server.derived.overview().shelters.find((s) => s.shelterId === 's1')!.purgedAt!);
+    await fresh.whenSynced();
+    expect(shelterMeta(fresh.doc).get('purgedAt')).toBeTruthy();
+    shelterMeta(fresh.doc).set('purgedAt', '2099-01-01T00:00:00.000Z');
+    expect((await fresh.whenClosed()).code).toBe(CLOSE.forbidden);
+    await fresh.destroy();
+    const check = await staff('s1', server.server.derived.overview().shelters.find((s) => s.shelterId === 's1')!.purgedAt!);
+    await check.whenSynced();
+    expect(shelterMeta(check.doc).get('purgedAt')).not.toBe('2099-01-01T00:00:00.000Z');
+    // a deletion of it too
+    shelterMeta(check.doc).delete('purgedAt');
+    expect((await check.whenClosed()).code).toBe(CLOSE.forbidden);
+    await check.destroy();
+  });
+
+  it('a tablet\'s closedAt does not move the purge; a shelter reopened and closed again is purged from its last closure', async () => {
+    const tablet = await staff('s2');
+    await tablet.whenSynced();
+    const closedAt = now;
+    setShelterStatus(tablet.doc, 'closed', now);
+    // the tablet then keeps pushing its closure into the future
+    shelterMeta(tablet.doc).set('closedAt', '2099-01-01T00:00:00.000Z');
+    await tablet.whenStored();
+    await expect.poll(() => server.server.derived.overview().shelters.find((s) => s.shelterId === 's2')?.closedAt).toBe(closedAt.toISOString());
+    // reopened the next day, closed again two days later: the purge counts from then
+    now = new Date(closedAt.getTime() + DAY);
+    setShelterStatus(tablet.doc, 'open', now);
+    await tablet.whenStored();
+    await expect.poll(() => server.server.derived.overview().shelters.find((s) => s.shelterId === 's2')?.status).toBe('open');
+    now = new Date(closedAt.getTime() + 3 * DAY);
+    const lastClosure = now;
+    setShelterStatus(tablet.doc, 'closed', now);
+    shelterMeta(tablet.doc).set('closedAt', closedAt.toISOString()); // and claims the first closure
+    await tablet.whenStored();
+    await expect.poll(() => server.server.derived.overview().shelters.find((s) => s.shelterId === 's2')?.closedAt).toBe(lastClosure.toISOString());
+    await tablet.destroy();
+    now = new Date(lastClosure.getTime() + 29 * DAY); // retention is 30 days (set above)
+    expect(server.server.purger.due(now)).toEqual([]);
+    now = new Date(lastClosure.getTime() + 30 * DAY);
+    expect(server.server.purger.due(now)).toEqual(['s2']);
+    const [outcome] = await server.server.purger.runDue();
+    expect(outcome).toMatchObject({ shelterId: 's2', people: 1 });
+    expect(filesContaining(server.dataDir, '継続次郎')).toEqual([]);
   });
 });

@@ -211,10 +211,13 @@ export function storeContract(name: string, open: () => Promise<StoreHarness>): 
       const base = { at: '2026-12-02T00:00:00.000Z', jti: 'j', device: null, askedBy: '電話', relation: 'family', answered: 1 };
       await current.appendAudit({ ...base, query: '名前1', answer: '名前1 — 本町小学校 (在所)' });
       await current.appendAudit({ ...base, query: '別人', answer: '' });
-      expect(await current.redactAudit(['名前1', ''], '（削除済み）')).toBe(1);
+      // the purged person asked about someone else: who asked names them
+      await current.appendAudit({ ...base, askedBy: '電話 名前1（妻）', query: '別人二', answer: '' });
+      expect(await current.redactAudit(['名前1', ''], '（削除済み）')).toBe(2);
       expect((await current.listAudit()).map((e) => [e.query, e.answer, e.askedBy])).toEqual([
         ['（削除済み）', '（削除済み）', '電話'],
         ['別人', '', '電話'],
+        ['（削除済み）', '（削除済み）', '（削除済み）'],
       ]);
     });
 

@@ -5,7 +5,7 @@ import { describe, expect, it } from 'vitest';
 import * as Y from 'yjs';
 import { checkInHousehold, emptyPersonInput } from '../../domain/people';
 import {
-  DEFAULT_RETENTION_DAYS, docEpoch, emptyStateOfEpoch, namesOnRecord, purgeDueAt, purgedState, retainedCounts, retentionDays, retentionSchedule, setRetentionDays,
+  DEFAULT_RETENTION_DAYS, docEpoch, emptyState, namesOnRecord, purgeDueAt, purgedState, retainedCounts, retentionDays, retentionSchedule, setRetentionDays,
 } from '../../domain/retention';
 import { hqMeta, shelterItems, shelterMeta, shelterNotDuplicates, shelterPeople, shelterStock } from '../../domain/schema';
 import { setShelterStatus } from '../../domain/shelter-status';
@@ -74,10 +74,10 @@ describe('retention', () => {
     expect([...Y.decodeStateVector(Y.encodeStateVectorFromUpdate(state)).keys()]).not.toContain(doc.clientID);
   });
 
-  it('an empty document of an epoch (a box dropping its copy) carries only the epoch', () => {
+  it('a box dropping its copy keeps an empty document: the epoch field is the city\'s to write', () => {
     const doc = new Y.Doc();
-    Y.applyUpdate(doc, emptyStateOfEpoch('2026-11-20T00:00:00.000Z'));
-    expect(docEpoch(doc)).toBe('2026-11-20T00:00:00.000Z');
+    Y.applyUpdate(doc, emptyState());
+    expect(docEpoch(doc)).toBe('');
     expect(shelterPeople(doc).size).toBe(0);
   });
 });
@@ -92,11 +92,13 @@ describe('HQ\'s retention schedule', () => {
         { shelterId: 'soon', status: 'closed', closedAt: '2026-09-05T00:00:00Z', peopleOnRecord: 5 },
         { shelterId: 'due', status: 'closed', closedAt: '2026-08-01T00:00:00Z', peopleOnRecord: 1 },
         { shelterId: 'gone', status: 'closed', closedAt: '2026-07-01T00:00:00Z', purgedAt: '2026-09-29T00:00:00Z', peopleOnRecord: 0 },
+        // purged once, reopened and closed again with new people: scheduled again, from its last closure
+        { shelterId: 'again', status: 'closed', closedAt: '2026-11-20T00:00:00Z', purgedAt: '2026-09-29T00:00:00Z', peopleOnRecord: 2 },
       ],
       90,
       now,
     );
-    expect(lines.map((l) => [l.shelterId, l.daysLeft])).toEqual([['due', 0], ['soon', 3], ['late', 89], ['gone', null]]);
+    expect(lines.map((l) => [l.shelterId, l.daysLeft])).toEqual([['due', 0], ['soon', 3], ['again', 79], ['late', 89], ['gone', null]]);
     expect(lines[1].dueAt).toBe('2026-12-04T00:00:00.000Z');
   });
 });
