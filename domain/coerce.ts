@@ -29,6 +29,14 @@ export function asConsent(consent: unknown, legacyFlag?: unknown): Consent {
   return oneOf(CONSENT_LEVELS, consent, 'none');
 }
 
+/**
+ * A protection mark (DV, stalking, viewing restriction). Any truthy value protects — `"true"`,
+ * `1`, even `"false"` from a confused client: when in doubt, a name is not disclosed.
+ */
+export function asProtected(v: unknown): boolean {
+  return Boolean(v);
+}
+
 /** Unknown stay types count where most people are: in the shelter. */
 export function asStay(v: unknown): StayType {
   return oneOf(STAY_TYPES, v, 'shelter');

@@ -6,7 +6,7 @@ import {
   AGE_GROUPS, type AgeGroup, CONSENT_LEVELS, type Person, SEXES, type Sex, STAY_TYPES, type StayType, type Need,
   shelterPeople,
 } from './schema';
-import { asAgeGroup, asConsent, asSex, asStay, asString, asStringList, asStringOrNull } from './coerce';
+import { asAgeGroup, asConsent, asProtected, asSex, asStay, asString, asStringList, asStringOrNull } from './coerce';
 import { isKanaOnly, storedKana } from './normalize';
 import { type Result, err, ok } from './result';
 
@@ -81,7 +81,9 @@ function fieldError(key: keyof PersonInput, v: unknown): PersonFieldError | null
     case 'consent':
       return (CONSENT_LEVELS as readonly unknown[]).includes(v) ? null : 'invalid-choice';
     case 'protected':
-      return typeof v === 'boolean' ? null : 'invalid-choice';
+      // Any mark is taken (and stored as a boolean, cleanField): refusing "true" would leave a
+      // person unprotected on a form that meant to protect them.
+      return null;
     case 'birthYear':
       if (v === null || v === undefined) return null;
       return Number.isInteger(v) && (v as number) >= MIN_BIRTH_YEAR && (v as number) <= new Date().getUTCFullYear() ? null : 'invalid-year';
@@ -116,6 +118,8 @@ function cleanField<K extends keyof PersonInput>(key: K, v: PersonInput[K]): Per
       return storedKana((v as string | undefined) ?? '') as PersonInput[K];
     case 'needs':
       return [...new Set((v as string[]).map((n) => n.trim()))] as PersonInput[K];
+    case 'protected':
+      return asProtected(v) as PersonInput[K];
     default:
       return v;
   }
@@ -253,7 +257,7 @@ export function readPersonMap(id: string, m: Y.Map<unknown>): Person {
     checkedOutAt: asStringOrNull(m.get('checkedOutAt')),
     note: asString(m.get('note')),
     consent: asConsent(m.get('consent'), m.get('consentSafetyInfo')),
-    protected: m.get('protected') === true,
+    protected: asProtected(m.get('protected')),
     birthYear: asBirthYear(m.get('birthYear')),
   };
 }

@@ -82,8 +82,36 @@ function personRecord(e: PfifEntry, o: PfifOptions): string {
   );
 }
 
-/** The feed: every eligible person of `entries`, in the order given. */
-export function pfifXml(entries: readonly PfifEntry[], o: PfifOptions): string {
-  const records = entries.filter((e) => pfifEligible(e.person) && e.person.checkedInAt).map((e) => personRecord(e, o));
-  return `<?xml version="1.0" encoding="UTF-8"?>\n<pfif:pfif xmlns:pfif="${PFIF_NS}">\n${records.join('')}</pfif:pfif>\n`;
+const readableDate = (v: string | null | undefined): boolean => typeof v === 'string' && v !== '' && Number.isFinite(Date.parse(v));
+
+/**
+ * Whether a record can be written: its dates read as dates. Any staff token writes a person's
+ * fields, so one `checkedInAt: 'yesterday'` must cost that one record, not the city's feed.
+ */
+function writable(e: PfifEntry): boolean {
+  const p = e.person;
+  return readableDate(p.checkedInAt) && (p.checkedOutAt === null || p.checkedOutAt === '' || readableDate(p.checkedOutAt)) && readableDate(e.expiresAt);
+}
+
+export interface PfifFeed {
+  xml: string;
+  /** Person records written. */
+  records: number;
+  /** Eligible people left out because their record could not be read (an unreadable date). */
+  skipped: number;
+}
+
+/** The feed: every eligible person of `entries`, in the order given; an unreadable record is skipped and counted. */
+export function pfifXml(entries: readonly PfifEntry[], o: PfifOptions): PfifFeed {
+  const records: string[] = [];
+  let skipped = 0;
+  for (const e of entries) {
+    if (!pfifEligible(e.person)) continue;
+    if (!writable(e)) {
+      skipped++;
+      continue;
+    }
+    records.push(personRecord(e, o));
+  }
+  return { xml: `<?xml version="1.0" encoding="UTF-8"?>\n<pfif:pfif xmlns:pfif="${PFIF_NS}">\n${records.join('')}</pfif:pfif>\n`, records: records.length, skipped };
 }

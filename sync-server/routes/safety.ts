@@ -5,7 +5,7 @@
 // not given. A token may ask at most QUERIES_PER_MINUTE times a minute (a desk answers phone
 // calls; a script walking a list of names is not a desk).
 import { HQ_DOC, hqMeta, hqShelters, type Person } from '../../domain/schema';
-import { type PfifEntry, pfifDomain, pfifEligible, pfifXml } from '../../domain/pfif';
+import { type PfifEntry, pfifDomain, pfifXml } from '../../domain/pfif';
 import { purgeDueAt, retentionDays } from '../../domain/retention';
 import { readPeople } from '../../domain/people';
 import { answersFor, describeQuery, validateSafetyQuery, type Relation, type SafetyAnswer, type SafetyQuery } from '../../domain/safety-answers';
@@ -83,11 +83,13 @@ export function safetyRoutes(ctx: SafetyContext): Route[] {
           const expiresAt = expiryOf(id, hq.days, now);
           for (const person of await peopleOf(docName, seq)) entries.push({ person, shelterId: id, shelterName: names.get(id) ?? id, expiresAt });
         }
-        const xml = pfifXml(entries, { domain: pfifDomain(process.env.HINANJO_PFIF_DOMAIN ?? req.headers.host ?? ''), sourceName: hq.region || 'Hinanjo', now });
-        const count = entries.filter((e) => pfifEligible(e.person)).length;
+        const feed = pfifXml(entries, { domain: pfifDomain(process.env.HINANJO_PFIF_DOMAIN ?? req.headers.host ?? ''), sourceName: hq.region || 'Hinanjo', now });
+        const xml = feed.xml;
         try {
           await ctx.store.appendAudit({
-            at: now.toISOString(), jti: claims.jti, device: claims.device ?? null, askedBy: 'PFIF 1.4', relation: 'feed', query: '', answered: count, answer: '',
+            at: now.toISOString(), jti: claims.jti, device: claims.device ?? null, askedBy: 'PFIF 1.4', relation: 'feed', query: '', answered: feed.records,
+            // Counts only: which records were unreadable is for the shelter to fix, not for the log.
+            answer: feed.skipped > 0 ? `skipped ${feed.skipped} unreadable record(s)` : '',
           });
         } catch (e) {
           console.error(`PFIF export not logged, not given: ${(e as Error).message}`);

@@ -5,7 +5,8 @@
 import { afterAll, beforeAll, describe, expect, it } from 'vitest';
 import Papa from 'papaparse';
 import { checkInHousehold, emptyPersonInput, type PersonInput } from '../../domain/people';
-import { shelterDocName } from '../../domain/schema';
+import * as Y from 'yjs';
+import { shelterDocName, shelterPeople } from '../../domain/schema';
 import { QUERIES_PER_MINUTE } from '../../sync-server/routes/safety';
 import { startTestServer, type TestServer } from '../helpers/server';
 import { seedHq } from '../helpers/seed';
@@ -158,5 +159,29 @@ describe('safety answers', () => {
     expect(xml).toContain('<pfif:last_known_location>本町小学校</pfif:last_known_location>');
     const audit = await server.server.store.listAudit();
     expect(audit.slice(before)).toEqual([expect.objectContaining({ askedBy: 'PFIF 1.4', answered: fullNames.length, answer: '' })]);
+  });
+
+  it('one record a staff token broke (an unreadable check-in time) is skipped and counted, never a 500 for the city; a string protection mark still protects', async () => {
+    const c = await YClient.connect({ wsUrl: server.wsUrl, docName: shelterDocName('s2'), token: await server.token({ role: 'staff', shelter: 's2' }) });
+    await c.whenSynced();
+    const [bad] = [...shelterPeople(c.doc).values()];
+    bad.set('consent', 'anyone');
+    bad.set('checkedInAt', 'yesterday');
+    const m = new Y.Map<unknown>();
+    shelterPeople(c.doc).set('str-protected', m);
+    for (const [k, v] of Object.entries({ householdId: 'h-str', name: '文字列 秘子', kana: 'もじれつ ひでこ', consent: 'anyone', checkedInAt: '2026-12-01T22:00:00Z', checkedOutAt: null, protected: 'true' })) m.set(k, v);
+    await c.whenStored();
+    await c.destroy();
+    await new Promise((r) => setTimeout(r, 300));
+    const before = (await server.server.store.listAudit()).length;
+    const res = await fetch(`${server.url}/api/hq/pfif.xml`, { headers: { Authorization: `Bearer ${hq}` } });
+    expect(res.status).toBe(200);
+    const xml = await res.text();
+    expect(schemaProblems(xml, PFIF_XSD)).toBeNull();
+    expect(xml).toContain('山田 太郎');
+    expect(xml).not.toContain('文字列');
+    const audit = await server.server.store.listAudit();
+    expect(audit.slice(before)).toEqual([expect.objectContaining({ askedBy: 'PFIF 1.4', answer: 'skipped 1 unreadable record(s)' })]);
+    expect(names(await ask({ name: '文字列 秘子', relation: 'family' }))).toEqual([]);
   });
 });

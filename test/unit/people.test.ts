@@ -7,6 +7,10 @@ import {
 } from '../../domain/people';
 import { shelterPeople } from '../../domain/schema';
 import { summarizeShelter } from '../../domain/overview';
+import { buildSearchIndex, searchPeople } from '../../domain/search';
+import { rosterCsv } from '../../domain/roster-csv';
+import { answersFor } from '../../domain/safety-answers';
+import { pfifXml } from '../../domain/pfif';
 import { idSequence, syncBoth } from './fixtures/docs';
 import { pick, prng } from '../../domain/prng';
 
@@ -33,9 +37,9 @@ describe('validatePersonInput', () => {
   });
 
   it('refuses values outside the vocabularies', () => {
-    const bad = { ...person(), ageGroup: 'teen', sex: 'x', stay: 'tent', consent: 'yes', protected: 'no', needs: [''], language: 'japanese!' } as unknown as PersonInput;
+    const bad = { ...person(), ageGroup: 'teen', sex: 'x', stay: 'tent', consent: 'yes', needs: [''], language: 'japanese!' } as unknown as PersonInput;
     expect(validatePersonInput(bad)).toEqual({
-      ageGroup: 'invalid-choice', sex: 'invalid-choice', stay: 'invalid-choice', consent: 'invalid-choice', protected: 'invalid-choice',
+      ageGroup: 'invalid-choice', sex: 'invalid-choice', stay: 'invalid-choice', consent: 'invalid-choice',
       needs: 'invalid-choice', language: 'invalid-choice',
     });
   });
@@ -321,6 +325,25 @@ describe('consent tiers and protection', () => {
     Y.applyUpdate(b, Y.encodeStateAsUpdate(a));
     expect(readPerson(a, 'p1')!.consent).toBe('family');
     expect(readPerson(b, 'p1')!.consent).toBe('family');
+  });
+
+  it('any truthy protection mark protects, everywhere: on the form it is stored as true; from another client it is read as protected and hidden from search, the roster file, safety answers and PFIF', () => {
+    const doc = new Y.Doc();
+    const r = checkInHousehold(doc, [person({ name: '文字列 保護', protected: 'true' as unknown as boolean, consent: 'anyone' })], { now: NOW, newId: idSequence('s') });
+    expect(r.ok).toBe(true);
+    expect(shelterPeople(doc).get('s-1')?.get('protected') ?? [...shelterPeople(doc).values()][0].get('protected')).toBe(true);
+    // another client wrote marks of other types
+    for (const [id, mark] of [['x1', 'true'], ['x2', 1], ['x3', 'yes']] as const) {
+      const m = new Y.Map<unknown>();
+      shelterPeople(doc).set(id, m);
+      for (const [k, v] of Object.entries({ householdId: id, name: `別形式 保護${id}`, kana: 'べつけいしき', consent: 'anyone', checkedInAt: NOW.toISOString(), checkedOutAt: null, protected: mark })) m.set(k, v);
+    }
+    const people = readPeople(doc);
+    expect(people.every((p) => p.protected)).toBe(true);
+    expect(searchPeople(buildSearchIndex(people), { query: '保護' })).toEqual([]);
+    expect(rosterCsv(people, { presentOnly: false, labels: {} as never })).not.toContain('保護');
+    expect(answersFor(people, { name: '別形式 保護x1', relation: 'acquaintance' } as never, { id: 's', name: 'S' })).toEqual([]);
+    expect(pfifXml(people.map((p) => ({ person: p, shelterId: 's', shelterName: 'S', expiresAt: LATER.toISOString() })), { domain: 'x', sourceName: 'x', now: NOW }).records).toBe(0);
   });
 
   it('a protected person is saved as such and shown without a name where others may see', () => {

@@ -21,7 +21,7 @@ describe('PFIF 1.4', () => {
   });
 
   it('writes a schema-valid record with expiry, year of birth and a note of where they are; nothing of needs or notes', () => {
-    const xml = pfifXml([entry(person('a')), entry(person('b', { consent: 'family', name: '非公開 花子' })), entry(person('c', { checkedOutAt: '2026-12-02T01:00:00.000Z', sex: 'unanswered', birthYear: null }))], opts);
+    const { xml } = pfifXml([entry(person('a')), entry(person('b', { consent: 'family', name: '非公開 花子' })), entry(person('c', { checkedOutAt: '2026-12-02T01:00:00.000Z', sex: 'unanswered', birthYear: null }))], opts);
     expect(schemaProblems(xml, PFIF_XSD)).toBeNull();
     expect(xml).toContain('<pfif:person_record_id>city.example.jp/person.s1.a</pfif:person_record_id>');
     expect(xml).toContain('<pfif:expiry_date>2027-03-01T00:00:00Z</pfif:expiry_date>');
@@ -35,8 +35,19 @@ describe('PFIF 1.4', () => {
     expect(pfifDomain('')).toBe('hinanjo.invalid');
   });
 
+  it('a record with an unreadable date is skipped and counted; the rest of the feed is written', () => {
+    const feed = pfifXml([
+      entry(person('a')),
+      entry(person('bad-in', { checkedInAt: 'yesterday' })),
+      entry(person('bad-out', { checkedOutAt: 'soon' })),
+      entry(person('c', { consent: 'family', checkedInAt: 'never' })), // not eligible: not counted
+    ], opts);
+    expect(feed).toMatchObject({ records: 1, skipped: 2 });
+    expect(schemaProblems(feed.xml, PFIF_XSD)).toBeNull();
+  });
+
   it('the schema check catches a broken record (so "valid" above means something)', () => {
-    const xml = pfifXml([entry(person('a'))], opts);
+    const { xml } = pfifXml([entry(person('a'))], opts);
     expect(schemaProblems(xml.replace('<pfif:sex>male</pfif:sex>', '<pfif:sex>unknown</pfif:sex>'), PFIF_XSD)).not.toBeNull();
     expect(schemaProblems(xml.replace(/<pfif:full_name>[^<]*<\/pfif:full_name>\n/, ''), PFIF_XSD)).not.toBeNull();
     expect(schemaProblems(xml.replace('2027-03-01T00:00:00Z', '2027-03-01'), PFIF_XSD)).not.toBeNull();
