@@ -1,18 +1,22 @@
-// npm run box -- --upstream https://city.example --token T --port 8443 --data DIR [--cert F --key F] [--public-key F] [--host H] [--dist DIR] [--basemap FILE]
-// Without --upstream the box runs alone and says so. Environment: HINANJO_BOX_TOKEN instead of --token.
+// npm run box -- --upstream https://city.example --token-file F --port 8443 --data DIR [--cert F --key F] [--public-key F]
+//                [--accept-new-city-key] [--allow-plain-http] [--host H] [--dist DIR] [--basemap FILE]
+// Without --upstream the box runs alone and says so. The token: --token-file FILE or the
+// environment's HINANJO_BOX_TOKEN keep it out of `ps`; --token T still works.
 import { readFileSync } from 'node:fs';
 import { parseArgs } from './cli-args';
-import { startBox } from './box/box';
+import { startBox, upstreamRefusal } from './box/box';
 
 const USAGE =
-  'usage: npm run box -- --upstream URL --token T [--port 8443] [--data DIR] [--cert FILE --key FILE] [--public-key FILE] [--host H] [--dist DIR] [--basemap FILE.pmtiles]';
+  'usage: npm run box -- --upstream URL (--token-file FILE | --token T | HINANJO_BOX_TOKEN=T) [--port 8443] [--data DIR] [--cert FILE --key FILE]\n' +
+  '                      [--public-key FILE] [--accept-new-city-key] [--allow-plain-http] [--host H] [--dist DIR] [--basemap FILE.pmtiles]\n' +
+  'Later flags win over earlier ones.';
 
 async function main(): Promise<number> {
   let args;
   try {
     args = parseArgs(process.argv.slice(2), {
-      strings: ['upstream', 'token', 'port', 'data', 'cert', 'key', 'public-key', 'host', 'dist', 'basemap'],
-      flags: ['help'],
+      strings: ['upstream', 'token', 'token-file', 'port', 'data', 'cert', 'key', 'public-key', 'host', 'dist', 'basemap'],
+      flags: ['help', 'accept-new-city-key', 'allow-plain-http'],
     });
   } catch (e) {
     console.error(`${(e as Error).message}\n${USAGE}`);
@@ -23,9 +27,18 @@ async function main(): Promise<number> {
     console.error(USAGE);
     return 0;
   }
-  const token = values.get('token') ?? process.env.HINANJO_BOX_TOKEN;
+  let token = values.get('token') ?? process.env.HINANJO_BOX_TOKEN?.trim();
+  const tokenFile = values.get('token-file');
+  if (tokenFile) {
+    try {
+      token = readFileSync(tokenFile, 'utf8').trim();
+    } catch (e) {
+      console.error(`--token-file ${tokenFile} cannot be read: ${(e as Error).message}`);
+      return 2;
+    }
+  }
   if (!token) {
-    console.error(`--token is required (npm run token -- --role box --shelter ID, on the city's server)\n${USAGE}`);
+    console.error(`a token is required: --token-file FILE or HINANJO_BOX_TOKEN (npm run token -- --role box --shelter ID, on the city's server)\n${USAGE}`);
     return 2;
   }
   const port = Number(values.get('port') ?? 8443);
@@ -40,8 +53,9 @@ async function main(): Promise<number> {
     return 2;
   }
   const upstream = values.get('upstream');
-  if (upstream && !/^https?:\/\/[^/]+/.test(upstream)) {
-    console.error(`--upstream must be the city server's address, like https://city.example (got "${upstream}")`);
+  const refusal = upstream ? upstreamRefusal(upstream, flags.has('allow-plain-http')) : null;
+  if (refusal) {
+    console.error(refusal);
     return 2;
   }
   const box = await startBox({
@@ -53,6 +67,8 @@ async function main(): Promise<number> {
     distDir: values.get('dist') ?? './dist',
     tls: cert && key ? { cert: readFileSync(cert), key: readFileSync(key) } : undefined,
     publicKeyFile: values.get('public-key'),
+    acceptNewCityKey: flags.has('accept-new-city-key'),
+    allowPlainHttp: flags.has('allow-plain-http'),
     basemap: values.get('basemap'),
   });
   console.log(`Hinanjo shelter box listening on ${box.server.url} (shelter ${box.shelterId}, data in ${box.server.dataDir})`);

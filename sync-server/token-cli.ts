@@ -100,7 +100,11 @@ async function main(): Promise<number> {
     }
     console.log(token);
     // A box token is not for a browser: the second line is the box's command instead of a link.
-    console.log(claims.role === 'box' ? `npm run box -- --upstream ${base} --token ${token} --port 8443 --data ./box-data` : enrolmentLink(base, claims.role, token));
+    // The token goes in a file on the box (a --token argument would show in `ps`).
+    console.log(claims.role === 'box' ? `npm run box -- --upstream ${base} --token-file box.token` : enrolmentLink(base, claims.role, token));
+    if (claims.role === 'box') {
+      console.error('on the box: save the first line as box.token (chmod 600), then run the second line; add --port, --data, --cert/--key as needed (later flags win)');
+    }
     console.error(`token id (jti) ${claims.jti}, expires ${new Date(claims.exp * 1000).toISOString()}`);
     return 0;
   } finally {

@@ -8,7 +8,12 @@
 // durable store as the server's (commit before forward, STORED to its tablets), so a kill -9
 // loses nothing a tablet was told is saved in the box. Revocations are fetched from the city
 // whenever it is reachable, and a revoked tablet is refused by the box from then on.
-import { readFileSync, writeFileSync } from 'node:fs';
+//
+// The city's key is pinned on first use: a box that trusted whatever its upstream served at each
+// start would accept tokens signed by anyone who could answer as the city for one start (plain
+// http, a spoofed DNS name). A changed key is refused with the way out named (key rotation:
+// docs/box.md); a plain-http upstream is refused unless it is loopback or the operator says so.
+import { mkdirSync, readFileSync, writeFileSync } from 'node:fs';
 import { join, resolve } from 'node:path';
 import { decodeJwt, type JWK } from 'jose';
 import { keysFromPublicJwk, type TokenKeys } from '../auth';
@@ -30,8 +35,15 @@ export interface BoxOptions {
   dataDir: string;
   distDir: string;
   tls?: { cert: string | Buffer; key: string | Buffer };
-  /** A JWK file with the city's public key, for a box that has never reached the city. */
+  /**
+   * A JWK file with the city's public key: for a box that has never reached the city, and to
+   * rotate the pinned key (the file's key replaces it).
+   */
   publicKeyFile?: string;
+  /** Re-pin to whatever key the city serves now (after a rotation announced by the city). */
+  acceptNewCityKey?: boolean;
+  /** Allow a plain-http upstream that is not loopback (a test network the operator controls). */
+  allowPlainHttp?: boolean;
   /** The city's basemap (PMTiles), served to the shelter's tablets as the city serves it. */
   basemap?: string;
   revocationPollMs?: number;
@@ -60,8 +72,14 @@ export async function startBox(opts: BoxOptions): Promise<RunningBox> {
   const claims = readBoxClaims(opts.token);
   const shelterId = claims.shelter;
   const dataDir = resolve(opts.dataDir);
+  // A first start on a directory that does not exist yet (the README's example) creates it.
+  mkdirSync(dataDir, { recursive: true, mode: 0o700 });
   const upstream = opts.upstream?.replace(/\/+$/, '') ?? null;
-  const keys = await boxKeys(dataDir, upstream, opts.publicKeyFile, log);
+  if (upstream) {
+    const refusal = upstreamRefusal(upstream, opts.allowPlainHttp ?? false);
+    if (refusal) throw new Error(refusal);
+  }
+  const keys = await boxKeys(dataDir, upstream, opts, log);
   const shelterDoc = shelterDocName(shelterId);
   const scope = (doc: DocRef) => (doc.kind === 'hq' ? 'read' : doc.shelterId === shelterId ? 'write' : 'none') as 'read' | 'write' | 'none';
 
@@ -196,31 +214,93 @@ function readBoxClaims(token: string): { shelter: string } {
   return { shelter: claims.shelter };
 }
 
-/** The city's public key: fresh from the city when reachable (and kept), else the kept one, else --public-key. */
-async function boxKeys(dataDir: string, upstream: string | null, publicKeyFile: string | undefined, log: (l: string) => void): Promise<TokenKeys> {
+/** Why an upstream address is refused, or null: plain http only to loopback unless allowed. */
+export function upstreamRefusal(upstream: string, allowPlainHttp: boolean): string | null {
+  let url: URL;
+  try {
+    url = new URL(upstream);
+  } catch {
+    return `--upstream must be the city server's address, like https://city.example (got "${upstream}")`;
+  }
+  if (url.protocol === 'https:') return null;
+  if (url.protocol !== 'http:') return `--upstream must be an https:// address (got "${upstream}")`;
+  const host = url.hostname.replace(/^\[|\]$/g, '');
+  if (host === 'localhost' || host === '::1' || /^127\./.test(host) || allowPlainHttp) return null;
+  return `--upstream ${upstream} is plain http: anyone on the way could pose as the city. Use https://, or pass --allow-plain-http on a network you control`;
+}
+
+function readJwk(text: string): JWK {
+  const jwk = JSON.parse(text) as JWK & { keys?: JWK[] };
+  return jwk.keys?.[0] ?? jwk;
+}
+
+/** A key's identity for comparison (its public parts; key ids and other members aside). */
+function sameKey(a: JWK, b: JWK): boolean {
+  return a.kty === b.kty && a.crv === b.crv && a.x === b.x && a.y === b.y && a.n === b.n && a.e === b.e;
+}
+
+/**
+ * The city's public key, pinned on first use in DATA/token-key.json. First start: --public-key
+ * FILE, else what the city serves. Later starts: the pinned key; a city that now serves another
+ * key is refused (start fails) unless the operator passes the new key (--public-key FILE) or
+ * --accept-new-city-key.
+ */
+async function boxKeys(
+  dataDir: string,
+  upstream: string | null,
+  opts: Pick<BoxOptions, 'publicKeyFile' | 'acceptNewCityKey'>,
+  log: (l: string) => void,
+): Promise<TokenKeys> {
   const keep = join(dataDir, TOKEN_KEY_FILE);
+  const pin = (jwk: JWK, why: string): TokenKeys => {
+    const k = keysFromPublicJwk(jwk);
+    writeFileSync(keep, JSON.stringify(jwk) + '\n', { mode: 0o600 });
+    log(why);
+    return k;
+  };
+  let pinned: JWK | null = null;
+  try {
+    pinned = readJwk(readFileSync(keep, 'utf8'));
+  } catch {
+    pinned = null;
+  }
+  let given: JWK | null = null;
+  if (opts.publicKeyFile) {
+    try {
+      given = readJwk(readFileSync(opts.publicKeyFile, 'utf8'));
+      keysFromPublicJwk(given);
+    } catch (e) {
+      throw new Error(`--public-key ${opts.publicKeyFile} is not a readable public key (the JSON of the city's /api/public/token-key): ${(e as Error).message}`);
+    }
+  }
+  let served: JWK | null = null;
   if (upstream) {
     try {
       const res = await fetch(`${upstream}/api/public/token-key`, { signal: AbortSignal.timeout(5_000) });
-      if (res.ok) {
-        const { keys } = (await res.json()) as { keys: JWK[] };
-        const k = keysFromPublicJwk(keys[0]);
-        writeFileSync(keep, JSON.stringify(keys[0]) + '\n', { mode: 0o600 });
-        return k;
-      }
+      if (res.ok) served = readJwk(await res.text());
     } catch {
-      log(`the city (${upstream}) is not reachable now: using the key kept from an earlier start`);
+      served = null;
     }
+    if (!served) log(`the city (${upstream}) is not reachable now: using the key ${pinned ? 'pinned at an earlier start' : 'given with --public-key'}`);
   }
-  for (const file of [keep, publicKeyFile]) {
-    if (!file) continue;
-    try {
-      const jwk = JSON.parse(readFileSync(file, 'utf8')) as JWK & { keys?: JWK[] };
-      return keysFromPublicJwk(jwk.keys?.[0] ?? jwk);
-    } catch {
-      // try the next one
+  // The operator's file is the authority: it pins a first key or rotates the pinned one.
+  if (given) {
+    if (served && !sameKey(served, given)) log(`warning: the city (${upstream}) serves another key than --public-key; tokens are checked with the file's key`);
+    if (pinned && sameKey(pinned, given)) return keysFromPublicJwk(pinned);
+    return pin(given, pinned ? `the city's key was replaced by the one in ${opts.publicKeyFile} (rotation)` : `the city's key from ${opts.publicKeyFile} is pinned in ${keep}`);
+  }
+  if (pinned) {
+    if (served && !sameKey(served, pinned)) {
+      if (opts.acceptNewCityKey) return pin(served, `the city's new key is pinned (--accept-new-city-key)`);
+      throw new Error(
+        `the city (${upstream}) now serves a different token key than the one this box pinned at its first start (${keep}). ` +
+          'If the city rotated its key, start the box with --public-key FILE (the new key, obtained from the city out of band) or --accept-new-city-key; ' +
+          'otherwise something is posing as the city: do not connect this box.',
+      );
     }
+    return keysFromPublicJwk(pinned);
   }
+  if (served) return pin(served, `the city's key is pinned in ${keep} (first start)`);
   throw new Error(
     'this box has no public key to check tablets\' tokens: start it once where the city is reachable (--upstream), or pass --public-key FILE (the JSON of the city\'s /api/public/token-key)',
   );

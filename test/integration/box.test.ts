@@ -12,6 +12,9 @@ import { HQ_DOC, hqShelters, shelterDocName } from '../../domain/schema';
 import { seedHq } from '../helpers/seed';
 import { startTestServer, tempDataDir, type TestServer } from '../helpers/server';
 import { spawnBoxProcess, startTestBox, waitForBox, type TestBox } from '../helpers/box';
+import { upstreamRefusal } from '../../sync-server/box/box';
+import { statSync, writeFileSync } from 'node:fs';
+import { join } from 'node:path';
 import { YClient } from '../helpers/yclient';
 import { filesContaining } from '../helpers/files';
 import { setShelterStatus } from '../../domain/shelter-status';
@@ -206,6 +209,50 @@ describe('shelter box', () => {
     await t.whenStored();
     await expect(startTestBox({ token: await server.token({ role: 'staff', shelter: S }), dataDir: tempDataDir() })).rejects.toThrow(/not a box token/);
     await expect(startTestBox({ token: boxToken, dataDir: tempDataDir() })).rejects.toThrow(/no public key/);
+  });
+
+  it('pins the city\'s key on first use: a fake city with another key is refused at the next start, a token it signed never accepted; the operator rotates with --public-key or --accept-new-city-key', async () => {
+    const server = await seededCity();
+    const boxToken = await server.token({ role: 'box', shelter: S });
+    // first start on a data directory that does not exist yet: created, key pinned
+    const dataDir = join(tempDataDir(), 'not', 'yet');
+    const first = await startTestBox({ upstream: server.url, token: boxToken, dataDir });
+    expect(statSync(join(dataDir, 'token-key.json')).mode & 0o777).toBe(0o600);
+    await first.stop();
+    // something else answers as the city (its own key) at the next start
+    const fake = await city();
+    const fakeHq = await fake.token({ role: 'hq' });
+    await expect(startTestBox({ upstream: fake.url, token: boxToken, dataDir })).rejects.toThrow(/different token key.*--public-key FILE.*--accept-new-city-key/s);
+    // started alone, the pinned key still refuses the fake city's token
+    const alone = await startTestBox({ token: boxToken, dataDir });
+    const refused = await YClient.connect({ wsUrl: alone.wsUrl, docName: HQ_DOC, token: fakeHq, name: 'fake hq' });
+    expect((await refused.whenClosed()).code).toBe(CLOSE.unauthorized);
+    await refused.destroy();
+    await alone.stop();
+    // a real rotation: the operator passes the new key (out of band)
+    const keyFile = join(tempDataDir(), 'new-key.json');
+    writeFileSync(keyFile, await (await fetch(`${fake.url}/api/public/token-key`)).text());
+    const rotated = await startTestBox({ upstream: fake.url, token: boxToken, dataDir, publicKeyFile: keyFile });
+    const accepted = await YClient.connect({ wsUrl: rotated.wsUrl, docName: HQ_DOC, token: fakeHq, name: 'rotated hq' });
+    await accepted.whenSynced();
+    await accepted.destroy();
+    await rotated.stop();
+    // and back, with the explicit flag instead of a file
+    await expect(startTestBox({ upstream: server.url, token: boxToken, dataDir })).rejects.toThrow(/different token key/);
+    const back = await startTestBox({ upstream: server.url, token: boxToken, dataDir, acceptNewCityKey: true });
+    await back.stop();
+  });
+
+  it('refuses a plain-http upstream that is not loopback unless the operator allows it', async () => {
+    expect(upstreamRefusal('http://city.example', false)).toMatch(/plain http/);
+    expect(upstreamRefusal('http://10.0.0.5:8080', false)).toMatch(/--allow-plain-http/);
+    expect(upstreamRefusal('http://10.0.0.5:8080', true)).toBeNull();
+    expect(upstreamRefusal('https://city.example', false)).toBeNull();
+    expect(upstreamRefusal('http://127.0.0.1:8080', false)).toBeNull();
+    expect(upstreamRefusal('http://localhost:8080', false)).toBeNull();
+    expect(upstreamRefusal('ftp://city.example', false)).toMatch(/https/);
+    const server = await seededCity();
+    await expect(startTestBox({ upstream: 'http://city.example', token: await server.token({ role: 'box', shelter: S }) })).rejects.toThrow(/plain http/);
   });
 
 });
