@@ -9,6 +9,7 @@ import { DerivedLayers } from './derive';
 import { DocRegistry } from './docs';
 import { Metrics } from './metrics';
 import { hqRoutes } from './routes/hq';
+import { deviceRoutes } from './routes/device';
 import { keyRoutes } from './routes/keys';
 import { opsRoutes } from './routes/ops';
 import { publicRoutes } from './routes/public';
@@ -128,6 +129,7 @@ export async function startServer(opts: ServerOptions): Promise<RunningServer> {
     ...hqRoutes({ derived, store, keys, sync, clock, links }),
     ...safetyRoutes({ derived, store, keys, sync, clock, links, registry }),
     ...keyRoutes({ keys }),
+    ...deviceRoutes(),
     ...basemapRoutes(basemap),
     ...(opts.routes?.({ store, sync, registry }) ?? []),
     ...opsRoutes({ store, metrics, clock, keys, metricsToken: process.env.HINANJO_METRICS_TOKEN }),

@@ -4,7 +4,13 @@
 // token never wipes anything (the roster stays usable offline until a new link arrives).
 import { describe, expect, it } from 'vitest';
 import type { Page } from 'playwright-core';
-import { checkIn, enrolTablet, localData, peopleNames, startShelterServer, waitForConnection } from './shelter-support';
+import { mkdtempSync } from 'node:fs';
+import { tmpdir } from 'node:os';
+import { join } from 'node:path';
+import { chromium } from 'playwright-core';
+import { checkIn, enrolTablet, localData, peopleNames, SHELTER_ID, startShelterServer, TABLET, waitForConnection } from './shelter-support';
+import { CHROMIUM_ARGS, CHROMIUM_PATH } from '../helpers/browser';
+import { filesContaining } from '../helpers/files';
 import { useBrowserAndServer } from './support';
 
 async function revoke(server: { url: string; token: (r: { role: 'hq' }) => Promise<string> }, jti: string) {
@@ -27,10 +33,50 @@ async function tabletJti(page: Page): Promise<string> {
 describe('a revoked tablet wipes itself', () => {
   const e2e = useBrowserAndServer(startShelterServer);
 
+  it('no byte of a name stays in the browser profile, though the browser restarted since the names were written', async () => {
+    const profile = mkdtempSync(join(tmpdir(), 'hinanjo-profile-'));
+    const launch = () => chromium.launchPersistentContext(profile, { executablePath: CHROMIUM_PATH, args: CHROMIUM_ARGS, headless: true, viewport: TABLET });
+    let context = await launch();
+    try {
+      let page = context.pages()[0] ?? (await context.newPage());
+      const token = await e2e.server.token({ role: 'staff', shelter: SHELTER_ID, device: 'disk-tablet' });
+      await page.goto(`${e2e.server.url}/shelter/?token=${token}`);
+      await waitForConnection(page, 'connected');
+      await checkIn(page, [{ name: '円盤残太郎', kana: 'エンバンザンタロウ' }]);
+      await expect.poll(() => peopleNames(page)).toEqual(['円盤残太郎']);
+      await context.close();
+      context = await launch();
+      page = context.pages()[0] ?? (await context.newPage());
+      await page.goto(`${e2e.server.url}/shelter/`);
+      await waitForConnection(page, 'connected');
+      expect(filesContaining(profile, '円盤残太郎').length).toBeGreaterThan(0);
+
+      await revoke(e2e.server, await tabletJti(page));
+      await page.waitForSelector('[data-testid=enrolment-page][data-reason=wiped]', { timeout: 10_000 });
+      await expect.poll(() => page.evaluate(() => localStorage.getItem('hinanjo:erase-pending'))).toBeNull();
+      expect(await page.evaluate(() => localStorage.getItem('hinanjo:wipedAt'))).toBeTruthy();
+      await context.close();
+      for (const name of ['円盤残太郎', 'エンバンザンタロウ']) expect(filesContaining(profile, name), name).toEqual([]);
+    } finally {
+      await context.close().catch(() => undefined);
+    }
+  });
+
+  it('the erase answer is refused to a request another site could send', async () => {
+    const plain = await fetch(`${e2e.server.url}/api/device/erase`, { method: 'POST' });
+    expect(plain.status).toBe(400);
+    expect(plain.headers.get('clear-site-data')).toBeNull();
+    const cross = await fetch(`${e2e.server.url}/api/device/erase`, { method: 'POST', headers: { 'X-Hinanjo-Erase': 'storage', 'Sec-Fetch-Site': 'cross-site' } });
+    expect(cross.status).toBe(400);
+    const own = await fetch(`${e2e.server.url}/api/device/erase`, { method: 'POST', headers: { 'X-Hinanjo-Erase': 'storage', 'Sec-Fetch-Site': 'same-origin' } });
+    expect(own.status).toBe(204);
+    expect(own.headers.get('clear-site-data')).toBe('"storage"');
+  });
+
   it('while connected: the roster and the token are erased at once and the tablet says so, also after a reload', async () => {
     const tablet = await enrolTablet(e2e.browser, e2e.server, 'lost-tablet');
     await checkIn(tablet.page, [{ name: '消去対象太郎', kana: 'ショウキョタイショウタロウ' }]);
-    await expect.poll(() => peopleNames(tablet.page)).toEqual(['消去対象太郎']);
+    await expect.poll(() => peopleNames(tablet.page)).toContain('消去対象太郎');
     expect((await localData(tablet.page, '消去対象太郎')).found).toBe(true);
 
     await revoke(e2e.server, await tabletJti(tablet.page));

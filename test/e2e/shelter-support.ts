@@ -19,9 +19,9 @@ export const SHELTER_NAME = '川辺小学校';
  * 川辺小学校 (capacity 200), unless a test gives its own districts or shelters.
  */
 export async function startShelterServer(
-  opts: { dataDir?: string; districts?: SeedDistrict[]; shelters?: SeedShelter[] } = {},
+  opts: { dataDir?: string; districts?: SeedDistrict[]; shelters?: SeedShelter[]; clock?: () => Date } = {},
 ): Promise<TestServer> {
-  const server = await startTestServer({ dataDir: opts.dataDir, distDir: DIST });
+  const server = await startTestServer({ dataDir: opts.dataDir, distDir: DIST, clock: opts.clock });
   await seedHq(server, {
     region: 'テスト市',
     districts: opts.districts ?? [{ id: 'kawabe', name: '川辺地区' }],

@@ -26,7 +26,7 @@ export function forgetToken(surface: Surface): void {
   localStorage.removeItem(storageKey(surface));
 }
 
-const WIPED_KEY = 'hinanjo:wipedAt';
+export const WIPED_KEY = 'hinanjo:wipedAt';
 
 /** Remembers that this device erased itself after HQ revoked it (wipe.ts); nothing else is kept. */
 export function markWiped(at: Date): void {

@@ -5,6 +5,7 @@
 // screen holds the old document in memory, and a reload is the one sure way to let go of it.
 // The next page says what happened (purgedNotice).
 import { deleteDocRows, dropLocalDoc } from './local-store';
+import { eraseSiteStorage } from './site-erase';
 
 const EPOCH_PREFIX = 'hinanjo:epoch:';
 const NOTICE_KEY = 'hinanjo:purged';
@@ -28,7 +29,9 @@ export function writeEpoch(docName: string, epoch: string): void {
 
 export async function dropPurgedCopy(docName: string, epoch: string): Promise<void> {
   try {
-    await dropLocalDoc(docName);
+    // The whole database went: have the browser erase its files too (site-erase.ts). The
+    // device stays enrolled: every localStorage entry (token, epochs, box, PIN) is kept.
+    if ((await dropLocalDoc(docName)) === 'database') await eraseSiteStorage(() => true);
   } catch (e) {
     console.error('hinanjo: could not drop a purged copy', e);
   }

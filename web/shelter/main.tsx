@@ -4,6 +4,7 @@ import { render } from 'preact';
 import { enrolFromUrl } from '../lib/enrolment';
 import { openSyncedDoc } from '../lib/synced-doc';
 import { wipeOnRevocation } from '../lib/wipe';
+import { retryPendingErase } from '../lib/site-erase';
 import { boxFromEnrolmentLink, boxSyncUrl, storedBoxAddress } from '../lib/box-address';
 import { applyTextSize } from '../lib/text-size';
 import { registerServiceWorker } from '../lib/pwa-update';
@@ -16,6 +17,7 @@ import '../lib/base.css';
 import './shelter.css';
 
 registerServiceWorker();
+void retryPendingErase();
 document.documentElement.lang = currentLang();
 applyTextSize();
 const root = document.getElementById('app') as HTMLElement;
