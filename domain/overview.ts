@@ -20,6 +20,22 @@ export interface LowStockItem {
   negative: boolean;
 }
 
+/**
+ * What one summary may carry: a summary goes to every HQ screen on each change, so whatever a
+ * tablet writes without bound (request notes, item names, needs) is cut here. The details stay
+ * in the shelter's document, which HQ opens on demand (an edit, an export).
+ */
+export const SUMMARY_LIMITS = {
+  /** Open and acknowledged requests listed (the oldest first: they have waited longest). */
+  requests: 30,
+  noteChars: 140,
+  /** Item ids, names and units. */
+  shortChars: 64,
+  /** Distinct needs counted by name (the most frequent). */
+  needs: 40,
+  lowStock: 20,
+} as const;
+
 export interface ShelterSummary {
   shelterId: string;
   status: ShelterStatus;
@@ -31,8 +47,10 @@ export interface ShelterSummary {
   /** Check-ins and check-outs since local midnight (Japan time unless told otherwise). */
   arrivalsToday: number;
   departuresToday: number;
-  /** Open and acknowledged requests, oldest first. */
+  /** Open and acknowledged requests, oldest first, at most SUMMARY_LIMITS.requests, notes cut to SUMMARY_LIMITS.noteChars. */
   openRequests: SupplyRequest[];
+  /** How many requests are open and acknowledged in all (openRequests may list fewer). */
+  requestCounts?: { open: number; acknowledged: number };
   /** Delivered and cancelled requests, the latest CLOSED_REQUESTS_KEPT, newest first (HQ's history). */
   closedRequests?: SupplyRequest[];
   /** Items below zero, then items with a daily ration whose stock lasts less than the threshold, shortest first. */
@@ -67,23 +85,50 @@ export function summarizeShelter(
     .filter((r) => r.low || r.negative)
     .map((r) => ({ item: r.item, name: r.name, daysLeft: r.daysLeft, onHand: r.onHand, negative: r.negative }))
     .sort((a, b) => Number(b.negative) - Number(a.negative) || a.onHand - b.onHand || (a.daysLeft ?? 0) - (b.daysLeft ?? 0));
+  const pending = pendingRequests(doc);
   return {
     shelterId,
     status: asShelterStatus(shelterMeta(doc).get('status')),
     present: tally.present,
-    needs: tally.needs,
+    needs: boundedCounts(tally.needs, SUMMARY_LIMITS.needs),
     ageGroups: tally.ageGroups,
     arrivalsToday: tally.arrivalsToday,
     departuresToday: tally.departuresToday,
-    openRequests: pendingRequests(doc),
-    closedRequests: closedRequests(doc),
-    lowStock,
+    openRequests: pending.slice(0, SUMMARY_LIMITS.requests).map(boundedRequest),
+    requestCounts: {
+      open: pending.filter((r) => r.status === 'open').length,
+      acknowledged: pending.filter((r) => r.status === 'acknowledged').length,
+    },
+    closedRequests: closedRequests(doc).map(boundedRequest),
+    lowStock: lowStock.slice(0, SUMMARY_LIMITS.lowStock).map((l) => ({ ...l, item: cut(l.item, SUMMARY_LIMITS.shortChars), name: cut(l.name, SUMMARY_LIMITS.shortChars) })),
     lastUpdateAt,
     closedAt: asStringOrNull(shelterMeta(doc).get('closedAt')),
     purgedAt: asStringOrNull(shelterMeta(doc).get('purgedAt')),
     peopleOnRecord: shelterPeople(doc).size,
     retained: retainedOf(shelterMeta(doc).get('retainedCounts')),
   };
+}
+
+function cut(text: string, max: number): string {
+  return text.length > max ? `${text.slice(0, max - 1)}…` : text;
+}
+
+function boundedRequest(r: SupplyRequest): SupplyRequest {
+  const out: SupplyRequest = { ...r, id: cut(r.id, SUMMARY_LIMITS.shortChars), item: cut(r.item, SUMMARY_LIMITS.shortChars), note: cut(r.note, SUMMARY_LIMITS.noteChars) };
+  if (r.unit !== undefined) out.unit = cut(r.unit, SUMMARY_LIMITS.shortChars);
+  return out;
+}
+
+/** The `max` largest counts (ties by name), names cut short. */
+function boundedCounts(counts: Record<string, number>, max: number): Record<string, number> {
+  const entries = Object.entries(counts);
+  if (entries.length <= max && entries.every(([k]) => k.length <= SUMMARY_LIMITS.shortChars)) return counts;
+  const out: Record<string, number> = {};
+  for (const [k, n] of entries.sort((a, b) => b[1] - a[1] || (a[0] < b[0] ? -1 : 1)).slice(0, max)) {
+    const key = cut(k, SUMMARY_LIMITS.shortChars);
+    out[key] = (out[key] ?? 0) + n;
+  }
+  return out;
 }
 
 function retainedOf(v: unknown): { people: number; households: number } | null {

@@ -49,7 +49,7 @@ export class DerivedLayers {
   private statusContentHash = '';
   private publicTimer: NodeJS.Timeout | null = null;
   private readonly rebuildTimer: NodeJS.Timeout;
-  private readonly listeners = new Set<(s: ShelterSummary) => void>();
+  private readonly listeners = new Set<(change: SummaryChange) => void>();
   private readonly publicListeners = new Set<(etags: PublicEtags) => void>();
   /** Summaries computed and not yet written to the store (written together, off the hot path). */
   private unsaved = new Map<string, StoredSummary>();
@@ -194,7 +194,8 @@ export class DerivedLayers {
     return { status: this.statusBody.etag, closures: this.closuresBody.etag };
   }
 
-  onSummary(fn: (s: ShelterSummary) => void): () => void {
+  /** Each new summary, as the fields that changed (computed once, whoever listens). */
+  onSummary(fn: (change: SummaryChange) => void): () => void {
     this.listeners.add(fn);
     return () => this.listeners.delete(fn);
   }
@@ -249,12 +250,15 @@ export class DerivedLayers {
     // as the store keeps it, the closure as this server saw it happen (purge.ts).
     summary.purgedAt = live.epoch || null;
     summary.closedAt = recordedClosure(this.summaries.get(live.ref.shelterId), summary.status, summary.closedAt, now);
+    const previous = this.summaries.get(live.ref.shelterId);
     this.summaries.set(live.ref.shelterId, summary);
     this.seqs.set(live.name, live.lastSeq);
     this.unsaved.set(live.name, { docName: live.name, seq: live.lastSeq, computedAt: this.clock().toISOString(), data: JSON.stringify(summary) });
     this.saveTimer ??= setTimeout(() => void this.saveSummaries(), SAVE_SUMMARIES_MS);
     this.saveTimer.unref?.();
-    for (const l of this.listeners) l(summary);
+    if (this.listeners.size === 0) return;
+    const change = summaryChange(previous, summary);
+    if (change) for (const l of this.listeners) l(change);
   }
 
   private schedulePublic(): void {
@@ -284,6 +288,31 @@ export class DerivedLayers {
     const after = this.publicEtags();
     if (after.status !== before.status || after.closures !== before.closures) for (const l of this.publicListeners) l(after);
   }
+}
+
+/**
+ * A summary as it goes out on HQ's stream: whole for a shelter not seen before, else only the
+ * fields that changed (a new check-in changes the counts, not the request list). `data` is the
+ * JSON, made once for every screen listening.
+ */
+export interface SummaryChange {
+  kind: 'shelter' | 'patch';
+  data: string;
+}
+
+export function summaryChange(previous: ShelterSummary | undefined, next: ShelterSummary): SummaryChange | null {
+  if (!previous) return { kind: 'shelter', data: JSON.stringify(next) };
+  const patch: Record<string, unknown> = { shelterId: next.shelterId };
+  let changed = 0;
+  const keys = new Set([...Object.keys(previous), ...Object.keys(next)]);
+  for (const k of keys) {
+    const a = (previous as unknown as Record<string, unknown>)[k];
+    const b = (next as unknown as Record<string, unknown>)[k];
+    if (JSON.stringify(a) === JSON.stringify(b)) continue;
+    patch[k] = b === undefined ? null : b;
+    changed++;
+  }
+  return changed === 0 ? null : { kind: 'patch', data: JSON.stringify(patch) };
 }
 
 export interface PublicEtags {

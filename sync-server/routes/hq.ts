@@ -59,7 +59,8 @@ export function hqRoutes(ctx: HqContext): Route[] {
         const event = (name: string, data: unknown) => res.write(`event: ${name}\ndata: ${JSON.stringify(data)}\n\n`);
         res.write('retry: 2000\n\n');
         event('overview', ctx.derived.overview());
-        const off = ctx.derived.onSummary((s) => event('shelter', s));
+        // Changes only: a shelter's fields that moved, not its whole summary again.
+        const off = ctx.derived.onSummary((change) => res.write(`event: ${change.kind}\ndata: ${change.data}\n\n`));
         const keepalive = setInterval(async () => {
           // A revoked or expired token loses its stream as it would lose a socket.
           const v = await verifyToken(ctx.keys, ctx.store, bearerToken(req.headers.authorization, url), ctx.clock());

@@ -4,7 +4,9 @@ import { mkdirSync, writeFileSync } from 'node:fs';
 import { join } from 'node:path';
 import { v7 as uuidv7 } from 'uuid';
 import { checkInHousehold, checkOutPerson, emptyPersonInput } from '../../domain/people';
-import { hqRoadClosures, shelterMeta, toYMap } from '../../domain/schema';
+import { hqRoadClosures, shelterMeta, shelterRequests, toYMap } from '../../domain/schema';
+import * as Y from 'yjs';
+import { SUMMARY_LIMITS, type ShelterSummary } from '../../domain/overview';
 import type { PublicStatus } from '../../domain/public-status';
 import { startTestServer, tempDataDir, type TestServer } from '../helpers/server';
 import { seedHq, writeDoc } from '../helpers/seed';
@@ -162,11 +164,60 @@ describe('HQ overview', () => {
     await readUntil(/event: overview\ndata: .*\n\n/);
     const t0 = Date.now();
     await writeDoc(server, 'shelter/s2', (doc) => shelterMeta(doc).set('status', 'open'));
-    await readUntil(/event: shelter\ndata: .*"shelterId":"s2".*\n\n/);
+    await readUntil(/event: (shelter|patch)\ndata: .*"shelterId":"s2".*\n\n/);
     expect(Date.now() - t0).toBeLessThan(2_000);
     ctrl.abort();
     const staff = await server.token({ role: 'staff', shelter: 's1' });
     expect((await fetch(`${server.url}/api/hq/overview/events?token=${staff}`)).status).toBe(403);
+  });
+});
+
+describe('summaries that amplify', () => {
+  it('a shelter with 55 requests of 86k-character notes: the overview stays small, and a tiny change sends a tiny patch', async () => {
+    // in five writes: one frame may hold 4 MB
+    for (let part = 0; part < 5; part++) await writeDoc(server, 'shelter/big', (doc) => {
+      shelterMeta(doc).set('status', 'open');
+      for (let i = part * 11; i < part * 11 + 11; i++) {
+        const m = new Y.Map<unknown>();
+        shelterRequests(doc).set(`r${i}`, m);
+        for (const [k, v] of Object.entries({ item: 'water', quantity: 1, status: 'open', createdAt: `2026-12-01T00:00:${String(i).padStart(2, '0')}Z`, note: 'x'.repeat(86_000) })) m.set(k, v);
+      }
+    });
+    const hq = await server.token({ role: 'hq' });
+    await server.server.derived.flushNow();
+    const body = await (await fetch(`${server.url}/api/hq/overview`, { headers: { Authorization: `Bearer ${hq}` } })).text();
+    expect(body.length).toBeLessThan(64 * 1024);
+    const big = (JSON.parse(body) as { shelters: ShelterSummary[] }).shelters.find((s) => s.shelterId === 'big')!;
+    expect(big.openRequests).toHaveLength(SUMMARY_LIMITS.requests);
+    expect(big.requestCounts).toEqual({ open: 55, acknowledged: 0 });
+    expect(Math.max(...big.openRequests.map((r) => r.note.length))).toBeLessThanOrEqual(SUMMARY_LIMITS.noteChars);
+
+    const ctrl = new AbortController();
+    const stream = await fetch(`${server.url}/api/hq/overview/events?token=${hq}`, { signal: ctrl.signal });
+    const reader = stream.body!.getReader();
+    let text = '';
+    const readUntil = async (re: RegExp) => {
+      while (!re.test(text)) {
+        const { value, done } = await reader.read();
+        if (done) break;
+        text += new TextDecoder().decode(value);
+      }
+    };
+    await readUntil(/event: overview\ndata: .*\n\n/);
+    text = '';
+    for (let i = 0; i < 3; i++) {
+      await writeDoc(server, 'shelter/big', (doc) => shelterMeta(doc).set('status', i % 2 ? 'open' : 'full'));
+      while ((text.match(/event: patch\ndata: [^\n]*\n\n/g) ?? []).length < i + 1) {
+        const { value, done } = await reader.read();
+        if (done) break;
+        text += new TextDecoder().decode(value);
+      }
+    }
+    ctrl.abort();
+    const patches = [...text.matchAll(/event: patch\ndata: ([^\n]*)\n\n/g)].map((m) => JSON.parse(m[1]) as Record<string, unknown>);
+    expect(patches.length).toBeGreaterThanOrEqual(3);
+    for (const p of patches) expect(Object.keys(p).sort()).toEqual(expect.arrayContaining(['shelterId', 'status']));
+    expect(text.length).toBeLessThan(3 * 1024);
   });
 });
 

@@ -12,6 +12,11 @@ export function FeedStatus({ t, overview }: { t: HqStrings; overview: OverviewSt
       <span class="hq-feed__dot" aria-hidden="true" />
       <span class="hq-feed__label">{label}</span>
       {receivedAt && <span class="hq-feed__time">{t.lastReceived(clockTime(new Date(receivedAt), { seconds: true }))}</span>}
+      {overview.offlineCopyFailed && (
+        <span class="hq-feed__warning" data-testid="offline-copy-failed">
+          {t.offlineCopyFailed}
+        </span>
+      )}
     </div>
   );
 }

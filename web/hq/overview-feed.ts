@@ -1,8 +1,9 @@
 // The live overview of every shelter, for the wall and the desks: ONE Server-Sent Events stream
 // (/api/hq/overview/events) carrying the server's derived ShelterSummary of each shelter, never
-// the shelter documents themselves. First a full `overview`, then one `shelter` event per change.
-// The last state is kept in localStorage so that HQ offline (or a wall rebooted during an outage)
-// shows what it last knew, and when.
+// the shelter documents themselves. First a full `overview`, then per change a `shelter` event (a
+// shelter not seen before, whole) or a `patch` (only the fields that changed). The last state is
+// kept in localStorage so that HQ offline (or a wall rebooted during an outage) shows what it
+// last knew, and when; when the browser refuses to keep it, the screen says so.
 import type { ShelterSummary } from '../../domain/overview';
 
 export type FeedConnection = 'live' | 'connecting' | 'offline' | 'refused';
@@ -12,6 +13,8 @@ export interface OverviewState {
   /** When this browser last received anything from the stream (null: never). */
   receivedAt: string | null;
   connection: FeedConnection;
+  /** The offline copy could not be saved (storage full or refused): what shows offline is older. */
+  offlineCopyFailed: boolean;
 }
 
 const CACHE_KEY = 'hinanjo:hq:overview';
@@ -44,6 +47,7 @@ export class OverviewFeed {
   private shelters = new Map<string, ShelterSummary>();
   private receivedAt: string | null = null;
   private connection: FeedConnection = 'connecting';
+  private offlineCopyFailed = false;
   private source: EventSource | null = null;
   private reopenTimer: ReturnType<typeof setTimeout> | null = null;
   private cacheTimer: ReturnType<typeof setTimeout> | null = null;
@@ -124,6 +128,18 @@ export class OverviewFeed {
       this.shelters.set(s.shelterId, s);
       this.received();
     });
+    es.addEventListener('patch', (e) => {
+      const patch = JSON.parse((e as MessageEvent<string>).data) as Partial<ShelterSummary> & { shelterId: string };
+      const current = this.shelters.get(patch.shelterId);
+      if (!current) return this.reopen(0); // a patch to a shelter we never had: start over with the whole overview
+      const next = { ...current } as Record<string, unknown>;
+      for (const [k, v] of Object.entries(patch)) {
+        if (v === null) delete next[k];
+        else next[k] = v;
+      }
+      this.shelters.set(patch.shelterId, next as unknown as ShelterSummary);
+      this.received();
+    });
     es.addEventListener('error', () => {
       if (es !== this.source) return;
       if (es.readyState === EventSource.CLOSED) void this.afterClosed();
@@ -165,10 +181,16 @@ export class OverviewFeed {
     this.cacheTimer = null;
     if (!this.receivedAt) return;
     const cached: CachedOverview = { receivedAt: this.receivedAt, shelters: [...this.shelters.values()] };
+    let failed = false;
     try {
       localStorage.setItem(CACHE_KEY, JSON.stringify(cached));
     } catch {
-      // storage full: the live view goes on, only the offline copy is older
+      // storage full: the live view goes on, only the offline copy is older — and the screen says so
+      failed = true;
+    }
+    if (failed !== this.offlineCopyFailed) {
+      this.offlineCopyFailed = failed;
+      this.emit();
     }
   }
 
@@ -179,7 +201,7 @@ export class OverviewFeed {
   }
 
   private makeSnapshot(): OverviewState {
-    return { shelters: new Map(this.shelters), receivedAt: this.receivedAt, connection: this.connection };
+    return { shelters: new Map(this.shelters), receivedAt: this.receivedAt, connection: this.connection, offlineCopyFailed: this.offlineCopyFailed };
   }
 
   private emit(): void {

@@ -21,6 +21,8 @@ export interface ShelterRow extends Omit<ShelterInfo, 'hazards'> {
   needs: Record<string, number>;
   needsTotal: number;
   openRequests: SupplyRequest[];
+  /** Open and acknowledged requests in all (the summary lists at most SUMMARY_LIMITS.requests). */
+  requestCounts: { open: number; acknowledged: number };
   closedRequests: SupplyRequest[];
   /** 受入対象者 and 備考 from the registry file, when it had them. */
   accepts: string;
@@ -64,6 +66,10 @@ export function shelterRows(hqDoc: Y.Doc, summaries: ReadonlyMap<string, Shelter
       needs,
       needsTotal: Object.values(needs).reduce((a, b) => a + b, 0),
       openRequests: s?.openRequests ?? [],
+      requestCounts: s?.requestCounts ?? {
+        open: (s?.openRequests ?? []).filter((q) => q.status === 'open').length,
+        acknowledged: (s?.openRequests ?? []).filter((q) => q.status === 'acknowledged').length,
+      },
       closedRequests: s?.closedRequests ?? [],
       accepts: asString(reg?.get('accepts')),
       note: asString(reg?.get('note')),
@@ -89,7 +95,7 @@ export function totals(rows: readonly ShelterRow[]): Totals {
     t.present.home += r.present.home;
     t.needs += r.needsTotal;
     if (r.status !== 'closed') t.openShelters++;
-    t.openRequests += r.openRequests.filter((q) => q.status === 'open').length;
+    t.openRequests += r.requestCounts.open;
   }
   return t;
 }

@@ -23,7 +23,7 @@ export function summaryCsv(
         r.occupancy === null ? '' : String(occupancyPercent(r.occupancy)),
         labels.band[r.band] ?? r.band,
         String(r.needsTotal),
-        String(r.openRequests.length),
+        String(r.requestCounts.open + r.requestCounts.acknowledged),
         formatLocalTime(r.lastUpdateAt),
       ]),
     );

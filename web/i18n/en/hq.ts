@@ -47,6 +47,7 @@ export const hq: HqStrings = {
   feedConnecting: 'Connecting…',
   feedOffline: 'Offline: showing the last state received',
   lastReceived: (time) => `Last received ${time}`,
+  offlineCopyFailed: 'Cannot keep a copy on this device (storage full): offline, this screen will show older data',
   noOverviewYet: 'No shelter data received yet.',
   totals: 'Totals',
   specialNeeds: 'Special needs',

@@ -48,6 +48,7 @@ export const hq = {
   feedConnecting: '接続中…',
   feedOffline: 'オフライン：最後に受信した状態を表示',
   lastReceived: (time: string) => `最終受信 ${time}`,
+  offlineCopyFailed: 'この端末に控えを保存できません(容量不足)。オフライン時の表示は古いままです',
   noOverviewYet: 'まだ避難所の状況を受信していません。',
   // totals
   totals: '合計',
