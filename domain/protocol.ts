@@ -59,6 +59,30 @@ export const CLOSE = {
   purged: 4412,
 } as const;
 
+/**
+ * The token travels in the WebSocket handshake's Sec-WebSocket-Protocol header, not in the URL
+ * (a URL ends up in console errors, proxy logs and browser history): the client offers
+ * [SUBPROTOCOL, TOKEN_PROTOCOL_PREFIX + token] and the server selects SUBPROTOCOL. A JWT is made
+ * of characters a protocol name may hold. `?token=` still works for older clients and stock
+ * y-websocket providers.
+ */
+export const SUBPROTOCOL = 'hinanjo';
+export const TOKEN_PROTOCOL_PREFIX = 'hinanjo.token.';
+
+/** The protocols a client offers to carry `token`. */
+export function tokenProtocols(token: string): string[] {
+  return [SUBPROTOCOL, TOKEN_PROTOCOL_PREFIX + token];
+}
+
+/** The token among the offered protocols (the header's comma-separated list), or null. */
+export function tokenFromProtocols(header: string | undefined): string | null {
+  for (const p of (header ?? '').split(',')) {
+    const v = p.trim();
+    if (v.startsWith(TOKEN_PROTOCOL_PREFIX) && v.length > TOKEN_PROTOCOL_PREFIX.length) return v.slice(TOKEN_PROTOCOL_PREFIX.length);
+  }
+  return null;
+}
+
 /** Close codes after which reconnecting with the same token is pointless. */
 export const FATAL_CLOSE_CODES: readonly number[] = [CLOSE.unauthorized, CLOSE.forbidden, CLOSE.unknownDoc, CLOSE.revoked];
 

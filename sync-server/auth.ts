@@ -145,6 +145,15 @@ export async function issueToken(
 }
 
 /**
+ * HS256 tokens (signed with the shared secret before the switch to EdDSA) are accepted on the
+ * city until this date and no later: they had at most DEFAULT_TTL_SECONDS to live when issued,
+ * so none issued honestly is still valid by then. The server prints it at start.
+ */
+export const LEGACY_HS256_UNTIL = new Date('2027-01-31T00:00:00Z');
+/** A token issued in the future (beyond this clock skew) is refused, whatever signs it. */
+const FUTURE_IAT_SKEW_S = 60;
+
+/**
  * Why a token is refused. 'legacy': signed with the old shared secret, which only the city
  * server holds (a box says so instead of "invalid").
  */
@@ -171,7 +180,11 @@ export async function verifyToken(
       ({ payload } = await jwtVerify(token, keys.verifying, { ...options, algorithms: ['EdDSA'] }));
     } else if (alg === 'HS256') {
       if (!keys.legacySecret) return err('legacy');
+      if (now.getTime() >= LEGACY_HS256_UNTIL.getTime()) return err('legacy');
       ({ payload } = await jwtVerify(token, keys.legacySecret, { ...options, algorithms: ['HS256'] }));
+      // Never longer-lived than the tokens of that time were.
+      const { iat, exp } = payload as { iat?: unknown; exp?: unknown };
+      if (typeof iat !== 'number' || typeof exp !== 'number' || exp - iat > DEFAULT_TTL_SECONDS) return err('invalid');
     } else {
       return err('invalid');
     }
@@ -180,6 +193,7 @@ export async function verifyToken(
   }
   const claims = toClaims(payload);
   if (!claims) return err('invalid');
+  if (claims.iat > now.getTime() / 1000 + FUTURE_IAT_SKEW_S) return err('invalid');
   if (await store.isRevoked(claims.jti)) return err('revoked');
   return ok(claims);
 }

@@ -185,6 +185,11 @@ export class DerivedLayers {
     this.schedulePublic();
   }
 
+  /** Whether `shelterId` is in the registry (the hq document, kept loaded). */
+  isRegistered(shelterId: string): boolean {
+    return this.hq ? hqShelters(this.hq.doc).has(shelterId) : false;
+  }
+
   /** The shelters in the registry (the hq document, kept loaded): no store read. */
   registeredShelterIds(): string[] {
     return this.hq ? [...hqShelters(this.hq.doc).keys()].sort() : [];

@@ -2,6 +2,7 @@
 // Environment: PORT, HINANJO_DATA, HINANJO_DIST, HINANJO_SECRET, DATABASE_URL (= --store).
 // With --store, several instances run on one PostgreSQL (README: running several instances). SIGTERM/SIGINT shut down
 // gracefully: no new connections, everything accepted is committed, the database is closed.
+import { LEGACY_HS256_UNTIL } from './auth';
 import { parseArgs } from './cli-args';
 import { storeUrlFrom } from './open-store';
 import { startServer } from './server';
@@ -35,6 +36,9 @@ async function main(): Promise<void> {
   });
   writeServerInfo(server.dataDir, { url: server.url, port: server.port, pid: process.pid });
   console.log(`Hinanjo listening on ${server.url} (${storeUrl ? `store ${redact(storeUrl)}` : `data in ${server.dataDir}`})`);
+  if (Date.now() < LEGACY_HS256_UNTIL.getTime()) {
+    console.log(`tokens signed with the old shared secret (HS256) are accepted until ${LEGACY_HS256_UNTIL.toISOString()}, for at most 30 days from their issue`);
+  }
   let signals = 0;
   const shutdown = (sig: string) => {
     if (signals++ > 0) process.exit(1); // a second signal: stop waiting

@@ -62,12 +62,22 @@ export interface ServerOptions {
    * false: it follows the city's purge instead (box/upstream-link.ts).
    */
   purge?: boolean;
+  /**
+   * Refuse staff and box tokens of shelters that are not in the registry (sync.ts). A shelter box
+   * passes false: its registry copy may lag the city's, and the city refuses them anyway.
+   */
+  requireRegisteredShelters?: boolean;
   /** How often due purges are looked for (default hourly). */
   purgeCheckMs?: number;
+  /** HTTP timeouts (DEFAULT_HTTP_TIMEOUTS); tests shorten them. */
+  httpTimeouts?: Partial<typeof DEFAULT_HTTP_TIMEOUTS>;
   /** More routes (a box adds its status). */
   routes?: (parts: { store: DocStore; sync: SyncService; registry: DocRegistry }) => Route[];
   log?: (line: string) => void;
 }
+
+/** How long a client may take to send its headers, its whole request, and between keep-alive requests. */
+export const DEFAULT_HTTP_TIMEOUTS = { headersMs: 15_000, requestMs: 30_000, keepAliveMs: 5_000, checkEveryMs: 5_000 };
 
 export interface RunningServer {
   url: string;
@@ -118,6 +128,7 @@ export async function startServer(opts: ServerOptions): Promise<RunningServer> {
     log(`seeded the demo region (${n} documents)`);
   }
   await derived.start();
+  if (opts.requireRegisteredShelters !== false) sync.isRegistered = (id) => derived.isRegistered(id);
   const basemap = opts.basemap ?? demoBasemapFor(derived, dataDir, opts.demo && !store.feed, log);
   const peers = new PeerFeed({ store, registry, derived, sync });
   await peers.start();
@@ -158,7 +169,12 @@ export async function startServer(opts: ServerOptions): Promise<RunningServer> {
     }
     serveStatic(req, res);
   };
-  const http: Server = opts.tls ? createHttpsServer(opts.tls, handle) : createServer(handle);
+  // A socket that sends nothing, or half a request, is closed: without these, idle and slow
+  // sockets were kept for minutes (each a descriptor). Event streams and WebSockets are not
+  // affected: the timeouts bound receiving a request, not answering it.
+  const t = { ...DEFAULT_HTTP_TIMEOUTS, ...opts.httpTimeouts };
+  const httpOptions = { headersTimeout: t.headersMs, requestTimeout: t.requestMs, keepAliveTimeout: t.keepAliveMs, connectionsCheckingInterval: t.checkEveryMs };
+  const http: Server = opts.tls ? createHttpsServer({ ...opts.tls, ...httpOptions }, handle) : createServer(httpOptions, handle);
   http.on('upgrade', (req, socket, head) => {
     if (!sync.handleUpgrade(req, socket, head)) socket.destroy();
   });

@@ -1,4 +1,4 @@
-// WS /sync/<docName>?token=T[&v=N] — the y-websocket protocol (sync and awareness) plus Hinanjo's
+// WS /sync/<docName>[?v=N] with the token in Sec-WebSocket-Protocol (or ?token=T) — the y-websocket protocol (sync and awareness) plus Hinanjo's
 // STORED, HEARTBEAT and UPSTREAM_STORED messages, all encoded and decoded by domain/protocol.ts
 // (docs/protocol.md).
 //
@@ -17,7 +17,7 @@ import type { Duplex } from 'node:stream';
 import { WebSocketServer, type WebSocket, type RawData } from 'ws';
 import * as Y from 'yjs';
 import {
-  CLOSE, EMPTY_AWARENESS_UPDATE, HEARTBEAT_INTERVAL_MS, MAX_FRAME_BYTES, MAX_SOCKETS_PER_TOKEN,
+  CLOSE, EMPTY_AWARENESS_UPDATE, HEARTBEAT_INTERVAL_MS, MAX_FRAME_BYTES, MAX_SOCKETS_PER_TOKEN, SUBPROTOCOL, tokenFromProtocols,
   decodeMessage, encodeMessage,
 } from '../domain/protocol';
 import { parseDocName, type DocRef } from '../domain/schema';
@@ -46,6 +46,14 @@ export interface SyncOptions {
    */
   scope?: (doc: DocRef) => Access;
 }
+
+/**
+ * Whether a shelter is in the city's registry (the hq document). A staff or box token names its
+ * shelter; one for a shelter that is not registered (deleted since, or never) is refused, or its
+ * document would show up in HQ's overview and safety answers. Absent on a shelter box, which may
+ * not have the registry yet (the city refuses such a token when the box relays it).
+ */
+export type ShelterRegistryCheck = (shelterId: string) => boolean;
 
 /** Lets a shelter box follow its tablets' confirmations (box/upstream-link.ts). */
 export interface SyncHooks {
@@ -122,6 +130,8 @@ export class SyncService {
   private readonly timer: NodeJS.Timeout;
   private accepting = true;
   private readonly budgets: WriteBudgets;
+  /** Set by the server once the registry is loaded (ShelterRegistryCheck). */
+  isRegistered: ShelterRegistryCheck | null = null;
   readonly hooks: SyncHooks[] = [];
 
   constructor(
@@ -137,7 +147,13 @@ export class SyncService {
   ) {
     // ws refuses frames over maxPayload before buffering them (close 1009); frames between
     // MAX_FRAME_BYTES and that hard limit are refused by us with CLOSE.tooLarge.
-    this.wss = new WebSocketServer({ noServer: true, maxPayload: 2 * MAX_FRAME_BYTES, perMessageDeflate: false });
+    this.wss = new WebSocketServer({
+      noServer: true,
+      maxPayload: 2 * MAX_FRAME_BYTES,
+      perMessageDeflate: false,
+      // A client that carried its token in the protocol list gets our protocol back (domain/protocol.ts).
+      handleProtocols: (protocols) => (protocols.has(SUBPROTOCOL) ? SUBPROTOCOL : false),
+    });
     this.budgets = new WriteBudgets(opts.limits);
     deps.registry.on({
       changed: (live, update, origin) => this.forward(live, update, origin),
@@ -159,8 +175,10 @@ export class SyncService {
       socket.destroy();
       return true;
     }
+    // The token: from the protocol header (current clients), else from ?token= (older ones).
+    const token = tokenFromProtocols(req.headers['sec-websocket-protocol']) ?? url.searchParams.get('token');
     this.wss.handleUpgrade(req, socket, head, (ws) =>
-      this.accept(ws, url).catch((e) => {
+      this.accept(ws, url, token).catch((e) => {
         // The store could not be read (or the token checked): refuse this one connection.
         console.error(`sync connection refused: ${(e as Error).message}`);
         ws.close(1011, 'storage unavailable');
@@ -169,7 +187,7 @@ export class SyncService {
     return true;
   }
 
-  private async accept(ws: WebSocket, url: URL): Promise<void> {
+  private async accept(ws: WebSocket, url: URL, token: string | null): Promise<void> {
     // Frames may arrive while the token is checked and the document loads: keep them in order.
     const early: RawData[] = [];
     const collect = (d: RawData) => early.push(d);
@@ -184,7 +202,7 @@ export class SyncService {
     // The client's protocol version (?v=, domain/protocol.ts): absent or unreadable means 1.
     const version = Number(url.searchParams.get('v') ?? '1');
     const epoch = url.searchParams.get('epoch') ?? '';
-    const conn = await this.open(wsTransport(ws), { docName, token: url.searchParams.get('token'), version, epoch });
+    const conn = await this.open(wsTransport(ws), { docName, token, version, epoch });
     if (!conn) return;
     ws.off('message', collect);
     ws.on('message', (d: RawData) => conn.receive(toUint8(d)));
@@ -212,6 +230,12 @@ export class SyncService {
       metrics.reject(verified.error === 'revoked' ? 'revoked' : 'unauthorized');
       const why = verified.error === 'legacy' ? 'token signed with the old shared secret: ask HQ for a new enrolment link' : `token ${verified.error}`;
       transport.close(verified.error === 'revoked' ? CLOSE.revoked : CLOSE.unauthorized, why);
+      return null;
+    }
+    const claims = verified.value;
+    if (claims.shelter !== undefined && this.isRegistered && !this.isRegistered(claims.shelter)) {
+      metrics.reject('forbidden');
+      transport.close(CLOSE.forbidden, `shelter ${claims.shelter} is not registered`);
       return null;
     }
     const access = this.opts.scope ? narrower(accessFor(verified.value, ref), this.opts.scope(ref)) : accessFor(verified.value, ref);

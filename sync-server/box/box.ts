@@ -116,6 +116,7 @@ export async function startBox(opts: BoxOptions): Promise<RunningBox> {
     demo: false,
     // The city purges; the box follows (upstream-link.ts)
     purge: false,
+    requireRegisteredShelters: false,
     keys,
     tls: opts.tls,
     sync: { scope },

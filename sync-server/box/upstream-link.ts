@@ -13,7 +13,7 @@
 import WebSocket from 'ws';
 import * as Y from 'yjs';
 import {
-  CLOSE, DEAD_CONNECTION_MS, FATAL_CLOSE_CODES, MAX_FRAME_BYTES, PROTOCOL_VERSION, decodeMessage, encodeMessage,
+  CLOSE, DEAD_CONNECTION_MS, FATAL_CLOSE_CODES, MAX_FRAME_BYTES, PROTOCOL_VERSION, decodeMessage, encodeMessage, tokenProtocols,
 } from '../../domain/protocol';
 import { missingUpdates } from '../../domain/split-update';
 import { emptyState } from '../../domain/retention';
@@ -149,7 +149,8 @@ export class UpstreamLink implements UpdateOrigin {
     // Anything sent on the old socket and not confirmed goes again in the next handshake.
     for (const w of this.waiting) w.frame = null;
     const epoch = this.live!.epoch;
-    const ws = new WebSocket(`${this.opts.upstreamWs}/${this.docName}?token=${encodeURIComponent(this.opts.token)}&v=${PROTOCOL_VERSION}${epoch ? `&epoch=${encodeURIComponent(epoch)}` : ''}`, {
+    // The token in the protocol list, not the URL (domain/protocol.ts).
+    const ws = new WebSocket(`${this.opts.upstreamWs}/${this.docName}?v=${PROTOCOL_VERSION}${epoch ? `&epoch=${encodeURIComponent(epoch)}` : ''}`, tokenProtocols(this.opts.token), {
       perMessageDeflate: false,
       maxPayload: 2 * MAX_FRAME_BYTES,
     });

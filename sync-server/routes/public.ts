@@ -13,8 +13,13 @@ export interface PublicContext {
 /** CAP <sender>: who issues the alerts, set per deployment (HINANJO_CAP_SENDER). */
 const CAP_SENDER = process.env.HINANJO_CAP_SENDER ?? 'hinanjo';
 
-/** Open change streams at once, at most (each is one socket; beyond it pages poll as before). */
-export const MAX_WATCHERS = 20_000;
+/**
+ * Open change streams at once, at most (each is one socket; beyond it pages poll as before). One
+ * cap for all, not per address: a carrier's NAT puts thousands of phones behind one address. It
+ * must sit well under the process's descriptor limit (systemd LimitNOFILE, README), which
+ * tablets, HQ and the store need too; HINANJO_MAX_EVENT_STREAMS sets it.
+ */
+export const MAX_WATCHERS = Number(process.env.HINANJO_MAX_EVENT_STREAMS) > 0 ? Number(process.env.HINANJO_MAX_EVENT_STREAMS) : 10_000;
 
 export function publicRoutes(ctx: PublicContext): Route[] {
   let watchers = 0;

@@ -84,3 +84,10 @@ export async function seedHq(
     }
   });
 }
+
+/** Registers one shelter (name = id) unless it is already in the registry. */
+export async function registerShelter(target: Target, shelterId: string): Promise<void> {
+  await writeDoc(target, HQ_DOC, (doc) => {
+    if (!hqShelters(doc).has(shelterId)) hqShelters(doc).set(shelterId, toYMap({ name: shelterId, address: '', lat: 32.5, lon: 130.6, capacity: 100, districtId: '', hazards: [] }));
+  });
+}

@@ -9,6 +9,7 @@ import { issueToken } from '../../sync-server/auth';
 import { keysFor, openStore } from '../../sync-server/open-store';
 import { startServer, type RunningServer, type ServerOptions } from '../../sync-server/server';
 import type { Role } from '../../domain/tokens';
+import { registerShelter } from './seed';
 
 export const ROOT = resolve(import.meta.dirname, '../..');
 
@@ -37,7 +38,7 @@ export function tempDataDir(prefix = 'hinanjo-test-'): string {
 
 export async function startTestServer(
   opts: { dataDir?: string; demo?: boolean; distDir?: string; port?: number; storeUrl?: string; basemap?: string } & Partial<
-    Pick<ServerOptions, 'unloadGraceMs' | 'compactThreshold' | 'coolAfterMs' | 'sync' | 'clock' | 'purge'>
+    Pick<ServerOptions, 'unloadGraceMs' | 'compactThreshold' | 'coolAfterMs' | 'sync' | 'clock' | 'purge' | 'httpTimeouts'>
   > = {},
 ): Promise<TestServer> {
   const dataDir = opts.dataDir ?? tempDataDir();
@@ -55,15 +56,26 @@ export async function startTestServer(
     sync: opts.sync,
     clock: opts.clock,
     purge: opts.purge,
+    httpTimeouts: opts.httpTimeouts,
     log: () => undefined,
   });
+  const wsUrl = `ws://localhost:${server.port}/sync`;
+  const registered = new Set<string>();
   return {
     url: server.url,
-    wsUrl: `ws://localhost:${server.port}/sync`,
+    wsUrl,
     port: server.port,
     dataDir,
     server,
-    token: (req) => server.issue(req),
+    // As HQ does before it enrols a device (and `npm run token` insists): a shelter token is for a
+    // registered shelter, so the shelter is registered first when it is not yet.
+    token: async (req) => {
+      if (req.shelter && !registered.has(req.shelter) && !server.derived.isRegistered(req.shelter)) {
+        registered.add(req.shelter);
+        await registerShelter({ wsUrl, token: (r) => server.issue(r) }, req.shelter);
+      }
+      return server.issue(req);
+    },
     stop: () => server.stop(),
   };
 }
@@ -121,6 +133,7 @@ export async function spawnServerProcess(
       reject(new Error(`server exited:\n${out}`));
     });
   });
+  const registered = new Set<string>();
   return {
     url: `http://localhost:${port}`,
     wsUrl: `ws://localhost:${port}/sync`,
@@ -128,7 +141,14 @@ export async function spawnServerProcess(
     dataDir,
     child,
     output: () => out,
-    token: (req) => issueTokenFor(dataDir, req, opts.storeUrl),
+    token: async (req) => {
+      // Registered first, as HQ does before enrolling a device (see startTestServer).
+      if (req.shelter && !registered.has(req.shelter)) {
+        registered.add(req.shelter);
+        await registerShelter({ wsUrl: `ws://localhost:${port}/sync`, token: (r) => issueTokenFor(dataDir, r, opts.storeUrl) }, req.shelter);
+      }
+      return issueTokenFor(dataDir, req, opts.storeUrl);
+    },
     async kill(signal = 'SIGKILL') {
       if (child.exitCode === null && child.signalCode === null) child.kill(signal);
       return exited;

@@ -9,7 +9,9 @@ import { join } from 'node:path';
 import { SignJWT, decodeJwt } from 'jose';
 import { v7 as uuidv7 } from 'uuid';
 import * as Y from 'yjs';
-import { CLOSE, encodeMessage } from '../../domain/protocol';
+import { CLOSE, encodeMessage, tokenProtocols } from '../../domain/protocol';
+import { connect } from 'node:net';
+import WebSocket from 'ws';
 import * as awarenessProtocol from 'y-protocols/awareness';
 import { checkInHousehold, emptyPersonInput } from '../../domain/people';
 import { shelterMeta } from '../../domain/schema';
@@ -262,5 +264,68 @@ describe('logs', () => {
     const out = proc.output();
     expect(out).toContain('listening on');
     for (const name of ['ログ確認太郎', 'Logcheck Hanako', 'ログ確認太郎の薬']) expect(out).not.toContain(name);
+  });
+});
+
+describe('connections', () => {
+  it('a validly signed token of a shelter that is not registered is refused at connect, so the shelter never reaches the overview', async () => {
+    // issued directly (the test helper would register the shelter first, as HQ does)
+    const token = await server.server.issue({ role: 'staff', shelter: 'ghost' });
+    const c = await open('shelter/ghost', token, 'ghost tablet');
+    expect(await c.whenClosed()).toEqual({ code: CLOSE.forbidden, reason: expect.stringContaining('not registered') });
+    const hqReader = await open('hq', token, 'ghost@hq');
+    expect((await hqReader.whenClosed()).code).toBe(CLOSE.forbidden);
+    server.server.derived.flushNow();
+    expect(server.server.derived.overview().shelters.map((s) => s.shelterId)).not.toContain('ghost');
+  });
+
+  it('the token rides in Sec-WebSocket-Protocol, not the URL; ?token= still works for older clients', async () => {
+    const token = await server.token({ role: 'staff', shelter: 'proto' });
+    const ws = new WebSocket(`${server.wsUrl}/shelter%2Fproto?v=2`, tokenProtocols(token));
+    const first = await new Promise<{ protocol: string; type: number }>((resolve, reject) => {
+      ws.on('message', (d: Buffer) => resolve({ protocol: ws.protocol, type: d[0] }));
+      ws.on('close', (code) => reject(new Error(`closed ${code}`)));
+    });
+    expect(first).toEqual({ protocol: 'hinanjo', type: 0 }); // our sync step 1
+    ws.close();
+    const old = await open('shelter/proto', token, 'old client'); // YClient still uses ?token=
+    await old.whenSynced();
+    const wrong = new WebSocket(`${server.wsUrl}/shelter%2Fproto`, tokenProtocols('x.y.z'));
+    expect(await new Promise((r) => wrong.on('close', (code) => r(code)))).toBe(CLOSE.unauthorized);
+  });
+
+  it('idle and half-sent HTTP requests are closed; an event stream stays open', async () => {
+    const quick = await startTestServer({ httpTimeouts: { headersMs: 600, requestMs: 1_000, keepAliveMs: 500, checkEveryMs: 200 } });
+    try {
+      const closedWithin = (write: string) =>
+        new Promise<number>((resolve) => {
+          const t0 = Date.now();
+          const s = connect(quick.port, '127.0.0.1', () => s.write(write));
+          s.on('data', () => undefined);
+          s.on('error', () => undefined);
+          s.on('close', () => resolve(Date.now() - t0));
+          setTimeout(() => s.destroy(), 10_000);
+        });
+      const stream = await fetch(`${quick.url}/api/public/changes`);
+      const reader = stream.body!.getReader();
+      const [idle, half] = await Promise.all([closedWithin(''), closedWithin('GET /api/public/status.json HTTP/1.1\r\nHost: x\r\n')]);
+      expect(idle).toBeLessThan(3_000);
+      expect(half).toBeLessThan(3_000);
+      // the stream outlived both: a change made now still reaches it
+      await new Promise((r) => setTimeout(r, 1_200));
+      await writeDoc(quick, 'hq', (doc) => doc.getMap('meta').set('region', '遅延確認市'));
+      let text = '';
+      const cancel = setTimeout(() => void reader.cancel(), 5_000);
+      while ((text.match(/event: etags/g) ?? []).length < 2) {
+        const chunk = await reader.read();
+        if (chunk.done) break;
+        text += new TextDecoder().decode(chunk.value);
+      }
+      clearTimeout(cancel);
+      expect((text.match(/event: etags/g) ?? []).length).toBe(2);
+      await reader.cancel();
+    } finally {
+      await quick.stop();
+    }
   });
 });

@@ -33,9 +33,10 @@ function client(wsUrl: string, docName: string, token: string) {
       serverUrl: wsUrl,
       docName,
       token,
-      createSocket: (url) => {
+      createSocket: (url, protocols) => {
         opened++;
-        return new WebSocket(url) as unknown as WebSocketLike;
+        expect(url).not.toContain('token');
+        return new WebSocket(url, protocols) as unknown as WebSocketLike;
       },
     },
     {
@@ -100,7 +101,7 @@ describe('the tablet’s sync socket', () => {
     const { epoch } = await s.server.purger.purge('s1');
     const reasons: string[] = [];
     const old = new SyncSocket(
-      { serverUrl: s.wsUrl, docName: 'shelter/s1', token, createSocket: (url) => new WebSocket(url) as unknown as WebSocketLike },
+      { serverUrl: s.wsUrl, docName: 'shelter/s1', token, createSocket: (url, protocols) => new WebSocket(url, protocols) as unknown as WebSocketLike },
       { stateVector: () => Y.encodeStateVector(new Y.Doc()), message: () => undefined, status: (st, code, reason) => st === 'refused' && code === CLOSE.purged && reasons.push(reason ?? '') },
     );
     cleanup.push(() => old.destroy());
@@ -108,7 +109,7 @@ describe('the tablet’s sync socket', () => {
     expect(reasons[0]).toBe(`purged:${epoch}`);
     expect(old.shouldConnect).toBe(true);
     const current = new SyncSocket(
-      { serverUrl: s.wsUrl, docName: 'shelter/s1', token, epoch, createSocket: (url) => new WebSocket(url) as unknown as WebSocketLike },
+      { serverUrl: s.wsUrl, docName: 'shelter/s1', token, epoch, createSocket: (url, protocols) => new WebSocket(url, protocols) as unknown as WebSocketLike },
       { stateVector: () => Y.encodeStateVector(new Y.Doc()), message: () => undefined, status: () => undefined },
     );
     cleanup.push(() => current.destroy());

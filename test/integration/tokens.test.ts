@@ -5,9 +5,10 @@ import { afterAll, beforeAll, describe, expect, it } from 'vitest';
 import { SignJWT, decodeJwt, decodeProtectedHeader, type JWK } from 'jose';
 import { v7 as uuidv7 } from 'uuid';
 import { CLOSE } from '../../domain/protocol';
-import { accessFor, issueToken, keysFromPublicJwk, keysFromSecret, loadKeys, loadSecret, verifyToken } from '../../sync-server/auth';
+import { LEGACY_HS256_UNTIL, accessFor, issueToken, keysFromPublicJwk, keysFromSecret, loadKeys, loadSecret, verifyToken } from '../../sync-server/auth';
 import { startTestServer, tempDataDir, type TestServer } from '../helpers/server';
 import { YClient } from '../helpers/yclient';
+import { registerShelter } from '../helpers/seed';
 
 let server: TestServer;
 const clients: YClient[] = [];
@@ -67,13 +68,32 @@ describe('asymmetric tokens', () => {
         .setIssuedAt()
         .setExpirationTime(exp)
         .sign(secret);
+    await registerShelter(server, 'L');
     const valid = await legacy(Math.floor(Date.now() / 1000) + 3600);
     const c = await open('shelter/L', valid, 'legacy tablet');
-    await c.whenSynced();
-    c.doc.getMap('m').set('k', 1);
-    await c.whenStored();
+    if (Date.now() < LEGACY_HS256_UNTIL.getTime()) {
+      await c.whenSynced();
+      c.doc.getMap('m').set('k', 1);
+      await c.whenStored();
+    } else {
+      expect((await c.whenClosed()).code).toBe(CLOSE.unauthorized); // past the cutoff
+    }
     const expired = await open('shelter/L', await legacy(Math.floor(Date.now() / 1000) - 10), 'legacy expired');
     expect((await expired.whenClosed()).code).toBe(CLOSE.unauthorized);
+
+    // never past the fixed cutoff, never longer-lived than 30 days, never issued in the future
+    const keys0 = loadKeys(server.dataDir);
+    const at = (iso: string) => Math.floor(Date.parse(iso) / 1000);
+    const hs = (iat: number, exp: number) =>
+      new SignJWT({ role: 'staff', shelter: 'L' }).setProtectedHeader({ alg: 'HS256', typ: 'JWT' }).setJti(uuidv7()).setIssuedAt(iat).setExpirationTime(exp).sign(secret);
+    const beforeCutoff = new Date(LEGACY_HS256_UNTIL.getTime() - 3 * 86_400_000);
+    const t0 = Math.floor(beforeCutoff.getTime() / 1000) - 3600;
+    expect(await verifyToken(keys0, noRevocations, await hs(t0, t0 + 7 * 86_400), beforeCutoff)).toMatchObject({ ok: true });
+    expect(await verifyToken(keys0, noRevocations, await hs(t0, t0 + 10 * 365 * 86_400), beforeCutoff)).toEqual({ ok: false, error: 'invalid' });
+    expect(await verifyToken(keys0, noRevocations, await hs(t0 + 86_400, t0 + 2 * 86_400), beforeCutoff)).toEqual({ ok: false, error: 'invalid' });
+    const afterCutoff = new Date(LEGACY_HS256_UNTIL.getTime() + 1000);
+    const t1 = at(afterCutoff.toISOString()) - 3600;
+    expect(await verifyToken(keys0, noRevocations, await hs(t1, t1 + 7 * 86_400), afterCutoff)).toEqual({ ok: false, error: 'legacy' });
 
     const { keys } = (await (await fetch(`${server.url}/api/public/token-key`)).json()) as { keys: JWK[] };
     expect(await verifyToken(keysFromPublicJwk(keys[0]), noRevocations, valid)).toEqual({ ok: false, error: 'legacy' });

@@ -12,7 +12,7 @@
 // The socket does not touch the Y.Doc: the owner decides what to do with each message (it passes
 // the socket itself as the transaction origin, so its own update handler can tell remote from
 // local). The WebSocket constructor and the timer are injectable for tests in Node.
-import { CLOSE, FATAL_CLOSE_CODES, PROTOCOL_VERSION, type WireMessage, decodeMessage, encodeMessage } from '../../domain/protocol';
+import { CLOSE, FATAL_CLOSE_CODES, PROTOCOL_VERSION, type WireMessage, decodeMessage, encodeMessage, tokenProtocols } from '../../domain/protocol';
 
 export type SocketStatus = 'connecting' | 'connected' | 'offline' | 'refused';
 
@@ -44,7 +44,8 @@ export interface SyncSocketOptions {
   token: string;
   /** The epoch of the local copy (retention.ts); '' or absent for a copy from before any purge. */
   epoch?: string;
-  createSocket?: (url: string) => WebSocketLike;
+  /** Opens a socket to `url` offering `protocols` (which carry the token). */
+  createSocket?: (url: string, protocols: string[]) => WebSocketLike;
   now?: () => number;
   setTimer?: (fn: () => void, ms: number) => unknown;
   clearTimer?: (t: unknown) => void;
@@ -70,16 +71,19 @@ export class SyncSocket {
   private _status: SocketStatus = 'connecting';
   private timer: unknown = null;
   private readonly url: string;
-  private readonly createSocket: (url: string) => WebSocketLike;
+  private readonly createSocket: (url: string, protocols: string[]) => WebSocketLike;
+  private readonly protocols: string[];
   private readonly now: () => number;
   private readonly setTimer: (fn: () => void, ms: number) => unknown;
   private readonly clearTimer: (t: unknown) => void;
 
   constructor(opts: SyncSocketOptions, private readonly handlers: SyncSocketHandlers) {
-    const params = new URLSearchParams({ token: opts.token, v: String(PROTOCOL_VERSION) });
+    // The token rides in the protocol list, never in the URL (which shows in every console error).
+    const params = new URLSearchParams({ v: String(PROTOCOL_VERSION) });
     if (opts.epoch) params.set('epoch', opts.epoch);
     this.url = `${opts.serverUrl.replace(/\/$/, '')}/${encodeURIComponent(opts.docName)}?${params}`;
-    this.createSocket = opts.createSocket ?? ((url) => new WebSocket(url) as unknown as WebSocketLike);
+    this.protocols = tokenProtocols(opts.token);
+    this.createSocket = opts.createSocket ?? ((url, protocols) => new WebSocket(url, protocols) as unknown as WebSocketLike);
     this.now = opts.now ?? Date.now;
     this.setTimer = opts.setTimer ?? ((fn, ms) => setTimeout(fn, ms));
     this.clearTimer = opts.clearTimer ?? ((t) => clearTimeout(t as ReturnType<typeof setTimeout>));
@@ -141,7 +145,7 @@ export class SyncSocket {
     this.timer = null;
     let ws: WebSocketLike;
     try {
-      ws = this.createSocket(this.url);
+      ws = this.createSocket(this.url, this.protocols);
     } catch {
       this.scheduleReconnect();
       return;
