@@ -76,6 +76,7 @@ const TEXT: Record<Lang, {
     crowding: {
       available: '空いています',
       'somewhat-crowded': 'やや混雑',
+      unknown: '空き状況不明',
       crowded: '混雑',
       full: '満',
       closed: '閉鎖',
@@ -101,6 +102,7 @@ const TEXT: Record<Lang, {
     crowding: {
       available: 'available',
       'somewhat-crowded': 'somewhat crowded',
+      unknown: 'room unknown',
       crowded: 'crowded',
       full: 'full',
       closed: 'closed',

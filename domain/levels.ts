@@ -44,8 +44,10 @@ export function asLevel(v: unknown): Level {
  * Levels 4 (everyone leaves) and 5 (disaster under way) move a whole district: a slip of the
  * finger must not issue them, so the UI asks again before it calls setDistrictLevel.
  */
-export function requiresConfirmation(level: Level): boolean {
-  return level >= 4;
+export function requiresConfirmation(level: Level, from: Level = 0): boolean {
+  // Lifting a level 4 or 5 (even to 0) tells a whole district it is safe to go back: it reaches
+  // CAP and the residents' phones as fast as an order, so it is asked again just the same.
+  return level >= 4 || (from >= 4 && level < from);
 }
 
 export type SetLevelError = 'unknown-district' | 'invalid-level';

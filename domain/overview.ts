@@ -9,6 +9,7 @@ import { asShelterStatus, asStringOrNull } from './coerce';
 import { JAPAN_TZ_OFFSET_MINUTES, peopleServed, tallyShelterPeople } from './counts';
 import { LOW_STOCK_DAYS, readItems, stockOnHand, supplyRows } from './stock';
 import { closedRequests, pendingRequests } from './requests';
+import { reportedCapacity } from './capacity';
 
 export interface LowStockItem {
   item: string;
@@ -63,6 +64,8 @@ export interface ShelterSummary {
   peopleOnRecord?: number;
   /** After a purge: how many people and households the shelter took in (the counts that stay). */
   retained?: { people: number; households: number } | null;
+  /** The capacity the shelter's staff reported (used where the registry has none). */
+  reportedCapacity?: number | null;
 }
 
 export interface SummaryOptions {
@@ -106,6 +109,7 @@ export function summarizeShelter(
     purgedAt: asStringOrNull(shelterMeta(doc).get('purgedAt')),
     peopleOnRecord: shelterPeople(doc).size,
     retained: retainedOf(shelterMeta(doc).get('retainedCounts')),
+    reportedCapacity: reportedCapacity(doc),
   };
 }
 

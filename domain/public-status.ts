@@ -49,7 +49,8 @@ export function occupancyPercent(ratio: number): number {
 export function crowdingBand(headcount: number, capacity: number, status: ShelterStatus): CrowdingBand {
   if (status === 'closed') return 'closed';
   if (status === 'full') return 'full';
-  if (!(capacity > 0)) return headcount > 0 ? 'full' : 'available';
+  // No capacity on record says nothing about room: never 空いています (nor 満, which staff declare).
+  if (!(capacity > 0)) return 'unknown';
   const ratio = headcount / capacity;
   if (ratio < 0.3) return 'available';
   if (ratio < 0.6) return 'somewhat-crowded';

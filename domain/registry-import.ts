@@ -123,7 +123,15 @@ export interface FieldChange {
   field: ShelterField;
   from: string;
   to: string;
+  /** The capacity HQ typed by hand (CAPACITY_SOURCE_KEY): kept unless HQ says otherwise. */
+  handEdited?: boolean;
 }
+
+/**
+ * Where a shelter's capacity came from: 'hq' once HQ typed it (setShelterCapacity). An import
+ * that carries a capacity does not overwrite it unless HQ chooses to in the preview.
+ */
+export const CAPACITY_SOURCE_KEY = 'capacitySource';
 
 export interface RegistryPreview {
   format: RegistryFormat;
@@ -412,16 +420,22 @@ function changedFields(m: Y.Map<unknown>, row: RegistryRow): FieldChange[] {
     if (from !== to) out.push({ field, from, to });
   };
   check('name', asString(m.get('name')), row.name);
-  check('address', asString(m.get('address')), row.address);
+  if (row.address.trim()) check('address', asString(m.get('address')), row.address);
   const num = (v: unknown) => { const n = asFiniteNumber(v, NaN); return Number.isNaN(n) ? '' : String(n); };
   check('lat', num(m.get('lat')), String(row.lat));
   check('lon', num(m.get('lon')), String(row.lon));
   if (row.hazards !== null && !sameHazards(asStringList(m.get('hazards')), row.hazards)) {
     check('hazards', asStringList(m.get('hazards')).join(', '), row.hazards.join(', '));
   }
-  if (row.capacity !== null) check('capacity', num(m.get('capacity')), String(row.capacity));
-  if (row.accepts !== null) check('accepts', asString(m.get('accepts')), row.accepts);
-  if (row.note !== null) check('note', asString(m.get('note')), row.note);
+  if (row.capacity !== null) {
+    const before = out.length;
+    check('capacity', num(m.get('capacity')), String(row.capacity));
+    if (out.length > before && m.get(CAPACITY_SOURCE_KEY) === 'hq') out[out.length - 1].handEdited = true;
+  }
+  // An empty field in one source never erases another source's value: the 指定緊急避難場所 list
+  // has no 受入対象者 and often a blank 備考 where the 指定避難所 list wrote 福祉避難所.
+  if (row.accepts) check('accepts', asString(m.get('accepts')), row.accepts);
+  if (row.note) check('note', asString(m.get('note')), row.note);
   return out;
 }
 
@@ -435,7 +449,7 @@ function changedFields(m: Y.Map<unknown>, row: RegistryRow): FieldChange[] {
 export function applyRegistryImport(
   hqDoc: Y.Doc,
   preview: RegistryPreview,
-  opts: { districtId?: string; capacity?: number } = {},
+  opts: { districtId?: string; capacity?: number; overwriteHandEditedCapacity?: boolean } = {},
 ): { added: number; updated: number } {
   const shelters = hqShelters(hqDoc);
   const sourceKey = SOURCE_ID_KEYS[FORMATS[preview.format].source];
@@ -463,8 +477,10 @@ export function applyRegistryImport(
       // Only what differs now (not at preview time): an unchanged field is never written, so a
       // rename made at another desk meanwhile survives the merge.
       for (const c of changedFields(m, row)) {
+        if (c.handEdited && !opts.overwriteHandEditedCapacity) continue; // HQ's own value stays
         const value = c.field === 'hazards' ? row.hazards : c.field === 'lat' ? row.lat : c.field === 'lon' ? row.lon : c.field === 'capacity' ? row.capacity : row[c.field];
         m.set(c.field, value);
+        if (c.field === 'capacity') m.delete(CAPACITY_SOURCE_KEY);
       }
       if (row.registryId !== null && asString(m.get(sourceKey)) !== row.registryId) m.set(sourceKey, row.registryId);
     }

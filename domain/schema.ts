@@ -103,8 +103,20 @@ export interface LedgerEntry {
 export interface Item {
   id: string;
   name: string;
+  /** The base unit: every ledger delta is in it (L, 食, 枚). */
   unit: string;
   perPersonPerDay: number | null;
+  /**
+   * How the item arrives, counted in packs (a compatible extension): 本 of 2 L, 箱 of 24 食.
+   * Staff type packs; the ledger stores base units (packs × size).
+   */
+  packs?: Pack[];
+}
+
+/** A pack of an item: its unit word and how many base units it holds (a whole number). */
+export interface Pack {
+  unit: string;
+  size: number;
 }
 
 export interface SupplyRequest {

@@ -3,6 +3,7 @@
 // name, household or per-person need can reach it by construction.
 import type * as Y from 'yjs';
 import { HAZARDS, type Hazard, type Level, hqDistricts, hqMeta, hqShelters } from './schema';
+import { effectiveCapacity } from './capacity';
 import { type PublicDistrict, type PublicShelter, type PublicStatus, crowdingBand } from './public-status';
 import { asFiniteNumber, asPlain, asString, asStringOrNull } from './coerce';
 import type { ShelterSummary } from './overview';
@@ -49,7 +50,7 @@ export function buildPublicStatus(
   hqShelters(hqDoc).forEach((m, id) => {
     if (typeof m?.get !== 'function') return;
     const s = summaries.get(id);
-    const capacity = Math.max(0, Math.floor(asFiniteNumber(m.get('capacity'))));
+    const capacity = effectiveCapacity(Math.max(0, Math.floor(asFiniteNumber(m.get('capacity')))), s?.reportedCapacity);
     const stay = {
       shelter: s?.present.shelter ?? 0,
       car: s?.present.car ?? 0,

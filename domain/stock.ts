@@ -3,7 +3,7 @@
 // offline tablets add up when they merge.
 import type * as Y from 'yjs';
 import {
-  type Item, type LedgerEntry, LEDGER_REASONS, type LedgerReason, shelterItems, shelterStock,
+  type Item, type LedgerEntry, type Pack, LEDGER_REASONS, type LedgerReason, shelterItems, shelterStock,
 } from './schema';
 import { asFiniteNumber, asString } from './coerce';
 import { type Result, err, ok } from './result';
@@ -31,6 +31,37 @@ export const DEFAULT_ITEMS: readonly Item[] = [
   { id: 'towel', name: 'タオル', unit: '枚', perPersonPerDay: null },
 ];
 
+/**
+ * The packs the default items arrive in. A default item written before packs existed gets them
+ * when read; an item whose packs staff set keeps its own.
+ */
+export const DEFAULT_PACKS: Readonly<Record<string, readonly Pack[]>> = {
+  water: [{ unit: '本', size: 2 }, { unit: '箱', size: 12 }],
+  food: [{ unit: '箱', size: 24 }],
+  mask: [{ unit: '箱', size: 50 }],
+  'toilet-bag': [{ unit: '箱', size: 50 }],
+};
+
+export const MAX_PACK_SIZE = 100_000;
+
+function readPacks(v: unknown): Pack[] | null {
+  if (!Array.isArray(v)) return null;
+  const out: Pack[] = [];
+  for (const p of v) {
+    const o = (p && typeof p === 'object' ? p : {}) as Record<string, unknown>;
+    if (typeof o.unit === 'string' && o.unit.trim() && typeof o.size === 'number' && Number.isSafeInteger(o.size) && o.size >= 1 && o.size <= MAX_PACK_SIZE) {
+      out.push({ unit: o.unit.trim(), size: o.size });
+    }
+  }
+  return out;
+}
+
+/** A quantity typed in packs of `size`, in base units; null when it is not a whole number of them. */
+export function packsToBase(quantity: number, size: number): number | null {
+  const base = quantity * size;
+  return Number.isSafeInteger(base) ? base : null;
+}
+
 /** Below this many days of supply an item is "low" (overview, HQ, supplies screen). */
 export const LOW_STOCK_DAYS = 2;
 
@@ -41,12 +72,15 @@ const DEFAULT_ORDER = new Map(DEFAULT_ITEMS.map((it, i) => [it.id, i]));
 function readItemValue(id: string, v: unknown): Item {
   const o = (v && typeof v === 'object' ? v : {}) as Record<string, unknown>;
   const ppd = o.perPersonPerDay;
-  return {
+  const item: Item = {
     id,
     name: asString(o.name, id),
     unit: asString(o.unit),
     perPersonPerDay: typeof ppd === 'number' && Number.isFinite(ppd) && ppd > 0 ? ppd : null,
   };
+  const packs = readPacks(o.packs) ?? (DEFAULT_PACKS[id] && asString(o.unit) === DEFAULT_ITEMS.find((d) => d.id === id)?.unit ? [...DEFAULT_PACKS[id]] : []);
+  if (packs.length > 0) item.packs = packs;
+  return item;
 }
 
 /** The catalog: default items in their usual order, then added items by name. */
@@ -84,9 +118,11 @@ export interface ItemInput {
   name: string;
   unit: string;
   perPersonPerDay: number | null;
+  /** One pack the item comes in (optional): its unit word and size in base units. */
+  pack?: { unit: string; size: number | null } | null;
 }
 
-export type ItemFieldError = 'required' | 'too-long' | 'not-a-positive-number';
+export type ItemFieldError = 'required' | 'too-long' | 'not-a-positive-number' | 'not-a-positive-integer';
 export type ItemErrors = Partial<Record<keyof ItemInput, ItemFieldError>>;
 
 export function validateItemInput(input: ItemInput): ItemErrors {
@@ -101,6 +137,12 @@ export function validateItemInput(input: ItemInput): ItemErrors {
   if (ppd !== null && !(typeof ppd === 'number' && Number.isFinite(ppd) && ppd > 0)) {
     errors.perPersonPerDay = 'not-a-positive-number';
   }
+  const pack = input.pack;
+  if (pack && (pack.unit.trim() !== '' || pack.size !== null)) {
+    if (!pack.unit.trim()) errors.pack = 'required';
+    else if (pack.unit.trim().length > 20) errors.pack = 'too-long';
+    else if (!(typeof pack.size === 'number' && Number.isSafeInteger(pack.size) && pack.size >= 1 && pack.size <= MAX_PACK_SIZE)) errors.pack = 'not-a-positive-integer';
+  }
   return errors;
 }
 
@@ -114,6 +156,7 @@ export function addItem(doc: Y.Doc, input: ItemInput, ctx: { newId: () => string
     unit: input.unit.trim(),
     perPersonPerDay: input.perPersonPerDay,
   };
+  if (input.pack && input.pack.unit.trim() && input.pack.size) item.packs = [{ unit: input.pack.unit.trim(), size: input.pack.size }];
   shelterItems(doc).set(item.id, { ...item });
   return ok(item);
 }
@@ -239,6 +282,8 @@ export interface SupplyStatusRow {
   item: string;
   name: string;
   unit: string;
+  /** The packs the item is counted in besides its base unit (Item.packs). */
+  packs: Pack[];
   onHand: number;
   perPersonPerDay: number | null;
   daysLeft: number | null;
@@ -278,6 +323,7 @@ export function supplyRows(
       item: it.id,
       name: it.name,
       unit: it.unit,
+      packs: it.packs ?? [],
       onHand: have,
       perPersonPerDay: it.perPersonPerDay,
       daysLeft,

@@ -44,7 +44,8 @@ export type RequestStatus = (typeof REQUEST_STATUSES)[number];
 export const LEVELS = [0, 1, 2, 3, 4, 5] as const;
 export type Level = (typeof LEVELS)[number];
 
-export const CROWDING_BANDS = ['available', 'somewhat-crowded', 'crowded', 'full', 'closed'] as const;
+/** `unknown`: open, but no capacity is on record (an imported 指定避難所 whose 定員 was blank). */
+export const CROWDING_BANDS = ['available', 'somewhat-crowded', 'crowded', 'full', 'unknown', 'closed'] as const;
 export type CrowdingBand = (typeof CROWDING_BANDS)[number];
 
 /** True when v is one of the list's values. */

@@ -56,6 +56,23 @@ describe('HQ evacuation levels', () => {
     expect(xml).toContain('<msgType>Alert</msgType>');
     const firstId = /<identifier>([^<]+)<\/identifier>/.exec(xml)![1];
 
+    // lifting the order asks too: a cancel keeps level 4, and a confirmed 0 lifts it
+    await row.getByTestId('level-select').selectOption('0');
+    await row.getByTestId('level-apply').click();
+    await expect.poll(() => page.getByTestId('confirm-dialog').textContent()).toContain('解除');
+    await page.getByTestId('confirm-cancel').click();
+    await new Promise((r) => setTimeout(r, 1_600));
+    expect(await levelOf('kawabe')).toBe(4);
+    await row.getByTestId('level-select').selectOption('3');
+    await row.getByTestId('level-apply').click();
+    await expect.poll(() => page.getByTestId('confirm-dialog').textContent()).toContain('下げますか');
+    await page.getByTestId('confirm-ok').click();
+    await expect.poll(() => levelOf('kawabe'), { timeout: 5_000 }).toBe(3);
+    await row.getByTestId('level-select').selectOption('4');
+    await row.getByTestId('level-apply').click();
+    await page.getByTestId('confirm-ok').click();
+    await expect.poll(() => levelOf('kawabe'), { timeout: 5_000 }).toBe(4);
+
     // a further change is published as an Update of the alert before it
     const yamate = page.locator('[data-testid=levels-table] tr[data-district-id=yamate]');
     await yamate.getByTestId('level-select').selectOption('2');

@@ -5,7 +5,7 @@ import { readFileSync } from 'node:fs';
 import { describe, expect, it } from 'vitest';
 import { decodeJwt } from 'jose';
 import {
-  SHELTER_ID, TABLET, checkIn, enrolTablet, go, onHand, pendingChanges, startShelterServer, syncIndicator,
+  SHELTER_ID, TABLET, checkIn, enrolTablet, go, onHand, pendingChanges, recordStock, startShelterServer, syncIndicator,
   waitForConnection,
 } from './shelter-support';
 import { useBrowserAndServer } from './support';
@@ -49,10 +49,64 @@ describe('bad input', () => {
     await context.close();
   });
 
+  it('the action is chosen anew for each item and the entry reads with its sign; water typed in 2 L bottles is stored in litres', async () => {
+    const { context, page, errors } = await enrolTablet(e2e.browser, e2e.server, 'forms-supplies');
+    await recordStock(page, 'blanket', 'received', '30');
+    const blankets = await onHand(page, 'blanket');
+    const food = await onHand(page, 'food');
+    // 配布 of 毛布, then 食料 is tapped: nothing is selected for it
+    await page.locator('tr[data-item=blanket]').click();
+    await page.locator('[data-action=distributed]').click();
+    await page.fill('#ledger-qty', '2');
+    await expect.poll(() => page.getByTestId('ledger-preview').textContent()).toContain('−2');
+    expect(await page.getByTestId('ledger-record').textContent()).toContain('配布');
+    await page.getByTestId('ledger-record').click();
+    await page.getByTestId('ledger-flash').waitFor();
+    await page.locator('tr[data-item=food]').click();
+    expect(await page.locator('[data-action][aria-checked=true]').count()).toBe(0);
+    expect(await page.inputValue('#ledger-qty')).toBe('');
+    await page.fill('#ledger-qty', '40');
+    await page.getByTestId('ledger-record').click();
+    await expect.poll(() => page.getByTestId('ledger-qty-error').textContent()).toContain('選んでください');
+    expect(await onHand(page, 'food')).toBe(food);
+    expect(await onHand(page, 'blanket')).toBe(blankets - 2);
+
+    // 水 2L × 120本: typed as 120 bottles, stored as 240 L
+    const water = await onHand(page, 'water');
+    await page.locator('tr[data-item=water]').click();
+    await page.locator('[data-action=received]').click();
+    await page.getByTestId('ledger-pack').selectOption({ label: '本 (2 L)' });
+    await page.fill('#ledger-qty', '120');
+    await expect.poll(() => page.getByTestId('ledger-preview').textContent()).toContain('+240 L');
+    expect(await page.getByTestId('ledger-preview').textContent()).toContain('120 本 × 2 L');
+    await page.getByTestId('ledger-record').click();
+    await expect.poll(() => page.getByTestId('ledger-flash').textContent()).toContain('+240 L');
+    expect(await onHand(page, 'water')).toBe(water + 240);
+
+    // an item of the shelter's own, with a pack: 紙皿 in 箱 of 100
+    await page.locator('.add-item summary').click();
+    await page.fill('#item-name', '紙皿');
+    await page.fill('#item-unit', '枚');
+    await page.fill('#item-pack-unit', '箱');
+    await page.fill('#item-pack-size', 'たくさん');
+    await page.getByTestId('add-item-save').click();
+    await expect.poll(() => page.getByTestId('item-pack-unit-error').textContent()).toContain('1 以上の整数');
+    await page.fill('#item-pack-size', '100');
+    await page.getByTestId('add-item-save').click();
+    await expect.poll(() => page.getByTestId('ledger-item').textContent()).toBe('紙皿');
+    await page.locator('[data-action=received]').click();
+    await page.getByTestId('ledger-pack').selectOption({ index: 1 });
+    await page.fill('#ledger-qty', '3');
+    await expect.poll(() => page.getByTestId('ledger-preview').textContent()).toContain('+300 枚');
+    expect(errors).toEqual([]);
+    await context.close();
+  });
+
   it('a quantity that is not a number is marked at the field and records nothing', async () => {
     const { context, page, errors } = await enrolTablet(e2e.browser, e2e.server, 'forms-2');
     const water = await onHand(page, 'water');
     await page.locator('tr[data-item=water]').click();
+    await page.locator('[data-action=received]').click();
     await page.fill('#ledger-qty', '十本');
     await page.getByTestId('ledger-record').click();
     await expect.poll(() => page.getByTestId('ledger-qty-error').textContent()).toBe('数字で入力してください');

@@ -21,6 +21,10 @@ describe('evacuation levels', () => {
 
   it('asks for confirmation before 避難指示 and 緊急安全確保 only', () => {
     expect([0, 1, 2, 3, 4, 5].map((l) => requiresConfirmation(l as 0))).toEqual([false, false, false, false, true, true]);
+    // lifting a 4 or a 5, to anything lower, asks too; lowering a 3 does not
+    expect([0, 1, 2, 3].map((l) => requiresConfirmation(l as 0, 4))).toEqual([true, true, true, true]);
+    expect(requiresConfirmation(4, 5)).toBe(true);
+    expect(requiresConfirmation(0, 3)).toBe(false);
   });
 
   it('a level change and its history entry arrive together, in one update', () => {

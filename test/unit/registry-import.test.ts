@@ -6,7 +6,7 @@ import { hqShelters, toYMap } from '../../domain/schema';
 import {
   applyRegistryImport, decodeCsvBytes, previewRegistryImport, SOURCE_ID_KEYS,
 } from '../../domain/registry-import';
-import { capacityFromFloorArea, parseCapacity } from '../../domain/capacity';
+import { capacityFromFloorArea, parseCapacity, setShelterCapacity } from '../../domain/capacity';
 
 const fixture = (name: string) => new Uint8Array(readFileSync(resolve(import.meta.dirname, '../fixtures', name)));
 const GSI_SHELTERS = fixture('gsi-shelters-utf8.csv');
@@ -182,6 +182,40 @@ describe('shelter registry import keeps what the files say', () => {
     expect(again.ok && again.value.toUpdate.filter((u) => u.shelterId === 'kita')).toEqual([]);
     const againGsi = previewRegistryImport(doc, new TextEncoder().encode(gsi), { newId: counter() });
     expect(againGsi.ok && againGsi.value.toUpdate).toEqual([]);
+  });
+
+  it('an empty 備考 in the 指定緊急避難場所 list never erases the 指定避難所 list\'s 福祉避難所, and the next import changes nothing', () => {
+    const doc = new Y.Doc();
+    const shelters = previewRegistryImport(doc, GSI_SHELTERS, { newId: counter() });
+    if (!shelters.ok) throw new Error('preview failed');
+    applyRegistryImport(doc, shelters.value);
+    // the same place in the emergency-site list, with a blank 備考 and no 受入対象者 column
+    const emergency = 'NO,共通ID,都道府県名及び市町村名,施設・場所名,住所,洪水,崖崩れ、土石流及び地滑り,高潮,地震,津波,大規模な火事,内水氾濫,火山現象,指定避難所との住所同一,緯度,経度,備考\n1,432021009,熊本県八代市,八代福祉センター,熊本県八代市萩原町4-5,1,,,1,,,,,1,32.4987,130.6121,\n';
+    const e = previewRegistryImport(doc, new TextEncoder().encode(emergency), { newId: counter() });
+    if (!e.ok) throw new Error('preview failed');
+    expect(e.value.toUpdate.flatMap((u) => u.changes.map((c) => c.field))).not.toContain('note');
+    applyRegistryImport(doc, e.value);
+    expect(hqShelters(doc).get('reg-432020003')!.toJSON()).toMatchObject({ note: '福祉避難所\n（車いす対応トイレあり）', accepts: '要配慮者', hazards: ['flood', 'earthquake'] });
+    const again = previewRegistryImport(doc, GSI_SHELTERS, { newId: counter() });
+    expect(again.ok && again.value.toUpdate.filter((u) => u.shelterId === 'reg-432020003').flatMap((u) => u.changes)).toEqual([]);
+  });
+
+  it('a capacity HQ typed by hand is kept by a re-import that carries one, said so in the preview, and replaced only when HQ chooses', () => {
+    const doc = new Y.Doc();
+    doc.transact(() => hqShelters(doc).set('kita', toYMap({ name: '八代北中学校', address: '熊本県八代市北の丸町5-1', lat: 32.521, lon: 130.6088, capacity: 420, districtId: 'd1', hazards: [] })));
+    const first = previewRegistryImport(doc, DIGITAL_AGENCY, { newId: counter() });
+    if (!first.ok) throw new Error('preview failed');
+    applyRegistryImport(doc, first.value);
+    const fromFile = hqShelters(doc).get('kita')!.get('capacity');
+    expect(setShelterCapacity(doc, 'kita', 380).ok).toBe(true);
+    const r = previewRegistryImport(doc, DIGITAL_AGENCY, { newId: counter() });
+    if (!r.ok) throw new Error('preview failed');
+    const change = r.value.toUpdate.find((u) => u.shelterId === 'kita')!.changes.find((c) => c.field === 'capacity')!;
+    expect(change).toMatchObject({ from: '380', to: String(fromFile), handEdited: true });
+    applyRegistryImport(doc, r.value);
+    expect(hqShelters(doc).get('kita')!.get('capacity')).toBe(380);
+    applyRegistryImport(doc, r.value, { overwriteHandEditedCapacity: true });
+    expect(hqShelters(doc).get('kita')!.get('capacity')).toBe(fromFile);
   });
 
   it('a re-import writes only what changed, so a rename made at another desk meanwhile survives', () => {

@@ -96,3 +96,23 @@ describe('occupancy shown as a percent', () => {
     }
   });
 });
+
+describe('a shelter whose capacity is not on record', () => {
+  it('reads as unknown, never as available (空いています) nor full; a capacity its staff reported is used where the registry has none', async () => {
+    const { crowdingBand } = await import('../../domain/public-status');
+    expect(crowdingBand(0, 0, 'open')).toBe('unknown');
+    expect(crowdingBand(40, 0, 'open')).toBe('unknown');
+    expect(crowdingBand(40, 0, 'full')).toBe('full'); // declared by staff
+    expect(crowdingBand(0, 0, 'closed')).toBe('closed');
+    const { effectiveCapacity, setReportedCapacity, reportedCapacity } = await import('../../domain/capacity');
+    const Y = await import('yjs');
+    const doc = new Y.Doc();
+    expect(setReportedCapacity(doc, 0, new Date()).ok).toBe(false);
+    expect(setReportedCapacity(doc, 1.5, new Date()).ok).toBe(false);
+    expect(setReportedCapacity(doc, 120, new Date()).ok).toBe(true);
+    expect(reportedCapacity(doc)).toBe(120);
+    expect(effectiveCapacity(0, 120)).toBe(120);
+    expect(effectiveCapacity(300, 120)).toBe(300);
+    expect(effectiveCapacity(0, null)).toBe(0);
+  });
+});

@@ -2,7 +2,7 @@ import { describe, expect, it } from 'vitest';
 import * as Y from 'yjs';
 import {
   DEFAULT_ITEMS, LOW_STOCK_DAYS, addItem, appendLedgerEntries, appendLedgerEntry, daysOfSupply, readItem, readItems,
-  readLedger, seedDefaultItems, stockOnHand, supplyStatus, wouldGoNegative, type LedgerInput,
+  packsToBase, readLedger, seedDefaultItems, stockOnHand, supplyStatus, wouldGoNegative, type LedgerInput,
 } from '../../domain/stock';
 import { shelterItems, shelterStock } from '../../domain/schema';
 import { summarizeShelter } from '../../domain/overview';
@@ -23,8 +23,23 @@ describe('item catalog', () => {
     expect(readItems(doc).map((i) => i.id)).toEqual([
       'water', 'food', 'blanket', 'diaper', 'baby-formula', 'medicine', 'toilet-bag', 'sanitary', 'mask', 'towel',
     ]);
-    expect(readItem(doc, 'water')).toEqual({ id: 'water', name: '飲料水', unit: 'L', perPersonPerDay: 3 });
+    expect(readItem(doc, 'water')).toEqual({ id: 'water', name: '飲料水', unit: 'L', perPersonPerDay: 3, packs: [{ unit: '本', size: 2 }, { unit: '箱', size: 12 }] });
     expect(readItem(doc, 'blanket')).toEqual({ id: 'blanket', name: '毛布', unit: '枚', perPersonPerDay: null });
+  });
+
+  it('counts in packs: a pack size is a whole number of base units; a shelter\'s item keeps its own pack; an edited default unit drops the default packs', () => {
+    expect(packsToBase(120, 2)).toBe(240);
+    expect(packsToBase(Number.MAX_SAFE_INTEGER, 2)).toBeNull();
+    const doc = seeded();
+    const r = addItem(doc, { name: '紙皿', unit: '枚', perPersonPerDay: null, pack: { unit: '箱', size: 100 } }, { newId: () => 'plates' });
+    expect(r.ok).toBe(true);
+    expect(readItem(doc, 'plates')?.packs).toEqual([{ unit: '箱', size: 100 }]);
+    expect(addItem(doc, { name: '紙コップ', unit: '個', perPersonPerDay: null, pack: { unit: '箱', size: 0 } }, { newId: () => 'x' })).toEqual({ ok: false, error: { pack: 'not-a-positive-integer' } });
+    expect(addItem(doc, { name: '紙コップ', unit: '個', perPersonPerDay: null, pack: { unit: '', size: 50 } }, { newId: () => 'x' })).toEqual({ ok: false, error: { pack: 'required' } });
+    expect(addItem(doc, { name: '紙コップ', unit: '個', perPersonPerDay: null, pack: { unit: '', size: null } }, { newId: () => 'y' }).ok).toBe(true);
+    const edited = new Y.Doc();
+    shelterItems(edited).set('water', { id: 'water', name: '水 (2Lボトル)', unit: '本', perPersonPerDay: 1.5 });
+    expect(readItem(edited, 'water')?.packs).toBeUndefined();
   });
 
   it('adds only missing default items and leaves an edited one alone', () => {
@@ -180,7 +195,7 @@ describe('days of supply', () => {
     appendLedgerEntry(doc, { item: 'food', delta: 17, reason: 'received', by: 't' }, c); // 17 / 9 < 2 days
     appendLedgerEntry(doc, { item: 'blanket', delta: 3, reason: 'received', by: 't' }, c);
     const rows = new Map(supplyStatus(doc, NOW).map((r) => [r.item, r]));
-    expect(rows.get('water')).toEqual({ item: 'water', name: '飲料水', unit: 'L', onHand: 27, perPersonPerDay: 3, daysLeft: 3, low: false, negative: false });
+    expect(rows.get('water')).toEqual({ item: 'water', name: '飲料水', unit: 'L', packs: [{ unit: '本', size: 2 }, { unit: '箱', size: 12 }], onHand: 27, perPersonPerDay: 3, daysLeft: 3, low: false, negative: false });
     expect(rows.get('food')).toMatchObject({ onHand: 17, low: true });
     expect(rows.get('blanket')).toMatchObject({ onHand: 3, daysLeft: null, low: false });
     expect(rows.get('towel')).toMatchObject({ onHand: 0, daysLeft: null, low: false });

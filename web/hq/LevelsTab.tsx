@@ -13,7 +13,7 @@ import type { HqView } from './context';
 export function LevelsTab({ view }: { view: HqView }) {
   const { t, lang, hq } = view;
   const [draft, setDraft] = useState<Record<string, Level>>({});
-  const [confirming, setConfirming] = useState<{ districtId: string; name: string; level: Level } | null>(null);
+  const [confirming, setConfirming] = useState<{ districtId: string; name: string; level: Level; from: Level } | null>(null);
   const names = new Map(view.districts.map((d) => [d.id, d.name]));
 
   const apply = (districtId: string, level: Level) => {
@@ -23,9 +23,11 @@ export function LevelsTab({ view }: { view: HqView }) {
     setDraft(({ [districtId]: _, ...rest }) => rest);
   };
   const request = (districtId: string, name: string, level: Level) => {
-    if (requiresConfirmation(level)) setConfirming({ districtId, name, level });
+    const from = view.districts.find((d) => d.id === districtId)?.level ?? 0;
+    if (requiresConfirmation(level, from)) setConfirming({ districtId, name, level, from });
     else apply(districtId, level);
   };
+  const lifting = confirming !== null && confirming.level < confirming.from;
 
   const [newName, setNewName] = useState('');
   const [nameError, setNameError] = useState<string | null>(null);
@@ -136,8 +138,12 @@ export function LevelsTab({ view }: { view: HqView }) {
 
       {confirming && (
         <ConfirmDialog
-          title={t.levels.confirmTitle(confirming.level, levelName(confirming.level, lang), confirming.name)}
-          confirmLabel={t.levels.confirm}
+          title={
+            lifting
+              ? t.levels.confirmLiftTitle(confirming.from, confirming.level, levelName(confirming.level, lang), confirming.name)
+              : t.levels.confirmTitle(confirming.level, levelName(confirming.level, lang), confirming.name)
+          }
+          confirmLabel={lifting ? t.levels.confirmLift : t.levels.confirm}
           cancelLabel={t.levels.cancel}
           onConfirm={() => {
             apply(confirming.districtId, confirming.level);
@@ -145,7 +151,7 @@ export function LevelsTab({ view }: { view: HqView }) {
           }}
           onCancel={() => setConfirming(null)}
         >
-          <p>{t.levels.confirmBody(confirming.level)}</p>
+          <p>{lifting ? t.levels.confirmLiftBody(confirming.level) : t.levels.confirmBody(confirming.level)}</p>
         </ConfirmDialog>
       )}
     </div>

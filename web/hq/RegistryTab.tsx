@@ -20,6 +20,7 @@ export function RegistryTab({ view }: { view: HqView }) {
   const [fileError, setFileError] = useState<string | null>(null);
   const [districtId, setDistrictId] = useState('');
   const [capacity, setCapacity] = useState('');
+  const [overwriteCapacity, setOverwriteCapacity] = useState(false);
   const [applied, setApplied] = useState<string | null>(null);
 
   const onFile = async (file: File) => {
@@ -32,6 +33,7 @@ export function RegistryTab({ view }: { view: HqView }) {
       return;
     }
     setFileError(null);
+    setOverwriteCapacity(false);
     setPreview(p.value);
   };
 
@@ -43,6 +45,7 @@ export function RegistryTab({ view }: { view: HqView }) {
       result = applyRegistryImport(doc, preview, {
         districtId: districtId || undefined,
         capacity: capacity.trim() !== '' && Number.isInteger(cap) && cap >= 0 ? cap : undefined,
+        overwriteHandEditedCapacity: overwriteCapacity,
       });
     });
     setApplied(r.applied(result.added, result.updated));
@@ -88,8 +91,9 @@ export function RegistryTab({ view }: { view: HqView }) {
                 ) : (
                   <ul class="hq-preview__changes">
                     {u.changes.map((c) => (
-                      <li key={c.field}>
+                      <li key={c.field} data-hand-edited={c.handEdited ? 'true' : undefined}>
                         {r.field[c.field]}: <del>{c.from || '—'}</del> → <ins>{c.to || '—'}</ins>
+                        {c.handEdited && <span class="muted" data-testid="hand-edited"> {overwriteCapacity ? r.handEditedReplaced : r.handEditedKept}</span>}
                       </li>
                     ))}
                   </ul>
@@ -97,6 +101,12 @@ export function RegistryTab({ view }: { view: HqView }) {
               </li>
             ))}
           </ul>
+          {preview.toUpdate.some((u) => u.changes.some((c) => c.handEdited)) && (
+            <label class="hq-check" data-testid="overwrite-capacity">
+              <input type="checkbox" checked={overwriteCapacity} onChange={(e) => setOverwriteCapacity((e.target as HTMLInputElement).checked)} />{' '}
+              {r.overwriteHandEdited}
+            </label>
+          )}
           {preview.toAdd.some((a) => a.row.capacity === null) && (
             <div class="field">
               <label for="registry-capacity">{r.capacityForNew}</label>

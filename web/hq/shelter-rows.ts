@@ -1,5 +1,6 @@
 // What HQ shows per shelter: the registry entry (hq document: name, place, capacity, district)
 // joined with the live summary from the overview stream (people, needs, requests, last sync).
+import { effectiveCapacity } from '../../domain/capacity';
 import type * as Y from 'yjs';
 import type { ShelterSummary } from '../../domain/overview';
 import { type CrowdingBand, type ShelterInfo, type ShelterStatus, type StayType, type SupplyRequest, hqDistricts, hqShelters } from '../../domain/schema';
@@ -45,7 +46,7 @@ export function shelterRows(hqDoc: Y.Doc, summaries: ReadonlyMap<string, Shelter
   const seen = new Set<string>();
   const make = (id: string, reg: Y.Map<unknown> | undefined): ShelterRow => {
     const s = summaries.get(id);
-    const capacity = asFiniteNumber(reg?.get('capacity'), 0);
+    const capacity = effectiveCapacity(asFiniteNumber(reg?.get('capacity'), 0), s?.reportedCapacity);
     const status: ShelterStatus = s?.status ?? 'closed';
     const present = s?.present ?? { shelter: 0, car: 0, home: 0 };
     const needs = s?.needs ?? {};

@@ -14,7 +14,7 @@ interface Ctx {
 }
 
 // A symbol next to the word, so the band reads without colour (and in monochrome print).
-const CROWDING_SYMBOL = { available: '○', 'somewhat-crowded': '△', crowded: '▲', full: '×', closed: '—' } as const;
+const CROWDING_SYMBOL = { available: '○', 'somewhat-crowded': '△', crowded: '▲', full: '×', unknown: '?', closed: '—' } as const;
 
 export function ShelterItem(p: { item: ListedShelter; hazard: Hazard | 'any'; compact?: boolean } & Ctx) {
   const { t, locale, now } = p;

@@ -97,6 +97,7 @@ export const resident: ResidentStrings = {
   'shelter.crowding': '人の 多さ',
   'crowding.available': 'すいています',
   'crowding.somewhat-crowded': '少し こんでいます',
+  'crowding.unknown': '何人 入れるか わかりません',
   'crowding.crowded': 'こんでいます',
   'crowding.full': 'いっぱいです',
   'crowding.closed': 'しまっています',

@@ -41,6 +41,7 @@ export const common: Strings<typeof ja> = {
   crowding: {
     available: 'Available',
     'somewhat-crowded': 'Somewhat crowded',
+    unknown: 'Capacity unknown',
     crowded: 'Crowded',
     full: 'Full',
     closed: 'Closed',
@@ -122,5 +123,5 @@ export const common: Strings<typeof ja> = {
     towel: 'Towels',
   },
   languages: { ja: 'Japanese', en: 'English', zh: 'Chinese', ko: 'Korean', vi: 'Vietnamese', pt: 'Portuguese', tl: 'Tagalog', ne: 'Nepali' },
-  units: { '食': 'meals', '枚': 'pcs', '回': 'uses', '箱': 'boxes', '個': 'pcs' },
+  units: { '食': 'meals', '枚': 'pcs', '回': 'uses', '箱': 'boxes', '個': 'pcs', '本': 'bottles' },
 };

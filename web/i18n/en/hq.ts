@@ -105,6 +105,11 @@ export const hq: HqStrings = {
     confirmBody: (level) =>
       `${level >= 5 ? 'This tells residents that a disaster is under way and to secure their safety immediately.' : 'This tells every resident of the district to leave dangerous places.'} It is published at once on the public page and the CAP feed.`,
     confirm: 'Issue',
+    confirmLiftTitle: (from, to, name, district) =>
+      to === 0 ? `Lift alert level ${from} for ${district}?` : `Lower ${district} from alert level ${from} to ${to} "${name}"?`,
+    confirmLiftBody: (to) =>
+      `This tells every resident of the district that ${to === 0 ? 'evacuation is no longer needed' : 'the danger has gone down'}; people will start going home. It is published at once on the public page and the CAP feed.`,
+    confirmLift: 'Lower',
     cancel: 'Cancel',
     history: 'History',
     historyEmpty: 'No changes yet.',
@@ -211,6 +216,9 @@ export const hq: HqStrings = {
     changed: 'Changes',
     field: { name: 'Name', address: 'Address', lat: 'Latitude', lon: 'Longitude', hazards: 'Hazards', capacity: 'Capacity', accepts: 'Who it takes in', note: 'Remarks' },
     onlyIdChanges: '(only records the registry id; nothing else changes)',
+    handEditedKept: '(a capacity HQ typed by hand: kept unless you choose below)',
+    handEditedReplaced: '(the capacity HQ typed by hand is replaced by the file\'s)',
+    overwriteHandEdited: 'Replace capacities HQ typed by hand with the file\'s values too',
     capacityForNew: 'Capacity for new shelters without one (people)',
     capacityHint: 'Empty means 0 (fix it later in the table below).',
     notGeojson: 'This is not a GeoJSON FeatureCollection.',

@@ -96,6 +96,7 @@ export const resident: ResidentStrings = {
   'shelter.crowding': 'Crowding',
   'crowding.available': 'Space available',
   'crowding.somewhat-crowded': 'Somewhat crowded',
+  'crowding.unknown': 'Room unknown (capacity not on record)',
   'crowding.crowded': 'Crowded',
   'crowding.full': 'Full',
   'crowding.closed': 'Closed',

@@ -37,6 +37,7 @@ export const common = {
   crowding: {
     available: '空いています',
     'somewhat-crowded': 'やや混雑',
+    unknown: '定員不明',
     crowded: '混雑',
     full: '満',
     closed: '閉鎖',

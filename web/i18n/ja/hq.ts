@@ -111,6 +111,11 @@ export const hq = {
     confirmBody: (level: number) =>
       `${level >= 5 ? '災害が発生・切迫していることを知らせ、直ちに身の安全を確保するよう求めます。' : '地区の全住民に危険な場所からの避難を求めます。'}公開ページと外部配信（CAP）に直ちに反映されます。`,
     confirm: '発令する',
+    confirmLiftTitle: (from: number, to: number, name: string, district: string) =>
+      to === 0 ? `${district}の警戒レベル${from}を解除しますか？` : `${district}の警戒レベルを${from}から${to}「${name}」に下げますか？`,
+    confirmLiftBody: (to: number) =>
+      `${to === 0 ? '避難の必要がなくなったことを' : '危険が下がったことを'}地区の全住民に知らせます。住民が自宅に戻り始めます。公開ページと外部配信（CAP）に直ちに反映されます。`,
+    confirmLift: '引き下げる',
     cancel: 'やめる',
     history: '変更履歴',
     historyEmpty: '変更はまだありません。',
@@ -219,6 +224,9 @@ export const hq = {
     changed: '変更点',
     field: { name: '名称', address: '住所', lat: '緯度', lon: '経度', hazards: '災害種別', capacity: '定員', accepts: '受入対象者', note: '備考' } as Record<string, string>,
     onlyIdChanges: '(台帳のIDを記録するだけで、内容は変わりません)',
+    handEditedKept: '(本部で手入力した定員です。このままでは変更しません)',
+    handEditedReplaced: '(本部で手入力した定員をファイルの値で置き換えます)',
+    overwriteHandEdited: '本部で手入力した定員もファイルの値で置き換える',
     capacityForNew: '定員が書かれていない新しい避難所の定員(人)',
     capacityHint: '空欄なら 0 人(あとで台帳の表で直せます)。',
     notGeojson: 'GeoJSON の FeatureCollection として読めません。',

@@ -96,6 +96,7 @@ export const resident = {
   'shelter.crowding': '混雑状況',
   'crowding.available': '空いています',
   'crowding.somewhat-crowded': 'やや混雑',
+  'crowding.unknown': '空き状況不明(定員未登録)',
   'crowding.crowded': '混雑',
   'crowding.full': '満',
   'crowding.closed': '閉鎖',

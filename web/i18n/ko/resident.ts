@@ -97,6 +97,7 @@ export const resident: ResidentStrings = {
   'shelter.crowding': '혼잡도',
   'crowding.available': '여유 있음',
   'crowding.somewhat-crowded': '약간 혼잡',
+  'crowding.unknown': '여유 불명 (정원 미등록)',
   'crowding.crowded': '혼잡',
   'crowding.full': '만원',
   'crowding.closed': '폐쇄',

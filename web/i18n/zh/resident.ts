@@ -97,6 +97,7 @@ export const resident: ResidentStrings = {
   'shelter.crowding': '拥挤程度',
   'crowding.available': '空闲',
   'crowding.somewhat-crowded': '稍拥挤',
+  'crowding.unknown': '空位不明（未登记容量）',
   'crowding.crowded': '拥挤',
   'crowding.full': '已满',
   'crowding.closed': '关闭',

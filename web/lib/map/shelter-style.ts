@@ -5,6 +5,7 @@ import type { CrowdingBand } from '../../../domain/schema';
 export const CROWDING_COLOURS: Record<CrowdingBand, string> = {
   available: '#1b8a3a',
   'somewhat-crowded': '#c9a100',
+  unknown: '#6b7280',
   crowded: '#e36a00',
   full: '#c4141c',
   closed: '#8a8f94',

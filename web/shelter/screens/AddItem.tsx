@@ -16,6 +16,8 @@ export function AddItem({ onAdded }: { onAdded: (id: string) => void }) {
   const [name, setName] = useState('');
   const [unit, setUnit] = useState('');
   const [rate, setRate] = useState('');
+  const [packUnit, setPackUnit] = useState('');
+  const [packSize, setPackSize] = useState('');
   const [errors, setErrors] = useState<Record<string, string>>({});
   const [flash, setFlash] = useState<FlashMessage | null>(null);
   const message = (code: string | undefined) => (code ? (t.errors[code] ?? code) : null);
@@ -28,9 +30,11 @@ export function AddItem({ onAdded }: { onAdded: (id: string) => void }) {
       setErrors({ perPersonPerDay: parsed.error });
       return;
     }
+    const size = packSize.trim() === '' ? null : Number(packSize.trim().replace(/[０-９]/g, (d) => String.fromCharCode(d.charCodeAt(0) - 0xfee0)));
+    const pack = { unit: packUnit, size: size !== null && Number.isFinite(size) ? size : packSize.trim() ? Number.NaN : null };
     let result: Result<{ id: string; name: string }, ItemErrors> | null = null;
     const stored = await saveChange(shelter, (doc) => {
-      result = addItem(doc, { name, unit, perPersonPerDay: parsed.value }, { newId });
+      result = addItem(doc, { name, unit, perPersonPerDay: parsed.value, pack }, { newId });
     });
     if (!stored) {
       setFlash({ text: c.sync.storeFailed, error: true });
@@ -46,6 +50,8 @@ export function AddItem({ onAdded }: { onAdded: (id: string) => void }) {
     setName('');
     setUnit('');
     setRate('');
+    setPackUnit('');
+    setPackSize('');
     setFlash({ text: s.itemAdded(r.value.name) });
     onAdded(r.value.id);
   };
@@ -63,6 +69,14 @@ export function AddItem({ onAdded }: { onAdded: (id: string) => void }) {
         <Field id="item-rate" label={s.itemRate} hint={s.itemRateHelp} error={message(errors.perPersonPerDay)}>
           <input id="item-rate" inputMode="decimal" value={rate} onInput={(e) => setRate((e.target as HTMLInputElement).value)} />
         </Field>
+        <Field id="item-pack-unit" label={s.packUnit} hint={s.packUnitHelp} error={message(errors.pack)}>
+          <input id="item-pack-unit" value={packUnit} onInput={(e) => setPackUnit((e.target as HTMLInputElement).value)} />
+        </Field>
+        {packUnit.trim() !== '' && (
+          <Field id="item-pack-size" label={s.packSize}>
+            <input id="item-pack-size" inputMode="numeric" value={packSize} onInput={(e) => setPackSize((e.target as HTMLInputElement).value)} />
+          </Field>
+        )}
         <button type="submit" class="button button--block" data-testid="add-item-save">
           {s.addItem}
         </button>

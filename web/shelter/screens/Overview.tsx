@@ -6,6 +6,7 @@ import { setShelterStatus } from '../../../domain/shelter-status';
 import { ConfirmDialog } from '../../lib/ConfirmDialog';
 import { saveChange } from '../../lib/synced-doc';
 import { asFiniteNumber } from '../../../domain/coerce';
+import { effectiveCapacity, parseCapacity, setReportedCapacity } from '../../../domain/capacity';
 import { readItems } from '../../../domain/stock';
 import { label } from '../../lib/i18n';
 import { useDocVersion, useNow } from '../../lib/use-synced';
@@ -21,15 +22,48 @@ export function Overview() {
   const now = useNow(60_000);
   const s = useMemo(() => summarizeShelter(shelter.doc, shelterId, now), [shelter, shelterId, version, now]);
   const itemNames = useMemo(() => new Map(readItems(shelter.doc).map((i) => [i.id, i.name])), [shelter, version]);
-  const capacity = useMemo(
+  const registryCapacity = useMemo(
     () => asFiniteNumber(hqShelters(hq.doc).get(shelterId)?.get('capacity'), 0),
     [hq, shelterId, hqVersion],
   );
+  // The registry's capacity, else the one staff reported here; 0: unknown (never "room").
+  const capacity = effectiveCapacity(registryCapacity, s.reportedCapacity);
   const total = s.present.shelter + s.present.car + s.present.home;
   const fill = capacity > 0 ? Math.min(1, s.present.shelter / capacity) : 0;
   const needs = Object.entries(s.needs).sort((a, b) => b[1] - a[1]);
   const o = t.overview;
   const [asking, setAsking] = useState<ShelterStatus | null>(null);
+  /** The capacity typed in the dialog (asked when opening a shelter whose capacity is unknown). */
+  const [capacityText, setCapacityText] = useState('');
+  const [capacityError, setCapacityError] = useState<string | null>(null);
+  const [editingCapacity, setEditingCapacity] = useState(false);
+  const askCapacity = editingCapacity || (asking !== null && asking !== 'closed' && capacity === 0);
+  const closeDialog = () => {
+    setAsking(null);
+    setEditingCapacity(false);
+    setCapacityText('');
+    setCapacityError(null);
+  };
+  const confirmDialog = () => {
+    let typed: number | null = null;
+    if (askCapacity && capacityText.trim() !== '') {
+      const parsed = parseCapacity(capacityText);
+      if (!parsed.ok || parsed.value < 1) {
+        setCapacityError(o.capacityInvalid);
+        return;
+      }
+      typed = parsed.value;
+    } else if (editingCapacity) {
+      setCapacityError(o.capacityInvalid);
+      return;
+    }
+    const next = asking;
+    closeDialog();
+    void saveChange(shelter, (doc) => {
+      if (typed !== null) setReportedCapacity(doc, typed, new Date());
+      if (next) setShelterStatus(doc, next, new Date());
+    });
+  };
 
   return (
     <div class="overview">
@@ -56,16 +90,30 @@ export function Overview() {
           </div>
         </div>
       </div>
-      {asking && (
-        <ConfirmDialog
-          onCancel={() => setAsking(null)}
-          onConfirm={() => {
-            const next = asking;
-            setAsking(null);
-            void saveChange(shelter, (doc) => setShelterStatus(doc, next, new Date()));
-          }}
-        >
-          {o.confirmStatus(label(c.shelterStatuses, asking))}
+      {(asking || editingCapacity) && (
+        <ConfirmDialog onCancel={closeDialog} onConfirm={confirmDialog}>
+          {asking && <p>{o.confirmStatus(label(c.shelterStatuses, asking))}</p>}
+          {askCapacity && (
+            <div class="capacity-ask" data-testid="capacity-ask">
+              <p>{o.capacityAsk}</p>
+              <label for="reported-capacity">{o.capacityLabel}</label>{' '}
+              <input
+                id="reported-capacity"
+                inputMode="numeric"
+                value={capacityText}
+                onInput={(e) => setCapacityText((e.target as HTMLInputElement).value)}
+                aria-invalid={capacityError ? true : undefined}
+                aria-describedby={capacityError ? 'reported-capacity-error' : undefined}
+              />{' '}
+              {o.people}
+              {capacityError && (
+                <p class="field__error" id="reported-capacity-error" role="alert" data-testid="reported-capacity-error">
+                  {capacityError}
+                </p>
+              )}
+              {!editingCapacity && <p class="muted">{o.capacitySkip}</p>}
+            </div>
+          )}
         </ConfirmDialog>
       )}
       <div class="cards overview__cards">
@@ -88,6 +136,11 @@ export function Overview() {
               <div class="capacity__fill" style={{ width: `${fill * 100}%` }} data-level={fill >= 0.8 ? 'high' : fill >= 0.6 ? 'mid' : 'low'} />
             </div>
             <span>{capacity > 0 ? o.inShelterOfCapacity(s.present.shelter, capacity) : o.capacityUnknown}</span>
+            {registryCapacity === 0 && (
+              <button type="button" class="button button--small" onClick={() => setEditingCapacity(true)} data-testid="capacity-edit">
+                {o.capacityEdit}
+              </button>
+            )}
           </div>
         </section>
         <section class="card area-today">

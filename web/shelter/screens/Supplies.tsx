@@ -1,7 +1,10 @@
 // Supplies: on hand per item (sum of the ledger), days of supply at the current headcount, and
 // receive / hand out / adjust as ledger entries. Handing out more than is on hand asks first.
+// The action is chosen anew for each item (a kept 配布 once recorded a delivery as a hand-out),
+// a quantity may be typed in packs (本 of 2 L, 箱 of 24) and is stored in the base unit, and the
+// entry reads with its sign and unit before it is saved.
 import { useMemo, useState } from 'preact/hooks';
-import { type LedgerError, appendLedgerEntry, supplyStatus, wouldGoNegative } from '../../../domain/stock';
+import { type LedgerError, appendLedgerEntry, packsToBase, supplyStatus, wouldGoNegative } from '../../../domain/stock';
 import { shelterStock, type LedgerEntry, type LedgerReason } from '../../../domain/schema';
 import { peopleServed, tallyShelterPeople } from '../../../domain/counts';
 import type { Result } from '../../../domain/result';
@@ -33,7 +36,9 @@ export function Supplies() {
     return stock.slice(Math.max(0, stock.length - HISTORY)).reverse() as LedgerEntry[];
   }, [shelter, version]);
   const [item, setItem] = useState<string | null>(null);
-  const [action, setAction] = useState<Action>('received');
+  const [action, setAction] = useState<Action | null>(null);
+  /** -1: the base unit; else the index of the pack the quantity is typed in. */
+  const [packIndex, setPackIndex] = useState(-1);
   const [qty, setQty] = useState('');
   const [error, setError] = useState<string | null>(null);
   const [flash, setFlash] = useState<string | null>(null);
@@ -42,8 +47,33 @@ export function Supplies() {
   const itemName = (id: string, stored: string) => label(c.items, id, stored);
   const actionLabel = (a: Action) => (a === 'received' ? s.receive : a === 'distributed' ? s.handOut : s.adjust);
 
+  const unitName = (u: string) => label(c.units, u);
+  const pack = selected && packIndex >= 0 ? (selected.packs[packIndex] ?? null) : null;
+  const packLabel = (p: { unit: string; size: number }) => `${unitName(p.unit)} (${p.size} ${unitName(selected?.unit ?? '')})`;
+  /** The entry as it will be recorded (sign and base unit), or null while the form is incomplete. */
+  const delta = (() => {
+    if (!selected || !action) return null;
+    const parsed = parseWholeNumber(qty);
+    if (!parsed.ok || parsed.value === 0) return null;
+    if (action !== 'adjusted' && parsed.value < 0) return null;
+    const base = pack ? packsToBase(parsed.value, pack.size) : parsed.value;
+    if (base === null) return null;
+    return action === 'distributed' ? -base : base;
+  })();
+  const signed = (d: number) => `${d > 0 ? '+' : '−'}${Math.abs(d)} ${unitName(selected?.unit ?? '')}`;
+  const pickItem = (id: string) => {
+    if (id !== selected?.item) {
+      setAction(null);
+      setPackIndex(-1);
+      setQty('');
+      setFlash(null);
+    }
+    setItem(id);
+    setError(null);
+  };
+
   const save = async (delta: number) => {
-    if (!selected) return;
+    if (!selected || !action) return;
     let result: Result<unknown, LedgerError> | null = null;
     const stored = await saveChange(shelter, (doc) => {
       result = appendLedgerEntry(doc, { item: selected.item, delta, reason: action, by: deviceLabel }, { now: new Date(), newId });
@@ -59,25 +89,29 @@ export function Supplies() {
     }
     setQty('');
     setError(null);
-    setFlash(`${s.recorded}: ${itemName(selected.item, selected.name)} ${delta > 0 ? '+' : ''}${delta} ${label(c.units, selected.unit)}`);
+    setFlash(`${s.recorded}: ${actionLabel(action)} ${itemName(selected.item, selected.name)} ${signed(delta)}`);
   };
 
   const onSubmit = (e: Event) => {
     e.preventDefault();
     setFlash(null);
     if (!selected) return;
+    if (!action) {
+      setError(s.chooseAction);
+      return;
+    }
     const parsed = parseWholeNumber(qty);
     if (!parsed.ok) {
       setError(t.errors[parsed.error]);
       return;
     }
-    let delta = parsed.value;
-    if (action !== 'adjusted') {
-      if (delta <= 0) {
-        setError(t.errors['not-a-positive-integer']);
-        return;
-      }
-      if (action === 'distributed') delta = -delta;
+    if (action !== 'adjusted' && parsed.value <= 0) {
+      setError(t.errors['not-a-positive-integer']);
+      return;
+    }
+    if (delta === null) {
+      setError(t.errors['not-a-positive-integer']);
+      return;
     }
     if (action === 'distributed' && wouldGoNegative(shelter.doc, selected.item, delta)) {
       setOverdraw({ delta, have: selected.onHand });
@@ -105,10 +139,7 @@ export function Supplies() {
               <tr
                 key={r.item}
                 class={`${r.negative ? 'row--negative' : r.low ? 'row--low' : ''} ${selected?.item === r.item ? 'row--selected' : ''}`}
-                onClick={() => {
-                  setItem(r.item);
-                  setError(null);
-                }}
+                onClick={() => pickItem(r.item)}
                 data-item={r.item}
               >
                 <td>
@@ -139,21 +170,38 @@ export function Supplies() {
         {selected && (
           <form class="panel" onSubmit={onSubmit} noValidate>
             <h3 data-testid="ledger-item">{itemName(selected.item, selected.name)}</h3>
-            <div class="segmented" role="radiogroup">
+            <p class="muted" id="ledger-action-help">{s.chooseAction}</p>
+            <div class="segmented" role="radiogroup" aria-describedby="ledger-action-help" data-testid="ledger-actions">
               {ACTIONS.map((a) => (
                 <button
                   type="button"
                   key={a}
                   role="radio"
                   aria-checked={a === action}
-                  onClick={() => setAction(a)}
+                  onClick={() => {
+                    setAction(a);
+                    setError(null);
+                  }}
                   data-action={a}
                 >
                   {actionLabel(a)}
                 </button>
               ))}
             </div>
-            <Field id="ledger-qty" label={`${s.quantity} (${label(c.units, selected.unit)})`} error={error} hint={action === 'adjusted' ? s.adjustHelp : undefined}>
+            {selected.packs.length > 0 && (
+              <label class="ledger-pack">
+                {s.countIn}{' '}
+                <select value={String(packIndex)} onChange={(e) => setPackIndex(Number((e.target as HTMLSelectElement).value))} data-testid="ledger-pack">
+                  <option value="-1">{unitName(selected.unit)}</option>
+                  {selected.packs.map((p, i) => (
+                    <option key={i} value={String(i)}>
+                      {packLabel(p)}
+                    </option>
+                  ))}
+                </select>
+              </label>
+            )}
+            <Field id="ledger-qty" label={`${s.quantity} (${pack ? packLabel(pack) : unitName(selected.unit)})`} error={error} hint={action === 'adjusted' ? s.adjustHelp : undefined}>
               <input
                 id="ledger-qty"
                 inputMode={action === 'adjusted' ? 'text' : 'numeric'}
@@ -163,8 +211,18 @@ export function Supplies() {
                 aria-invalid={error ? true : undefined}
               />
             </Field>
-            <button type="submit" class="button button--primary button--block" data-testid="ledger-record">
-              {s.record}
+            {delta !== null && action && (
+              <p class={`ledger-preview ledger-preview--${delta > 0 ? 'in' : 'out'}`} data-testid="ledger-preview" aria-live="polite">
+                {actionLabel(action)}: {itemName(selected.item, selected.name)} <strong>{signed(delta)}</strong>
+                {pack && ` (${qty.trim()} ${unitName(pack.unit)} × ${pack.size} ${unitName(selected.unit)})`}
+              </p>
+            )}
+            <button
+              type="submit"
+              class={`button button--block ${action === 'distributed' ? 'button--danger' : 'button--primary'}`}
+              data-testid="ledger-record"
+            >
+              {action && delta !== null ? s.recordAs(actionLabel(action), signed(delta)) : s.record}
             </button>
             {flash && (
               <p class="flash" role="status" data-testid="ledger-flash">
@@ -173,12 +231,7 @@ export function Supplies() {
             )}
           </form>
         )}
-        <AddItem
-          onAdded={(id) => {
-            setItem(id);
-            setError(null);
-          }}
-        />
+        <AddItem onAdded={(id) => pickItem(id)} />
         <h3>{s.history}</h3>
         {history.length === 0 ? (
           <p class="muted">{s.noHistory}</p>
