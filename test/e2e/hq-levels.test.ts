@@ -86,7 +86,7 @@ describe('HQ evacuation levels', () => {
 
     // the history says who changed what, from which level to which
     const history = page.getByTestId('levels-history');
-    await expect.poll(() => history.locator('tbody tr').count()).toBe(3);
+    await expect.poll(() => history.locator('tbody tr').count()).toBe(5);
     const kawabe = await history.locator('tbody tr', { hasText: '川辺地区' }).first().textContent();
     expect(kawabe).toContain('レベル3');
     expect(kawabe).toContain('レベル4');

@@ -3,7 +3,7 @@
 // the language chosen is remembered.
 import { describe, expect, it } from 'vitest';
 import { readRequests, setRequestStatus } from '../../domain/requests';
-import { shelterDocName } from '../../domain/schema';
+import { hqShelters, shelterDocName } from '../../domain/schema';
 import { writeDoc } from '../helpers/seed';
 import { SHELTER_ID, checkIn, enrolTablet, go, pendingChanges, startShelterServer } from './shelter-support';
 import { useBrowserAndServer } from './support';
@@ -114,6 +114,30 @@ describe('everyday screens', () => {
     await page.locator('[data-testid=shelter-status] [data-status=open]').click();
     await page.getByTestId('confirm-ok').click();
     await expect.poll(() => page.locator('[data-testid=shelter-status] [aria-checked=true]').getAttribute('data-status')).toBe('open');
+    expect(errors).toEqual([]);
+    await context.close();
+  });
+
+  it('a shelter with no capacity on record reads as room unknown; opening it asks staff for one, and then the public page has its crowding', async () => {
+    // an imported 指定避難所 whose 定員 was blank
+    await writeDoc(e2e.server, 'hq', (doc) => hqShelters(doc).get(SHELTER_ID)!.set('capacity', 0));
+    const { context, page, errors } = await enrolTablet(e2e.browser, e2e.server, 'capacity');
+    const publicShelter = async () =>
+      ((await (await fetch(`${e2e.server.url}/api/public/status.json`)).json()) as { shelters: { id: string; capacity: number; crowding: string }[] }).shelters.find((x) => x.id === SHELTER_ID);
+    await page.locator('[data-testid=shelter-status] [data-status=closed]').click();
+    await page.getByTestId('confirm-ok').click();
+    await page.locator('[data-testid=shelter-status] [data-status=open]').click();
+    await page.getByTestId('capacity-ask').waitFor();
+    await expect.poll(async () => (await publicShelter())?.crowding, { timeout: 15_000 }).toBe('unknown');
+    await page.fill('#reported-capacity', '0');
+    await page.getByTestId('confirm-ok').click();
+    await expect.poll(() => page.getByTestId('reported-capacity-error').textContent()).toContain('1 以上');
+    await page.fill('#reported-capacity', '１５０');
+    await page.getByTestId('confirm-ok').click();
+    await expect.poll(() => page.locator('[data-testid=shelter-status] [aria-checked=true]').getAttribute('data-status')).toBe('open');
+    await expect.poll(async () => await publicShelter(), { timeout: 15_000 }).toMatchObject({ capacity: 150, crowding: 'available' });
+    expect(await page.locator('.capacity').textContent()).toContain('/ 150');
+    await writeDoc(e2e.server, 'hq', (doc) => hqShelters(doc).get(SHELTER_ID)!.set('capacity', 200));
     expect(errors).toEqual([]);
     await context.close();
   });
