@@ -2,7 +2,7 @@
 // every promise resolves without I/O, so a seed replays exactly). It keeps the storage contract
 // (test/integration/store-contract.ts) like SQLite and PostgreSQL; "durable" means "in this
 // process", so it is never the server's store.
-import type { AppendEntry, AuditEntry, DeviceRecord, DocStore, LoadedUpdates, StoredSummary } from './types';
+import type { AppendEntry, AuditEntry, DeviceRecord, DocStore, LoadedUpdates, StoredSummary, RecordInput, StoredRecord } from './types';
 
 /** The contents, kept apart from the store object so a "restart" can reopen them. */
 export class MemoryData {
@@ -12,6 +12,7 @@ export class MemoryData {
   readonly devices = new Map<string, DeviceRecord>();
   readonly audit: AuditEntry[] = [];
   readonly summaries = new Map<string, StoredSummary>();
+  readonly records = new Map<string, StoredRecord>();
   healthAt: string | null = null;
   /**
    * Set by a test: appends wait here until it calls releaseAppends(), so it can deliver frames
@@ -130,6 +131,51 @@ class MemoryStore implements DocStore {
   async recordDevice(record: DeviceRecord): Promise<void> {
     this.check();
     if (!this.data.devices.has(record.jti)) this.data.devices.set(record.jti, { ...record });
+  }
+
+  async putRecord(r: RecordInput, at: Date): Promise<void> {
+    this.check();
+    this.data.records.set(`${r.kind}\u0000${r.id}`, { ...r, updatedAt: at.toISOString() });
+  }
+
+  async insertRecord(r: RecordInput, at: Date): Promise<boolean> {
+    this.check();
+    const key = `${r.kind}\u0000${r.id}`;
+    if (this.data.records.has(key)) return false;
+    this.data.records.set(key, { ...r, updatedAt: at.toISOString() });
+    return true;
+  }
+
+  async getRecord(kind: string, id: string): Promise<StoredRecord | null> {
+    this.check();
+    const r = this.data.records.get(`${kind}\u0000${id}`);
+    return r ? { ...r } : null;
+  }
+
+  async listRecords(kind: string, grp?: string): Promise<StoredRecord[]> {
+    this.check();
+    return [...this.data.records.values()]
+      .filter((r) => r.kind === kind && (grp === undefined || r.grp === grp))
+      .sort((a, b) => (a.id < b.id ? -1 : a.id > b.id ? 1 : 0))
+      .map((r) => ({ ...r }));
+  }
+
+  async countRecords(kind: string, grpPrefix = ''): Promise<Map<string, number>> {
+    this.check();
+    const out = new Map<string, number>();
+    for (const r of this.data.records.values()) if (r.kind === kind && r.grp.startsWith(grpPrefix)) out.set(r.grp, (out.get(r.grp) ?? 0) + 1);
+    return out;
+  }
+
+  async deleteRecords(kind: string, ids: readonly string[] | 'all'): Promise<number> {
+    this.check();
+    let n = 0;
+    for (const [key, r] of this.data.records) {
+      if (r.kind !== kind || (ids !== 'all' && !ids.includes(r.id))) continue;
+      this.data.records.delete(key);
+      n++;
+    }
+    return n;
   }
 
   async appendAudit(entry: AuditEntry): Promise<void> {

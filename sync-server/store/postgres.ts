@@ -16,8 +16,10 @@ import pg from 'pg';
 import { randomBytes } from 'node:crypto';
 import type { Role } from '../../domain/tokens';
 import type {
-  AppendEntry, AuditEntry, DeviceRecord, DocStore, FeedHandlers, LoadedUpdates, SharedFeed, StoredSummary, UpdatesSince,
-} from './types';
+  AppendEntry, AuditEntry, DeviceRecord, DocStore, FeedHandlers, LoadedUpdates, SharedFeed, StoredSummary, UpdatesSince, RecordInput, StoredRecord } from './types';
+
+interface PgRecordRow { kind: string; id: string; grp: string; data: string; updated_at: string }
+const fromPgRecord = (r: PgRecordRow): StoredRecord => ({ kind: r.kind, id: r.id, grp: r.grp, data: r.data, updatedAt: r.updated_at });
 
 /** Schema migrations, applied in order under an advisory lock; never edit one that shipped. */
 export const PG_MIGRATIONS: readonly string[] = [
@@ -81,6 +83,16 @@ export const PG_MIGRATIONS: readonly string[] = [
   // committed first is refused (APPEND_SQL), whichever instance made either
   `ALTER TABLE docs ADD COLUMN epoch text NOT NULL DEFAULT '';
    UPDATE docs SET epoch = s.epoch FROM snapshots s WHERE s.doc = docs.doc;`,
+  // 5: records beside the documents (push subscriptions, reports, SOS, hazard layers, settings)
+  `CREATE TABLE records (
+     kind text NOT NULL,
+     id text NOT NULL,
+     grp text NOT NULL DEFAULT '',
+     data text NOT NULL,
+     updated_at text NOT NULL,
+     PRIMARY KEY (kind, id)
+   );
+   CREATE INDEX records_by_grp ON records (kind, grp);`,
 ];
 
 const MIGRATION_LOCK = 7_283_451; // any constant: the advisory lock instances take to migrate
@@ -357,6 +369,51 @@ class PostgresStore implements DocStore {
        VALUES ($1, $2, $3, $4, $5, $6, $7) ON CONFLICT (jti) DO NOTHING`,
       [r.jti, r.role, r.shelter ?? null, r.device ?? null, r.issuedAt, r.expiresAt, r.revokedAt],
     );
+  }
+
+  async putRecord(r: RecordInput, at: Date): Promise<void> {
+    await this.pool.query(
+      `INSERT INTO records (kind, id, grp, data, updated_at) VALUES ($1, $2, $3, $4, $5)
+       ON CONFLICT (kind, id) DO UPDATE SET grp = excluded.grp, data = excluded.data, updated_at = excluded.updated_at`,
+      [r.kind, r.id, r.grp, r.data, at.toISOString()],
+    );
+  }
+
+  async insertRecord(r: RecordInput, at: Date): Promise<boolean> {
+    const res = await this.pool.query('INSERT INTO records (kind, id, grp, data, updated_at) VALUES ($1, $2, $3, $4, $5) ON CONFLICT (kind, id) DO NOTHING', [
+      r.kind, r.id, r.grp, r.data, at.toISOString(),
+    ]);
+    return res.rowCount === 1;
+  }
+
+  async getRecord(kind: string, id: string): Promise<StoredRecord | null> {
+    const r = await this.pool.query<PgRecordRow>('SELECT kind, id, grp, data, updated_at FROM records WHERE kind = $1 AND id = $2', [kind, id]);
+    return r.rows[0] ? fromPgRecord(r.rows[0]) : null;
+  }
+
+  async listRecords(kind: string, grp?: string): Promise<StoredRecord[]> {
+    const r =
+      grp === undefined
+        ? await this.pool.query<PgRecordRow>('SELECT kind, id, grp, data, updated_at FROM records WHERE kind = $1 ORDER BY id COLLATE "C"', [kind])
+        : await this.pool.query<PgRecordRow>('SELECT kind, id, grp, data, updated_at FROM records WHERE kind = $1 AND grp = $2 ORDER BY id COLLATE "C"', [kind, grp]);
+    return r.rows.map(fromPgRecord);
+  }
+
+  async countRecords(kind: string, grpPrefix = ''): Promise<Map<string, number>> {
+    const r = await this.pool.query<{ grp: string; n: string }>(
+      'SELECT grp, count(*) AS n FROM records WHERE kind = $1 AND left(grp, $2) = $3 GROUP BY grp',
+      [kind, grpPrefix.length, grpPrefix],
+    );
+    return new Map(r.rows.map((x) => [x.grp, Number(x.n)]));
+  }
+
+  async deleteRecords(kind: string, ids: readonly string[] | 'all', opts: { erase?: boolean } = {}): Promise<number> {
+    const r = ids === 'all'
+      ? await this.pool.query('DELETE FROM records WHERE kind = $1', [kind])
+      : await this.pool.query('DELETE FROM records WHERE kind = $1 AND id = ANY($2::text[])', [kind, [...ids]]);
+    // A plain VACUUM marks the space free; byte-level erasure needs VACUUM FULL (an operator's job, README).
+    if (opts.erase && (r.rowCount ?? 0) > 0) await this.pool.query('VACUUM records');
+    return r.rowCount ?? 0;
   }
 
   async appendAudit(e: AuditEntry): Promise<void> {

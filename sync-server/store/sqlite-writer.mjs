@@ -125,6 +125,13 @@ const redact = db.transaction((terms, replacement) => {
   }
   return n;
 });
+const deleteRecords = db.transaction((kind, ids) => {
+  if (ids === 'all') return db.prepare('DELETE FROM records WHERE kind = ?').run(kind).changes;
+  const del = db.prepare('DELETE FROM records WHERE kind = ? AND id = ?');
+  let n = 0;
+  for (const id of ids) n += del.run(kind, id).changes;
+  return n;
+});
 function scrub() {
   db.exec('VACUUM');
   // TRUNCATE waits for readers of older frames (the server's reads, the checkpointer); it says
@@ -150,6 +157,9 @@ parentPort.on('message', (m) => {
     else if (m.op === 'replace') {
       result = replace.immediate(m.docName, m.state, m.epoch, m.at);
       scrub();
+    } else if (m.op === 'deleteRecords') {
+      result = deleteRecords.immediate(m.kind, m.ids);
+      if (result > 0) scrub();
     } else if (m.op === 'redactAudit') {
       result = redact.immediate(m.terms, m.replacement);
       if (result > 0) scrub();

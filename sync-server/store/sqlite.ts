@@ -15,7 +15,10 @@ import Database from 'better-sqlite3';
 import { chmodSync, existsSync, mkdirSync } from 'node:fs';
 import { join } from 'node:path';
 import { Worker } from 'node:worker_threads';
-import type { AppendEntry, AuditEntry, DeviceRecord, DocStore, LoadedUpdates, StoredSummary } from './types';
+import type { AppendEntry, AuditEntry, DeviceRecord, DocStore, LoadedUpdates, RecordInput, StoredRecord, StoredSummary } from './types';
+
+interface RecordRow { kind: string; id: string; grp: string; data: string; updated_at: string }
+const fromRecordRow = (r: RecordRow): StoredRecord => ({ kind: r.kind, id: r.id, grp: r.grp, data: r.data, updatedAt: r.updated_at });
 import type { Role } from '../../domain/tokens';
 
 /**
@@ -69,6 +72,16 @@ export const MIGRATIONS: readonly string[] = [
    );`,
   // 5: a purged document's epoch, kept with its snapshot (retention.ts)
   `ALTER TABLE snapshots ADD COLUMN epoch TEXT NOT NULL DEFAULT '';`,
+  // 6: records beside the documents (push subscriptions, reports, SOS, hazard layers, settings)
+  `CREATE TABLE records (
+     kind TEXT NOT NULL,
+     id TEXT NOT NULL,
+     grp TEXT NOT NULL DEFAULT '',
+     data TEXT NOT NULL,
+     updated_at TEXT NOT NULL,
+     PRIMARY KEY (kind, id)
+   );
+   CREATE INDEX records_by_grp ON records (kind, grp);`,
 ];
 export const STORE_FORMAT_VERSION = MIGRATIONS.length;
 
@@ -305,6 +318,48 @@ class SqliteStore implements DocStore {
     // A token signed elsewhere with the same secret is revoked all the same.
     if (!known) this.insertRevokedDevice.run(jti, iso, iso, iso);
     return known;
+  }
+
+  // Records are small and rare next to the update log: written on this thread's connection
+  // (synchronous=FULL applies to it too), except an erasing delete, which the writer does with
+  // a VACUUM so no byte of the record stays in free pages.
+  async putRecord(r: RecordInput, at: Date): Promise<void> {
+    this.db
+      .prepare('INSERT INTO records (kind, id, grp, data, updated_at) VALUES (?, ?, ?, ?, ?) ON CONFLICT (kind, id) DO UPDATE SET grp = excluded.grp, data = excluded.data, updated_at = excluded.updated_at')
+      .run(r.kind, r.id, r.grp, r.data, at.toISOString());
+  }
+
+  async insertRecord(r: RecordInput, at: Date): Promise<boolean> {
+    const info = this.db
+      .prepare('INSERT INTO records (kind, id, grp, data, updated_at) VALUES (?, ?, ?, ?, ?) ON CONFLICT (kind, id) DO NOTHING')
+      .run(r.kind, r.id, r.grp, r.data, at.toISOString());
+    return info.changes === 1;
+  }
+
+  async getRecord(kind: string, id: string): Promise<StoredRecord | null> {
+    const r = this.db.prepare('SELECT kind, id, grp, data, updated_at FROM records WHERE kind = ? AND id = ?').get(kind, id) as RecordRow | undefined;
+    return r ? fromRecordRow(r) : null;
+  }
+
+  async listRecords(kind: string, grp?: string): Promise<StoredRecord[]> {
+    const rows = (grp === undefined
+      ? this.db.prepare('SELECT kind, id, grp, data, updated_at FROM records WHERE kind = ? ORDER BY id').all(kind)
+      : this.db.prepare('SELECT kind, id, grp, data, updated_at FROM records WHERE kind = ? AND grp = ? ORDER BY id').all(kind, grp)) as RecordRow[];
+    return rows.map(fromRecordRow);
+  }
+
+  async countRecords(kind: string, grpPrefix = ''): Promise<Map<string, number>> {
+    const rows = this.db
+      .prepare("SELECT grp, count(*) AS n FROM records WHERE kind = ? AND substr(grp, 1, ?) = ? GROUP BY grp")
+      .all(kind, grpPrefix.length, grpPrefix) as { grp: string; n: number }[];
+    return new Map(rows.map((r) => [r.grp, r.n]));
+  }
+
+  async deleteRecords(kind: string, ids: readonly string[] | 'all', opts: { erase?: boolean } = {}): Promise<number> {
+    if (opts.erase) return this.writer.call<number>({ op: 'deleteRecords', kind, ids });
+    if (ids === 'all') return this.db.prepare('DELETE FROM records WHERE kind = ?').run(kind).changes;
+    const del = this.db.prepare('DELETE FROM records WHERE kind = ? AND id = ?');
+    return this.db.transaction(() => ids.reduce((n, id) => n + del.run(kind, id).changes, 0))();
   }
 
   async appendAudit(e: AuditEntry): Promise<void> {

@@ -88,6 +88,22 @@ export interface AuditEntry {
   answer: string;
 }
 
+/**
+ * A small record beside the documents: what the server keeps that is not a Yjs document and
+ * never reaches a tablet — push subscriptions, residents' reports, SOS requests, hazard layers,
+ * settings, the support list. `kind` names the collection, `id` is unique in it, `grp` is what
+ * it is listed and counted by (a district, a state), `data` is JSON.
+ */
+export interface StoredRecord {
+  kind: string;
+  id: string;
+  grp: string;
+  data: string;
+  updatedAt: string;
+}
+
+export type RecordInput = Omit<StoredRecord, 'updatedAt'>;
+
 export interface DocStore {
   /** Present on a store that several instances share: how they learn of each other's commits. */
   readonly feed?: SharedFeed;
@@ -148,6 +164,24 @@ export interface DocStore {
   appendAudit(entry: AuditEntry): Promise<void>;
   /** Every audit entry, oldest first. */
   listAudit(): Promise<AuditEntry[]>;
+
+  /** Inserts or replaces a record, durably. */
+  putRecord(record: RecordInput, at: Date): Promise<void>;
+  /**
+   * Inserts a record unless one with its kind and id exists; true when this call inserted it.
+   * Several instances racing for the same id: exactly one gets true (a push is sent once).
+   */
+  insertRecord(record: RecordInput, at: Date): Promise<boolean>;
+  getRecord(kind: string, id: string): Promise<StoredRecord | null>;
+  /** The records of a kind (of one group when given), by id. */
+  listRecords(kind: string, grp?: string): Promise<StoredRecord[]>;
+  /** How many records of a kind each group has, for the groups starting with `grpPrefix`. */
+  countRecords(kind: string, grpPrefix?: string): Promise<Map<string, number>>;
+  /**
+   * Deletes records; with `erase`, also from the file's free pages (SQLite VACUUM): personal data
+   * (an SOS, the support list) is gone from every byte. Returns how many were deleted.
+   */
+  deleteRecords(kind: string, ids: readonly string[] | 'all', opts?: { erase?: boolean }): Promise<number>;
 
   /** Writes and commits a probe row: resolves only when the store is writable. */
   healthCheck(now: Date): Promise<void>;

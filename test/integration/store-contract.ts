@@ -353,6 +353,45 @@ export function storeContract(name: string, open: () => Promise<StoreHarness>): 
       }
     });
 
+    it('keeps records beside the documents: upsert, insert once, list by group, count by group prefix, erase; across a restart', async () => {
+      const harnessed = await harness();
+      const { store } = harnessed;
+      const at = new Date('2026-12-07T00:00:00Z');
+      await store.putRecord({ kind: 'report', id: 'r1', grp: 'd1|evacuated', data: '{"a":1}' }, at);
+      await store.putRecord({ kind: 'report', id: 'r2', grp: 'd1|not-yet', data: '{}' }, at);
+      await store.putRecord({ kind: 'report', id: 'r3', grp: 'd2|evacuated', data: '{}' }, at);
+      await store.putRecord({ kind: 'other', id: 'r1', grp: 'd1|evacuated', data: '{}' }, at);
+      // an upsert replaces, never duplicates
+      await store.putRecord({ kind: 'report', id: 'r1', grp: 'd1|safe-at-home', data: '{"a":2}' }, new Date('2026-12-07T01:00:00Z'));
+      expect(await store.getRecord('report', 'r1')).toEqual({ kind: 'report', id: 'r1', grp: 'd1|safe-at-home', data: '{"a":2}', updatedAt: '2026-12-07T01:00:00.000Z' });
+      expect(await store.getRecord('report', 'nope')).toBeNull();
+      expect(Object.fromEntries(await store.countRecords('report', 'd1|'))).toEqual({ 'd1|safe-at-home': 1, 'd1|not-yet': 1 });
+      expect((await store.countRecords('report')).size).toBe(3);
+      expect((await store.listRecords('report', 'd2|evacuated')).map((r) => r.id)).toEqual(['r3']);
+      expect((await store.listRecords('report')).map((r) => r.id)).toEqual(['r1', 'r2', 'r3']);
+      // insert once: the second insert of an id changes nothing
+      expect(await store.insertRecord({ kind: 'claim', id: 'e1', grp: '', data: '"first"' }, at)).toBe(true);
+      expect(await store.insertRecord({ kind: 'claim', id: 'e1', grp: '', data: '"second"' }, at)).toBe(false);
+      expect((await store.getRecord('claim', 'e1'))?.data).toBe('"first"');
+      if (harnessed.openAnother) {
+        // two instances race for one claim: exactly one wins
+        const other = await harnessed.openAnother();
+        try {
+          const results = await Promise.all(Array.from({ length: 10 }, (_, i) => (i % 2 ? other : store).insertRecord({ kind: 'claim', id: 'race', grp: '', data: String(i) }, at)));
+          expect(results.filter(Boolean)).toHaveLength(1);
+        } finally {
+          await other.close();
+        }
+      }
+      expect(await store.deleteRecords('report', ['r2', 'missing'])).toBe(1);
+      const current = await harnessed.reopen();
+      expect((await current.listRecords('report')).map((r) => r.id)).toEqual(['r1', 'r3']);
+      await current.putRecord({ kind: 'sos', id: 's1', grp: 'received', data: JSON.stringify({ name: '記録消去太郎' }) }, at);
+      expect(await current.deleteRecords('sos', 'all', { erase: true })).toBe(1);
+      expect(await current.listRecords('sos')).toEqual([]);
+      expect((await current.listRecords('other')).length).toBe(1);
+    });
+
     it('shared: an append racing another instance\'s purge is either wiped by it or refused, never stored after it', async (ctx) => {
       const harnessed = await harness();
       if (!harnessed.store.feed || !harnessed.openAnother) return ctx.skip();
