@@ -5,6 +5,8 @@ import { defineConfig } from 'vitest/config';
 // and each file starts its own server and Chromium.
 export default defineConfig({
   test: {
+    // A certificate for the local push service, trusted through NODE_EXTRA_CA_CERTS by the workers.
+    globalSetup: ['test/helpers/global-setup.ts'],
     projects: [
       {
         test: { name: 'unit', include: ['test/unit/**/*.test.ts'], environment: 'node' },

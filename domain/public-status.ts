@@ -2,12 +2,15 @@
 // rule behind it. This module imports nothing at run time so the resident page can use it
 // without pulling in Yjs.
 import type { CrowdingBand, Hazard, Level, ShelterStatus, StayType } from './schema';
+import type { ReportCounts } from './evacuation-reports';
 
 export interface PublicDistrict {
   id: string;
   name: string;
   level: Level;
   issuedAt: string | null;
+  /** Residents' anonymous reports since the level was issued (counts only; absent when none). */
+  reports?: ReportCounts;
 }
 
 export interface PublicShelter {

@@ -4,6 +4,7 @@
 import type * as Y from 'yjs';
 import { HAZARDS, type Hazard, type Level, hqDistricts, hqMeta, hqShelters } from './schema';
 import { effectiveCapacity } from './capacity';
+import type { ReportCounts } from './evacuation-reports';
 import { type PublicDistrict, type PublicShelter, type PublicStatus, crowdingBand } from './public-status';
 import { asFiniteNumber, asPlain, asString, asStringOrNull } from './coerce';
 import type { ShelterSummary } from './overview';
@@ -45,6 +46,8 @@ export function buildPublicStatus(
   hqDoc: Y.Doc,
   summaries: ReadonlyMap<string, ShelterSummary>,
   now: Date,
+  /** Residents' anonymous reports of the current level event, per district (numbers only). */
+  reports: ReadonlyMap<string, ReportCounts> = new Map(),
 ): PublicStatus {
   const shelters: PublicShelter[] = [];
   hqShelters(hqDoc).forEach((m, id) => {
@@ -75,7 +78,7 @@ export function buildPublicStatus(
   return {
     generatedAt: now.toISOString(),
     region: asString(hqMeta(hqDoc).get('region')),
-    districts: readPublicDistricts(hqDoc),
+    districts: readPublicDistricts(hqDoc).map((d) => (reports.has(d.id) ? { ...d, reports: reports.get(d.id)! } : d)),
     shelters: shelters.sort(byId),
   };
 }

@@ -16,6 +16,7 @@ import { closuresFeatureCollection } from '../domain/closures';
 import { HQ_DOC, hqShelters, parseDocName } from '../domain/schema';
 import { localDayRange } from '../domain/counts';
 import { recordedClosure } from '../domain/retention';
+import type { ReportCounts } from '../domain/evacuation-reports';
 import type { DocRegistry, LiveDoc } from './docs';
 import type { DocStore, StoredSummary } from './store/types';
 
@@ -40,6 +41,7 @@ export interface PublicBody {
 
 export class DerivedLayers {
   private readonly summaries = new Map<string, ShelterSummary>();
+  private reportCounts: ReadonlyMap<string, ReportCounts> = new Map();
   /** The sequence number each shelter document's summary is as of (by document name). */
   private readonly seqs = new Map<string, number>();
   private readonly dirty = new Map<string, NodeJS.Timeout>();
@@ -165,6 +167,17 @@ export class DerivedLayers {
     };
   }
 
+  /** Residents' report counts (evacuation/reports.ts) for status.json; rebuilt when they differ. */
+  setReportCounts(counts: ReadonlyMap<string, ReportCounts>): void {
+    if (JSON.stringify([...counts]) === JSON.stringify([...this.reportCounts])) return;
+    this.reportCounts = counts;
+    this.schedulePublic();
+  }
+
+  reports(): ReadonlyMap<string, ReportCounts> {
+    return this.reportCounts;
+  }
+
   /** Called when status.json or road-closures.geojson changes (the resident page's doorbell). */
   onPublicChange(fn: (etags: PublicEtags) => void): () => void {
     this.publicListeners.add(fn);
@@ -278,7 +291,7 @@ export class DerivedLayers {
     if (!this.hq) return;
     const before = this.publicEtags();
     const now = this.clock();
-    const status = buildPublicStatus(this.hq.doc, this.summaries, now);
+    const status = buildPublicStatus(this.hq.doc, this.summaries, now, this.reportCounts);
     // generatedAt changes every time; the ETag follows the content only, so an unchanged
     // status keeps answering 304.
     const { generatedAt: _g, ...content } = status;

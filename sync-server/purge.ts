@@ -35,6 +35,8 @@ export class Purger {
       store: DocStore;
       clock: () => Date;
       log: (line: string) => void;
+      /** Resolved SOS requests are erased with the same retention setting. */
+      sos?: { purgeResolved(now: Date): Promise<number> };
     },
   ) {}
 
@@ -76,6 +78,7 @@ export class Purger {
     const run = (async () => {
       const out: PurgeOutcome[] = [];
       for (const id of this.due()) out.push(await this.purge(id));
+      await this.deps.sos?.purgeResolved(this.deps.clock());
       return out;
     })();
     // Cleared after the run, also when it finished at once (nothing due).

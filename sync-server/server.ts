@@ -10,6 +10,8 @@ import { DocRegistry } from './docs';
 import { Metrics } from './metrics';
 import { hqRoutes } from './routes/hq';
 import { deviceRoutes } from './routes/device';
+import { startEvacuation, type Evacuation } from './evacuation/evacuation';
+import { demoHazardLayers } from './evacuation/demo-hazards';
 import { keyRoutes } from './routes/keys';
 import { opsRoutes } from './routes/ops';
 import { publicRoutes } from './routes/public';
@@ -69,6 +71,11 @@ export interface ServerOptions {
   requireRegisteredShelters?: boolean;
   /** How often due purges are looked for (default hourly). */
   purgeCheckMs?: number;
+  /**
+   * The residents' side (hazard layers, push alerts, reports, SOS: evacuation/). A shelter box
+   * passes false: residents reach the city, not a box.
+   */
+  evacuation?: boolean;
   /** HTTP timeouts (DEFAULT_HTTP_TIMEOUTS); tests shorten them. */
   httpTimeouts?: Partial<typeof DEFAULT_HTTP_TIMEOUTS>;
   /** More routes (a box adds its status). */
@@ -91,11 +98,14 @@ export interface RunningServer {
   writer: UpdateWriter;
   keys: TokenKeys;
   purger: Purger;
+  /** The residents' side; null on a shelter box. */
+  evacuation: Evacuation | null;
   issue(opts: IssueOptions): Promise<string>;
   stop(): Promise<void>;
 }
 
 export async function startServer(opts: ServerOptions): Promise<RunningServer> {
+  let seededDemo = false;
   const clock = opts.clock ?? (() => new Date());
   // A basemap that cannot be read is refused before anything starts, with the reason.
   if (opts.basemap) {
@@ -126,18 +136,23 @@ export async function startServer(opts: ServerOptions): Promise<RunningServer> {
   } else if (opts.demo && (await store.listDocs()).length === 0) {
     const n = await seedDemo(store, clock());
     log(`seeded the demo region (${n} documents)`);
+    if (opts.evacuation !== false) seededDemo = true;
   }
   await derived.start();
   if (opts.requireRegisteredShelters !== false) sync.isRegistered = (id) => derived.isRegistered(id);
   const basemap = opts.basemap ?? demoBasemapFor(derived, dataDir, opts.demo && !store.feed, log);
   const peers = new PeerFeed({ store, registry, derived, sync });
   await peers.start();
-  const purger = new Purger({ registry, sync, writer, derived, store, clock, log });
+  const hqContext = { derived, store, keys, sync, clock, links };
+  const evacuation = opts.evacuation === false ? null : await startEvacuation({ store, derived, clock, log, hq: hqContext });
+  if (evacuation && seededDemo) await evacuation.hazards.put(demoHazardLayers(clock()));
+  const purger = new Purger({ registry, sync, writer, derived, store, clock, log, sos: evacuation?.sos });
   if (opts.purge !== false) purger.start(opts.purgeCheckMs);
 
   const routes: Route[] = [
     ...publicRoutes({ derived }),
-    ...hqRoutes({ derived, store, keys, sync, clock, links }),
+    ...hqRoutes({ ...hqContext, sos: evacuation?.sos }),
+    ...(evacuation?.routes() ?? []),
     ...safetyRoutes({ derived, store, keys, sync, clock, links, registry }),
     ...keyRoutes({ keys }),
     ...deviceRoutes(),
@@ -145,7 +160,8 @@ export async function startServer(opts: ServerOptions): Promise<RunningServer> {
     ...(opts.routes?.({ store, sync, registry }) ?? []),
     ...opsRoutes({ store, metrics, clock, keys, metricsToken: process.env.HINANJO_METRICS_TOKEN }),
   ];
-  const table = new Map(routes.map((r) => [`${r.method} ${r.path}`, r.handler]));
+  const table = new Map(routes.filter((r) => !r.prefix).map((r) => [`${r.method} ${r.path}`, r.handler]));
+  const prefixed = routes.filter((r) => r.prefix);
   const serveStatic = staticHandler(resolve(opts.distDir));
   const setSecurityHeaders = securityHeaders();
 
@@ -153,7 +169,7 @@ export async function startServer(opts: ServerOptions): Promise<RunningServer> {
     setSecurityHeaders(res);
     const url = new URL(req.url ?? '/', 'http://localhost');
     const method = req.method === 'HEAD' ? 'GET' : req.method;
-    const handler = table.get(`${method} ${url.pathname}`);
+    const handler = table.get(`${method} ${url.pathname}`) ?? prefixed.find((r) => r.method === method && url.pathname.startsWith(r.path))?.handler;
     if (handler) {
       Promise.resolve(handler(req, res, url)).catch((e) => {
         console.error(`${req.method} ${url.pathname} failed: ${(e as Error).message}`);
@@ -197,6 +213,7 @@ export async function startServer(opts: ServerOptions): Promise<RunningServer> {
     writer,
     keys,
     purger,
+    evacuation,
     async issue(o) {
       const r = await issueToken(keys, store, o, clock());
       if (!r.ok) throw new Error(r.error);
@@ -207,6 +224,7 @@ export async function startServer(opts: ServerOptions): Promise<RunningServer> {
       stopping ??= (async () => {
         http.close();
         await purger.stop();
+        evacuation?.stop();
         await sync.close();
         await writer.flush();
         await peers.stop();

@@ -20,10 +20,10 @@ const MAX_ZOOM = 15;
 type Props = Record<string, string | number>;
 const feature = (geometry: Geometry, properties: Props): Feature => ({ type: 'Feature', geometry, properties });
 
-const COAST: [number, number][] = [
+export const COAST: [number, number][] = [
   [130.572, 32.58], [130.566, 32.55], [130.57, 32.52], [130.562, 32.5], [130.566, 32.47], [130.558, 32.44], [130.555, 32.42],
 ];
-const RIVER: [number, number][] = [
+export const RIVER: [number, number][] = [
   [130.74, 32.505], [130.7, 32.498], [130.67, 32.502], [130.64, 32.494], [130.61, 32.497], [130.585, 32.493], [130.564, 32.496],
 ];
 

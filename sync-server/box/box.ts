@@ -117,6 +117,7 @@ export async function startBox(opts: BoxOptions): Promise<RunningBox> {
     // The city purges; the box follows (upstream-link.ts)
     purge: false,
     requireRegisteredShelters: false,
+    evacuation: false,
     keys,
     tls: opts.tls,
     sync: { scope },

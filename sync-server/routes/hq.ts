@@ -17,6 +17,8 @@ export interface HqContext {
   links: ShelterLinks;
   sync: SyncService;
   clock: () => Date;
+  /** SOS requests (evacuation/sos.ts): the stream tells HQ's screens when one arrives or changes. */
+  sos?: { onChange(fn: () => void): () => void };
 }
 
 const SSE_KEEPALIVE_MS = 15_000;
@@ -61,6 +63,8 @@ export function hqRoutes(ctx: HqContext): Route[] {
         event('overview', ctx.derived.overview());
         // Changes only: a shelter's fields that moved, not its whole summary again.
         const off = ctx.derived.onSummary((change) => res.write(`event: ${change.kind}\ndata: ${change.data}\n\n`));
+        // No content: the screen fetches /api/hq/sos (every view is audited there).
+        const offSos = ctx.sos?.onChange(() => res.write('event: sos\ndata: {}\n\n'));
         const keepalive = setInterval(async () => {
           // A revoked or expired token loses its stream as it would lose a socket.
           const v = await verifyToken(ctx.keys, ctx.store, bearerToken(req.headers.authorization, url), ctx.clock());
@@ -69,6 +73,7 @@ export function hqRoutes(ctx: HqContext): Route[] {
         }, SSE_KEEPALIVE_MS);
         res.on('close', () => {
           off();
+          offSos?.();
           clearInterval(keepalive);
         });
       },

@@ -5,9 +5,21 @@ import type { IncomingMessage, ServerResponse } from 'node:http';
 export type Handler = (req: IncomingMessage, res: ServerResponse, url: URL) => void | Promise<void>;
 
 export interface Route {
-  method: 'GET' | 'POST' | 'OPTIONS';
+  method: 'GET' | 'POST' | 'DELETE' | 'OPTIONS';
   path: string;
+  /** `path` is a prefix: the rest of the path is the handler's to read (e.g. an id). */
+  prefix?: boolean;
   handler: Handler;
+}
+
+/** The client's address: the socket's, or the first X-Forwarded-For entry behind a trusted proxy (HINANJO_TRUST_PROXY=1). */
+export function clientAddress(req: IncomingMessage): string {
+  if (process.env.HINANJO_TRUST_PROXY === '1') {
+    const fwd = req.headers['x-forwarded-for'];
+    const first = (Array.isArray(fwd) ? fwd[0] : fwd)?.split(',')[0]?.trim();
+    if (first) return first;
+  }
+  return req.socket.remoteAddress ?? '';
 }
 
 export function sendJson(res: ServerResponse, status: number, value: unknown, headers: Record<string, string> = {}): void {
@@ -42,6 +54,27 @@ export function sendCached(
   }
   res.writeHead(200, { ...headers, 'Content-Type': contentType, 'Content-Length': Buffer.byteLength(body.body) });
   res.end(req.method === 'HEAD' ? undefined : body.body);
+}
+
+/** Per-address token buckets (burst, refill per minute), pruned as they fill up again. */
+export class AddressLimits {
+  private readonly buckets = new Map<string, { tokens: number; at: number }>();
+  constructor(private readonly burst: number, private readonly perMinute: number, private readonly now: () => number = Date.now) {}
+
+  take(address: string): boolean {
+    const t = this.now();
+    const b = this.buckets.get(address) ?? { tokens: this.burst, at: t };
+    b.tokens = Math.min(this.burst, b.tokens + ((t - b.at) / 60_000) * this.perMinute);
+    b.at = t;
+    if (this.buckets.size > 100_000) for (const [k, v] of this.buckets) if (v.tokens >= this.burst - 1) this.buckets.delete(k);
+    if (b.tokens < 1) {
+      this.buckets.set(address, b);
+      return false;
+    }
+    b.tokens--;
+    this.buckets.set(address, b);
+    return true;
+  }
 }
 
 /** Reads a small JSON request body (at most `limit` bytes). */

@@ -1,0 +1,40 @@
+// The residents' side of the server, started together: hazard layers, push alerts at each
+// household's timing, anonymous reports, and SOS. Everything lives in the store (records), so
+// several instances on one PostgreSQL serve the same (push.ts claims each alert once).
+import type { DerivedLayers } from '../derive';
+import type { HqContext } from '../routes/hq';
+import type { Route } from '../routes/router';
+import type { DocStore } from '../store/types';
+import { HazardService } from './hazards';
+import { PushService } from './push';
+import { ReportService } from './reports';
+import { SosService } from './sos';
+
+export interface Evacuation {
+  hazards: HazardService;
+  push: PushService;
+  reports: ReportService;
+  sos: SosService;
+  routes(): Route[];
+  stop(): void;
+}
+
+export async function startEvacuation(deps: { store: DocStore; derived: DerivedLayers; clock: () => Date; log: (l: string) => void; hq: HqContext }): Promise<Evacuation> {
+  const hazards = new HazardService(deps);
+  const push = new PushService(deps);
+  const reports = new ReportService(deps);
+  const sos = new SosService(deps);
+  await Promise.all([hazards.start(), push.start(), reports.start()]);
+  return {
+    hazards,
+    push,
+    reports,
+    sos,
+    routes: () => [...hazards.routes(), ...push.routes(), ...reports.routes(), ...sos.routes()],
+    stop() {
+      hazards.stop();
+      push.stop();
+      reports.stop();
+    },
+  };
+}
