@@ -36,6 +36,8 @@ export default defineConfig({
         navigateFallback: null,
         cleanupOutdatedCaches: true,
         maximumFileSizeToCacheInBytes: 5 * 1024 * 1024,
+        // Web Push: the alert at the household's switch (public/push-sw.js).
+        importScripts: ['push-sw.js'],
       },
     }),
   ],

@@ -27,15 +27,8 @@ const GUESSES: Record<ClosureField, string[]> = {
 
 const fold = (k: string) => k.normalize('NFKC').trim().toLowerCase();
 
-/** Every property key used by the file's features, in first-seen order. */
-export function propertyKeys(features: readonly unknown[]): string[] {
-  const keys = new Set<string>();
-  for (const f of features) {
-    const props = (f as { properties?: unknown } | null)?.properties;
-    if (props && typeof props === 'object') for (const k of Object.keys(props)) keys.add(k);
-  }
-  return [...keys];
-}
+import { propertyKeys } from './geojson-props';
+export { propertyKeys };
 
 /** The best guess for each field among the file's keys (each key used once). */
 export function guessMapping(keys: readonly string[]): ClosureMapping {

@@ -35,7 +35,8 @@ export type RegistrySource = 'gsi' | 'digital-agency';
 export const SOURCE_ID_KEYS: Record<RegistrySource, string> = { gsi: 'gsiId', 'digital-agency': 'digitalAgencyId' };
 
 export type RegistryFormat = 'gsi-shelter' | 'gsi-emergency' | 'digital-agency-emergency';
-export type CsvEncoding = 'utf-8' | 'utf-8-bom' | 'shift_jis';
+import { decodeFileBytes, type CsvEncoding } from './file-text';
+export type { CsvEncoding };
 
 /** The eight hazard columns, in the order of HAZARDS (GSI names; デジタル庁 prefixes 災害種別_). */
 export const HAZARD_COLUMNS: Record<Hazard, string> = {
@@ -155,15 +156,8 @@ export type RegistryImportError =
  * fails on almost any Shift_JIS Japanese text (its lead bytes are invalid UTF-8 sequences),
  * so trying UTF-8 first and falling back is reliable for these files.
  */
-export function decodeCsvBytes(bytes: Uint8Array): { text: string; encoding: CsvEncoding } {
-  const hasBom = bytes.length >= 3 && bytes[0] === 0xef && bytes[1] === 0xbb && bytes[2] === 0xbf;
-  try {
-    const text = new TextDecoder('utf-8', { fatal: true, ignoreBOM: true }).decode(bytes);
-    return hasBom ? { text: text.slice(1), encoding: 'utf-8-bom' } : { text, encoding: 'utf-8' };
-  } catch {
-    return { text: new TextDecoder('shift_jis').decode(bytes), encoding: 'shift_jis' };
-  }
-}
+/** A municipal file's text (UTF-8 with or without BOM, else Shift_JIS): domain/file-text.ts. */
+export const decodeCsvBytes = decodeFileBytes;
 
 // ---- text → rows --------------------------------------------------------------------------
 

@@ -39,8 +39,6 @@ const optionalText = (v: unknown, max: number): string | null | false => {
 
 export function parseSosRequest(body: unknown): Result<SosRequest, SosProblem> {
   const b = (body && typeof body === 'object' ? body : {}) as Record<string, unknown>;
-  // The home point leaves the phone only with the resident's explicit consent on screen.
-  if (b.consent !== true) return err('consent');
   if (!Number.isInteger(b.people) || (b.people as number) < 1 || (b.people as number) > SOS_LIMITS.people) return err('people');
   if (!Array.isArray(b.reasons) || b.reasons.length === 0 || !b.reasons.every((r) => (SOS_REASONS as readonly unknown[]).includes(r))) return err('reasons');
   const lat = b.lat;
@@ -52,6 +50,8 @@ export function parseSosRequest(body: unknown): Result<SosRequest, SosProblem> {
   if (name === false) return err('name');
   const note = optionalText(b.note, SOS_LIMITS.note);
   if (note === false) return err('note');
+  // The home point leaves the phone only with the resident's explicit consent on screen.
+  if (b.consent !== true) return err('consent');
   return ok({
     people: b.people as number,
     reasons: [...new Set(b.reasons as SosReason[])],

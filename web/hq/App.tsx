@@ -31,8 +31,12 @@ import { RequestsTab } from './RequestsTab';
 import { SafetyTab } from './SafetyTab';
 import { RetentionTab } from './RetentionTab';
 import { DevicesTab } from './DevicesTab';
+import { SosTab } from './SosTab';
+import { HazardsTab } from './HazardsTab';
+import { SosAlert } from './SosAlert';
+import { useSos } from './use-sos';
 
-const TABS = ['map', 'levels', 'closures', 'registry', 'requests', 'safety', 'retention', 'devices'] as const;
+const TABS = ['map', 'levels', 'sos', 'hazards', 'closures', 'registry', 'requests', 'safety', 'retention', 'devices'] as const;
 type TabId = (typeof TABS)[number];
 
 function tabFromHash(): TabId {
@@ -84,12 +88,15 @@ export function App({ token, jti, hq, feed, wall, actor }: Props) {
   const region = asString(hqMeta(hq.doc).get('region'));
 
   const links = useShelterLinks(token);
-  const view: HqView = { t, c, lang, token, actor, hq, overview, rows, districts, closures, now, links };
+  const sos = useSos(token, overview.sosVersion);
+  const view: HqView = { t, c, lang, token, actor, hq, overview, rows, districts, closures, now, links, sos };
+  const openSos = sos.items.filter((x) => x.state === 'received' || x.state === 'in-progress').length;
 
   if (wall)
     return (
       <>
         <FullAlert view={view} />
+        <SosAlert view={view} />
         <WallView view={view} region={region} />
       </>
     );
@@ -105,6 +112,7 @@ export function App({ token, jti, hq, feed, wall, actor }: Props) {
           {TABS.map((id) => (
             <a key={id} href={`#/${id}`} class="hq-tab" aria-current={tab === id ? 'page' : undefined} data-testid={`tab-${id}`}>
               {t.tabs[id]}
+              {id === 'sos' && openSos > 0 && <span class="hq-tab__count" data-testid="sos-count">{openSos}</span>}
             </a>
           ))}
         </nav>
@@ -118,10 +126,13 @@ export function App({ token, jti, hq, feed, wall, actor }: Props) {
       <UpdateBanner />
       <PurgedNotice />
       <FullAlert view={view} />
+      <SosAlert view={view} />
       {sync.connection === 'refused' && <p class="flash flash--error">{t.tokenRefused}</p>}
       <main class={`hq-main hq-main--${tab}`}>
         {tab === 'map' && <MapTab view={view} />}
         {tab === 'levels' && <LevelsTab view={view} />}
+        {tab === 'sos' && <SosTab view={view} />}
+        {tab === 'hazards' && <HazardsTab view={view} />}
         {tab === 'closures' && <ClosuresTab view={view} />}
         {tab === 'registry' && <RegistryTab view={view} />}
         {tab === 'requests' && <RequestsTab view={view} />}

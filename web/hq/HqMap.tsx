@@ -2,6 +2,8 @@
 // labels with their level. In desk mode it can draw closures (Leaflet-Geoman); in wall mode it
 // is read-only and keeps every shelter in view.
 import { useEffect, useRef } from 'preact/hooks';
+import L from 'leaflet';
+import type { SosRecord } from '../../domain/sos';
 import type { Level, RoadClosure } from '../../domain/schema';
 import { createBaseMap, type BaseMap } from '../lib/map/basemap';
 import { createShelterLayer, type ShelterLayer } from '../lib/map/shelter-layer';
@@ -32,13 +34,15 @@ interface Props {
   onClosureClick?: (id: string) => void;
   /** A shelter to centre on and open (a row picked in the table); `n` repeats a pick. */
   focus?: { id: string; n: number } | null;
+  /** Open requests for help (SOS), drawn as red diamonds. */
+  sos?: readonly SosRecord[];
 }
 
 /**
  * What every HQ map shows of the view: its shelters (with their popups), road closures and
  * districts. A view adds its own props (wall, focus, drawing) to these.
  */
-export function viewMapProps(view: HqView): Pick<Props, 't' | 'rows' | 'closures' | 'districts' | 'popup' | 'describeClosure'> {
+export function viewMapProps(view: HqView): Pick<Props, 't' | 'rows' | 'closures' | 'districts' | 'popup' | 'describeClosure' | 'sos'> {
   const { t, c } = view;
   const byId = new Map(view.rows.map((r) => [r.id, r]));
   return {
@@ -48,6 +52,7 @@ export function viewMapProps(view: HqView): Pick<Props, 't' | 'rows' | 'closures
     districts: view.districts,
     popup: (id) => shelterPopup(byId.get(id), t, c),
     describeClosure: (cl) => describeClosure(cl, t),
+    sos: view.sos.items.filter((x) => x.state === 'received' || x.state === 'in-progress'),
   };
 }
 
@@ -59,6 +64,7 @@ export function HqMap(props: Props) {
     closures: ClosureLayer;
     /** District labels as markers (desk); on the wall they are placed with the names instead. */
     labels: ReturnType<typeof createDistrictLabelLayer> | null;
+    sos: L.LayerGroup;
     names: ReturnType<typeof createNameLabelLayer> | null;
     boundsKey: string;
     userMoved: boolean;
@@ -95,7 +101,8 @@ export function HqMap(props: Props) {
           fontPx: 15,
         })
       : null;
-    const p = { base, shelters, closures, labels, names, boundsKey: '', userMoved: false };
+    const sos = L.layerGroup().addTo(base.map);
+    const p = { base, shelters, closures, labels, names, sos, boundsKey: '', userMoved: false };
     parts.current = p;
     // Once a person has panned or zoomed, the map stays where they put it.
     const moved = () => (p.userMoved = true);
@@ -177,6 +184,18 @@ export function HqMap(props: Props) {
         .map((r) => ({ id: r.id, lat: r.lat, lon: r.lon, text: r.name, radius: shelterMarkerStyle(r.band, r.headcount, r.stale, scale).radius })),
     ]);
   }, [props.rows, props.closures, props.districts]);
+
+  useEffect(() => {
+    const p = parts.current;
+    if (!p) return;
+    p.sos.clearLayers();
+    for (const x of props.sos ?? []) {
+      const icon = L.divIcon({ className: `hj-sos-marker hj-sos-marker--${x.state}`, html: '<span>SOS</span>', iconSize: [34, 34], iconAnchor: [17, 17] });
+      L.marker([x.lat, x.lon], { icon, keyboard: false, title: `SOS ${x.people}` })
+        .bindTooltip(`SOS ${props.t.sos.states[x.state]} · ${x.people} · ${x.reasons.map((r) => props.t.sos.reasons[r] ?? r).join('・')}`)
+        .addTo(p.sos);
+    }
+  }, [props.sos]);
 
   useEffect(() => {
     const p = parts.current;

@@ -15,6 +15,8 @@ export interface DistrictView {
 }
 import type { ShelterLinks } from './use-links';
 
+import type { SosList } from './use-sos';
+
 export interface HqView {
   t: HqStrings;
   c: CommonStrings;
@@ -29,4 +31,8 @@ export interface HqView {
   now: Date;
   /** How the city reaches each shelter (use-links.ts). */
   links: ShelterLinks;
+  /** Residents' requests for help (use-sos.ts). */
+  sos: SosList;
+  /** Centres the map on an SOS (from the SOS list). */
+  focusSos?: (id: string) => void;
 }

@@ -15,6 +15,8 @@ export interface OverviewState {
   connection: FeedConnection;
   /** The offline copy could not be saved (storage full or refused): what shows offline is older. */
   offlineCopyFailed: boolean;
+  /** Bumped when the server says an SOS arrived or changed: the SOS list fetches again (use-sos.ts). */
+  sosVersion: number;
 }
 
 const CACHE_KEY = 'hinanjo:hq:overview';
@@ -48,6 +50,7 @@ export class OverviewFeed {
   private receivedAt: string | null = null;
   private connection: FeedConnection = 'connecting';
   private offlineCopyFailed = false;
+  private sosVersion = 0;
   private source: EventSource | null = null;
   private reopenTimer: ReturnType<typeof setTimeout> | null = null;
   private cacheTimer: ReturnType<typeof setTimeout> | null = null;
@@ -128,6 +131,10 @@ export class OverviewFeed {
       this.shelters.set(s.shelterId, s);
       this.received();
     });
+    es.addEventListener('sos', () => {
+      this.sosVersion++;
+      this.emit();
+    });
     es.addEventListener('patch', (e) => {
       const patch = JSON.parse((e as MessageEvent<string>).data) as Partial<ShelterSummary> & { shelterId: string };
       const current = this.shelters.get(patch.shelterId);
@@ -201,7 +208,7 @@ export class OverviewFeed {
   }
 
   private makeSnapshot(): OverviewState {
-    return { shelters: new Map(this.shelters), receivedAt: this.receivedAt, connection: this.connection, offlineCopyFailed: this.offlineCopyFailed };
+    return { shelters: new Map(this.shelters), receivedAt: this.receivedAt, connection: this.connection, offlineCopyFailed: this.offlineCopyFailed, sosVersion: this.sosVersion };
   }
 
   private emit(): void {

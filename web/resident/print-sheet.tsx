@@ -12,6 +12,10 @@ import { LevelBadge } from './level-view';
 export function PrintSheet(p: {
   district: PublicDistrict | null;
   switchLevel: SwitchLevel | null;
+  /** The hazard at home in words, the household's plan, the recommended switch (home-view.tsx). */
+  hazard?: string | null;
+  plan?: string | null;
+  recommended?: number | null;
   shelters: ListedShelter[];
   checkedAt: string | null;
   t: Translate;
@@ -26,6 +30,9 @@ export function PrintSheet(p: {
       <p class="print-big print-switch">
         {p.switchLevel ? t('print.switch', { n: p.switchLevel }) : t('print.switchUnset')}
       </p>
+      {p.hazard && <p class="print-hazard">{t('print.hazard', { text: p.hazard })}</p>}
+      {p.recommended && <p>{t('rec.heading', { n: p.recommended })}</p>}
+      {p.plan && <p class="print-big">{t('print.plan', { text: p.plan })}</p>}
       <p class="print-h">{t('print.levels')}</p>
       <table class="print-levels">
         <tbody>

@@ -12,6 +12,9 @@ export function SwitchPanel(p: {
   onChange: (v: SwitchLevel) => void;
   permission: NotifyPermission;
   onAskPermission: () => void;
+  /** Web Push at this switch: on, off, refused by the browser, or waiting for a district. */
+  push: 'on' | 'off' | 'failed' | 'needs-district' | 'working';
+  onPush: (on: boolean) => void;
   t: Translate;
 }) {
   const { t } = p;
@@ -35,8 +38,23 @@ export function SwitchPanel(p: {
           {p.level === 0 ? t('switch.waitingNone', { n }) : t('switch.waiting', { n, level: p.level })}
         </p>
       )}
-      <div class="notify">
-        {p.permission === 'granted' ? (
+      <div class="notify" data-testid="push" data-push={p.push}>
+        {p.push === 'on' ? (
+          <>
+            <p class="small">{t('push.on', { n, prepare: n - 1 })}</p>
+            <button type="button" class="secondary" onClick={() => p.onPush(false)} data-testid="push-off">
+              {t('push.off')}
+            </button>
+          </>
+        ) : p.push === 'needs-district' ? (
+          <p class="small">{t('push.needsDistrict')}</p>
+        ) : p.push === 'off' || p.push === 'working' ? (
+          <button type="button" class="secondary" disabled={p.push === 'working'} onClick={() => p.onPush(true)} data-testid="push-on">
+            {t('push.enable')}
+          </button>
+        ) : null}
+        {p.push === 'failed' && <p class="small" data-testid="push-failed">{t('push.failed')}</p>}
+        {p.push !== 'on' && p.push !== 'off' && p.push !== 'working' && (p.permission === 'granted' ? (
           <p class="small">{t('notify.on')}</p>
         ) : p.permission === 'denied' ? (
           <p class="small">{t('notify.denied')}</p>
@@ -46,7 +64,7 @@ export function SwitchPanel(p: {
           <button type="button" class="secondary" onClick={p.onAskPermission}>
             {t('notify.enable')}
           </button>
-        )}
+        ))}
       </div>
     </section>
   );
