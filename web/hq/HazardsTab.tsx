@@ -73,7 +73,7 @@ export function HazardsTab({ view }: { view: HqView }) {
       const res = await fetch('/api/hq/hazard-layers', {
         method: 'POST',
         headers: { Authorization: `Bearer ${view.token}`, 'Content-Type': 'application/json' },
-        body: JSON.stringify(r.layer),
+        body: r.layerJson,
       }).catch(() => null);
       setProgress(null);
       if (!res || !res.ok) {

@@ -15,7 +15,7 @@ export type HazardWorkerReply =
   | { type: 'parsed'; features: number; keys: string[]; samples: Record<string, string[]>; encoding: string; kind: HazardKind; mapping: HazardMapping }
   | { type: 'guessed'; mapping: HazardMapping }
   | { type: 'progress'; done: number }
-  | { type: 'built'; layer: unknown; skipped: { index: number; problem: string; value?: string }[]; features: number }
+  | { type: 'built'; layerJson: string; skipped: { index: number; problem: string; value?: string }[]; features: number }
   | { type: 'error'; error: 'not-json' | 'not-geojson' | 'no-features' };
 
 let features: unknown[] = [];
@@ -45,6 +45,7 @@ self.onmessage = (e: MessageEvent<HazardWorkerRequest>) => {
     post({ type: 'guessed', mapping: guessMapping(m.kind, features, keys) });
   } else {
     const built = buildHazardLayer(features, m.mapping, m.meta, (done) => post({ type: 'progress', done }));
-    post({ type: 'built', layer: built.layer, skipped: built.skipped, features: built.features });
+    // Serialized here: the page sends it as it is, with no big object to copy or stringify there.
+    post({ type: 'built', layerJson: JSON.stringify(built.layer), skipped: built.skipped, features: built.features });
   }
 };
