@@ -178,6 +178,19 @@ export class PushService {
       const kind = pushKind(change.previous, change.level, sub.switchLevel);
       return kind ? [{ sub, kind }] : [];
     });
+    // The VAPID signature depends only on the push service's origin: one per origin per fan-out
+    // (signing it for each of 50,000 messages would cost more than the sending).
+    const subject = this.deps.subject ?? process.env.HINANJO_PUSH_SUBJECT ?? 'mailto:hinanjo@example.invalid';
+    const signatures = new Map<string, string>();
+    const authorization = (endpoint: string) => {
+      const origin = new URL(endpoint).origin;
+      let a = signatures.get(origin);
+      if (!a) {
+        a = webpush.getVapidHeaders(origin, subject, this.vapid!.publicKey, this.vapid!.privateKey, 'aes128gcm').Authorization as string;
+        signatures.set(origin, a);
+      }
+      return a;
+    };
     let next = 0;
     const worker = async () => {
       while (next < jobs.length) {
@@ -189,7 +202,7 @@ export class PushService {
         const payload = JSON.stringify(pushPayload(kind, sub.lang, { id: change.district, name }, change.level, now));
         try {
           await webpush.sendNotification({ endpoint: sub.endpoint, keys: sub.keys }, payload, {
-            vapidDetails: { subject: this.deps.subject ?? process.env.HINANJO_PUSH_SUBJECT ?? 'mailto:hinanjo@example.invalid', ...this.vapid! },
+            headers: { Authorization: authorization(sub.endpoint) },
             TTL: kind === 'evacuate' ? 6 * 3600 : 12 * 3600,
             urgency: kind === 'evacuate' ? 'high' : 'normal',
             topic,
