@@ -11,7 +11,7 @@
 // An update writes only the fields that changed, so a re-import never undoes a rename typed at
 // another desk meanwhile.
 import type * as Y from 'yjs';
-import Papa from 'papaparse';
+import { csvRecords } from './csv-records';
 import { HAZARDS, type Hazard, SHELTER_ID_PATTERN, hqShelters, toYMap } from './schema';
 import { asFiniteNumber, asString, asStringList } from './coerce';
 import { type Result, err, ok } from './result';
@@ -196,24 +196,7 @@ interface ParsedRows {
 }
 
 export function parseRegistryCsv(text: string): Result<ParsedRows, RegistryImportError> {
-  const records: { line: number; fields: string[] }[] = [];
-  let prevCursor = 0;
-  let line = 1;
-  let countedTo = 0;
-  // step gives each record with the offset where it ends; counting newlines up to where the
-  // next one starts gives its true line number even when a quoted field spans lines.
-  Papa.parse<string[]>(text, {
-    header: false,
-    skipEmptyLines: 'greedy',
-    step: (res) => {
-      let start = prevCursor;
-      while (start < text.length && /\s/.test(text[start])) start++;
-      for (let i = countedTo; i < start; i++) if (text.charCodeAt(i) === 10) line++;
-      countedTo = start;
-      records.push({ line, fields: res.data });
-      prevCursor = res.meta.cursor;
-    },
-  });
+  const records = csvRecords(text);
   if (records.length === 0) return err({ kind: 'empty' });
   return parseRegistryTable(records[0].fields.map((h) => h.trim()), records.slice(1));
 }

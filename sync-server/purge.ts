@@ -37,6 +37,8 @@ export class Purger {
       log: (line: string) => void;
       /** Resolved SOS requests are erased with the same retention setting. */
       sos?: { purgeResolved(now: Date): Promise<number> };
+      /** What HQ derived from a closed support list follows the same setting. */
+      supportList?: { purgeDerived(now: Date): Promise<number> };
     },
   ) {}
 
@@ -79,6 +81,7 @@ export class Purger {
       const out: PurgeOutcome[] = [];
       for (const id of this.due()) out.push(await this.purge(id));
       await this.deps.sos?.purgeResolved(this.deps.clock());
+      await this.deps.supportList?.purgeDerived(this.deps.clock());
       return out;
     })();
     // Cleared after the run, also when it finished at once (nothing due).

@@ -144,9 +144,9 @@ export async function startServer(opts: ServerOptions): Promise<RunningServer> {
   const peers = new PeerFeed({ store, registry, derived, sync });
   await peers.start();
   const hqContext = { derived, store, keys, sync, clock, links };
-  const evacuation = opts.evacuation === false ? null : await startEvacuation({ store, derived, clock, log, hq: hqContext });
+  const evacuation = opts.evacuation === false ? null : await startEvacuation({ store, derived, registry, clock, log, hq: hqContext });
   if (evacuation && seededDemo) await evacuation.hazards.put(demoHazardLayers(clock()));
-  const purger = new Purger({ registry, sync, writer, derived, store, clock, log, sos: evacuation?.sos });
+  const purger = new Purger({ registry, sync, writer, derived, store, clock, log, sos: evacuation?.sos, supportList: evacuation?.supportList });
   if (opts.purge !== false) purger.start(opts.purgeCheckMs);
 
   const routes: Route[] = [

@@ -9,29 +9,35 @@ import { HazardService } from './hazards';
 import { PushService } from './push';
 import { ReportService } from './reports';
 import { SosService } from './sos';
+import { SupportListService } from './support-list';
+import type { DocRegistry } from '../docs';
 
 export interface Evacuation {
   hazards: HazardService;
   push: PushService;
   reports: ReportService;
   sos: SosService;
+  supportList: SupportListService;
   routes(): Route[];
   stop(): void;
 }
 
-export async function startEvacuation(deps: { store: DocStore; derived: DerivedLayers; clock: () => Date; log: (l: string) => void; hq: HqContext }): Promise<Evacuation> {
+export async function startEvacuation(deps: { store: DocStore; derived: DerivedLayers; registry: DocRegistry; clock: () => Date; log: (l: string) => void; hq: HqContext }): Promise<Evacuation> {
   const hazards = new HazardService(deps);
   const push = new PushService(deps);
   const reports = new ReportService(deps);
   const sos = new SosService(deps);
-  await Promise.all([hazards.start(), push.start(), reports.start()]);
+  const supportList = new SupportListService(deps);
+  await Promise.all([hazards.start(), push.start(), reports.start(), supportList.start()]);
   return {
     hazards,
     push,
     reports,
     sos,
-    routes: () => [...hazards.routes(), ...push.routes(), ...reports.routes(), ...sos.routes()],
+    supportList,
+    routes: () => [...hazards.routes(), ...push.routes(), ...reports.routes(), ...sos.routes(), ...supportList.routes()],
     stop() {
+      supportList.stop();
       hazards.stop();
       push.stop();
       reports.stop();
