@@ -424,7 +424,8 @@ export class SupportListService {
           if (!claims) return;
           const { people, districts } = await this.statuses();
           const base = { sealed: !this.state.opened, uploadedAt: this.state.uploadedAt, total: people.length, opened: this.state.opened, closedAt: this.state.closedAt, districts };
-          if (!this.state.opened) return sendJson(res, 200, base, { 'Cache-Control': 'no-store' });
+          // Counts only (the board, the wall): no names, nothing to audit.
+          if (!this.state.opened || url.searchParams.get('counts') === '1') return sendJson(res, 200, base, { 'Cache-Control': 'no-store' });
           if (!(await audited(res, () => this.audit(claims, 'view', url.searchParams.get('district') ?? '', people.length)))) return;
           const names = new Map<string, string>();
           const hqDoc = this.deps.derived.hqDoc();

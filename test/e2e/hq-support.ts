@@ -49,6 +49,6 @@ export async function rowHeadcount(page: Page, shelterId: string): Promise<numbe
   return Number(text.split('/')[0].replace(/[^\d]/g, ''));
 }
 
-export async function hqTab(page: Page, tab: 'map' | 'levels' | 'sos' | 'hazards' | 'closures' | 'registry' | 'requests' | 'safety' | 'retention' | 'devices'): Promise<void> {
+export async function hqTab(page: Page, tab: 'map' | 'board' | 'levels' | 'sos' | 'support' | 'hazards' | 'closures' | 'registry' | 'requests' | 'safety' | 'retention' | 'devices'): Promise<void> {
   await page.getByTestId(`tab-${tab}`).click();
 }

@@ -139,9 +139,11 @@ describe('resident page', () => {
     const context = await phoneContext(browser, { prefs: { lang: 'ja', districtId: 'yamate', switchLevel: 3 }, checkEveryMs: 1000 });
     const page = await openPage(context, server.url);
     // Asked only from the button (a user gesture); granting here stands in for the resident's "allow".
-    await page.getByRole('button', { name: 'レベルが変わったら通知を受け取る' }).waitFor();
+    // This browser has no push service, so the subscription fails and the open page alerts instead.
+    await page.getByTestId('push-on').waitFor();
     await context.grantPermissions(['notifications']);
-    await page.getByRole('button', { name: 'レベルが変わったら通知を受け取る' }).click();
+    await page.getByTestId('push-on').click();
+    await page.getByTestId('push-failed').waitFor({ timeout: 15_000 });
     await page.getByText('通知はオンです').waitFor();
     await page.evaluate(async () => {
       await navigator.serviceWorker.ready;

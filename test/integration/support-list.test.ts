@@ -24,7 +24,7 @@ const CSV = [
   ',,,,,,,本町地区,,',
 ].join('\r\n');
 
-const upload = (body: string | Buffer, query = '', token = hq) =>
+const upload = (body: string, query = '', token = hq) =>
   fetch(`${server.url}/api/hq/support-list${query}`, { method: 'POST', headers: { 'Content-Type': 'text/csv', ...(token ? { Authorization: `Bearer ${token}` } : {}) }, body });
 const get = (path: string, token: string | null = hq) => fetch(`${server.url}${path}`, { headers: token ? { Authorization: `Bearer ${token}` } : {} });
 const post = (path: string, body: unknown, token: string | null = hq) =>

@@ -33,10 +33,12 @@ import { RetentionTab } from './RetentionTab';
 import { DevicesTab } from './DevicesTab';
 import { SosTab } from './SosTab';
 import { HazardsTab } from './HazardsTab';
+import { SupportListTab } from './SupportListTab';
+import { Board, BoardTab } from './BoardTab';
 import { SosAlert } from './SosAlert';
 import { useSos } from './use-sos';
 
-const TABS = ['map', 'levels', 'sos', 'hazards', 'closures', 'registry', 'requests', 'safety', 'retention', 'devices'] as const;
+const TABS = ['map', 'board', 'levels', 'sos', 'support', 'hazards', 'closures', 'registry', 'requests', 'safety', 'retention', 'devices'] as const;
 type TabId = (typeof TABS)[number];
 
 function tabFromHash(): TabId {
@@ -97,7 +99,15 @@ export function App({ token, jti, hq, feed, wall, actor }: Props) {
       <>
         <FullAlert view={view} />
         <SosAlert view={view} />
-        <WallView view={view} region={region} />
+        {/* ?wall&board: the evacuation board on the wall, counts only */}
+        {new URLSearchParams(location.search).has('board') ? (
+          <div class="hq-wallview hq-wallview--board" data-testid="wall-board">
+            <h1 class="hq-wall-board__title">{region || t.title} — {t.board.heading}</h1>
+            <Board view={view} wall />
+          </div>
+        ) : (
+          <WallView view={view} region={region} />
+        )}
       </>
     );
 
@@ -133,6 +143,8 @@ export function App({ token, jti, hq, feed, wall, actor }: Props) {
         {tab === 'levels' && <LevelsTab view={view} />}
         {tab === 'sos' && <SosTab view={view} />}
         {tab === 'hazards' && <HazardsTab view={view} />}
+        {tab === 'board' && <BoardTab view={view} />}
+        {tab === 'support' && <SupportListTab view={view} />}
         {tab === 'closures' && <ClosuresTab view={view} />}
         {tab === 'registry' && <RegistryTab view={view} />}
         {tab === 'requests' && <RequestsTab view={view} />}

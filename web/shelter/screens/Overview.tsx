@@ -14,6 +14,7 @@ import { useShelter } from '../context';
 import { href } from '../routes';
 import { BoxSettings } from '../BoxSettings';
 import { PinSettings } from '../PinLock';
+import { SupportCount } from '../SupportCount';
 
 export function Overview() {
   const { shelter, hq, shelterId, t, c } = useShelter();
@@ -116,6 +117,7 @@ export function Overview() {
           )}
         </ConfirmDialog>
       )}
+      <SupportCount />
       <div class="cards overview__cards">
         <section class="card area-present" data-testid="overview-present">
           <h2>{o.present}</h2>
