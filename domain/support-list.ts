@@ -126,7 +126,10 @@ export function parseSupportList(
   text: string,
   districts: ReadonlyMap<string, string>,
   override: ColumnMapping = {},
+  /** Today: a birth date after it is a typing error, not a person. */
+  now?: Date,
 ): Result<ParsedSupportList, SupportListError> {
+  const today = now ? now.toISOString().slice(0, 10) : '9999-12-31';
   const records = csvRecords(text);
   if (records.length === 0) return err({ kind: 'empty' });
   const header = records[0].fields.map((h) => h.trim());
@@ -160,7 +163,7 @@ export function parseSupportList(
     }
     const rawBirth = get('birthDate');
     const birthDate = rawBirth ? parseJapaneseDate(rawBirth) : null;
-    if (rawBirth && !birthDate) {
+    if (rawBirth && (!birthDate || birthDate > today)) {
       bad.push({ line: r.line, problem: 'bad-birth-date', value: rawBirth });
       continue;
     }

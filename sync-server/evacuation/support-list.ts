@@ -346,7 +346,7 @@ export class SupportListService {
           } catch {
             return sendJson(res, 400, { error: 'columns' });
           }
-          const parsed = parseSupportList(csvText, districtMap(), override);
+          const parsed = parseSupportList(csvText, districtMap(), override, clock());
           if (!parsed.ok) return sendJson(res, 400, { error: parsed.error.kind, ...(parsed.error.kind === 'missing-columns' ? { columns: parsed.error.columns, header: parsed.error.header } : {}) });
           const { people, bad, mapping, header } = parsed.value;
           let added = 0;

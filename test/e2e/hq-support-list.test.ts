@@ -83,10 +83,11 @@ describe('HQ support list and evacuation board', () => {
 
     // the door-to-door sheet of 港町: the unaccounted, by address
     await page.getByTestId('support-district').selectOption('d2');
-    await page.emulateMedia({ media: 'print' });
     await page.getByTestId('support-print').click();
+    await page.emulateMedia({ media: 'print' });
     const sheet = page.getByTestId('support-print-sheet');
     await sheet.waitFor();
+    expect(await page.getByTestId('support-people').isVisible()).toBe(false); // only the sheet is printed
     expect(await sheet.textContent()).toContain('港町5-5');
     expect(await sheet.textContent()).toContain('寝たきり');
     expect(await sheet.textContent()).not.toContain('名簿 花子');

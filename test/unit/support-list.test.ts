@@ -30,7 +30,7 @@ describe('the support list as municipal systems write it', () => {
       '佐藤 三郎,さとう さぶろう,,男,本町10,,,山ノ上地区,,',
       '山田 花子,ヤマダ ハナコ,1940/05/05,女,本町1-2-3,,,本町地区,,',
     ].join('\n');
-    const r = parseSupportList(csv, districts);
+    const r = parseSupportList(csv.replace('佐藤 三郎,さとう さぶろう,,', '佐藤 三郎,さとう さぶろう,,').concat('\n未来 人,みらい ひと,令和30年1月1日,男,本町11,,,本町地区,,'), districts, {}, new Date('2026-12-07'));
     if (!r.ok) throw new Error(JSON.stringify(r.error));
     expect(r.value.people.map((p) => [p.name, p.district, p.birthDate, p.consent])).toEqual([
       ['山田 花子', 'd1', '1940-05-05', true],
@@ -41,6 +41,7 @@ describe('the support list as municipal systems write it', () => {
       { line: 5, problem: 'bad-birth-date', value: '昭和99年1月1日' },
       { line: 6, problem: 'unknown-district', value: '山ノ上地区' },
       { line: 7, problem: 'duplicate', value: '山田 花子' },
+      { line: 8, problem: 'bad-birth-date', value: '令和30年1月1日' },
     ]);
     // the same person in a later file: the same key
     const again = parseSupportList([HEADER, '山田　花子,ヤマダハナコ,S15.5.5,女,本町1-2-3,,,本町地区,,'].join('\n'), districts);
