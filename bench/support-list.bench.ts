@@ -16,7 +16,9 @@ const PER_SHELTER = 1_000;
 const LISTED = 5_000;
 const FAMILY = ['佐藤', '鈴木', '高橋', '田中', '伊藤', '渡辺', '山本', '中村', '小林', '加藤', '吉田', '山田', '佐々木', '山口', '松本'];
 const KANA_FAMILY = ['さとう', 'すずき', 'たかはし', 'たなか', 'いとう', 'わたなべ', 'やまもと', 'なかむら', 'こばやし', 'かとう', 'よしだ', 'やまだ', 'ささき', 'やまぐち', 'まつもと'];
-const name = (i: number) => ({ name: `${FAMILY[i % FAMILY.length]} 人${i}`, kana: `${KANA_FAMILY[i % FAMILY.length]} ひと${i}` });
+/** A kana spelling of a number (a kana field holds kana only). */
+const kanaDigits = (i: number) => String(i).replace(/\d/g, (d) => 'あいうえおかきくけこ'[Number(d)]);
+const name = (i: number) => ({ name: `${FAMILY[i % FAMILY.length]} 人${i}`, kana: `${KANA_FAMILY[i % FAMILY.length]} ${kanaDigits(i)}` });
 
 process.env.HINANJO_SQLITE_SYNC = 'NORMAL';
 const server = await startTestServer({});
@@ -33,7 +35,10 @@ try {
       return { ...emptyPersonInput(), ...(i % 10 === 0 && i / 10 < LISTED ? name(i / 10) : name(100_000 + i)), birthYear: 1940 };
     });
     let n = 0;
-    for (let k = 0; k < people.length; k += 50) checkInHousehold(doc, people.slice(k, k + 50), { now: new Date(), newId: () => `p${s}-${n++}` });
+    for (let k = 0; k < people.length; k += 50) {
+      const r = checkInHousehold(doc, people.slice(k, k + 50), { now: new Date(), newId: () => `p${s}-${n++}` });
+      if (!r.ok) throw new Error(`check-in refused: ${JSON.stringify(r.error).slice(0, 200)}`);
+    }
     await server.server.store.append([{ docName: shelterDocName(`s${s}`), update: Y.encodeStateAsUpdate(doc) }], new Date());
   }
   const csv = ['氏名,ふりがな,生年月日,住所,地区', ...Array.from({ length: LISTED }, (_, i) => `${name(i).name},${name(i).kana},1940/1/1,本町${i},本町地区`)].join('\n');
@@ -41,21 +46,33 @@ try {
   const up = await fetch(`${server.url}/api/hq/support-list`, { method: 'POST', headers: { Authorization: `Bearer ${hq}`, 'Content-Type': 'text/csv' }, body: csv });
   if (!up.ok) throw new Error(`upload ${up.status}`);
   const list = server.server.evacuation!.supportList;
+  // Cold: every shelter document read from the store and decoded (a restart, another instance's upload).
   const t0 = performance.now();
-  await list.matchAll();
+  await list.matchAll({ cold: true });
   const full = performance.now() - t0;
   const counts = await list.counts();
-  emit('full-match', full, 'ms', { listed: LISTED, checkIns: SHELTERS * PER_SHELTER, inShelter: counts.districts[0].inShelter, target: 2000, ok: full < 2000 });
-  // one new check-in in a shelter of 1,000: that shelter is matched again
+  emit('full-match-cold', full, 'ms', { listed: LISTED, checkIns: SHELTERS * PER_SHELTER, inShelter: counts.districts[0].inShelter, target: 2000, ok: full < 2000 });
+  // Warm: a re-upload of the list, shelters unchanged since they were last read.
+  const t1 = performance.now();
+  await list.matchAll();
+  emit('full-match-warm', performance.now() - t1, 'ms', { target: 2000 });
+  // One new check-in in a shelter of 1,000 whose tablet is connected (its document loaded):
+  // that shelter is matched again.
+  const held = [];
+  for (let s = 0; s < 10; s++) {
+    const live = await server.server.registry.acquire(shelterDocName(`s${s}`));
+    void live.doc; // hot, as after the tablet's first write
+    held.push(live);
+  }
   const times: number[] = [];
   for (let r = 0; r < 10; r++) {
-    const s = r % SHELTERS;
-    const t1 = performance.now();
-    await list.rescan(`s${s}`);
-    times.push(performance.now() - t1);
+    const t2 = performance.now();
+    await list.rescan(`s${r}`);
+    times.push(performance.now() - t2);
   }
+  for (const live of held) server.server.registry.release(live);
   times.sort((a, b) => a - b);
-  emit('one-check-in', times[5], 'ms', { p90: Math.round(times[9] * 10) / 10, shelterSize: PER_SHELTER, target: 50, ok: times[9] < 50 });
+  emit('one-check-in', times[5], 'ms', { p90: Math.round(times[9] * 10) / 10, shelterSize: PER_SHELTER, target: 50, ok: times[9] < 50, note: 'the shelter document loaded, as with a tablet connected' });
 } finally {
   await server.stop();
 }
