@@ -88,6 +88,7 @@ describe('HQ hazard maps', () => {
     expect(list.layers).toEqual([expect.objectContaining({ kind: 'flood', zones: 20_000 })]);
     expect(await axeSerious(page)).toEqual([]);
     await page.getByTestId('hazard-delete').click();
+    await page.getByTestId('confirm-ok').click();
     await page.getByTestId('hazards-none').waitFor();
     expect(hq.errors).toEqual([]);
     await hq.context.close();

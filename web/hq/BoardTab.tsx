@@ -5,6 +5,7 @@
 import { useEffect, useState } from 'preact/hooks';
 import type { ReportCounts } from '../../domain/evacuation-reports';
 import { shortDateTime } from '../lib/format';
+import { LEVEL_COLOURS } from '../../domain/level-colours';
 import type { HqView } from './context';
 import { CountsBar } from './SupportListTab';
 
@@ -97,8 +98,10 @@ export function Board({ view, wall = false }: { view: HqView; wall?: boolean }) 
             <tr key={d.id} data-district={d.id} class={sos > 0 || (sup?.unaccounted ?? 0) > 0 ? 'hq-board__row--action' : ''}>
               <th scope="row">{d.name}</th>
               <td>
-                <span class={`hq-level hq-level--${d.level}`}>{d.level > 0 ? t.levels.level(d.level) : b.noLevel}</span>
-                {since && d.level > 0 && <div class="muted">{b.since(shortDateTime(since))}</div>}
+                <span class={`hq-level hq-level--${d.level}`} style={d.level > 0 ? { background: LEVEL_COLOURS[d.level].bg, color: LEVEL_COLOURS[d.level].fg } : undefined}>
+                  {d.level > 0 ? t.levels.level(d.level) : b.noLevel}
+                </span>
+                {since && d.level > 0 && <span class="muted hq-board__since">{b.since(shortDateTime(since))}</span>}
               </td>
               <td class="num">{stay.shelter}</td>
               <td class="num">{stay.car}</td>

@@ -9,6 +9,7 @@ import { DEPTH_RANKS, HAZARD_KINDS, valueRange, type HazardKind, type HazardMapp
 import { shortDateTime } from '../lib/format';
 import type { HqView } from './context';
 import { FileButton } from './FileButton';
+import { ConfirmDialog } from '../lib/ConfirmDialog';
 import type { HazardWorkerReply, HazardWorkerRequest } from './hazard-worker';
 
 interface ListedLayer {
@@ -36,6 +37,8 @@ export function HazardsTab({ view }: { view: HqView }) {
   const [message, setMessage] = useState<{ text: string; error?: boolean } | null>(null);
   const [skipped, setSkipped] = useState<{ index: number; problem: string; value?: string }[]>([]);
   const worker = useRef<Worker | null>(null);
+  /** A layer to remove, once HQ confirms (residents' pages stop showing it). */
+  const [removing, setRemoving] = useState<ListedLayer | null>(null);
 
   const loadLayers = async () => {
     try {
@@ -149,7 +152,7 @@ export function HazardsTab({ view }: { view: HqView }) {
                 <td class="num">{Math.max(1, Math.round(l.gzipBytes / 1024))} KB</td>
                 <td>{shortDateTime(l.importedAt)}</td>
                 <td>
-                  <button type="button" class="button button--small" onClick={() => void remove(l.id)} data-testid="hazard-delete">
+                  <button type="button" class="button button--small" onClick={() => setRemoving(l)} data-testid="hazard-delete">
                     {h.delete}
                   </button>
                 </td>
@@ -181,6 +184,19 @@ export function HazardsTab({ view }: { view: HqView }) {
             ))}
           </ul>
         </details>
+      )}
+      {removing && (
+        <ConfirmDialog
+          confirmLabel={h.delete}
+          onCancel={() => setRemoving(null)}
+          onConfirm={() => {
+            const id = removing.id;
+            setRemoving(null);
+            void remove(id);
+          }}
+        >
+          {h.deleteConfirm(removing.name)}
+        </ConfirmDialog>
       )}
       {preview && mapping && range && 'features' in preview && (
         <section class="hq-preview" data-testid="hazard-preview">

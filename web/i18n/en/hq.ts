@@ -39,6 +39,7 @@ export const hq: HqStrings = {
     cancel: 'Cancel',
     delete: 'Delete',
     deleteFailed: 'Could not delete: check the connection.',
+    deleteConfirm: (name: string) => `Delete "${name}"? The residents' page will no longer use these zones.`,
     nameRequired: 'Enter a name.',
     imported: (zones: number, used: number, skipped: number, kb: number) => `Imported ${zones} zones (${used} features used, ${skipped} left out, ${kb} KB served).`,
     uploadFailed: (why: string) => `Could not save on the server: ${why}`,

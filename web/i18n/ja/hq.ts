@@ -40,6 +40,7 @@ export const hq = {
     cancel: 'やめる',
     delete: '削除',
     deleteFailed: '削除できませんでした。接続を確かめてください。',
+    deleteConfirm: (name: string) => `「${name}」を削除しますか？住民向けページは、この想定区域を使わなくなります。`,
     nameRequired: '名前を入力してください。',
     imported: (zones: number, used: number, skipped: number, kb: number) => `${zones} 区域を取り込みました(地物 ${used} 件、取り込まなかった地物 ${skipped} 件、配信 ${kb} KB)。`,
     uploadFailed: (why: string) => `サーバーに保存できませんでした: ${why}`,
