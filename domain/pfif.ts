@@ -17,7 +17,7 @@ export interface PfifEntry {
 }
 
 export interface PfifOptions {
-  /** The record-id domain: this server's host name ("city.example.jp"). */
+  /** The record-id domain, configured once (hq meta `pfifDomain`), e.g. "city.example.jp". */
   domain: string;
   /** Who publishes the records: the city's name. */
   sourceName: string;
@@ -40,6 +40,16 @@ export function pfifDomain(host: string): string {
   return name || 'hinanjo.invalid';
 }
 
+/**
+ * A domain HQ may configure for PFIF record ids: a DNS name with a dot (the city's own), never an
+ * address or a port — the same person must keep one id whoever exports, from whichever host.
+ */
+export function validPfifDomain(v: unknown): string | null {
+  if (typeof v !== 'string') return null;
+  const d = v.trim().toLowerCase();
+  return /^(?=.{4,253}$)([a-z0-9]([a-z0-9-]{0,61}[a-z0-9])?\.)+[a-z]{2,63}$/.test(d) ? d : null;
+}
+
 const PFIF_SEX: Record<string, string> = { female: 'female', male: 'male', other: 'other' };
 
 function element(name: string, value: string | null | undefined, indent: string): string {
@@ -49,15 +59,18 @@ function element(name: string, value: string | null | undefined, indent: string)
 function personRecord(e: PfifEntry, o: PfifOptions): string {
   const p = e.person;
   const id = `${o.domain}/person.${e.shelterId}.${p.id}`;
-  const now = pfifDate(o.now);
   const left = p.checkedOutAt !== null && p.checkedOutAt !== '';
   const at = pfifDate(left ? p.checkedOutAt! : p.checkedInAt);
+  // Dates of the record, not of the export: an importer that compares them sees no change where
+  // there is none. A check-out is news: a new note with its own id (importers add new ids only).
+  const entered = pfifDate(p.checkedInAt);
+  const noteId = `${o.domain}/note.${e.shelterId}.${p.id}.${left ? 'out' : 'in'}.${at.replace(/[^0-9]/g, '')}`;
   const i = '    ';
   const note =
     `${i}<pfif:note>\n` +
-    element('note_record_id', `${o.domain}/note.${e.shelterId}.${p.id}`, i + '  ') +
+    element('note_record_id', noteId, i + '  ') +
     element('person_record_id', id, i + '  ') +
-    element('entry_date', now, i + '  ') +
+    element('entry_date', at, i + '  ') +
     element('author_name', o.sourceName, i + '  ') +
     element('source_date', at, i + '  ') +
     element('author_made_contact', 'true', i + '  ') +
@@ -68,7 +81,7 @@ function personRecord(e: PfifEntry, o: PfifOptions): string {
   return (
     '  <pfif:person>\n' +
     element('person_record_id', id, i) +
-    element('entry_date', now, i) +
+    element('entry_date', entered, i) +
     element('expiry_date', pfifDate(e.expiresAt), i) +
     element('author_name', o.sourceName, i) +
     element('source_name', o.sourceName, i) +

@@ -5,7 +5,7 @@
 // not given. A token may ask at most QUERIES_PER_MINUTE times a minute (a desk answers phone
 // calls; a script walking a list of names is not a desk).
 import { HQ_DOC, hqMeta, hqShelters, type Person } from '../../domain/schema';
-import { type PfifEntry, pfifDomain, pfifXml } from '../../domain/pfif';
+import { type PfifEntry, pfifXml, validPfifDomain } from '../../domain/pfif';
 import { purgeDueAt, retentionDays } from '../../domain/retention';
 import { readPeople } from '../../domain/people';
 import { answersFor, describeQuery, validateSafetyQuery, type Relation, type SafetyAnswer, type SafetyQuery } from '../../domain/safety-answers';
@@ -55,10 +55,14 @@ export function safetyRoutes(ctx: SafetyContext): Route[] {
       return m;
     });
 
-  /** PFIF's expiry of a shelter's records: its purge date when closed, else a retention period from now. */
-  const expiryOf = (shelterId: string, days: number, now: Date): string => {
+  /**
+   * PFIF's expiry of a record: its shelter's purge date when closed, else a retention period from
+   * the person's last change (stable from one export to the next, never "now + n days").
+   */
+  const expiryOf = (shelterId: string, days: number, p: Person): string => {
     const summary = ctx.derived.overview().shelters.find((s) => s.shelterId === shelterId);
-    return (summary?.status === 'closed' && purgeDueAt(summary.closedAt, days)) || new Date(now.getTime() + days * 86_400_000).toISOString();
+    const last = Math.max(Date.parse(p.checkedInAt) || 0, Date.parse(p.checkedOutAt ?? '') || 0);
+    return (summary?.status === 'closed' && purgeDueAt(summary.closedAt, days)) || new Date(last + days * 86_400_000).toISOString();
   };
 
   return [
@@ -68,22 +72,29 @@ export function safetyRoutes(ctx: SafetyContext): Route[] {
       method: 'GET',
       path: '/api/hq/pfif.xml',
       handler: async (req, res, url) => {
+        // The feed is fetched by tools and aggregators: a token in the URL would land in their logs.
+        if (url.searchParams.has('token')) return sendJson(res, 400, { error: 'token-in-url', hint: 'send the token as Authorization: Bearer' });
         const claims = await requireHq(ctx, req, res, url);
         if (!claims) return;
         const now = ctx.clock();
         const [seqs, names, hq] = await Promise.all([
           ctx.store.lastSeqs(),
           shelterNames(),
-          ctx.registry.peek(HQ_DOC, (live) => ({ region: asString(hqMeta(live.doc).get('region')), days: retentionDays(live.doc) })),
+          ctx.registry.peek(HQ_DOC, (live) => ({
+            region: asString(hqMeta(live.doc).get('region')),
+            days: retentionDays(live.doc),
+            domain: validPfifDomain(process.env.HINANJO_PFIF_DOMAIN) ?? validPfifDomain(hqMeta(live.doc).get('pfifDomain')),
+          })),
         ]);
+        // One domain for every export (record ids must not change with the host asked): configured first.
+        if (!hq.domain) return sendJson(res, 409, { error: 'pfif-domain', hint: 'set the record-id domain at HQ (安否照会) or HINANJO_PFIF_DOMAIN' });
         const entries: PfifEntry[] = [];
         for (const [docName, seq] of seqs) {
           if (!docName.startsWith('shelter/')) continue;
           const id = docName.slice('shelter/'.length);
-          const expiresAt = expiryOf(id, hq.days, now);
-          for (const person of await peopleOf(docName, seq)) entries.push({ person, shelterId: id, shelterName: names.get(id) ?? id, expiresAt });
+          for (const person of await peopleOf(docName, seq)) entries.push({ person, shelterId: id, shelterName: names.get(id) ?? id, expiresAt: expiryOf(id, hq.days, person) });
         }
-        const feed = pfifXml(entries, { domain: pfifDomain(process.env.HINANJO_PFIF_DOMAIN ?? req.headers.host ?? ''), sourceName: hq.region || 'Hinanjo', now });
+        const feed = pfifXml(entries, { domain: hq.domain, sourceName: hq.region || 'Hinanjo', now });
         const xml = feed.xml;
         try {
           await ctx.store.appendAudit({

@@ -51,7 +51,16 @@ describe('HQ safety inquiries', () => {
     const csv = readFileSync((await (await download).path()) as string, 'utf8');
     expect(csv).toContain('照会 花子(妻)');
     expect(csv.match(/しょうかいたろう/g)?.length).toBeGreaterThanOrEqual(2);
-    // The PFIF feed for aggregators: valid, and without this person (family only may be told)
+    // The PFIF feed for aggregators: the record-id domain is set first, once
+    await page.getByTestId('safety-pfif').click();
+    await expect.poll(() => page.locator('.flash--error').textContent()).toContain('ドメインを設定');
+    await page.getByTestId('pfif-domain').fill('localhost');
+    await page.getByTestId('pfif-domain-save').click();
+    await expect.poll(() => page.locator('#pfif-domain-hint').textContent()).toContain('ドメインの形');
+    await page.getByTestId('pfif-domain').fill('city.example.jp');
+    await page.getByTestId('pfif-domain-save').click();
+    await expect.poll(() => page.getByTestId('pfif-domain-save').isDisabled()).toBe(true);
+    // valid, and without this person (family only may be told)
     const pfifDownload = page.waitForEvent('download');
     await page.getByTestId('safety-pfif').click();
     const xml = readFileSync((await (await pfifDownload).path()) as string, 'utf8');

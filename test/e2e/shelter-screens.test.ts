@@ -51,11 +51,25 @@ describe('everyday screens', () => {
     await expect.poll(() => page.getByTestId('edit-kana-error').count()).toBe(0);
     await expect.poll(() => page.locator('.edit-person .person-row .tag--car').count()).toBe(1);
 
-    await page.locator('.edit-person [data-testid=check-out-household]').first().click();
+    await page.locator('.edit-person [data-testid=household-check-out]').click();
+    expect(await page.locator('.edit-person [data-testid=check-out-household]').count()).toBe(0); // once above the members, not on every row
+    await page.getByTestId('confirm-ok').click();
+    await expect.poll(() => page.locator('.edit-person .person-row--left').count()).toBe(2);
+    // a check-out can be undone from its message
+    await page.getByTestId('flash-action').click();
+    await expect.poll(() => page.locator('.edit-person .person-row--left').count()).toBe(0);
+    await page.locator('.edit-person [data-testid=household-check-out]').click();
     await page.getByTestId('confirm-ok').click();
     await expect.poll(() => page.locator('.edit-person .person-row--left').count()).toBe(2);
     await go(page, '#/people');
     await page.fill('[data-testid=people-search]', 'はしもと');
+    // the search stays when staff open a person and come back
+    await page.locator('[data-presence=left]').click();
+    await page.locator('[data-testid=person-row] a').first().click();
+    await page.getByTestId('edit-save').waitFor();
+    await page.goBack();
+    await expect.poll(() => page.inputValue('[data-testid=people-search]')).toBe('はしもと');
+    await page.locator('[data-presence=present]').click();
     await expect.poll(() => page.getByTestId('people-count').getAttribute('data-total')).toBe('0');
     await page.locator('[data-presence=left]').click();
     await expect.poll(() => page.getByTestId('people-count').getAttribute('data-total')).toBe('2');

@@ -6,7 +6,8 @@ import { afterAll, beforeAll, describe, expect, it } from 'vitest';
 import Papa from 'papaparse';
 import { checkInHousehold, emptyPersonInput, type PersonInput } from '../../domain/people';
 import * as Y from 'yjs';
-import { shelterDocName, shelterPeople } from '../../domain/schema';
+import { HQ_DOC, hqMeta, shelterDocName, shelterPeople } from '../../domain/schema';
+import { writeDoc } from '../helpers/seed';
 import { QUERIES_PER_MINUTE } from '../../sync-server/routes/safety';
 import { startTestServer, type TestServer } from '../helpers/server';
 import { seedHq } from '../helpers/seed';
@@ -144,8 +145,12 @@ describe('safety answers', () => {
       const res = await fetch(`${server.url}/api/hq/pfif.xml`, { headers: token ? { Authorization: `Bearer ${token}` } : {} });
       expect(res.status).toBe(status);
     }
+    // a token in the URL is refused (it would land in aggregators' logs); the record-id domain comes first
+    expect((await fetch(`${server.url}/api/hq/pfif.xml?token=${hq}`)).status).toBe(400);
+    expect((await fetch(`${server.url}/api/hq/pfif.xml`, { headers: { Authorization: `Bearer ${hq}` } })).status).toBe(409);
+    await writeDoc(server, HQ_DOC, (doc) => hqMeta(doc).set('pfifDomain', 'city.example.jp'));
     const before = (await server.server.store.listAudit()).length;
-    const res = await fetch(`${server.url}/api/hq/pfif.xml`, { headers: { Authorization: `Bearer ${hq}` } });
+    const res = await fetch(`${server.url}/api/hq/pfif.xml`, { headers: { Authorization: `Bearer ${hq}`, Host: '10.0.0.5:8080' } });
     expect(res.status).toBe(200);
     expect(res.headers.get('content-type')).toContain('application/xml');
     const xml = await res.text();
@@ -159,6 +164,12 @@ describe('safety answers', () => {
     expect(xml).toContain('<pfif:last_known_location>本町小学校</pfif:last_known_location>');
     const audit = await server.server.store.listAudit();
     expect(audit.slice(before)).toEqual([expect.objectContaining({ askedBy: 'PFIF 1.4', answered: fullNames.length, answer: '' })]);
+    // as Person Finder reads it: ids from the one configured domain, whatever host was asked;
+    // the same export twice is the same (dates are the records', not the export's)
+    expect(xml).toContain('<pfif:person_record_id>city.example.jp/person.');
+    expect(xml).not.toContain('10.0.0.5');
+    const again = await (await fetch(`${server.url}/api/hq/pfif.xml`, { headers: { Authorization: `Bearer ${hq}` } })).text();
+    expect(again).toBe(xml);
   });
 
   it('one record a staff token broke (an unreadable check-in time) is skipped and counted, never a 500 for the city; a string protection mark still protects', async () => {

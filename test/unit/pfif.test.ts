@@ -1,7 +1,7 @@
 // PFIF 1.4 records: who is in the feed (consent 'anyone', never protected), the record's fields
 // and expiry, escaping, and the schema check itself (a broken record is caught).
 import { describe, expect, it } from 'vitest';
-import { pfifDate, pfifDomain, pfifEligible, pfifXml, type PfifEntry } from '../../domain/pfif';
+import { pfifDate, pfifDomain, pfifEligible, pfifXml, validPfifDomain, type PfifEntry } from '../../domain/pfif';
 import type { Person } from '../../domain/schema';
 import { PFIF_XSD, schemaProblems } from '../helpers/cap-schema';
 
@@ -33,6 +33,17 @@ describe('PFIF 1.4', () => {
     expect(xml.match(/<pfif:person>/g)).toHaveLength(2);
     expect(pfifDate('2026-12-02T00:00:00.123Z')).toBe('2026-12-02T00:00:00Z');
     expect(pfifDomain('')).toBe('hinanjo.invalid');
+  });
+
+  it('a check-out is a new note (a new id), and nothing in a record depends on the time of the export', () => {
+    const inShelter = pfifXml([entry(person('a'))], opts).xml;
+    const later = pfifXml([entry(person('a'))], { ...opts, now: new Date('2027-01-01T00:00:00Z') }).xml;
+    expect(later).toBe(inShelter);
+    const out = pfifXml([entry(person('a', { checkedOutAt: '2026-12-02T01:00:00.000Z' }))], opts).xml;
+    const noteId = (x: string) => /<pfif:note_record_id>([^<]+)</.exec(x)![1];
+    expect(noteId(out)).not.toBe(noteId(inShelter));
+    expect(validPfifDomain('City.Example.JP')).toBe('city.example.jp');
+    for (const bad of ['localhost', '10.0.0.5', 'city.example.jp:8080', '', 'a b.jp']) expect(validPfifDomain(bad), bad).toBeNull();
   });
 
   it('a record with an unreadable date is skipped and counted; the rest of the feed is written', () => {

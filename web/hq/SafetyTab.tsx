@@ -4,6 +4,9 @@
 // question (who asked, when, what was answered) in an audit log HQ can download. Needs the
 // server (the answer is decided there, and logged), so it says so offline.
 import { useState } from 'preact/hooks';
+import { hqMeta } from '../../domain/schema';
+import { asString } from '../../domain/coerce';
+import { validPfifDomain } from '../../domain/pfif';
 import type { HqView } from './context';
 import { RELATIONS, type Relation, type SafetyAnswer } from '../../domain/safety-answers';
 import { shortDateTime } from '../lib/format';
@@ -16,6 +19,18 @@ export function SafetyTab({ view }: { view: HqView }) {
   const [birthYear, setBirthYear] = useState('');
   const [result, setResult] = useState<{ asked: string; answers: SafetyAnswer[] } | null>(null);
   const [error, setError] = useState<string | null>(null);
+  const savedDomain = asString(hqMeta(view.hq.doc).get('pfifDomain'));
+  const [domain, setDomain] = useState(savedDomain);
+  const [domainError, setDomainError] = useState<string | null>(null);
+  const saveDomain = async () => {
+    const d = validPfifDomain(domain);
+    if (!d) return setDomainError(s.pfifDomainInvalid);
+    setDomainError(null);
+    await view.hq.transact((doc) => {
+      if (hqMeta(doc).get('pfifDomain') !== d) hqMeta(doc).set('pfifDomain', d);
+    });
+    setDomain(d);
+  };
   const [busy, setBusy] = useState(false);
   const auth = { Authorization: `Bearer ${view.token}` };
 
@@ -45,6 +60,7 @@ export function SafetyTab({ view }: { view: HqView }) {
   const download = async (path: string, fileName: string) => {
     try {
       const res = await fetch(path, { headers: auth });
+      if (res.status === 409) return setError(s.pfifDomainMissing);
       if (!res.ok) throw new Error(String(res.status));
       const a = document.createElement('a');
       a.href = URL.createObjectURL(await res.blob());
@@ -113,6 +129,14 @@ export function SafetyTab({ view }: { view: HqView }) {
         <button type="button" class="button" onClick={() => void download('/api/hq/pfif.xml', s.pfifFile)} data-testid="safety-pfif" title={s.pfifHint}>
           {s.pfif}
         </button>
+      </p>
+      <p class="hq-actions">
+        <label for="pfif-domain">{s.pfifDomain}</label>
+        <input id="pfif-domain" value={domain} placeholder="city.example.jp" onInput={(e) => setDomain((e.target as HTMLInputElement).value)} data-testid="pfif-domain" aria-describedby="pfif-domain-hint" />
+        <button type="button" class="button button--small" onClick={() => void saveDomain()} disabled={domain.trim() === savedDomain} data-testid="pfif-domain-save">
+          {s.pfifDomainSave}
+        </button>
+        <span class="muted" id="pfif-domain-hint">{domainError ?? s.pfifDomainHint}</span>
       </p>
     </div>
   );

@@ -9,6 +9,7 @@ import {
   setPin,
 } from '../lib/pin-lock';
 import { useShelter } from './context';
+import { LangSwitch } from '../lib/LangSwitch';
 
 const LOCK_EVENT = 'hinanjo:lock-changed';
 const announce = () => window.dispatchEvent(new Event(LOCK_EVENT));
@@ -83,6 +84,7 @@ export function PinLock({ children }: { children: ComponentChildren }) {
       {locked && (
         <div class="pin-lock" role="dialog" aria-modal="true" aria-labelledby="pin-lock-title" data-testid="pin-lock">
           <form class="pin-lock__box" onSubmit={(e) => void unlock(e)}>
+            <div class="pin-lock__lang"><LangSwitch /></div>
             <h2 id="pin-lock-title">{l.locked}</h2>
             <p>{l.lockedHelp}</p>
             <label for="pin-lock-pin">{l.pin}</label>

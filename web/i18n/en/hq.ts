@@ -153,6 +153,11 @@ export const hq: HqStrings = {
     pfif: 'Export safety information as PFIF 1.4',
     pfifHint: 'For person-finder sites such as J-anpi. Only people who agreed that anyone may be told are in it (never a protected person). Each export is logged.',
     pfifFile: 'pfif-1.4.xml',
+    pfifDomain: 'PFIF record-id domain',
+    pfifDomainSave: 'Set',
+    pfifDomainHint: "The city's domain (e.g. city.example.jp). Set it once and keep it: record ids depend on it.",
+    pfifDomainInvalid: 'Enter a domain name such as city.example.jp.',
+    pfifDomainMissing: 'Set the record-id domain before exporting PFIF.',
     offline: 'The server cannot be reached: inquiries are decided and logged there.',
     failed: 'The inquiry failed.',
     errors: {

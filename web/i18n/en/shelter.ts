@@ -180,7 +180,7 @@ export const shelter: Strings<typeof ja> = {
   people: {
     title: 'People',
     search: 'Search by name or kana',
-    searchPlaceholder: 'e.g. やまだ',
+    searchPlaceholder: 'Search by name or kana (e.g. やまだ)',
     filterStay: 'Staying',
     filterNeeds: 'Needs',
     filterPresence: 'Presence',
@@ -190,6 +190,8 @@ export const shelter: Strings<typeof ja> = {
     count: (shown: number, total: number) => `${shown} shown (of ${total})`,
     none: 'Nobody matches',
     checkOut: 'Check out',
+    undo: 'Undo',
+    undone: (n: number) => `Check-out undone (${n} ${n === 1 ? 'person' : 'people'})`,
     checkOutHousehold: 'Check out household',
     confirmCheckOut: (name: string) => `Check out ${name}?`,
     confirmCheckOutHousehold: (n: number) => `Check out the ${n} present ${form(n, 'member', 'members')} of this household?`,

@@ -154,6 +154,11 @@ export const hq = {
     pfif: '安否情報を PFIF 1.4 で書き出す',
     pfifHint: 'J-anpi などの安否情報サイト向け。「知人などにも伝えてよい」と同意した方だけが入ります(保護対象の方は入りません)。書き出しも記録されます。',
     pfifFile: 'pfif-1.4.xml',
+    pfifDomain: 'PFIF の記録IDのドメイン',
+    pfifDomainSave: '設定',
+    pfifDomainHint: '市のドメイン(例: city.example.jp)。一度決めたら変えないでください(同じ人の記録IDが変わります)。',
+    pfifDomainInvalid: 'ドメインの形(例: city.example.jp)で入力してください。',
+    pfifDomainMissing: 'PFIF を書き出す前に、記録IDのドメインを設定してください。',
     offline: 'サーバーにつながらないため照会できません。照会はサーバーで判断し、記録します。',
     failed: '照会できませんでした。',
     errors: {

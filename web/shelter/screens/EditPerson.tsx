@@ -13,6 +13,7 @@ import { href } from '../routes';
 import { PersonFields } from '../PersonFields';
 import { useDistricts } from '../districts';
 import { PersonRow, useCheckOut } from './PersonRow';
+import { isPresent } from '../../../domain/counts';
 
 export function EditPerson({ personId }: { personId: string }) {
   const { shelter, t, c, deviceLabel } = useShelter();
@@ -147,10 +148,16 @@ export function EditPerson({ personId }: { personId: string }) {
         </section>
       )}
       <h3>{p.household(household.length)}</h3>
+      {/* Offered once, above the members (not again on every row). */}
+      {household.filter((m) => isPresent(m)).length > 1 && (
+        <button type="button" class="button" onClick={() => askHousehold(person.householdId)} data-testid="household-check-out">
+          {p.checkOutHousehold}
+        </button>
+      )}
       <Flash message={checkOutFlash} />
       <div class="card">
         {household.map((m) => (
-          <PersonRow key={m.id} person={m} onCheckOut={askPerson} onCheckOutHousehold={askHousehold} onReadmit={readmit} />
+          <PersonRow key={m.id} person={m} onCheckOut={askPerson} onReadmit={readmit} />
         ))}
       </div>
       <a class="button" href={href('check-in', person.householdId)} data-testid="add-family">

@@ -22,6 +22,8 @@ import { HouseholdCards } from './HouseholdCards';
 import { ScanCard } from './ScanCard';
 import { BASE_ROW_HEIGHT, PersonRow, useCheckOut } from './PersonRow';
 
+const SEARCH_KEY = 'hinanjo:shelter:people-search';
+
 export function People({ rest }: { rest: string[] }) {
   if (rest[0] === 'duplicates') return <Duplicates />;
   if (rest[0] === 'household' && rest[1]) return <Household householdId={rest[1]} />;
@@ -41,7 +43,16 @@ function PeopleList() {
   const index = useMemo(() => peopleIndex(shelter, version), [shelter, version]);
   const [textSize] = useTextSize();
   const ROW_HEIGHT = Math.round(BASE_ROW_HEIGHT * TEXT_SCALE[textSize]);
-  const [query, setQuery] = useState('');
+  // The search stays when staff open a person and come back (kept for this tab only).
+  const [query, setQueryState] = useState(() => sessionStorage.getItem(SEARCH_KEY) ?? '');
+  const setQuery = (q: string) => {
+    setQueryState(q);
+    try {
+      sessionStorage.setItem(SEARCH_KEY, q);
+    } catch {
+      /* kept in memory only */
+    }
+  };
   const [stay, setStay] = useState<StayType | ''>('');
   const [need, setNeed] = useState('');
   const [presence, setPresence] = useState<NonNullable<SearchQuery['presence']>>('present');
@@ -82,7 +93,7 @@ function PeopleList() {
           <span class="visually-hidden">{p.search}</span>
           <input
             type="search"
-            placeholder={`${p.search}(${p.searchPlaceholder})`}
+            placeholder={p.searchPlaceholder}
             value={query}
             onInput={(e) => setQuery((e.target as HTMLInputElement).value)}
             data-testid="people-search"

@@ -40,6 +40,8 @@ export function useCheckOut() {
     const p = pending;
     setPending(null);
     if (!p) return;
+    // Who this check-out takes out, so 取り消し can bring exactly them back.
+    const leaving = p.kind === 'person' ? [p.person.id] : householdMembers(shelter.doc, p.householdId).filter(isPresent).map((m) => m.id);
     const stored = await saveChange(shelter, (doc) => {
       if (p.kind === 'person') checkOutPerson(doc, p.person.id, new Date());
       else checkOutHousehold(doc, p.householdId, new Date());
@@ -48,8 +50,15 @@ export function useCheckOut() {
       setFlash({ text: c.sync.storeFailed, error: true });
       return;
     }
+    const undo = async () => {
+      const back = await saveChange(shelter, (doc) => {
+        for (const id of leaving) readmitPerson(doc, id, { now: new Date(), by: deviceLabel });
+      });
+      setFlash(back ? { text: t.people.undone(leaving.length) } : { text: c.sync.storeFailed, error: true });
+    };
     setFlash({
       text: p.kind === 'person' ? t.people.checkedOut(visibleName(p.person, t.checkIn.protectedName)) : t.people.checkedOut(t.people.household(p.count)),
+      action: { label: t.people.undo, run: () => void undo() },
     });
   };
   const dialog = pending && (
