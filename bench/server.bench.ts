@@ -2,11 +2,14 @@
 // in memory), status.json against a static file, and memory with 300 large shelters.
 // Prints one JSON line per figure. Servers run in child processes (the machine has two cores:
 // one for the server under test, one for the clients driving it).
+import { execFileSync } from 'node:child_process';
+import { existsSync } from 'node:fs';
+import { pathToFileURL } from 'node:url';
 import { mkdtempSync, writeFileSync } from 'node:fs';
 import { tmpdir } from 'node:os';
-import { join } from 'node:path';
+import { join, resolve } from 'node:path';
 import autocannon from 'autocannon';
-import { bigShelterUpdate, percentile, sleep, startChild, syncLoad, type Child, type LoadOptions } from './support';
+import { ROOT, bigShelterUpdate, percentile, sleep, startChild, syncLoad, type Child, type LoadOptions } from './support';
 import { DocRegistry } from '../sync-server/docs';
 import { Metrics } from '../sync-server/metrics';
 import { SerialQueue } from '../sync-server/serial';
@@ -36,10 +39,24 @@ function startHinanjo(dataDir: string, distDir: string): Promise<Child> {
   return startChild([...NODE_ARGS, '--import', 'tsx', 'sync-server/main.ts', '--port', '0', '--host', '127.0.0.1', '--no-demo', '--data', dataDir, '--dist', distDir]);
 }
 
+/**
+ * The reference server is installed for the bench only, into bench/.reference (not part of a
+ * plain `npm install`: its optional LevelDB dependency asks for install scripts it never needs
+ * here). With --ignore-scripts nothing is built: LevelDB ships prebuilt and is never opened (the bench runs the in-memory server).
+ */
+function referenceUtils(): string {
+  const dir = resolve(ROOT, 'bench/.reference');
+  const entry = resolve(dir, 'node_modules/@y/websocket-server/src/utils.js');
+  if (!existsSync(entry)) {
+    execFileSync('npm', ['install', '--no-save', '--no-audit', '--no-fund', '--ignore-scripts', '--prefix', dir, '@y/websocket-server@0.1.1', 'yjs@13'], { stdio: 'inherit' });
+  }
+  return pathToFileURL(entry).href;
+}
+
 const REFERENCE = `
 import http from 'node:http';
 import { WebSocketServer } from 'ws';
-import { setupWSConnection } from '@y/websocket-server/utils';
+import { setupWSConnection } from '${referenceUtils()}';
 const server = http.createServer((req, res) => { res.writeHead(200); res.end('ok'); });
 const wss = new WebSocketServer({ noServer: true });
 wss.on('connection', (ws, req) => setupWSConnection(ws, req, { gc: true }));
