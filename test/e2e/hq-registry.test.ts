@@ -59,6 +59,9 @@ describe('HQ shelter registry', () => {
     expect(await page.getByTestId('preview-update').textContent()).toBe('更新 1件');
     // "更新 1件" says what changes: the hazards the emergency-site file adds
     expect(await page.getByTestId('preview-update-row').textContent()).toContain('災害種別:');
+    // in words, not the stored keys
+    expect(await page.getByTestId('preview-update-row').textContent()).toContain('洪水');
+    expect(await page.getByTestId('preview-update-row').textContent()).not.toMatch(/flood|storm-surge|earthquake/);
     expect(await page.getByTestId('bad-rows').textContent()).toContain('5行目: 経度が正しくありません 200.5');
     await page.getByTestId('registry-apply').click();
     await expect.poll(async () => (await publicShelters()).length, { timeout: 5_000 }).toBe(5);

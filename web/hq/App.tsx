@@ -86,7 +86,9 @@ export function App({ token, jti, hq, feed, wall, actor }: Props) {
     hqDistricts(hq.doc).forEach((m, id) => list.push({ id, name: asString(m.get('name'), id), level: asLevel(m.get('level')) }));
     return list.sort((a, b) => a.name.localeCompare(b.name, 'ja'));
   }, [version]);
-  const closures = useMemo(() => activeClosures(hq.doc, now), [version, now]);
+  // In force as of this render, not of the last 30-s tick: an imported closure without a start
+  // begins "now", and must not read as 予定 for half a minute.
+  const closures = useMemo(() => activeClosures(hq.doc, new Date(Math.max(now.getTime(), Date.now()))), [version, now]);
   const region = asString(hqMeta(hq.doc).get('region'));
 
   const links = useShelterLinks(token);

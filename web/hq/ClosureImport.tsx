@@ -111,6 +111,7 @@ export function ClosureImport({ view }: { view: HqView }) {
               {result.items.slice(0, 20).map((i) => (
                 <li key={i.closure.id}>
                   {i.update ? ci.update : ci.add}: <strong>{i.closure.road || '—'}</strong> {i.closure.reason}
+                  {!i.sinceGiven && <span class="muted"> ({ci.startsNow})</span>}
                 </li>
               ))}
             </ul>

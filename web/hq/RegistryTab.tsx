@@ -52,6 +52,15 @@ export function RegistryTab({ view }: { view: HqView }) {
     setPreview(null);
   };
 
+  /** A stored hazard list ("flood, storm-surge") in the words of the page's language. */
+  const hazardText = (keys: string) =>
+    keys
+      .split(',')
+      .map((k) => k.trim())
+      .filter(Boolean)
+      .map((k) => t.hazardNames[k] ?? k)
+      .join('・');
+
   return (
     <div class="hq-page">
       <h2>{r.heading}</h2>
@@ -92,7 +101,7 @@ export function RegistryTab({ view }: { view: HqView }) {
                   <ul class="hq-preview__changes">
                     {u.changes.map((c) => (
                       <li key={c.field} data-hand-edited={c.handEdited ? 'true' : undefined}>
-                        {r.field[c.field]}: <del>{c.from || '—'}</del> → <ins>{c.to || '—'}</ins>
+                        {r.field[c.field]}: <del>{(c.field === 'hazards' ? hazardText(c.from) : c.from) || '—'}</del> → <ins>{(c.field === 'hazards' ? hazardText(c.to) : c.to) || '—'}</ins>
                         {c.handEdited && <span class="muted" data-testid="hand-edited"> {overwriteCapacity ? r.handEditedReplaced : r.handEditedKept}</span>}
                       </li>
                     ))}

@@ -14,6 +14,7 @@ export const hq: HqStrings = {
   tokenRefused: 'The server refused the HQ credentials (expired or revoked). Open a new enrolment link.',
   loading: 'Loading…',
   tabs: { map: 'Map', board: 'Evacuation board', sos: 'SOS', support: 'Support list', hazards: 'Hazard maps', levels: 'Evacuation levels', closures: 'Road closures', registry: 'Shelter registry', requests: 'Supply requests', safety: 'Safety inquiries', retention: 'Retention', devices: 'Devices' },
+  hazardNames: { flood: 'Flood', landslide: 'Landslide', 'storm-surge': 'Storm surge', earthquake: 'Earthquake', tsunami: 'Tsunami', fire: 'Large fire', 'inland-flood': 'Inland flood', volcano: 'Volcano' } as Record<string, string>,
   hazards: {
     heading: "Hazard maps (the zones the residents' page uses)",
     hint: 'Import GeoJSON such as the national land numerical information (UTF-8 or Shift_JIS). Residents look up their home on their own device (the home never reaches the server).',
@@ -282,6 +283,7 @@ export const hq: HqStrings = {
     field: { reason: 'Reason', kind: 'Restriction', road: 'Road or place', since: 'Start', until: 'End' } as Record<string, string>,
     none: '(not used)',
     counts: (add: number, update: number, skip: number) => `${add} to add, ${update} to update, ${skip} skipped`,
+    startsNow: 'no start given: in force from the import',
     add: 'Add',
     update: 'Update',
     skippedHeading: 'Features not imported (why)',

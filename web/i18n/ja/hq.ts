@@ -15,6 +15,7 @@ export const hq = {
   loading: '読み込み中…',
   tabs: { map: '地図', board: '避難状況', levels: '避難情報', sos: 'SOS', support: '要支援者名簿', hazards: 'ハザードマップ', closures: '通行止め', registry: '避難所台帳', requests: '物資要請', safety: '安否照会', retention: '保存期間', devices: '端末' },
   wallLink: '壁面表示',
+  hazardNames: { flood: '洪水', landslide: '崖崩れ・土石流・地滑り', 'storm-surge': '高潮', earthquake: '地震', tsunami: '津波', fire: '大規模な火事', 'inland-flood': '内水氾濫', volcano: '火山現象' } as Record<string, string>,
   hazards: {
     heading: 'ハザードマップ(住民向けページで使う想定区域)',
     hint: '国土数値情報などの GeoJSON(UTF-8 または Shift_JIS)を取り込みます。住民は自分の端末の中だけで、家の場所の危険を調べます(家の場所はサーバーに届きません)。',
@@ -289,6 +290,7 @@ export const hq = {
     field: { reason: '理由', kind: '規制内容', road: '路線名・場所', since: '開始', until: '終了' } as Record<string, string>,
     none: '(使わない)',
     counts: (add: number, update: number, skip: number) => `追加 ${add} 件・更新 ${update} 件・読み込まない ${skip} 件`,
+    startsNow: '開始の記載なし: 取り込んだ時点から規制中',
     add: '追加',
     update: '更新',
     skippedHeading: '読み込まない地物(理由)',
