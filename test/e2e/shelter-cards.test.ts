@@ -65,6 +65,10 @@ describe('household cards', () => {
     await checkIn(desk.page, [{ name: '別世帯一郎', kana: 'ベツセタイイチロウ' }]);
     const people = await readOnServer(e2e.server, (doc) => readPeople(doc));
     const family = people.find((p) => p.name === 'カード太郎')!.householdId;
+    // Right after a check-in, that household's card alone
+    await desk.page.getByTestId('check-in-print-card').click();
+    await expect.poll(() => desk.page.getByTestId('household-card').count()).toBe(1);
+    expect(await desk.page.getByTestId('household-card').getAttribute('data-household')).toBe(people.find((p) => p.name === '別世帯一郎')!.householdId);
 
     await go(desk.page, '#/people/cards');
     const card = desk.page.locator(`[data-testid=household-card][data-household="${family}"]`);

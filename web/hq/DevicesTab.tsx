@@ -60,7 +60,7 @@ export function DevicesTab({ view, ownJti }: { view: HqView; ownJti: string }) {
               <th scope="col">{d.col.issuedAt}</th>
               <th scope="col">{d.col.expiresAt}</th>
               <th scope="col">{d.col.state}</th>
-              <th scope="col" />
+              <th scope="col"><span class="visually-hidden">{t.actionsColumn}</span></th>
             </tr>
           </thead>
           <tbody>

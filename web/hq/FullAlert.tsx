@@ -51,7 +51,7 @@ export function FullAlert({ view }: { view: HqView }) {
   };
 
   return (
-    <div class="hq-full-alerts">
+    <section class="hq-full-alerts" aria-label={t.fullAlert.region}>
       {alerts.map((a) => (
         <div key={a.id} class="hq-full-alert" role="alert" data-testid="full-alert" data-shelter-id={a.id}>
           <strong>{t.fullAlert.title(a.name)}</strong>
@@ -63,6 +63,6 @@ export function FullAlert({ view }: { view: HqView }) {
       <label class="hq-full-sound">
         <input type="checkbox" checked={sound} onChange={toggleSound} /> {t.fullAlert.sound}
       </label>
-    </div>
+    </section>
   );
 }

@@ -52,7 +52,7 @@ export function RequestsTab({ view }: { view: HqView }) {
               <th scope="col">{t.requests.col.quantity}</th>
               <th scope="col">{t.requests.col.note}</th>
               <th scope="col">{t.requests.col.status}</th>
-              <th scope="col" />
+              <th scope="col"><span class="visually-hidden">{t.actionsColumn}</span></th>
             </tr>
           </thead>
           <tbody>

@@ -285,6 +285,7 @@ export const shelter: Strings<typeof ja> = {
   },
   cards: {
     print: 'Print household cards',
+    printOne: "Print this household's card",
     title: 'Household cards (A6)',
     help: 'One card per household with someone present. The QR code holds only the household\'s number, never a name. Scan it at check-out, or when a household comes back from a night in the car.',
     printButton: 'Print',

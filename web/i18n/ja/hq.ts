@@ -15,13 +15,14 @@ export const hq = {
   loading: '読み込み中…',
   tabs: { map: '地図', board: '避難状況', levels: '避難情報', sos: 'SOS', support: '要支援者名簿', hazards: 'ハザードマップ', closures: '通行止め', registry: '避難所台帳', requests: '物資要請', safety: '安否照会', retention: '保存期間', devices: '端末' },
   wallLink: '壁面表示',
+  actionsColumn: '操作',
   hazardNames: { flood: '洪水', landslide: '崖崩れ・土石流・地滑り', 'storm-surge': '高潮', earthquake: '地震', tsunami: '津波', fire: '大規模な火事', 'inland-flood': '内水氾濫', volcano: '火山現象' } as Record<string, string>,
   hazards: {
     heading: 'ハザードマップ(住民向けページで使う想定区域)',
     hint: '国土数値情報などの GeoJSON(UTF-8 または Shift_JIS)を取り込みます。住民は自分の端末の中だけで、家の場所の危険を調べます(家の場所はサーバーに届きません)。',
     offline: '一覧を取得できません(サーバーに接続できません)。',
     none: 'ハザードマップはまだ登録されていません。',
-    col: { kind: '種類', name: '名前', source: '出典', zones: '区域数', size: '配信サイズ', at: '取り込み日時', action: '' },
+    col: { kind: '種類', name: '名前', source: '出典', zones: '区域数', size: '配信サイズ', at: '取り込み日時', action: '操作' },
     kinds: { flood: '洪水浸水想定区域', collapse: '家屋倒壊等氾濫想定区域', landslide: '土砂災害警戒区域', tsunami: '津波浸水想定', 'storm-surge': '高潮浸水想定区域' } as Record<string, string>,
     classes: { 1: '土砂災害警戒区域(イエロー)', 2: '土砂災害特別警戒区域(レッド)' } as Record<number, string>,
     depth: (min: number, max: number) => (max === Infinity ? `${min} m 以上` : min === 0 ? `${max} m 未満` : `${min}〜${max} m`),
@@ -193,6 +194,7 @@ export const hq = {
   },
   fullAlert: {
     title: (name: string) => `${name} が満員になりました`,
+    region: '満員の知らせ',
     dismiss: '確認',
     sound: '満員を音で知らせる',
   },

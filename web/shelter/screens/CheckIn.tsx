@@ -13,6 +13,7 @@ import { shortDateTime } from '../../lib/format';
 import { ConfirmDialog } from '../../lib/ConfirmDialog';
 import { saveChange } from '../../lib/synced-doc';
 import { useShelter } from '../context';
+import { href } from '../routes';
 import { PersonFields } from '../PersonFields';
 import { useDistricts } from '../districts';
 
@@ -36,7 +37,7 @@ export function CheckIn({ householdId }: { householdId?: string }) {
   const template = existing.length > 0 ? toPersonInput(existing.find(isPresent) ?? existing[0]) : undefined;
   const [members, setMembers] = useState<PersonInput[]>(() => [newMember(template, home)]);
   const [errors, setErrors] = useState<FieldErrors[]>([]);
-  const [message, setMessage] = useState<{ kind: 'ok' | 'error'; text: string } | null>(null);
+  const [message, setMessage] = useState<{ kind: 'ok' | 'error'; text: string; householdId?: string } | null>(null);
   const [duplicates, setDuplicates] = useState<Person[] | null>(null);
   const [saving, setSaving] = useState(false);
   const form = useRef<HTMLFormElement>(null);
@@ -72,7 +73,7 @@ export function CheckIn({ householdId }: { householdId?: string }) {
       setMessage({ kind: 'error', text: f.fixErrors });
       return;
     }
-    setMessage({ kind: 'ok', text: f.saved(r.value.personIds.length) });
+    setMessage({ kind: 'ok', text: f.saved(r.value.personIds.length), householdId: r.value.householdId });
     setErrors([]);
     setMembers([newMember(template, home)]);
     window.scrollTo(0, 0);
@@ -108,6 +109,15 @@ export function CheckIn({ householdId }: { householdId?: string }) {
       {message && (
         <p class={message.kind === 'ok' ? 'flash' : 'flash flash--error'} role={message.kind === 'ok' ? 'status' : 'alert'} data-testid="check-in-message">
           {message.text}
+          {/* This household's own card, right away (the all-households print cannot tell them apart). */}
+          {message.householdId && (
+            <>
+              {' '}
+              <a class="button button--small" href={href('people', 'cards', message.householdId)} data-testid="check-in-print-card">
+                {t.cards.printOne}
+              </a>
+            </>
+          )}
         </p>
       )}
       {members.map((m, i) => (

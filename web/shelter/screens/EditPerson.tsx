@@ -162,6 +162,9 @@ export function EditPerson({ personId }: { personId: string }) {
       </div>
       <a class="button" href={href('check-in', person.householdId)} data-testid="add-family">
         {p.addFamily}
+      </a>{' '}
+      <a class="button" href={href('people', 'cards', person.householdId)} data-testid="person-print-card">
+        {t.cards.printOne}
       </a>
       {dialog}
     </div>
