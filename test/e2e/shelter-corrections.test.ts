@@ -196,13 +196,18 @@ describe('the worker’s day', () => {
     await page.fill('[data-testid=people-search]', 'ながなが');
     const row = page.getByTestId('person-row').first();
     const normal = (await row.boundingBox())!.height;
+    await page.locator('[data-testid=topbar-more] > summary').click(); // the header's settings menu
     await page.getByTestId('text-size').click();
     expect(await page.evaluate(() => getComputedStyle(document.documentElement).fontSize)).toBe('22.5px');
     await expect.poll(async () => (await row.boundingBox())!.height).toBeGreaterThan(normal);
+    // the header stays one compact line, even with large text (more roster rows on screen)
+    await page.locator('[data-testid=topbar-more] > summary').click();
+    expect((await page.locator('.topbar').boundingBox())!.height).toBeLessThan(90);
     await page.reload();
     await page.getByTestId('people-list').waitFor();
     expect(await page.getByTestId('text-size').getAttribute('aria-pressed')).toBe('true');
     expect(await page.evaluate(() => getComputedStyle(document.documentElement).fontSize)).toBe('22.5px');
+    await page.locator('[data-testid=topbar-more] > summary').click();
     await page.getByTestId('text-size').click();
 
     await page.setViewportSize({ width: 800, height: 1280 });

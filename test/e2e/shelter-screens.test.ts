@@ -100,7 +100,8 @@ describe('everyday screens', () => {
 
   it('remembers the language chosen on the device', async () => {
     const { context, page } = await enrolTablet(e2e.browser, e2e.server, 'lang');
-    await page.locator('.lang-switch button[lang=en]').click();
+    await page.locator('[data-testid=topbar-more] > summary').click(); // the header's settings menu
+    await page.locator('.topbar .lang-switch button[lang=en]').click();
     expect(await page.locator('.tabs .tab').first().textContent()).toBe('Overview');
     await page.reload();
     await page.getByTestId('shelter-name').waitFor();

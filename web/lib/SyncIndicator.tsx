@@ -4,6 +4,7 @@
 // box it names the three tiers a worker cares about: saved on this tablet only / saved in the
 // shelter box / saved at the city (only a confirmation from the city, direct or relayed by the
 // box, counts for the last one).
+import { useState } from 'preact/hooks';
 import type { SyncState } from './synced-doc';
 import { commonStrings, useLang } from './i18n';
 import { useNow } from './use-synced';
@@ -18,8 +19,13 @@ export function tierOf(state: SyncState): Tier {
   return state.lastConfirmedAt ? 'city' : 'device';
 }
 
-export function SyncIndicator({ state }: { state: SyncState }) {
+/**
+ * `compact` (the tablet's one-line header): the dot and what is not yet safe stay in view; the
+ * connection and the time of the last confirmation open with a tap on ⓘ.
+ */
+export function SyncIndicator({ state, compact = false }: { state: SyncState; compact?: boolean }) {
   const [lang] = useLang();
+  const [open, setOpen] = useState(false);
   const t = commonStrings(lang).sync;
   const now = useNow(15_000);
   const confirmed = state.lastConfirmedAt ? new Date(state.lastConfirmedAt) : null;
@@ -41,7 +47,7 @@ export function SyncIndicator({ state }: { state: SyncState }) {
       ];
   return (
     <div
-      class={`sync sync--${state.connection}`}
+      class={`sync sync--${state.connection}${compact ? ' sync--compact' : ''}${open ? ' sync--open' : ''}`}
       role="status"
       aria-live="polite"
       data-testid="sync-indicator"
@@ -63,6 +69,11 @@ export function SyncIndicator({ state }: { state: SyncState }) {
       )}
       {box?.connection === 'refused' && box.refusedCode !== undefined && (
         <span class="sync__refused">{t.box}: {t.refusedCode(box.refusedCode)}</span>
+      )}
+      {compact && (
+        <button type="button" class="sync__more" aria-expanded={open} aria-label={t.details} onClick={() => setOpen((o) => !o)} data-testid="sync-details">
+          ⓘ
+        </button>
       )}
     </div>
   );

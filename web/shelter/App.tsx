@@ -61,9 +61,15 @@ export function App({ shelterId, shelter, hq, deviceLabel }: Props) {
             <span class="topbar__app">{app.c.appName}</span>
             <h1 data-testid="shelter-name">{name || app.t.unnamedShelter(shelterId)}</h1>
           </div>
-          <SyncIndicator state={sync} />
-          <TextSizeSwitch />
-          <LangSwitch />
+          <SyncIndicator state={sync} compact />
+          {/* Settings of this device, one tap away: the header stays one line (more roster rows). */}
+          <details class="topbar__more" data-testid="topbar-more">
+            <summary aria-label={app.c.settings}>⚙</summary>
+            <div class="topbar__menu">
+              <TextSizeSwitch />
+              <LangSwitch />
+            </div>
+          </details>
         </header>
         <UpdateBanner />
         <PurgedNotice />

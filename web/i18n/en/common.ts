@@ -5,7 +5,9 @@ import { count } from './plural';
 
 export const common: Strings<typeof ja> = {
   appName: 'Hinanjo shelter operations',
+  settings: 'Display settings (text size, language)',
   sync: {
+    details: 'Connection and last confirmation',
     tiers: {
       device: (n: number) => `${n} saved on this tablet only`,
       box: (n: number) => `${n} saved in the shelter box (not yet at the city)`,

@@ -1,7 +1,9 @@
 // Strings shared by the staff tablet and HQ (Japanese, the default).
 export const common = {
   appName: '避難所運営 Hinanjo',
+  settings: '表示の設定(文字の大きさ・言語)',
   sync: {
+    details: '接続と最終確認の詳細',
     tiers: {
       device: (n: number) => `この端末にのみ保存 ${n} 件`,
       box: (n: number) => `避難所ボックスに保存 ${n} 件(市へ未送信)`,
