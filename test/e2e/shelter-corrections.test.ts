@@ -226,4 +226,33 @@ describe('the worker’s day', () => {
     expect(errors).toEqual([]);
     await context.close();
   });
+
+  it('needs are never hidden: a phone shows each tag in short form on its own line, with a legend of what the short forms mean', async () => {
+    const { context, page, errors } = await enrolTablet(e2e.browser, e2e.server, 'short-tags');
+    await checkIn(page, [{ name: '車椅 花子', kana: 'くるまいす', needs: ['wheelchair', 'dialysis'] }]);
+    await go(page, '#/people');
+    await page.fill('[data-testid=people-search]', 'くるまいす');
+    const row = page.getByTestId('person-row').first();
+    const facts = row.getByTestId('person-facts');
+    await expect.poll(() => facts.locator('.tag__full').first().isVisible()).toBe(true);
+    expect(await page.getByTestId('tag-legend').isVisible()).toBe(false);
+    await page.setViewportSize({ width: 390, height: 844 });
+    await expect.poll(() => facts.isVisible()).toBe(true);
+    const shown = await facts.locator('.tag__short').evaluateAll((els) => els.filter((e) => (e as HTMLElement).offsetParent !== null).map((e) => e.textContent));
+    expect(shown).toEqual(expect.arrayContaining(['車い', '透析']));
+    // nothing in the row overlaps: tags below the kana, the time below the tags
+    const boxes = await row.evaluate((el) =>
+      ['.person-row__kana', '[data-testid=person-facts]', '[data-testid=person-when]'].map((s) => {
+        const r = el.querySelector(s)!.getBoundingClientRect();
+        return { top: r.top, bottom: r.bottom, rowBottom: el.getBoundingClientRect().bottom };
+      }),
+    );
+    expect(boxes[1].top).toBeGreaterThanOrEqual(boxes[0].bottom - 1);
+    expect(boxes[2].top).toBeGreaterThanOrEqual(boxes[1].bottom - 1);
+    expect(boxes[2].bottom).toBeLessThanOrEqual(boxes[2].rowBottom + 1);
+    await page.getByTestId('tag-legend').locator('summary').click();
+    expect(await page.getByTestId('tag-legend').textContent()).toContain('車い = 車いす');
+    expect(errors).toEqual([]);
+    await context.close();
+  });
 });

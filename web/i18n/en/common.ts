@@ -93,6 +93,12 @@ export const common: Strings<typeof ja> = {
   ageGroups: { infant: 'Infant', child: 'Child', adult: 'Adult', elderly: 'Elderly' },
   sexes: { female: 'Female', male: 'Male', other: 'Other', unanswered: 'Prefer not to say' },
   stays: { shelter: 'In shelter', car: 'In car', home: 'At home' },
+  short: {
+    ageGroups: { infant: 'Inf', child: 'Ch', adult: 'Ad', elderly: 'Eld' } as Record<string, string>,
+    stays: { shelter: 'Shel', car: 'Car', home: 'Home' } as Record<string, string>,
+    needs: { wheelchair: 'WC', medical: 'Med', pregnant: 'Preg', 'infant-care': 'InfC', allergy: 'All', dialysis: 'Dia', oxygen: 'O2', pet: 'Pet', interpreter: 'Int', halal: 'Hal', vegetarian: 'Veg', hearing: 'Hear', visual: 'Vis', dementia: 'Dem' } as Record<string, string>,
+  },
+  legend: 'What the short tags mean',
   needs: {
     wheelchair: 'Wheelchair',
     medical: 'Medical care',

@@ -89,6 +89,13 @@ export const common = {
   ageGroups: { infant: '乳児', child: '子ども', adult: '大人', elderly: '高齢者' } as Record<string, string>,
   sexes: { female: '女性', male: '男性', other: 'その他', unanswered: '回答しない' } as Record<string, string>,
   stays: { shelter: '避難所内', car: '車中泊', home: '在宅避難' } as Record<string, string>,
+  /** One or two characters per tag for narrow screens (a legend says what they mean). */
+  short: {
+    ageGroups: { infant: '乳', child: '子', adult: '大', elderly: '高' } as Record<string, string>,
+    stays: { shelter: '所内', car: '車中', home: '在宅' } as Record<string, string>,
+    needs: { wheelchair: '車い', medical: '医療', pregnant: '妊', 'infant-care': '乳世', allergy: 'ア', dialysis: '透析', oxygen: '酸素', pet: 'ペ', interpreter: '通訳', halal: 'ハ', vegetarian: 'ベ', hearing: '聴', visual: '視', dementia: '認' } as Record<string, string>,
+  },
+  legend: '略号の意味',
   needs: {
     wheelchair: '車いす',
     medical: '医療ケア',

@@ -10,6 +10,7 @@ import { label } from '../../lib/i18n';
 import { useDocVersion } from '../../lib/use-synced';
 import { TEXT_SCALE, useTextSize } from '../../lib/text-size';
 import { shortDateTime } from '../../lib/format';
+import { useMediaQuery } from '../../lib/use-media-query';
 import { ConfirmDialog } from '../../lib/ConfirmDialog';
 import { Flash } from '../../lib/Flash';
 import { saveChange } from '../../lib/synced-doc';
@@ -20,7 +21,7 @@ import { EditPerson } from './EditPerson';
 import { Household } from './Household';
 import { HouseholdCards } from './HouseholdCards';
 import { ScanCard } from './ScanCard';
-import { BASE_ROW_HEIGHT, PersonRow, useCheckOut } from './PersonRow';
+import { BASE_ROW_HEIGHT, PHONE_ROW_FACTOR, PersonRow, useCheckOut } from './PersonRow';
 
 const SEARCH_KEY = 'hinanjo:shelter:people-search';
 
@@ -42,7 +43,9 @@ function PeopleList() {
   const version = useDocVersion(shelter);
   const index = useMemo(() => peopleIndex(shelter, version), [shelter, version]);
   const [textSize] = useTextSize();
-  const ROW_HEIGHT = Math.round(BASE_ROW_HEIGHT * TEXT_SCALE[textSize]);
+  // A phone stacks name, tags and time (shelter.css, max-width 640px): its rows are taller.
+  const phone = useMediaQuery('(max-width: 640px)');
+  const ROW_HEIGHT = Math.round(BASE_ROW_HEIGHT * TEXT_SCALE[textSize] * (phone ? PHONE_ROW_FACTOR : 1));
   // The search stays when staff open a person and come back (kept for this tab only).
   const [query, setQueryState] = useState(() => sessionStorage.getItem(SEARCH_KEY) ?? '');
   const setQuery = (q: string) => {
@@ -136,6 +139,7 @@ function PeopleList() {
         {p.count(result.total, index.people.length)}
         <Flash message={flash} inline />
       </p>
+      <TagLegend people={result.people} />
       <div class="people__scroller" ref={scroller} onScroll={(e) => setScrollTop((e.target as HTMLDivElement).scrollTop)} data-testid="people-list">
         {result.people.length === 0 ? (
           <p class="muted people__none">{p.none}</p>
@@ -210,5 +214,33 @@ function Duplicates() {
         </ConfirmDialog>
       )}
     </div>
+  );
+}
+
+/** What the short tags on a narrow screen mean: only the ones the current list uses. */
+function TagLegend({ people }: { people: readonly Person[] }) {
+  const { c } = useShelter();
+  const entries = useMemo(() => {
+    const used = { ageGroups: new Set<string>(), stays: new Set<string>(), needs: new Set<string>() };
+    for (const person of people) {
+      used.ageGroups.add(person.ageGroup);
+      used.stays.add(person.stay);
+      for (const n of person.needs) used.needs.add(n);
+    }
+    const out: string[] = [];
+    for (const kind of ['ageGroups', 'stays', 'needs'] as const) {
+      for (const key of used[kind]) {
+        const short = c.short[kind][key];
+        if (short) out.push(`${short} = ${label(c[kind], key)}`);
+      }
+    }
+    return out;
+  }, [people, c]);
+  if (entries.length === 0) return null;
+  return (
+    <details class="people__legend muted" data-testid="tag-legend">
+      <summary>{c.legend}</summary>
+      {entries.join(' · ')}
+    </details>
   );
 }

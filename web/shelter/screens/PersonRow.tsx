@@ -16,6 +16,8 @@ import { href } from '../routes';
 
 /** A row's height at the normal text size (the list scales it with the text-size setting). */
 export const BASE_ROW_HEIGHT = 76;
+/** On a phone the short tags get a line of their own, below name and kana. */
+export const PHONE_ROW_FACTOR = 1.3;
 
 type Pending = { kind: 'person'; person: Person } | { kind: 'household'; householdId: string; count: number };
 
@@ -79,6 +81,15 @@ interface RowProps {
   onReadmit?: (p: Person) => void;
 }
 
+function Tag({ full, short, kind }: { full: string; short?: string; kind?: string }) {
+  return (
+    <span class={`tag${kind ? ` tag--${kind}` : ''}`} title={full}>
+      <span class="tag__full">{full}</span>
+      <span class="tag__short" aria-hidden="true">{short ?? full}</span>
+    </span>
+  );
+}
+
 export function PersonRow({ person, top, height, onCheckOut, onCheckOutHousehold, onReadmit }: RowProps) {
   const { t, c } = useShelter();
   const p = t.people;
@@ -98,13 +109,12 @@ export function PersonRow({ person, top, height, onCheckOut, onCheckOutHousehold
         </a>
         {!person.protected && <span class="person-row__kana">{person.kana}</span>}
       </div>
-      <div class="person-row__facts">
-        <span class="tag">{label(c.ageGroups, person.ageGroup)}</span>
-        <span class={`tag tag--${person.stay}`}>{label(c.stays, person.stay)}</span>
+      {/* Never hidden: on a narrow screen each tag shows its short form (the legend above the list). */}
+      <div class="person-row__facts" data-testid="person-facts">
+        <Tag full={label(c.ageGroups, person.ageGroup)} short={c.short.ageGroups[person.ageGroup]} />
+        <Tag full={label(c.stays, person.stay)} short={c.short.stays[person.stay]} kind={person.stay} />
         {person.needs.map((n) => (
-          <span class="tag tag--need" key={n}>
-            {label(c.needs, n)}
-          </span>
+          <Tag key={n} full={label(c.needs, n)} short={c.short.needs[n]} kind="need" />
         ))}
       </div>
       <div class={`person-row__when${future ? ' person-row__when--future' : ' muted'}`} title={future ? p.futureTime : undefined} data-testid="person-when">
