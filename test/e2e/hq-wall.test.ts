@@ -58,4 +58,31 @@ describe('HQ wall', () => {
     await wall.context.close();
     await tablet.context.close();
   });
+
+  it('the wall scales to its screen: at 720p, 1080p and 4K the list, its page line and the legend are all on screen, with type in proportion', async () => {
+    const wall = await openHq(e2e.browser, e2e.server, { wall: true });
+    const { page } = wall;
+    await expect.poll(() => rowHeadcount(page, SHELTER_ID)).not.toBeNull();
+    const sizes: Record<number, number> = {};
+    for (const [width, height] of [[1280, 720], [1920, 1080], [3840, 2160]] as const) {
+      await page.setViewportSize({ width, height });
+      await expect
+        .poll(() =>
+          page.evaluate(() => {
+            const panel = document.querySelector('[data-testid=wall-panel]')!;
+            const legend = panel.lastElementChild!.getBoundingClientRect();
+            return legend.bottom <= innerHeight + 1 && panel.scrollHeight <= panel.clientHeight + 1;
+          }),
+        )
+        .toBe(true);
+      sizes[height] = await page.locator('[data-shelter-id] th').first().evaluate((el) => parseFloat(getComputedStyle(el).fontSize));
+      // the level chips and the clock stay in the header, not over the map
+      const header = (await page.locator('.hq-wall-header').boundingBox())!;
+      expect(header.height / height).toBeLessThan(0.12);
+    }
+    expect(sizes[2160] / sizes[1080]).toBeCloseTo(2, 1);
+    expect(sizes[720] / sizes[1080]).toBeCloseTo(2 / 3, 1);
+    expect(wall.errors).toEqual([]);
+    await wall.context.close();
+  });
 });

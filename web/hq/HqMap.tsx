@@ -10,6 +10,7 @@ import { createShelterLayer, type ShelterLayer } from '../lib/map/shelter-layer'
 import { createClosureLayer, type ClosureLayer } from '../lib/map/closure-layer';
 import { createDistrictLabelLayer } from '../lib/map/district-labels';
 import { createNameLabelLayer } from '../lib/map/name-labels';
+import { wallScale } from './wall-scale';
 import { LEVEL_COLOURS } from '../../domain/level-colours';
 import { shelterMarkerStyle } from '../lib/map/shelter-style';
 import type { ShelterRow } from './shelter-rows';
@@ -83,7 +84,7 @@ export function HqMap(props: Props) {
     const shelters = createShelterLayer({
       popup: (id) => latest.current.popup(id),
       // Big markers read from across the room; with hundreds of shelters they would cover each other.
-      scale: () => (props.wall ? 1.35 : 1) * (latest.current.rows.length > CROWDED_MAP ? 0.6 : 1),
+      scale: () => (props.wall ? 1.35 * wallScale() : 1) * (latest.current.rows.length > CROWDED_MAP ? 0.6 : 1),
     });
     const closures = createClosureLayer({
       describe: (c) => latest.current.describeClosure(c),
@@ -98,7 +99,7 @@ export function HqMap(props: Props) {
     const names = props.wall
       ? createNameLabelLayer(base.map, {
           className: 'hj-name-label',
-          fontPx: 15,
+          fontPx: 15 * wallScale(),
         })
       : null;
     const sos = L.layerGroup().addTo(base.map);
@@ -156,7 +157,7 @@ export function HqMap(props: Props) {
       })),
     );
     refit(p, false);
-    const scale = (props.wall ? 1.35 : 1) * (props.rows.length > CROWDED_MAP ? 0.6 : 1);
+    const scale = (props.wall ? 1.35 * wallScale() : 1) * (props.rows.length > CROWDED_MAP ? 0.6 : 1);
     // Districts first (highest level first), then shelters fullest first: when space runs out,
     // the labels HQ needs most are the ones written.
     const districtNames = [...props.districts]
@@ -172,7 +173,7 @@ export function HqMap(props: Props) {
           radius: 0,
           search: 160,
           className: `hj-district-label hj-district-label--l${d.level}`,
-          fontPx: 20,
+          fontPx: 20 * (props.wall ? wallScale() : 1),
           colours: LEVEL_COLOURS[d.level],
           data: { districtId: d.id },
         }];
@@ -190,7 +191,8 @@ export function HqMap(props: Props) {
     if (!p) return;
     p.sos.clearLayers();
     for (const x of props.sos ?? []) {
-      const icon = L.divIcon({ className: `hj-sos-marker hj-sos-marker--${x.state}`, html: '<span>SOS</span>', iconSize: [34, 34], iconAnchor: [17, 17] });
+      const size = Math.round(34 * (props.wall ? wallScale() : 1));
+      const icon = L.divIcon({ className: `hj-sos-marker hj-sos-marker--${x.state}`, html: '<span>SOS</span>', iconSize: [size, size], iconAnchor: [size / 2, size / 2] });
       L.marker([x.lat, x.lon], { icon, keyboard: false, title: `SOS ${x.people}` })
         .bindTooltip(`SOS ${props.t.sos.states[x.state]} · ${x.people} · ${x.reasons.map((r) => props.t.sos.reasons[r] ?? r).join('・')}`)
         .addTo(p.sos);

@@ -1,6 +1,6 @@
 // The wall screen (/hq/?wall): full screen, large type, nothing to click. It updates itself
 // from the overview stream and reconnects across server restarts (see overview-feed.ts).
-import { useEffect, useState } from 'preact/hooks';
+import { useEffect, useLayoutEffect, useRef, useState, type MutableRef } from 'preact/hooks';
 import type { HqView } from './context';
 import { HqMap, viewMapProps } from './HqMap';
 import { Totals } from './Totals';
@@ -11,10 +11,45 @@ import { Legend } from './Legend';
 import { LEVEL_COLOURS } from '../../domain/level-colours';
 import { levelName } from '../../domain/levels';
 
-/** Rows that fit the wall's side panel at 1080 px. */
+/** Rows on a page before the side panel has been measured (what fits at 1080p). */
 const WALL_TABLE_ROWS = 16;
-/** Every shelter is on the wall's list: a page of 16 at a time, turned every 12 s. */
+/** Every shelter is on the wall's list: a page at a time, turned every 12 s. */
 const WALL_PAGE_MS = 12_000;
+const MIN_ROWS = 3;
+const MAX_ROWS = 80;
+
+/**
+ * As many table rows as fit the side panel under the totals, with the page line and the legend
+ * still on screen: measured after each render, so a taller screen, a stale row (two lines) or a
+ * longer legend changes the page size instead of cutting the list.
+ */
+function useRowsThatFit(panel: MutableRef<HTMLElement | null>, dataVersion: unknown): number {
+  const [rows, setRows] = useState(WALL_TABLE_ROWS);
+  const [resized, setResized] = useState(0);
+  useEffect(() => {
+    const el = panel.current;
+    if (!el || typeof ResizeObserver === 'undefined') return;
+    const observer = new ResizeObserver(() => setResized((n) => n + 1));
+    observer.observe(el);
+    return () => observer.disconnect();
+  }, [panel]);
+  useLayoutEffect(() => {
+    const el = panel.current;
+    const last = el?.lastElementChild;
+    if (!el || !last) return;
+    const shown = [...el.querySelectorAll('tbody tr')].map((tr) => tr.getBoundingClientRect().height);
+    if (shown.length === 0) return;
+    const bottomPadding = parseFloat(getComputedStyle(el).paddingBottom) || 0;
+    const free = el.clientHeight - (last.getBoundingClientRect().bottom - el.getBoundingClientRect().top + bottomPadding);
+    const tallest = Math.max(...shown);
+    let next = rows;
+    if (free < 0) next = rows - Math.max(1, Math.ceil(-free / tallest));
+    else if (free >= tallest && shown.length >= rows) next = rows + Math.floor(free / tallest);
+    next = Math.min(MAX_ROWS, Math.max(MIN_ROWS, next));
+    if (next !== rows) setRows(next);
+  }, [rows, resized, dataVersion]);
+  return rows;
+}
 
 function useTurningPage(everyMs: number): number {
   const [page, setPage] = useState(0);
@@ -48,6 +83,8 @@ export function WallView({ view, region }: { view: HqView; region: string }) {
   const { t } = view;
   useWakeLock();
   const wallPage = useTurningPage(WALL_PAGE_MS);
+  const panel = useRef<HTMLElement | null>(null);
+  const rowsThatFit = useRowsThatFit(panel, view.overview);
   const raised = view.districts.filter((d) => d.level > 0).sort((a, b) => b.level - a.level);
   return (
     <div class="hq-wallview" data-testid="wall">
@@ -67,9 +104,9 @@ export function WallView({ view, region }: { view: HqView; region: string }) {
       </header>
       <main class="hq-wall-body">
         <HqMap {...viewMapProps(view)} wall />
-        <aside class="hq-side hq-side--wall">
+        <aside class="hq-side hq-side--wall" ref={panel} data-testid="wall-panel" data-rows={rowsThatFit}>
           <Totals view={view} />
-          <ShelterTable view={view} interactive={false} limit={WALL_TABLE_ROWS} page={wallPage} />
+          <ShelterTable view={view} interactive={false} limit={rowsThatFit} page={wallPage} />
           <Legend view={view} />
         </aside>
       </main>

@@ -19,6 +19,7 @@ const root = document.getElementById('app') as HTMLElement;
 const enrolment = enrolFromUrl('hq');
 const wall = new URLSearchParams(location.search).has('wall');
 document.body.classList.toggle('hq-wall', wall);
+document.documentElement.classList.toggle('hq-wall-root', wall);
 
 if (!enrolment.ok) {
   render(<NotEnrolled reason={enrolment.error.reason} wipedAt={enrolment.error.wipedAt} />, root);

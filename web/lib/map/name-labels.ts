@@ -58,7 +58,7 @@ export function createNameLabelLayer(map: L.Map, opts: { className: string; font
       el.textContent = l.text;
       if (l.data) Object.assign(el.dataset, l.data);
       else el.dataset.shelterId = id;
-      if (l.fontPx) el.style.fontSize = `${l.fontPx}px`;
+      el.style.fontSize = `${l.fontPx ?? opts.fontPx}px`;
       if (l.colours) {
         el.style.background = l.colours.bg;
         el.style.color = l.colours.fg;
