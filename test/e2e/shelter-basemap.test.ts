@@ -50,12 +50,21 @@ describe('the tablet’s offline map', () => {
     await expect.poll(() => map(page).getAttribute('data-basemap'), { timeout: 15_000 }).toBe('server');
     expect(await page.locator('.hj-map__source').textContent()).toBe('背景地図: 市のサーバー');
     await expect.poll(() => page.getByTestId('basemap-saved').textContent()).toBe('まだ保存していません。');
+    // what is kept shows above the fold of the side column, without a scroll
+    const state = (await page.getByTestId('basemap-saved').boundingBox())!;
+    expect(state.y + state.height).toBeLessThan(page.viewportSize()!.height);
 
+    await page.getByTestId('offline-map').locator('summary').click();
     await page.getByTestId('basemap-radius').selectOption('3');
     await page.getByTestId('basemap-detail').selectOption('15');
     await expect.poll(() => page.getByTestId('basemap-estimate').textContent()).toMatch(/^約 \d+ KB\(\d+ タイル\)/);
+    // the estimate is read from the archive's directory, and it is what the save then takes
+    await expect.poll(() => page.getByTestId('basemap-estimate').getAttribute('data-measured')).toBe('true');
+    const estimated = Number(await page.getByTestId('basemap-estimate').getAttribute('data-bytes'));
     await page.getByTestId('basemap-save').click();
     await expect.poll(() => page.getByTestId('basemap-saved').textContent(), { timeout: 30_000 }).toMatch(/保存済み: 半径 3km・ズーム 10–15・\d+ KB/);
+    const savedKb = Number(/・(\d+) KB/.exec((await page.getByTestId('basemap-saved').textContent()) ?? '')![1]);
+    expect(Math.abs(estimated / 1024 - savedKb) / savedKb, `estimated ${estimated} B, saved ${savedKb} KB`).toBeLessThan(0.25);
 
     await e2e.server.stop();
     const archiveRequests: string[] = [];
@@ -73,6 +82,9 @@ describe('the tablet’s offline map', () => {
     expect(archiveRequests).toEqual([]);
     await page.screenshot({ path: join(tempDataDir('hinanjo-shot-'), 'offline-map.png') });
 
+    // folded again after the reload, yet what is kept reads without opening it
+    expect(await page.getByTestId('basemap-saved').textContent()).toMatch(/保存済み: 半径 3km/);
+    await page.getByTestId('offline-map').locator('summary').click();
     await page.getByTestId('basemap-delete').click();
     await expect.poll(() => page.getByTestId('basemap-saved').textContent()).toBe('まだ保存していません。');
     expect(errors).toEqual([]);
@@ -97,6 +109,7 @@ describe('a device without room', () => {
     });
     await page.reload();
     await go(page, '#/map');
+    await page.getByTestId('offline-map').locator('summary').click();
     await expect.poll(() => page.getByTestId('basemap-estimate').textContent()).toContain('端末の空き: 約 10 KB');
     await page.getByTestId('basemap-save').click();
     await expect.poll(() => page.getByTestId('basemap-message').textContent()).toContain('端末の空き容量が足りません');

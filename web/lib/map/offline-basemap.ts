@@ -3,7 +3,7 @@
 // one PMTiles archive (domain/pmtiles-archive.ts) into IndexedDB, where it survives offline
 // reloads. Its own small database: it holds no personal data, and deleting it touches nothing else.
 import Dexie, { type Table } from 'dexie';
-import { FetchSource, PMTiles } from 'pmtiles';
+import { FetchSource, PMTiles, findTile, zxyToTileId } from 'pmtiles';
 import { COMPRESSION, writeArchive, type ArchiveTile } from '../../../domain/pmtiles-archive';
 import type { BasemapInfo } from '../../../domain/basemap-info';
 import { type Result, err, ok } from '../../../domain/result';
@@ -58,6 +58,44 @@ type Available = Extract<BasemapInfo, { available: true }>;
 export function estimateArea(info: Available, choice: AreaChoice): { tiles: number; bytes: number } {
   const tiles = tilesAround(choice.center, choice.radiusKm, info.minZoom, Math.min(choice.maxZoom, info.maxZoom)).length;
   return { tiles, bytes: tiles * info.averageTileBytes };
+}
+
+/** What a saved archive adds around its tiles: header, directory (a few bytes a tile), metadata. */
+const ARCHIVE_OVERHEAD = { fixed: 127 + 512, perTile: 6 };
+
+/**
+ * The exact size of the area's tiles, read from the archive's own directory (each entry holds its
+ * tile's length): the average of the whole archive under-counts a town centre, where tiles are
+ * dense. Reads directories only, no tile data; null when the server cannot be read.
+ */
+export async function measureArea(baseUrl: string, info: Available, choice: AreaChoice): Promise<{ tiles: number; bytes: number } | null> {
+  const wanted = tilesAround(choice.center, choice.radiusKm, info.minZoom, Math.min(choice.maxZoom, info.maxZoom));
+  try {
+    const archive = new PMTiles(new FetchSource(new URL(info.url, baseUrl).href));
+    const header = await archive.getHeader();
+    let tiles = 0;
+    let bytes = 0;
+    for (const t of wanted) {
+      const id = zxyToTileId(t.z, t.x, t.y);
+      let offset = header.rootDirectoryOffset;
+      let length = header.rootDirectoryLength;
+      // A tile is in the root directory or, in big archives, in a leaf it points to (at most 3 deep).
+      for (let depth = 0; depth < 4; depth++) {
+        const entry = findTile(await archive.cache.getDirectory(archive.source, offset, length, header), id);
+        if (!entry) break;
+        if (entry.runLength > 0) {
+          tiles += 1;
+          bytes += entry.length;
+          break;
+        }
+        offset = header.leafDirectoryOffset + entry.offset;
+        length = entry.length;
+      }
+    }
+    return { tiles, bytes: bytes + ARCHIVE_OVERHEAD.fixed + ARCHIVE_OVERHEAD.perTile * tiles };
+  } catch {
+    return null;
+  }
 }
 
 export type SaveError = 'quota' | 'network' | 'empty' | 'storage';

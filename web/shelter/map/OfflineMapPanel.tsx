@@ -4,7 +4,7 @@
 import { useEffect, useMemo, useState } from 'preact/hooks';
 import type { BasemapInfo } from '../../../domain/basemap-info';
 import { shortDateTime } from '../../lib/format';
-import { deleteSavedArea, estimateArea, freeBytes, loadSavedArea, saveArea, type SavedArea } from '../../lib/map/offline-basemap';
+import { deleteSavedArea, estimateArea, freeBytes, loadSavedArea, measureArea, saveArea, type SavedArea } from '../../lib/map/offline-basemap';
 import { fetchBasemapInfo } from '../../lib/map/archive-layer';
 import { useShelter } from '../context';
 
@@ -37,7 +37,21 @@ export function OfflineMapPanel({ center }: { center: { lat: number; lon: number
   const available = info && typeof info === 'object' ? info : null;
   const details = available ? DETAILS.filter((z) => z >= available.minZoom).map((z) => Math.min(z, available.maxZoom)).filter((z, i, a) => a.indexOf(z) === i) : DETAILS;
   const zoom = details.includes(maxZoom) ? maxZoom : details[details.length - 1];
-  const estimate = useMemo(() => (available && center ? estimateArea(available, { center, radiusKm, maxZoom: zoom }) : null), [available, center, radiusKm, zoom]);
+  const rough = useMemo(() => (available && center ? estimateArea(available, { center, radiusKm, maxZoom: zoom }) : null), [available, center, radiusKm, zoom]);
+  // The rough figure shows at once; the size read from the archive's directory replaces it.
+  const [measured, setMeasured] = useState<{ key: string; tiles: number; bytes: number } | null>(null);
+  const choiceKey = center ? `${center.lat},${center.lon},${radiusKm},${zoom}` : '';
+  useEffect(() => {
+    if (!available || !center) return;
+    let current = true;
+    void measureArea(location.origin, available, { center, radiusKm, maxZoom: zoom }).then((m) => {
+      if (current && m) setMeasured({ key: choiceKey, ...m });
+    });
+    return () => {
+      current = false;
+    };
+  }, [available, choiceKey]);
+  const estimate = measured?.key === choiceKey ? measured : rough;
 
   const save = async () => {
     if (!available || !center) return;
@@ -58,12 +72,16 @@ export function OfflineMapPanel({ center }: { center: { lat: number; lon: number
 
   const why = !center ? o.noLocation : info === 'none' ? o.noServerMap : info === 'unreachable' ? o.unreachable : null;
   return (
-    <section class="offline-map" data-testid="offline-map">
-      <h2>{o.title}</h2>
+    // At the top of the map's side column, folded: what is kept shows without a scroll, the form
+    // opens with a tap (the closures and the other shelters stay in view below it).
+    <details class="offline-map" data-testid="offline-map">
+      <summary>
+        <strong class="offline-map__title">{o.title}</strong>
+        <span class="offline-map__state" data-testid="basemap-saved">
+          {saved ? o.saved(saved.radiusKm, saved.minZoom, saved.maxZoom, size(saved.bytes), shortDateTime(saved.savedAt)) : o.notSaved}
+        </span>
+      </summary>
       <p class="muted">{o.intro}</p>
-      <p data-testid="basemap-saved">
-        {saved ? o.saved(saved.radiusKm, saved.minZoom, saved.maxZoom, size(saved.bytes), shortDateTime(saved.savedAt)) : o.notSaved}
-      </p>
       {why ? (
         <p class="muted" data-testid="basemap-unavailable">{why}</p>
       ) : (
@@ -85,7 +103,7 @@ export function OfflineMapPanel({ center }: { center: { lat: number; lon: number
                 ))}
               </select>
             </label>
-            {estimate && <p data-testid="basemap-estimate">{o.estimate(size(estimate.bytes), estimate.tiles)}{free !== null && ` · ${o.free(size(free))}`}</p>}
+            {estimate && <p data-testid="basemap-estimate" data-bytes={estimate.bytes} data-measured={estimate === measured}>{o.estimate(size(estimate.bytes), estimate.tiles)}{free !== null && ` · ${o.free(size(free))}`}</p>}
             <button type="button" class="button" disabled={progress !== null} onClick={() => void save()} data-testid="basemap-save">
               {progress ? o.saving(progress[0], progress[1]) : o.save}
             </button>
@@ -102,6 +120,6 @@ export function OfflineMapPanel({ center }: { center: { lat: number; lon: number
           {message.text}
         </p>
       )}
-    </section>
+    </details>
   );
 }

@@ -99,6 +99,7 @@ export function ShelterMapView() {
       <div ref={el} class="shelter-map__map" />
       {/* Scrolls on a small screen: focusable, so a keyboard can scroll it too. */}
       <aside class="shelter-map__side" tabIndex={0} aria-label={tm.details}>
+        <OfflineMapPanel center={Number.isFinite(me.lat) ? { lat: me.lat, lon: me.lon } : null} />
         <h2>{tm.nearbyClosures}</h2>
         {nearby.length === 0 ? (
           <p class="muted">{tm.noNearbyClosures(NEARBY_KM)}</p>
@@ -127,7 +128,6 @@ export function ShelterMapView() {
             </li>
           ))}
         </ul>
-        <OfflineMapPanel center={Number.isFinite(me.lat) ? { lat: me.lat, lon: me.lon } : null} />
         <ul class="shelter-map__legend">
           {CROWDING_BANDS.map((b) => (
             <li key={b}>
