@@ -255,4 +255,24 @@ describe('the worker’s day', () => {
     expect(errors).toEqual([]);
     await context.close();
   });
+
+  it('every screen fits a 360–390 px phone, in English too (no page wider than the screen)', async () => {
+    const { context, page, errors } = await enrolTablet(e2e.browser, e2e.server, 'phone');
+    await checkIn(page, [{ name: '幅広 一郎', needs: ['wheelchair'] }]);
+    await page.setViewportSize({ width: 390, height: 844 });
+    await page.locator('[data-testid=topbar-more] > summary').click();
+    await page.locator('.topbar .lang-switch button', { hasText: 'English' }).click();
+    await page.locator('[data-testid=topbar-more] > summary').click();
+    for (const width of [390, 360]) {
+      await page.setViewportSize({ width, height: 800 });
+      for (const screen of ['#/', '#/check-in', '#/people', '#/supplies', '#/requests', '#/export', '#/map']) {
+        await go(page, screen);
+        await page.waitForTimeout(300);
+        const scrollWidth = await page.evaluate(() => document.documentElement.scrollWidth);
+        expect(scrollWidth, `${screen} at ${width} px`).toBeLessThanOrEqual(width);
+      }
+    }
+    expect(errors).toEqual([]);
+    await context.close();
+  });
 });
