@@ -7,7 +7,7 @@ import { startTestServer, type TestServer } from '../helpers/server';
 import { seedHq, writeDoc } from '../helpers/seed';
 import { shelterDocName } from '../../domain/schema';
 import { seedShelterDoc } from './hq-scenario';
-import { DIST, blockTiles, rowHeadcount } from './hq-support';
+import { DIST, blockTiles, hqTab, rowHeadcount } from './hq-support';
 import { checkInHousehold, emptyPersonInput } from '../../domain/people';
 import { v7 } from 'uuid';
 
@@ -68,6 +68,35 @@ describe('HQ at scale', () => {
 
     expect(sockets).toEqual(['/sync/hq']);
     expect(streams).toEqual(['/api/hq/overview/events']);
+    expect(errors).toEqual([]);
+    await context.close();
+  });
+
+  it(`the registry tab with ${N} shelters: a page of 100 in name order, a filter, more on request, and a typed capacity kept while filtered out`, async () => {
+    const context = await browser.newContext({ viewport: { width: 1280, height: 800 }, timezoneId: 'Asia/Tokyo' });
+    await blockTiles(context);
+    const page = await context.newPage();
+    const errors: string[] = [];
+    page.on('pageerror', (e) => errors.push(e.message));
+    await page.goto(`${server.url}/hq/?token=${await server.token({ role: 'hq' })}`);
+    await hqTab(page, 'registry');
+    const rows = page.locator('[data-testid=registry-table] tbody tr');
+    await expect.poll(() => rows.count(), { timeout: 15_000 }).toBe(100);
+    expect(await page.getByTestId('registry-showing').textContent()).toBe(`${N} か所中 100 か所を表示`);
+    await page.getByTestId('registry-more').click();
+    await expect.poll(() => rows.count()).toBe(200);
+
+    // a capacity typed for 避難所7, then filtered away and back: still there, unsaved
+    await page.getByTestId('registry-filter').fill('避難所7');
+    await expect.poll(() => rows.count()).toBe(11); // 避難所7, 避難所70–79
+    const row7 = page.locator('[data-testid=registry-table] tr[data-shelter-id=s006]');
+    await row7.getByTestId('capacity-input').fill('321');
+    await page.getByTestId('registry-filter').fill('避難所12');
+    await expect.poll(() => row7.count()).toBe(0);
+    await page.getByTestId('registry-filter').fill('避難所7');
+    expect(await row7.getByTestId('capacity-input').inputValue()).toBe('321');
+    await page.getByTestId('registry-filter').fill('見つからない名前');
+    await expect.poll(() => rows.count()).toBe(0);
     expect(errors).toEqual([]);
     await context.close();
   });

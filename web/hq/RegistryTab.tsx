@@ -1,6 +1,6 @@
 // The shelter registry: import the municipal CSV (GSI or デジタル庁) with a preview and a report
 // of bad rows; edit a shelter's capacity or compute it from floor area; open and close shelters.
-import { useState } from 'preact/hooks';
+import { useMemo, useRef, useState } from 'preact/hooks';
 import { newId } from '../lib/ids';
 import { type RegistryImportError, type RegistryPreview, applyRegistryImport, previewRegistryImport } from '../../domain/registry-import';
 import { capacityFromFloorArea, parseCapacity, parseFloorArea, setShelterCapacity } from '../../domain/capacity';
@@ -152,6 +152,48 @@ export function RegistryTab({ view }: { view: HqView }) {
       {view.rows.length === 0 ? (
         <p class="muted">{r.none}</p>
       ) : (
+        <RegistryTable view={view} />
+      )}
+    </div>
+  );
+}
+
+/** Shelters shown at once: a prefecture has 800; a page of 100 opens at once and sorts fast. */
+const PAGE = 100;
+const collator = new Intl.Collator('ja');
+/** What HQ typed in a row, kept while the row is filtered out or beyond the page. */
+type Drafts = Map<string, { capacity?: string; area?: string }>;
+
+function RegistryTable({ view }: { view: HqView }) {
+  const { t } = view;
+  const r = t.registry;
+  const [query, setQuery] = useState('');
+  const [limit, setLimit] = useState(PAGE);
+  const drafts = useRef<Drafts>(new Map());
+  const sorted = useMemo(() => [...view.rows].sort((a, b) => collator.compare(a.name, b.name)), [view.rows]);
+  const q = query.trim().toLowerCase();
+  const matching = q ? sorted.filter((row) => row.name.toLowerCase().includes(q) || (row.address ?? '').toLowerCase().includes(q)) : sorted;
+  const shown = matching.slice(0, limit);
+  return (
+    <>
+      <div class="hq-actions">
+        <input
+          type="search"
+          class="hq-registry__filter"
+          placeholder={r.filter}
+          aria-label={r.filter}
+          value={query}
+          onInput={(e) => {
+            setQuery((e.target as HTMLInputElement).value);
+            setLimit(PAGE);
+          }}
+          data-testid="registry-filter"
+        />
+        <span class="muted" data-testid="registry-showing">{r.showing(shown.length, sorted.length)}</span>
+      </div>
+      {matching.length === 0 ? (
+        <p class="muted">{r.noMatch}</p>
+      ) : (
         <table class="hq-table" data-testid="registry-table">
           <thead>
             <tr>
@@ -162,13 +204,18 @@ export function RegistryTab({ view }: { view: HqView }) {
             </tr>
           </thead>
           <tbody>
-            {[...view.rows].sort((a, b) => a.name.localeCompare(b.name, 'ja')).map((row) => (
-              <RegistryRow key={row.id} view={view} row={row} />
+            {shown.map((row) => (
+              <RegistryRow key={row.id} view={view} row={row} drafts={drafts.current} />
             ))}
           </tbody>
         </table>
       )}
-    </div>
+      {matching.length > shown.length && (
+        <button type="button" class="button" onClick={() => setLimit((n) => n + PAGE)} data-testid="registry-more">
+          {r.showMore(Math.min(PAGE, matching.length - shown.length))}
+        </button>
+      )}
+    </>
   );
 }
 
@@ -176,11 +223,20 @@ function errorText(e: RegistryImportError, r: HqView['t']['registry']): string {
   return e.kind === 'empty' ? r.empty : e.kind === 'not-geojson' ? r.notGeojson : r.unknownFormat(e.header.join(', '));
 }
 
-function RegistryRow({ view, row }: { view: HqView; row: ShelterRow }) {
+function RegistryRow({ view, row, drafts }: { view: HqView; row: ShelterRow; drafts: Drafts }) {
   const { t, hq } = view;
   const r = t.registry;
-  const [capacity, setCapacity] = useState(String(row.capacity));
-  const [area, setArea] = useState('');
+  const draft = drafts.get(row.id);
+  const [capacity, setCapacityState] = useState(draft?.capacity ?? String(row.capacity));
+  const [area, setAreaState] = useState(draft?.area ?? '');
+  const setCapacity = (v: string) => {
+    setCapacityState(v);
+    drafts.set(row.id, { ...drafts.get(row.id), capacity: v });
+  };
+  const setArea = (v: string) => {
+    setAreaState(v);
+    drafts.set(row.id, { ...drafts.get(row.id), area: v });
+  };
   const [error, setError] = useState<string | null>(null);
   const [saved, setSaved] = useState(false);
 
@@ -190,7 +246,10 @@ function RegistryRow({ view, row }: { view: HqView; row: ShelterRow }) {
     setError(null);
     void hq.transact((doc) => {
       setShelterCapacity(doc, row.id, parsed.value);
-    }).then(() => setSaved(true));
+    }).then(() => {
+      drafts.delete(row.id);
+      setSaved(true);
+    });
   };
   const compute = () => {
     const parsed = parseFloorArea(area);

@@ -385,6 +385,10 @@ export const hq: HqStrings = {
       'too-large': 'Too large',
     },
     none: 'No shelters registered. Import a CSV.',
+    filter: 'Filter by shelter name or address',
+    showing: (shown, total) => `Showing ${shown} of ${total} shelters`,
+    showMore: (n) => `Show ${n} more`,
+    noMatch: 'No shelter matches.',
     saved: 'Saved',
   },
   requests: {

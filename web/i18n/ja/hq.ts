@@ -393,6 +393,10 @@ export const hq = {
       'too-large': '大きすぎます',
     } as Record<string, string>,
     none: '避難所が登録されていません。CSVを読み込んでください。',
+    filter: '避難所名・住所で絞り込み',
+    showing: (shown: number, total: number) => `${total} か所中 ${shown} か所を表示`,
+    showMore: (n: number) => `さらに ${n} か所を表示`,
+    noMatch: '該当する避難所はありません。',
     saved: '保存しました',
   },
   // requests
