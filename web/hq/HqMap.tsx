@@ -73,6 +73,7 @@ export function HqMap(props: Props) {
   const drawing = useRef<ClosureDrawing | null>(null);
   const latest = useRef(props);
   latest.current = props;
+  const writeNames = useRef<(() => void) | null>(null);
 
   useEffect(() => {
     const base = createBaseMap(el.current!, {
@@ -85,6 +86,7 @@ export function HqMap(props: Props) {
       popup: (id) => latest.current.popup(id),
       // Big markers read from across the room; with hundreds of shelters they would cover each other.
       scale: () => (props.wall ? 1.35 * wallScale() : 1) * (latest.current.rows.length > CROWDED_MAP ? 0.6 : 1),
+      cluster: { label: (n, people) => latest.current.t.map.cluster(n, people), onChange: () => writeNames.current?.() },
     });
     const closures = createClosureLayer({
       describe: (c) => latest.current.describeClosure(c),
@@ -157,33 +159,39 @@ export function HqMap(props: Props) {
       })),
     );
     refit(p, false);
-    const scale = (props.wall ? 1.35 * wallScale() : 1) * (props.rows.length > CROWDED_MAP ? 0.6 : 1);
-    // Districts first (highest level first), then shelters fullest first: when space runs out,
-    // the labels HQ needs most are the ones written.
-    const districtNames = [...props.districts]
-      .sort((a, b) => b.level - a.level)
-      .flatMap((d) => {
-        const pts = (byDistrict.get(d.id) ?? []).filter((x) => Number.isFinite(x.lat) && Number.isFinite(x.lon));
-        if (pts.length === 0) return [];
-        return [{
-          id: `district:${d.id}`,
-          lat: pts.reduce((a, x) => a + x.lat, 0) / pts.length,
-          lon: pts.reduce((a, x) => a + x.lon, 0) / pts.length,
-          text: d.level > 0 ? `${d.name} ${props.t.levels.level(d.level)}` : d.name,
-          radius: 0,
-          search: 160,
-          className: `hj-district-label hj-district-label--l${d.level}`,
-          fontPx: 20 * (props.wall ? wallScale() : 1),
-          colours: LEVEL_COLOURS[d.level],
-          data: { districtId: d.id },
-        }];
-      });
-    p.names?.update([
-      ...districtNames,
-      ...[...props.rows]
-        .sort((a, b) => (b.occupancy ?? 0) - (a.occupancy ?? 0))
-        .map((r) => ({ id: r.id, lat: r.lat, lon: r.lon, text: r.name, radius: shelterMarkerStyle(r.band, r.headcount, r.stale, scale).radius })),
-    ]);
+    // Written again when the shelters are regrouped at another zoom (see createShelterLayer).
+    writeNames.current = () => {
+      const scale = (props.wall ? 1.35 * wallScale() : 1) * (props.rows.length > CROWDED_MAP ? 0.6 : 1);
+      // Districts first (highest level first), then shelters fullest first: when space runs out,
+      // the labels HQ needs most are the ones written.
+      const districtNames = [...props.districts]
+        .sort((a, b) => b.level - a.level)
+        .flatMap((d) => {
+          const pts = (byDistrict.get(d.id) ?? []).filter((x) => Number.isFinite(x.lat) && Number.isFinite(x.lon));
+          if (pts.length === 0) return [];
+          return [{
+            id: `district:${d.id}`,
+            lat: pts.reduce((a, x) => a + x.lat, 0) / pts.length,
+            lon: pts.reduce((a, x) => a + x.lon, 0) / pts.length,
+            text: d.level > 0 ? `${d.name} ${props.t.levels.level(d.level)}` : d.name,
+            radius: 0,
+            search: 160,
+            className: `hj-district-label hj-district-label--l${d.level}`,
+            fontPx: 20 * (props.wall ? wallScale() : 1),
+            colours: LEVEL_COLOURS[d.level],
+            data: { districtId: d.id },
+          }];
+        });
+      p.names?.update([
+        ...districtNames,
+        ...[...props.rows]
+          .sort((a, b) => (b.occupancy ?? 0) - (a.occupancy ?? 0))
+          // a shelter grouped into a counted circle has no marker of its own to name
+          .filter((r) => !p.shelters.clustered().has(r.id))
+          .map((r) => ({ id: r.id, lat: r.lat, lon: r.lon, text: r.name, radius: shelterMarkerStyle(r.band, r.headcount, r.stale, scale).radius })),
+      ]);
+    };
+    writeNames.current();
   }, [props.rows, props.closures, props.districts]);
 
   useEffect(() => {

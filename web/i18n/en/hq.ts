@@ -222,6 +222,7 @@ export const hq: HqStrings = {
     noTiles: common.mapText.noTiles,
     basemap: common.mapText.basemap,
     legend: 'Legend',
+    cluster: (shelters, people) => `${shelters} shelters (${people} people in all). Click to zoom in`,
     closure: common.mapText.closure,
     district: 'District',
   },

@@ -227,6 +227,7 @@ export const hq = {
     noTiles: common.mapText.noTiles,
     basemap: common.mapText.basemap,
     legend: '凡例',
+    cluster: (shelters: number, people: number) => `${shelters} か所の避難所(計 ${people} 人)。クリックで拡大`,
     closure: common.mapText.closure,
     district: '地区',
   },
