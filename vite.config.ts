@@ -2,12 +2,16 @@ import { defineConfig } from 'vite';
 import preact from '@preact/preset-vite';
 import { VitePWA } from 'vite-plugin-pwa';
 import { resolve } from 'node:path';
+import { surfaceAssets, staffOnly, type SurfaceAssets } from './scripts/surface-assets';
 
 const web = resolve(import.meta.dirname, 'web');
+let lists: SurfaceAssets | null = null;
 
 // Three surfaces, one PWA: the resident page at /, the staff tablet at /shelter/, HQ at /hq/.
-// One service worker (scope /) precaches all of them so every surface starts with no network
-// after its first visit. Each surface links its own manifest (public/**/manifest.webmanifest)
+// One service worker (scope /) precaches every page and the resident's code; the tablet's and
+// HQ's code is kept in their own cache when they are opened (scripts/surface-assets.ts,
+// web/lib/surface-cache.ts), so every surface starts with no network after its first visit and
+// a resident's phone never downloads the staff code. Each surface links its own manifest (public/**/manifest.webmanifest)
 // so that installing from /shelter/ opens the tablet app, not the resident page.
 export default defineConfig({
   root: web,
@@ -25,6 +29,7 @@ export default defineConfig({
   },
   plugins: [
     preact(),
+    surfaceAssets((l) => (lists = l)),
     VitePWA({
       registerType: 'prompt', // a new version is announced, never forced mid-check-in
       injectRegister: false,
@@ -38,6 +43,21 @@ export default defineConfig({
         maximumFileSizeToCacheInBytes: 5 * 1024 * 1024,
         // Web Push: the alert at the household's switch (public/push-sw.js).
         importScripts: ['push-sw.js'],
+        manifestTransforms: [
+          async (entries) => {
+            if (!lists) throw new Error('surface lists missing: the surface-assets plugin did not run');
+            const current = lists;
+            return { manifest: entries.filter((e) => !staffOnly(current, e.url)), warnings: [] };
+          },
+        ],
+        // The tablet's and HQ's files (hashed, never changing) from the cache their page filled.
+        runtimeCaching: [
+          {
+            urlPattern: ({ url, sameOrigin }) => sameOrigin && url.pathname.startsWith('/assets/'),
+            handler: 'CacheFirst',
+            options: { cacheName: 'hinanjo-surface' },
+          },
+        ],
       },
     }),
   ],

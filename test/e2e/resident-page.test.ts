@@ -203,6 +203,17 @@ describe('resident page', () => {
     });
     const checked = (await page.getByTestId('freshness').textContent())!;
     const time = /(\d{2}:\d{2})/.exec(checked)![1];
+    // The phone keeps the resident's code only: not the tablet's, HQ's or the QR scanner's.
+    const kept = await page.evaluate(async () => {
+      const lists = (await (await fetch('/surface-assets.json')).json()) as Record<'resident' | 'shelter' | 'hq', string[]>;
+      const urls: string[] = [];
+      for (const name of await caches.keys()) for (const req of await (await caches.open(name)).keys()) urls.push(new URL(req.url).pathname);
+      const staffOnly = [...lists.shelter, ...lists.hq].filter((u) => !lists.resident.includes(u));
+      return { urls, staffOnly, resident: lists.resident };
+    });
+    expect(kept.staffOnly.length).toBeGreaterThan(0);
+    expect(kept.urls.filter((u) => kept.staffOnly.includes(u))).toEqual([]);
+    for (const u of kept.resident) expect(kept.urls).toContain(u);
 
     await own.stop();
     await page.reload();

@@ -125,11 +125,15 @@ export async function peopleNames(page: Page): Promise<string[]> {
   return names.sort();
 }
 
-/** The service worker has installed and activated, so the next load can come from its cache. */
+/**
+ * The service worker has installed and activated, and the surface's own code is in its cache
+ * (web/lib/surface-cache.ts), so the next load can come from the device.
+ */
 export async function waitForServiceWorker(page: Page): Promise<void> {
   await page.evaluate(async () => {
     await navigator.serviceWorker.ready;
   });
+  await page.waitForFunction(() => document.documentElement.dataset.surfaceCached === 'true', undefined, { timeout: 15_000 });
 }
 
 /** Reads what the server has durably stored for a shelter, through a separate hq client. */

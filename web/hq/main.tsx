@@ -5,6 +5,7 @@ import { enrolFromUrl } from '../lib/enrolment';
 import { openSyncedDoc } from '../lib/synced-doc';
 import { wipeOnRevocation } from '../lib/wipe';
 import { registerServiceWorker } from '../lib/pwa-update';
+import { keepSurfaceOffline } from '../lib/surface-cache';
 import { currentLang } from '../i18n/index';
 import { HQ_DOC } from '../../domain/schema';
 import { OverviewFeed } from './overview-feed';
@@ -14,6 +15,11 @@ import '../lib/base.css';
 import './hq.css';
 
 registerServiceWorker();
+// This surface's own code, kept for offline starts (the service worker precaches only the pages
+// and the resident's code). The mark tells a test, and support staff, that it is all on the device.
+void keepSurfaceOffline('hq').then((kept) => {
+  if (kept) document.documentElement.dataset.surfaceCached = 'true';
+});
 document.documentElement.lang = currentLang();
 const root = document.getElementById('app') as HTMLElement;
 const enrolment = enrolFromUrl('hq');

@@ -8,6 +8,7 @@ import { retryPendingErase } from '../lib/site-erase';
 import { boxFromEnrolmentLink, boxSyncUrl, storedBoxAddress } from '../lib/box-address';
 import { applyTextSize } from '../lib/text-size';
 import { registerServiceWorker } from '../lib/pwa-update';
+import { keepSurfaceOffline } from '../lib/surface-cache';
 import { currentLang } from '../i18n/index';
 import { HQ_DOC, shelterDocName } from '../../domain/schema';
 import { App } from './App';
@@ -17,6 +18,11 @@ import '../lib/base.css';
 import './shelter.css';
 
 registerServiceWorker();
+// This surface's own code, kept for offline starts (the service worker precaches only the pages
+// and the resident's code). The mark tells a test, and support staff, that it is all on the device.
+void keepSurfaceOffline('shelter').then((kept) => {
+  if (kept) document.documentElement.dataset.surfaceCached = 'true';
+});
 void retryPendingErase();
 document.documentElement.lang = currentLang();
 applyTextSize();
