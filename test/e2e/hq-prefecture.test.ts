@@ -57,6 +57,14 @@ describe('HQ with a prefecture of shelters', () => {
         // names are written only for shelters drawn alone
         const names = await page.locator('.hj-name-label[data-shelter-id]').count();
         expect(names).toBeLessThanOrEqual(d.singles);
+        // and no written name (shelter or district) sits on a counted circle
+        const overlaps = await page.evaluate(() => {
+          const circles = [...document.querySelectorAll('[data-cluster-size] span')].map((e) => e.getBoundingClientRect());
+          const labels = [...document.querySelectorAll('.hj-name-labels > *')].map((e) => e.getBoundingClientRect());
+          const hit = (a: DOMRect, b: DOMRect) => a.left < b.right - 1 && b.left < a.right - 1 && a.top < b.bottom - 1 && b.top < a.bottom - 1;
+          return labels.filter((l) => circles.some((c) => hit(l, c))).length;
+        });
+        expect(overlaps).toBe(0);
       } else {
         // a click on a circle zooms in: its shelters are drawn alone
         await page.locator('[data-cluster-size]').first().click();

@@ -102,6 +102,7 @@ export function HqMap(props: Props) {
       ? createNameLabelLayer(base.map, {
           className: 'hj-name-label',
           fontPx: 15 * wallScale(),
+          avoid: () => shelters.clusterRects(),
         })
       : null;
     const sos = L.layerGroup().addTo(base.map);

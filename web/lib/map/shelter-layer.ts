@@ -25,6 +25,8 @@ export interface ShelterLayer {
   focus(id: string): void;
   /** Shelters drawn inside a cluster at the current zoom (their names are not written). */
   clustered(): ReadonlySet<string>;
+  /** Where the counted circles are, in container px: written names keep off them. */
+  clusterRects(): { x: number; y: number; w: number; h: number }[];
 }
 
 /** More shelters than this (a prefecture) are grouped at zooms where they would overlap. */
@@ -47,12 +49,14 @@ export function createShelterLayer(opts: {
   const markers = new Map<string, { marker: L.CircleMarker; key: string; point: ShelterPoint }>();
   const clusterLayer = L.layerGroup().addTo(layer);
   let hidden = new Set<string>();
+  let circles: { at: L.LatLng; size: number }[] = [];
   const mapOf = () => (layer as L.LayerGroup & { _map?: L.Map })._map;
 
   // Regrouped when the data or the zoom changes; a member's marker leaves the map while grouped.
   const recluster = () => {
     const map = mapOf();
     clusterLayer.clearLayers();
+    circles = [];
     const next = new Set<string>();
     if (map && opts.cluster && markers.size > CLUSTER_ABOVE && map.getZoom() < CLUSTER_UNTIL_ZOOM) {
       const points = [...markers.values()].map(({ point }) => {
@@ -70,7 +74,9 @@ export function createShelterLayer(opts: {
           iconAnchor: [size / 2, size / 2],
         });
         const members = c.ids.map((id) => markers.get(id)!.marker.getLatLng());
-        const m = L.marker(map.unproject([c.x, c.y]), { icon, keyboard: true, title: label(c.ids.length, c.headcount) });
+        const at = map.unproject([c.x, c.y]);
+        circles.push({ at, size });
+        const m = L.marker(at, { icon, keyboard: true, title: label(c.ids.length, c.headcount) });
         m.on('click', () => map.fitBounds(L.latLngBounds(members), { padding: [40, 40], maxZoom: CLUSTER_UNTIL_ZOOM }));
         m.addTo(clusterLayer);
         m.getElement()?.setAttribute('data-cluster-size', String(c.ids.length));
@@ -150,6 +156,14 @@ export function createShelterLayer(opts: {
       m.openPopup();
     },
     clustered: () => hidden,
+    clusterRects: () => {
+      const map = mapOf();
+      if (!map) return [];
+      return circles.map(({ at, size }) => {
+        const p = map.latLngToContainerPoint(at);
+        return { x: p.x - size / 2, y: p.y - size / 2, w: size, h: size };
+      });
+    },
     bounds: () => {
       const lls = [...markers.values()].map(({ marker }) => marker.getLatLng());
       return lls.length > 0 ? L.latLngBounds(lls) : null;
