@@ -11,55 +11,45 @@ import type { IncomingMessage, ServerResponse } from 'node:http';
 import { checkHazardLayer, type HazardLayer } from '../../domain/hazard-layers';
 import type { DocStore } from '../store/types';
 import { type HqContext, requireHq } from '../routes/hq';
-import { sendJson, type Route } from '../routes/router';
+import { BodyTooLarge, readJson, sendCached, sendJson, type Route } from '../routes/router';
 
 export const LAYER_KIND = 'hazard-layer';
 const INDEX_ID = 'hazard-index';
 const FOLLOW_MS = 10_000;
 const MAX_UPLOAD_BYTES = 96 * 1024 * 1024;
 
-interface ServedLayer {
+interface ServedLayer extends Precompressed {
   id: string;
   kind: string;
   name: string;
   source: string;
   importedAt: string;
   zones: number;
-  etag: string;
-  raw: Buffer;
-  gzip: Buffer;
-  br: Buffer;
 }
 
-function serve(layer: HazardLayer): ServedLayer {
-  const raw = Buffer.from(JSON.stringify(layer));
-  const etag = `"${createHash('sha256').update(raw).digest('base64url').slice(0, 27)}"`;
+type Precompressed = { body: Buffer; gzip: Buffer; br: Buffer; etag: string };
+
+/** A body with its ETag and its gzip and brotli forms, made once (sendCached picks one). */
+function precompress(raw: Buffer, level: number): Precompressed {
   return {
-    id: layer.id, kind: layer.kind, name: layer.name, source: layer.source, importedAt: layer.importedAt, zones: layer.zones.length, etag, raw,
-    gzip: gzipSync(raw, { level: 9 }),
-    br: brotliCompressSync(raw, { params: { [constants.BROTLI_PARAM_QUALITY]: 9, [constants.BROTLI_PARAM_SIZE_HINT]: raw.length } }),
+    body: raw,
+    etag: `"${createHash('sha256').update(raw).digest('base64url').slice(0, 27)}"`,
+    gzip: gzipSync(raw, { level }),
+    br: brotliCompressSync(raw, { params: { [constants.BROTLI_PARAM_QUALITY]: level, [constants.BROTLI_PARAM_SIZE_HINT]: raw.length } }),
   };
 }
 
-/** Sends a body in the best encoding the client accepts (brotli, gzip, else as is). */
-function sendEncoded(req: IncomingMessage, res: ServerResponse, body: { raw: Buffer; gzip: Buffer; br: Buffer; etag: string }, type: string, cacheControl: string): void {
-  const headers: Record<string, string> = { ETag: body.etag, 'Cache-Control': cacheControl, Vary: 'Accept-Encoding', 'Access-Control-Allow-Origin': '*' };
-  const inm = req.headers['if-none-match'];
-  if (inm && inm.split(',').some((t) => t.trim().replace(/^W\//, '') === body.etag)) {
-    res.writeHead(304, headers);
-    res.end();
-    return;
-  }
-  const accept = String(req.headers['accept-encoding'] ?? '');
-  const [data, encoding] = /\bbr\b/.test(accept) ? [body.br, 'br'] : /\bgzip\b/.test(accept) ? [body.gzip, 'gzip'] : [body.raw, null];
-  if (encoding) headers['Content-Encoding'] = encoding;
-  res.writeHead(200, { ...headers, 'Content-Type': type, 'Content-Length': String(data.length) });
-  res.end(req.method === 'HEAD' ? undefined : data);
+function serve(layer: HazardLayer): ServedLayer {
+  // Layers are large and change rarely: the best compression is worth its time, once.
+  return {
+    id: layer.id, kind: layer.kind, name: layer.name, source: layer.source, importedAt: layer.importedAt, zones: layer.zones.length,
+    ...precompress(Buffer.from(JSON.stringify(layer)), 9),
+  };
 }
 
 export class HazardService {
   private layers = new Map<string, ServedLayer>();
-  private list: { raw: Buffer; gzip: Buffer; br: Buffer; etag: string } = this.makeList();
+  private list: Precompressed = this.makeList();
   private indexStamp = '';
   private timer: NodeJS.Timeout | null = null;
 
@@ -106,14 +96,13 @@ export class HazardService {
     this.list = this.makeList();
   }
 
-  private makeList(): { raw: Buffer; gzip: Buffer; br: Buffer; etag: string } {
+  private makeList(): Precompressed {
     const body = {
       layers: [...(this.layers?.values() ?? [])]
         .sort((a, b) => (a.kind < b.kind ? -1 : a.kind > b.kind ? 1 : a.id < b.id ? -1 : 1))
-        .map((l) => ({ id: l.id, kind: l.kind, name: l.name, source: l.source, importedAt: l.importedAt, zones: l.zones, url: `/api/public/hazards/${l.id}.json`, etag: l.etag, bytes: l.raw.length, gzipBytes: l.gzip.length })),
+        .map((l) => ({ id: l.id, kind: l.kind, name: l.name, source: l.source, importedAt: l.importedAt, zones: l.zones, url: `/api/public/hazards/${l.id}.json`, etag: l.etag, bytes: l.body.length, gzipBytes: l.gzip.length })),
     };
-    const raw = Buffer.from(JSON.stringify(body));
-    return { raw, gzip: gzipSync(raw), br: brotliCompressSync(raw), etag: `"${createHash('sha256').update(raw).digest('base64url').slice(0, 27)}"` };
+    return precompress(Buffer.from(JSON.stringify(body)), 6);
   }
 
   routes(): Route[] {
@@ -122,7 +111,7 @@ export class HazardService {
       {
         method: 'GET',
         path: '/api/public/hazards.json',
-        handler: (req, res) => sendEncoded(req, res, this.list, 'application/json; charset=utf-8', 'public, max-age=60'),
+        handler: (req, res) => sendCached(req, res, this.list, 'application/json; charset=utf-8', 'public, max-age=60'),
       },
       {
         method: 'GET',
@@ -133,7 +122,7 @@ export class HazardService {
           const layer = m ? this.layers.get(m[1]) : undefined;
           if (!layer) return sendJson(res, 404, { error: 'not-found' });
           // The URL stays while the content changes: revalidate after a day, the ETag makes it cheap.
-          sendEncoded(req, res, layer, 'application/json; charset=utf-8', 'public, max-age=3600, stale-while-revalidate=86400');
+          sendCached(req, res, layer, 'application/json; charset=utf-8', 'public, max-age=3600, stale-while-revalidate=86400');
         },
       },
       {
@@ -141,18 +130,11 @@ export class HazardService {
         path: '/api/hq/hazard-layers',
         handler: async (req, res, url) => {
           if (!(await requireHq(hq, req, res, url))) return;
-          const chunks: Buffer[] = [];
-          let size = 0;
-          for await (const chunk of req) {
-            size += (chunk as Buffer).length;
-            if (size > MAX_UPLOAD_BYTES) return sendJson(res, 413, { error: 'too-large' });
-            chunks.push(chunk as Buffer);
-          }
           let layer: unknown;
           try {
-            layer = JSON.parse(Buffer.concat(chunks).toString('utf8'));
-          } catch {
-            return sendJson(res, 400, { error: 'not-a-layer' });
+            layer = await readJson(req, MAX_UPLOAD_BYTES);
+          } catch (e) {
+            return sendJson(res, e instanceof BodyTooLarge ? 413 : 400, { error: e instanceof BodyTooLarge ? 'too-large' : 'not-a-layer' });
           }
           const problem = checkHazardLayer(layer);
           if (problem) return sendJson(res, 400, { error: problem });
@@ -161,7 +143,7 @@ export class HazardService {
           await this.touchIndex();
           this.deps.log(`hazard layer ${l.id} (${l.kind}) imported: ${l.zones.length} zones`);
           const served = this.layers.get(l.id)!;
-          sendJson(res, 201, { id: l.id, kind: l.kind, zones: served.zones, bytes: served.raw.length, gzipBytes: served.gzip.length });
+          sendJson(res, 201, { id: l.id, kind: l.kind, zones: served.zones, bytes: served.body.length, gzipBytes: served.gzip.length });
         },
       },
       {

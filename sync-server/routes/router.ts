@@ -32,15 +32,19 @@ export function sendJson(res: ServerResponse, status: number, value: unknown, he
   res.end(body);
 }
 
-/** Serves a precomputed body with its ETag; 304 when the client already has it. */
+/**
+ * Serves a precomputed body with its ETag; 304 when the client already has it. Bodies compressed
+ * ahead of time (large, rarely changing: hazard layers) go out in the best encoding the client
+ * accepts.
+ */
 export function sendCached(
   req: IncomingMessage,
   res: ServerResponse,
-  body: { body: Buffer | string; etag: string },
+  body: { body: Buffer | string; etag: string; gzip?: Buffer; br?: Buffer },
   contentType: string,
   cacheControl = 'public, max-age=5',
 ): void {
-  const headers = {
+  const headers: Record<string, string> = {
     ETag: body.etag,
     'Cache-Control': cacheControl,
     'Access-Control-Allow-Origin': '*',
@@ -52,8 +56,12 @@ export function sendCached(
     res.end();
     return;
   }
-  res.writeHead(200, { ...headers, 'Content-Type': contentType, 'Content-Length': Buffer.byteLength(body.body) });
-  res.end(req.method === 'HEAD' ? undefined : body.body);
+  const accept = String(req.headers['accept-encoding'] ?? '');
+  let data: Buffer | string = body.body;
+  if (body.br && /\bbr\b/.test(accept)) [data, headers['Content-Encoding']] = [body.br, 'br'];
+  else if (body.gzip && /\bgzip\b/.test(accept)) [data, headers['Content-Encoding']] = [body.gzip, 'gzip'];
+  res.writeHead(200, { ...headers, 'Content-Type': contentType, 'Content-Length': String(Buffer.byteLength(data)) });
+  res.end(req.method === 'HEAD' ? undefined : data);
 }
 
 /** Per-address token buckets (burst, refill per minute), pruned as they fill up again. */
@@ -77,13 +85,20 @@ export class AddressLimits {
   }
 }
 
-/** Reads a small JSON request body (at most `limit` bytes). */
+/** A request body over its limit: callers answer 413 rather than 400. */
+export class BodyTooLarge extends Error {
+  constructor(limit: number) {
+    super(`request body over ${limit} bytes`);
+  }
+}
+
+/** Reads a JSON request body of at most `limit` bytes (BodyTooLarge past it, SyntaxError if not JSON). */
 export async function readJson(req: IncomingMessage, limit = 64 * 1024): Promise<unknown> {
   const chunks: Buffer[] = [];
   let size = 0;
   for await (const chunk of req) {
     size += (chunk as Buffer).length;
-    if (size > limit) throw new Error('request body too large');
+    if (size > limit) throw new BodyTooLarge(limit);
     chunks.push(chunk as Buffer);
   }
   return JSON.parse(Buffer.concat(chunks).toString('utf8'));

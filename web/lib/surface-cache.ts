@@ -13,13 +13,12 @@ export async function keepSurfaceOffline(surface: 'shelter' | 'hq'): Promise<boo
     if (!res.ok) return false;
     const lists = (await res.json()) as Lists;
     const cache = await caches.open(SURFACE_CACHE);
-    for (const url of lists[surface]) {
-      if (!(await cache.match(url))) await cache.add(url);
-    }
+    // One listing of what is kept: a start with everything cached costs no further requests.
+    const kept = new Map((await cache.keys()).map((req) => [new URL(req.url).pathname, req]));
+    const missing = lists[surface].filter((url) => !kept.has(url));
+    if (missing.length > 0) await cache.addAll(missing);
     const wanted = new Set([...lists.shelter, ...lists.hq]);
-    for (const req of await cache.keys()) {
-      if (!wanted.has(new URL(req.url).pathname)) await cache.delete(req);
-    }
+    for (const [path, req] of kept) if (!wanted.has(path)) await cache.delete(req);
     return true;
   } catch {
     return false;
