@@ -75,7 +75,8 @@ export function moveHousehold(doc: Y.Doc, householdId: string, from: 'car' | 'sh
   doc.transact(() => {
     for (const p of householdMembers(doc, householdId)) {
       if (!isPresent(p) || p.stay !== from) continue;
-      if (editPerson(doc, p.id, { stay: to }).ok) n++;
+      // Only `stay` is written: no birth year to check against a calendar year.
+      if (editPerson(doc, p.id, { stay: to }, Infinity).ok) n++;
     }
   });
   return n;

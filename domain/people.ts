@@ -36,7 +36,7 @@ export const MIN_BIRTH_YEAR = 1900;
 
 const LANGUAGE_TAG = /^[A-Za-z]{2,3}(-[A-Za-z0-9]{1,8})*$/;
 
-function fieldError(key: keyof PersonInput, v: unknown): PersonFieldError | null {
+function fieldError(key: keyof PersonInput, v: unknown, thisYear: number): PersonFieldError | null {
   switch (key) {
     case 'name': {
       if (typeof v !== 'string' || v.trim() === '') return 'required';
@@ -86,19 +86,22 @@ function fieldError(key: keyof PersonInput, v: unknown): PersonFieldError | null
       return null;
     case 'birthYear':
       if (v === null || v === undefined) return null;
-      return Number.isInteger(v) && (v as number) >= MIN_BIRTH_YEAR && (v as number) <= new Date().getUTCFullYear() ? null : 'invalid-year';
+      return Number.isInteger(v) && (v as number) >= MIN_BIRTH_YEAR && (v as number) <= thisYear ? null : 'invalid-year';
   }
 }
 
-/** Every problem of a person's input; an empty object when it can be saved. */
-export function validatePersonInput(input: PersonInput): FieldErrors {
-  return validateFields(input, PERSON_INPUT_KEYS);
+/**
+ * Every problem of a person's input; an empty object when it can be saved. `thisYear` is the
+ * caller's calendar year (a birth year after it is a typing mistake): domain/ reads no clock.
+ */
+export function validatePersonInput(input: PersonInput, thisYear: number): FieldErrors {
+  return validateFields(input, PERSON_INPUT_KEYS, thisYear);
 }
 
-function validateFields(input: Partial<PersonInput>, keys: readonly (keyof PersonInput)[]): FieldErrors {
+function validateFields(input: Partial<PersonInput>, keys: readonly (keyof PersonInput)[], thisYear: number): FieldErrors {
   const errors: FieldErrors = {};
   for (const key of keys) {
-    const e = fieldError(key, input[key]);
+    const e = fieldError(key, input[key], thisYear);
     if (e) errors[key] = e;
   }
   return errors;
@@ -147,7 +150,7 @@ export function checkInHousehold(
   if (members.length === 0) return err([{ memberIndex: 0, errors: { name: 'required' } }]);
   const problems: MemberErrors = [];
   members.forEach((m, memberIndex) => {
-    const errors = validatePersonInput(m);
+    const errors = validatePersonInput(m, ctx.now.getUTCFullYear());
     if (hasErrors(errors)) problems.push({ memberIndex, errors });
   });
   if (problems.length > 0) return err(problems);
@@ -214,11 +217,11 @@ export type EditError = { code: 'not-found' } | { code: 'invalid'; errors: Field
  * written by another client may hold values this version would not accept), and only the keys
  * whose value really changes are written.
  */
-export function editPerson(doc: Y.Doc, personId: string, patch: Partial<PersonInput>): Result<Person, EditError> {
+export function editPerson(doc: Y.Doc, personId: string, patch: Partial<PersonInput>, thisYear: number): Result<Person, EditError> {
   const m = shelterPeople(doc).get(personId);
   if (!(m instanceof Y.Map)) return err({ code: 'not-found' });
   const keys = PERSON_INPUT_KEYS.filter((k) => k in patch && patch[k] !== undefined);
-  const errors = validateFields(patch, keys);
+  const errors = validateFields(patch, keys, thisYear);
   if (hasErrors(errors)) return err({ code: 'invalid', errors });
   const current = readPersonMap(personId, m);
   doc.transact(() => {

@@ -1,8 +1,8 @@
 // The roster as a CSV file that Excel opens correctly in Japanese: UTF-8 with a BOM (without it
 // Excel reads Shift_JIS and shows mojibake), CRLF line ends, RFC 4180 quoting, and cells that
-// Excel would run as formulas neutralised. The encoder is written here rather than taken from
-// papaparse because papaparse's type declarations pull Node's types into the pure domain build;
-// the tests parse the output back with papaparse.
+// Excel would run as formulas neutralised. The encoder is a few lines here (the domain build
+// declares only papaparse's parser, types/papaparse.d.ts, to keep Node's types out); the tests
+// parse the output back with papaparse.
 import type { AgeGroup, Consent, Person, Sex, StayType } from './schema';
 import { JAPAN_TZ_OFFSET_MINUTES, isPresent } from './counts';
 

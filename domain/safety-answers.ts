@@ -45,12 +45,13 @@ export const MAX_QUERY_LENGTH = 100;
 
 export type SafetyQueryError = 'name-required' | 'name-too-long' | 'relation' | 'birth-year';
 
-export function validateSafetyQuery(q: { name?: unknown; relation?: unknown; birthYear?: unknown }): SafetyQueryError | null {
+/** `thisYear`: the caller's calendar year (domain/ reads no clock). */
+export function validateSafetyQuery(q: { name?: unknown; relation?: unknown; birthYear?: unknown }, thisYear: number): SafetyQueryError | null {
   if (typeof q.name !== 'string' || normalizeForMatch(q.name) === '') return 'name-required';
   if (q.name.length > MAX_QUERY_LENGTH) return 'name-too-long';
   if (!(RELATIONS as readonly unknown[]).includes(q.relation)) return 'relation';
   const y = q.birthYear;
-  if (y !== undefined && y !== null && !(Number.isInteger(y) && (y as number) >= MIN_BIRTH_YEAR && (y as number) <= new Date().getUTCFullYear())) return 'birth-year';
+  if (y !== undefined && y !== null && !(Number.isInteger(y) && (y as number) >= MIN_BIRTH_YEAR && (y as number) <= thisYear)) return 'birth-year';
   return null;
 }
 

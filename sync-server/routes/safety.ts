@@ -122,7 +122,7 @@ export function safetyRoutes(ctx: SafetyContext): Route[] {
         } catch {
           return sendJson(res, 400, { error: 'malformed' });
         }
-        const invalid = validateSafetyQuery(body ?? {});
+        const invalid = validateSafetyQuery(body ?? {}, new Date().getUTCFullYear());
         if (invalid) return sendJson(res, 400, { error: invalid });
         const askedBy = typeof body.askedBy === 'string' ? body.askedBy.trim().slice(0, MAX_ASKED_BY) : '';
         const now = ctx.clock();

@@ -25,8 +25,11 @@ function resolveImport(from: string, spec: string): string | null {
   return null;
 }
 
-/** Module → the modules it imports at run time (type-only imports cannot form a load cycle). */
-function graph(): Map<string, string[]> {
+/**
+ * Module → the modules it imports at run time (type-only imports cannot form a load cycle);
+ * `withTypes` counts type-only imports too (a layer rule is about knowing, not loading).
+ */
+function graph(withTypes = false): Map<string, string[]> {
   const g = new Map<string, string[]>();
   for (const file of ['web', 'domain', 'sync-server'].flatMap((d) => sources(join(ROOT, d)))) {
     const text = readFileSync(file, 'utf8');
@@ -35,7 +38,7 @@ function graph(): Map<string, string[]> {
     for (const st of sf.statements) {
       if ((ts.isImportDeclaration(st) || ts.isExportDeclaration(st)) && st.moduleSpecifier && ts.isStringLiteral(st.moduleSpecifier)) {
         const typeOnly = ts.isImportDeclaration(st) ? st.importClause?.isTypeOnly : st.isTypeOnly;
-        if (typeOnly) continue;
+        if (typeOnly && !withTypes) continue;
         const to = resolveImport(file, st.moduleSpecifier.text);
         if (to) deps.push(to);
       }
@@ -63,6 +66,21 @@ function cycles(g: Map<string, string[]>): string[][] {
   return found;
 }
 
+/** Diagnostics of the domain build (domain/tsconfig.json) with one extra file placed in domain/. */
+function domainDiagnostics(source: string): string[] {
+  const configPath = join(ROOT, 'domain/tsconfig.json');
+  const parsed = ts.getParsedCommandLineOfConfigFile(configPath, {}, { ...ts.sys, onUnRecoverableConfigFileDiagnostic: () => undefined });
+  if (!parsed) throw new Error('domain/tsconfig.json could not be read');
+  const probe = join(ROOT, 'domain/__purity-probe__.ts');
+  const host = ts.createCompilerHost(parsed.options);
+  const getSourceFile = host.getSourceFile.bind(host);
+  host.getSourceFile = (f, lang, ...rest) => (resolve(f) === probe ? ts.createSourceFile(f, source, lang) : getSourceFile(f, lang, ...rest));
+  const fileExists = host.fileExists.bind(host);
+  host.fileExists = (f) => resolve(f) === probe || fileExists(f);
+  const program = ts.createProgram([...parsed.fileNames, probe], parsed.options, host);
+  return ts.getPreEmitDiagnostics(program).map((d) => ts.flattenDiagnosticMessageText(d.messageText, ' '));
+}
+
 describe('the import graph', () => {
   const g = graph();
 
@@ -88,4 +106,28 @@ describe('the import graph', () => {
     expect(reach.size).toBeGreaterThan(20);
     expect([...reach].map((f) => relative(ROOT, f)).filter((f) => /i18n\/[^/]+\/hq\.ts$/.test(f))).toEqual([]);
   });
+
+  it('keeps its layers: domain/ knows nothing of web/ or sync-server/, and web/ nothing of sync-server/', () => {
+    const all = graph(true);
+    const rel = (f: string) => relative(ROOT, f);
+    const crossing = [...all].flatMap(([from, tos]) =>
+      tos
+        .filter((to) => (rel(from).startsWith('domain/') && !rel(to).startsWith('domain/')) || (rel(from).startsWith('web/') && rel(to).startsWith('sync-server/')))
+        .map((to) => `${rel(from)} -> ${rel(to)}`),
+    );
+    expect(crossing).toEqual([]);
+  });
+});
+
+describe("domain/'s purity guard", () => {
+  it('compiles domain/ as it is', () => {
+    expect(domainDiagnostics('export const fine = new TextEncoder().encode("ok").length;')).toEqual([]);
+  }, 60_000);
+
+  it('refuses Node and the DOM in domain/ (node:fs, Buffer, process, document, window)', () => {
+    const found = domainDiagnostics(
+      ["import { readFileSync } from 'node:fs';", 'export const a = readFileSync;', "export const b = Buffer.from('x');", 'export const c = process.env;', 'export const d = document.title;', 'export const e = window.location;'].join('\n'),
+    ).join('\n');
+    for (const name of ["'node:fs'", "'Buffer'", "'process'", "'document'", "'window'"]) expect(found).toContain(name);
+  }, 60_000);
 });

@@ -14,6 +14,9 @@ import { pfifXml } from '../../domain/pfif';
 import { idSequence, syncBoth } from './fixtures/docs';
 import { pick, prng } from '../../domain/prng';
 
+/** The year the validators compare birth years against (domain/ reads no clock). */
+const YEAR = 2026;
+
 const NOW = new Date('2026-07-04T03:00:00.000Z');
 const LATER = new Date('2026-07-04T05:00:00.000Z');
 
@@ -21,35 +24,35 @@ const person = (over: Partial<PersonInput> = {}): PersonInput => ({ ...emptyPers
 
 describe('validatePersonInput', () => {
   it('accepts a complete person', () => {
-    expect(validatePersonInput(person({ needs: ['wheelchair', 'halal'], language: 'pt-BR', note: '薬あり' }))).toEqual({});
+    expect(validatePersonInput(person({ needs: ['wheelchair', 'halal'], language: 'pt-BR', note: '薬あり' }), YEAR)).toEqual({});
   });
 
   it('requires a name that is not only spaces', () => {
-    expect(validatePersonInput(person({ name: '' }))).toEqual({ name: 'required' });
-    expect(validatePersonInput(person({ name: ' 　' }))).toEqual({ name: 'required' });
+    expect(validatePersonInput(person({ name: '' }), YEAR)).toEqual({ name: 'required' });
+    expect(validatePersonInput(person({ name: ' 　' }), YEAR)).toEqual({ name: 'required' });
   });
 
   it('allows empty kana but refuses kana with kanji or latin letters', () => {
-    expect(validatePersonInput(person({ kana: '' }))).toEqual({});
-    expect(validatePersonInput(person({ kana: 'ﾔﾏﾀﾞ ﾀﾛｳ' }))).toEqual({});
-    expect(validatePersonInput(person({ kana: '山田' }))).toEqual({ kana: 'kana-script' });
-    expect(validatePersonInput(person({ kana: 'yamada' }))).toEqual({ kana: 'kana-script' });
+    expect(validatePersonInput(person({ kana: '' }), YEAR)).toEqual({});
+    expect(validatePersonInput(person({ kana: 'ﾔﾏﾀﾞ ﾀﾛｳ' }), YEAR)).toEqual({});
+    expect(validatePersonInput(person({ kana: '山田' }), YEAR)).toEqual({ kana: 'kana-script' });
+    expect(validatePersonInput(person({ kana: 'yamada' }), YEAR)).toEqual({ kana: 'kana-script' });
   });
 
   it('refuses values outside the vocabularies', () => {
     const bad = { ...person(), ageGroup: 'teen', sex: 'x', stay: 'tent', consent: 'yes', needs: [''], language: 'japanese!' } as unknown as PersonInput;
-    expect(validatePersonInput(bad)).toEqual({
+    expect(validatePersonInput(bad, YEAR)).toEqual({
       ageGroup: 'invalid-choice', sex: 'invalid-choice', stay: 'invalid-choice', consent: 'invalid-choice',
       needs: 'invalid-choice', language: 'invalid-choice',
     });
   });
 
   it('refuses text that is too long', () => {
-    expect(validatePersonInput(person({ name: 'あ'.repeat(101), note: 'x'.repeat(1001) }))).toEqual({ name: 'too-long', note: 'too-long' });
+    expect(validatePersonInput(person({ name: 'あ'.repeat(101), note: 'x'.repeat(1001) }), YEAR)).toEqual({ name: 'too-long', note: 'too-long' });
   });
 
   it('reports every field at once', () => {
-    expect(Object.keys(validatePersonInput(person({ name: '', kana: 'abc', stay: 'x' as never }))).sort()).toEqual(['kana', 'name', 'stay']);
+    expect(Object.keys(validatePersonInput(person({ name: '', kana: 'abc', stay: 'x' as never }), YEAR)).sort()).toEqual(['kana', 'name', 'stay']);
   });
 });
 
@@ -148,7 +151,7 @@ describe('editPerson', () => {
     const r = checkInHousehold(doc, [person({ note: '持病あり' })], { now: NOW, newId: idSequence('id') });
     if (!r.ok) throw new Error('setup');
     const id = r.value.personIds[0];
-    const e = editPerson(doc, id, { stay: 'car', needs: ['medical'] });
+    const e = editPerson(doc, id, { stay: 'car', needs: ['medical'] }, YEAR);
     expect(e.ok).toBe(true);
     expect(readPerson(doc, id)).toMatchObject({ stay: 'car', needs: ['medical'], note: '持病あり', name: '山田 太郎' });
   });
@@ -158,9 +161,9 @@ describe('editPerson', () => {
     const r = checkInHousehold(doc, [person()], { now: NOW, newId: idSequence('id') });
     if (!r.ok) throw new Error('setup');
     const id = r.value.personIds[0];
-    expect(editPerson(doc, id, { name: ' ', stay: 'car' })).toEqual({ ok: false, error: { code: 'invalid', errors: { name: 'required' } } });
+    expect(editPerson(doc, id, { name: ' ', stay: 'car' }, YEAR)).toEqual({ ok: false, error: { code: 'invalid', errors: { name: 'required' } } });
     expect(readPerson(doc, id)).toMatchObject({ name: '山田 太郎', stay: 'shelter' });
-    expect(editPerson(doc, 'nobody', { stay: 'car' })).toEqual({ ok: false, error: { code: 'not-found' } });
+    expect(editPerson(doc, 'nobody', { stay: 'car' }, YEAR)).toEqual({ ok: false, error: { code: 'not-found' } });
   });
 
   it('writes nothing when nothing changes', () => {
@@ -168,7 +171,7 @@ describe('editPerson', () => {
     const r = checkInHousehold(doc, [person()], { now: NOW, newId: idSequence('id') });
     if (!r.ok) throw new Error('setup');
     const before = Y.encodeStateVector(doc);
-    editPerson(doc, r.value.personIds[0], toPersonInput(readPerson(doc, r.value.personIds[0])!));
+    editPerson(doc, r.value.personIds[0], toPersonInput(readPerson(doc, r.value.personIds[0])!), YEAR);
     expect(Y.encodeStateVector(doc)).toEqual(before);
   });
 });
@@ -191,7 +194,7 @@ describe('two tablets merged', () => {
     const b = new Y.Doc();
     syncBoth(a, b);
     checkOutPerson(a, id, LATER);
-    editPerson(b, id, { note: 'アレルギー: 卵', needs: ['allergy'] });
+    editPerson(b, id, { note: 'アレルギー: 卵', needs: ['allergy'] }, YEAR);
     syncBoth(a, b);
     for (const d of [a, b]) {
       expect(readPerson(d, id)).toMatchObject({ checkedOutAt: LATER.toISOString(), note: 'アレルギー: 卵', needs: ['allergy'] });
@@ -206,8 +209,8 @@ describe('two tablets merged', () => {
     const id = r.value.personIds[0];
     const b = new Y.Doc();
     syncBoth(a, b);
-    editPerson(a, id, { stay: 'car' });
-    editPerson(b, id, { kana: 'ヤマダ タロウ' });
+    editPerson(a, id, { stay: 'car' }, YEAR);
+    editPerson(b, id, { kana: 'ヤマダ タロウ' }, YEAR);
     syncBoth(a, b);
     for (const d of [a, b]) expect(readPerson(d, id)).toMatchObject({ stay: 'car', kana: 'ヤマダ タロウ' });
   });
@@ -242,11 +245,11 @@ describe('property: three tablets, random work, random partial syncs', () => {
           const id = pick(rand, known);
           if (t === 0) {
             const note = `メモ ${step}`;
-            expect(editPerson(doc, id, { note }).ok).toBe(true);
+            expect(editPerson(doc, id, { note }, YEAR).ok).toBe(true);
             lastNote.set(id, note);
           } else if (t === 1) {
             const stay = pick(rand, ['shelter', 'car', 'home'] as const);
-            expect(editPerson(doc, id, { stay }).ok).toBe(true);
+            expect(editPerson(doc, id, { stay }, YEAR).ok).toBe(true);
             lastStay.set(id, stay);
           } else {
             const p = readPerson(doc, id)!;
@@ -299,13 +302,13 @@ describe('consent tiers and protection', () => {
     // nothing to clean until a tier is written; an edit writes it, the clean-up drops the old key
     expect(hasLegacyConsent(doc)).toBe(false);
     expect(migrateConsent(doc)).toBe(0);
-    editPerson(doc, 'yes', { consent: 'family' });
-    editPerson(doc, 'no', { consent: 'none' }); // the same tier as read: nothing is written
+    editPerson(doc, 'yes', { consent: 'family' }, YEAR);
+    editPerson(doc, 'no', { consent: 'none' }, YEAR); // the same tier as read: nothing is written
     expect(hasLegacyConsent(doc)).toBe(true);
     expect(migrateConsent(doc)).toBe(1);
     expect(people.get('yes')!.has('consentSafetyInfo')).toBe(false);
     expect(people.get('no')!.has('consentSafetyInfo')).toBe(true);
-    editPerson(doc, 'yes', { consent: 'anyone' });
+    editPerson(doc, 'yes', { consent: 'anyone' }, YEAR);
     expect(Object.fromEntries(readPeople(doc).map((p) => [p.name, p.consent]))).toEqual({ yes: 'anyone', no: 'none', odd: 'none', never: 'none' });
   });
 
@@ -317,8 +320,8 @@ describe('consent tiers and protection', () => {
     shelterPeople(a).set('p1', m);
     const b = new Y.Doc();
     Y.applyUpdate(b, Y.encodeStateAsUpdate(a));
-    editPerson(a, 'p1', { consent: 'family' });
-    editPerson(b, 'p1', { note: '別の端末で' });
+    editPerson(a, 'p1', { consent: 'family' }, YEAR);
+    editPerson(b, 'p1', { note: '別の端末で' }, YEAR);
     migrateConsent(b);
     migrateConsent(a);
     Y.applyUpdate(a, Y.encodeStateAsUpdate(b));

@@ -2,6 +2,9 @@ import { describe, expect, it } from 'vitest';
 import { answersFor, consentAllows, describeQuery, validateSafetyQuery } from '../../domain/safety-answers';
 import type { Person } from '../../domain/schema';
 
+/** The year the validators compare birth years against (domain/ reads no clock). */
+const YEAR = 2026;
+
 const person = (name: string, kana: string, over: Partial<Person> = {}): Person => ({
   id: name, householdId: 'h', name, kana, ageGroup: 'adult', sex: 'unanswered', needs: [], language: 'ja', districtId: '',
   stay: 'shelter', checkedInAt: '2026-12-01T00:00:00.000Z', checkedOutAt: null, note: '', consent: 'anyone', protected: false, birthYear: null, ...over,
@@ -26,11 +29,11 @@ describe('consent rules', () => {
   });
 
   it('refuses an empty or overlong name and an unknown relation', () => {
-    expect(validateSafetyQuery({ name: ' 　', relation: 'family' })).toBe('name-required');
-    expect(validateSafetyQuery({ name: 'あ'.repeat(101), relation: 'family' })).toBe('name-too-long');
-    expect(validateSafetyQuery({ name: '山田', relation: 'friend' })).toBe('relation');
-    expect(validateSafetyQuery({ name: 42, relation: 'family' })).toBe('name-required');
-    expect(validateSafetyQuery({ name: '山田', relation: 'other' })).toBeNull();
+    expect(validateSafetyQuery({ name: ' 　', relation: 'family' }, YEAR)).toBe('name-required');
+    expect(validateSafetyQuery({ name: 'あ'.repeat(101), relation: 'family' }, YEAR)).toBe('name-too-long');
+    expect(validateSafetyQuery({ name: '山田', relation: 'friend' }, YEAR)).toBe('relation');
+    expect(validateSafetyQuery({ name: 42, relation: 'family' }, YEAR)).toBe('name-required');
+    expect(validateSafetyQuery({ name: '山田', relation: 'other' }, YEAR)).toBeNull();
   });
 
   it('a year of birth tells apart two people of the same name; a record without a year still matches; the log says which year was asked', () => {
@@ -40,8 +43,8 @@ describe('consent rules', () => {
     expect(q(null)).toBe(3);
     expect(q(1950)).toBe(2);
     expect(q(2001)).toBe(1);
-    for (const bad of [1899, 1950.5, '1950', new Date().getUTCFullYear() + 1]) expect(validateSafetyQuery({ name: '山田', relation: 'other', birthYear: bad })).toBe('birth-year');
-    expect(validateSafetyQuery({ name: '山田', relation: 'other', birthYear: 1950 })).toBeNull();
+    for (const bad of [1899, 1950.5, '1950', YEAR + 1]) expect(validateSafetyQuery({ name: '山田', relation: 'other', birthYear: bad }, YEAR)).toBe('birth-year');
+    expect(validateSafetyQuery({ name: '山田', relation: 'other', birthYear: 1950 }, YEAR)).toBeNull();
     expect(describeQuery({ name: '山田 太郎', relation: 'family', birthYear: 1950 })).toBe('山田 太郎 (1950)');
     expect(describeQuery({ name: '山田 太郎', relation: 'family' })).toBe('山田 太郎');
   });

@@ -81,7 +81,8 @@ export function CheckIn({ householdId }: { householdId?: string }) {
 
   const onSubmit = (e: Event) => {
     e.preventDefault();
-    const found = members.map(validatePersonInput);
+    const year = new Date().getFullYear();
+    const found = members.map((m) => validatePersonInput(m, year));
     if (found.some((x) => Object.keys(x).length > 0)) {
       setErrors(found);
       setMessage({ kind: 'error', text: f.fixErrors });

@@ -81,7 +81,7 @@ export function EditPerson({ personId }: { personId: string }) {
     e.preventDefault();
     let result: ReturnType<typeof editPerson> | null = null;
     const stored = await saveChange(shelter, (doc) => {
-      result = editPerson(doc, personId, value);
+      result = editPerson(doc, personId, value, new Date().getFullYear());
     });
     if (!stored) {
       setFlash({ text: c.sync.storeFailed, error: true });
