@@ -57,6 +57,16 @@ export const CLOSE = {
    * `purged:<epoch>`; the client drops its copy, remembers the epoch and connects again.
    */
   purged: 4412,
+  // Standard codes (RFC 6455) the server sends for its own reasons, named here so no module
+  // writes a bare number.
+  /** The server (or a shelter box) is shutting down. */
+  goingAway: 1001,
+  /** A frame over twice MAX_FRAME_BYTES, refused by the WebSocket layer before it is read. */
+  messageTooBig: 1009,
+  /** The store failed; nothing from this connection was applied. */
+  storeFailed: 1011,
+  /** The document is being purged right now: try again in a moment (then 4412). */
+  tryAgainLater: 1013,
 } as const;
 
 /**

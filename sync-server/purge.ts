@@ -3,6 +3,7 @@
 // with a closure older than the retention, and not yet purged, has its document replaced by the
 // purged state. Tablets learn it when they next connect (sync.ts refuses their old copy with
 // CLOSE.purged and they drop it); audit entries naming the purged people are redacted.
+import { CLOSE } from '../domain/protocol';
 import { namesOnRecord, peopleOnRecord, purgeDueAt, purgedState, retentionDays } from '../domain/retention';
 import { shelterDocName } from '../domain/schema';
 import type { DerivedLayers } from './derive';
@@ -104,7 +105,7 @@ export class Purger {
       const epoch = at.toISOString();
       // Connected tablets retry in a moment (1013) and are then told of the purge (CLOSE.purged);
       // what they sent before is committed first, so the purge covers it.
-      sync.closeDoc(name, 1013, 'document being purged, try again');
+      sync.closeDoc(name, CLOSE.tryAgainLater, 'document being purged, try again');
       await writer.flush();
       const taken = await registry.peek(name, (live) => ({
         state: purgedState(live.doc, at),

@@ -181,7 +181,7 @@ export class SyncService {
       this.accept(ws, url, token).catch((e) => {
         // The store could not be read (or the token checked): refuse this one connection.
         console.error(`sync connection refused: ${(e as Error).message}`);
-        ws.close(1011, 'storage unavailable');
+        ws.close(CLOSE.storeFailed, 'storage unavailable');
       }),
     );
     return true;
@@ -254,7 +254,7 @@ export class SyncService {
     }
     if (this.deps.registry.replacing.has(req.docName)) {
       // A purge is being written: the client retries in a moment and finds the new epoch.
-      transport.close(1013, 'document being purged, try again');
+      transport.close(CLOSE.tryAgainLater, 'document being purged, try again');
       return null;
     }
     const live = await this.deps.registry.acquire(req.docName);
@@ -333,7 +333,7 @@ export class SyncService {
   async close(): Promise<void> {
     this.accepting = false;
     clearInterval(this.timer);
-    for (const c of this.conns) c.close(1001, 'server shutting down');
+    for (const c of this.conns) c.close(CLOSE.goingAway, 'server shutting down');
     await new Promise<void>((resolve) => this.wss.close(() => resolve()));
   }
 }
@@ -482,7 +482,7 @@ export class SyncConnection implements UpdateOrigin {
 
   storeFailed(): void {
     // The client keeps its unconfirmed changes and sends them again after reconnecting.
-    this.close(1011, 'storage unavailable');
+    this.close(CLOSE.storeFailed, 'storage unavailable');
   }
 
   tick(now: Date, revoked: Set<string>): void {

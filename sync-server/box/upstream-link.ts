@@ -316,7 +316,7 @@ export class UpstreamLink implements UpdateOrigin {
     this.stopped = true;
     if (this.retryTimer) clearTimeout(this.retryTimer);
     if (this.watchdog) clearInterval(this.watchdog);
-    this.ws?.close(1001, 'box shutting down');
+    this.ws?.close(CLOSE.goingAway, 'box shutting down');
     this.ws = null;
     if (this.live) this.opts.registry.release(this.live);
   }

@@ -1,9 +1,10 @@
 // The one storage interface of the sync server. Everything durable goes through it: document
 // updates (an append-only log per document, compacted into a snapshot now and then), the
-// tokens issued to devices and their revocation, and a health probe. SQLite implements it
-// (store/sqlite.ts); a PostgreSQL backend must pass the same contract suite
-// (test/integration/store-contract.test.ts), which is why every method returns a Promise even
-// though better-sqlite3 itself is synchronous.
+// tokens issued to devices and their revocation, and a health probe. Three stores implement it:
+// SQLite (store/sqlite.ts, the default and the shelter box's), PostgreSQL (store/postgres.ts, for
+// several instances sharing one database) and memory (store/memory.ts, for the deterministic
+// tests). All three pass one contract suite (test/integration/store-contract.ts), which is why
+// every method returns a Promise even though better-sqlite3 itself is synchronous.
 
 export interface AppendEntry {
   docName: string;
