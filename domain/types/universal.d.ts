@@ -9,3 +9,16 @@ declare class TextDecoder {
   readonly encoding: string;
   decode(input?: ArrayBufferView | ArrayBuffer, options?: { stream?: boolean }): string;
 }
+
+// WHATWG URL, in the shape domain/sync/connect.ts uses.
+declare class URLSearchParams {
+  constructor(init?: Record<string, string> | string);
+  get(name: string): string | null;
+  set(name: string, value: string): void;
+  toString(): string;
+}
+declare class URL {
+  constructor(url: string, base?: string);
+  readonly pathname: string;
+  readonly searchParams: URLSearchParams;
+}

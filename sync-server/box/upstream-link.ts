@@ -10,20 +10,29 @@
 //    that into UPSTREAM_STORED for each of its tablets: the city's state vector, and how many of
 //    that tablet's frames are now durable at the city (a tablet's frame k is covered once every
 //    frame the box had sent up when k became durable in the box is durable at the city).
+// The connection itself (URL, handshake order, frame numbers, backoff, watchdog) is the sync
+// engine's route (domain/sync/route.ts), the same one a tablet runs.
 import WebSocket from 'ws';
 import * as Y from 'yjs';
-import {
-  CLOSE, DEAD_CONNECTION_MS, FATAL_CLOSE_CODES, MAX_FRAME_BYTES, PROTOCOL_VERSION, decodeMessage, encodeMessage, tokenProtocols,
-} from '../../domain/protocol';
+import { CLOSE, MAX_FRAME_BYTES } from '../../domain/protocol';
 import { missingUpdates } from '../../domain/split-update';
 import { emptyState } from '../../domain/retention';
+import { type Clock, systemClock } from '../../domain/sync/clock';
+import { type RouteStatus, type SocketFactory, SyncRoute, type WebSocketLike } from '../../domain/sync/route';
 import type { DocRegistry, LiveDoc } from '../docs';
 import type { SyncConnection, SyncService } from '../sync';
 import type { UpdateOrigin, UpdateWriter } from '../writer';
 
-const FRAME_HEADER_BYTES = 16;
-const RETRY_MIN_MS = 500;
-const RETRY_MAX_MS = 10_000;
+/** Node's timers, unref'd: a link waiting to retry does not keep the process alive. */
+export const nodeClock: Clock = systemClock({
+  now: () => Date.now(),
+  setTimeout: (fn, ms) => setTimeout(fn, ms).unref(),
+  clearTimeout: (h) => clearTimeout(h),
+});
+
+/** `ws` as the engine's socket: no compression, and frames up to twice the protocol's limit. */
+export const nodeSocket: SocketFactory = (url, protocols) =>
+  new WebSocket(url, protocols, { perMessageDeflate: false, maxPayload: 2 * MAX_FRAME_BYTES }) as unknown as WebSocketLike;
 
 export type LinkState = 'connecting' | 'connected' | 'offline' | 'refused';
 
@@ -46,24 +55,19 @@ interface Waiting {
 }
 
 export class UpstreamLink implements UpdateOrigin {
-  private ws: WebSocket | null = null;
+  private route: SyncRoute | null = null;
   private live: LiveDoc | null = null;
   private state: LinkState = 'connecting';
-  private framesSent = 0;
+  /** Frames of the current upstream socket the city has made durable (its STORED count). */
   private framesConfirmed = 0;
-  /** The handshake is done (our step 2 sent): commits are sent up as they happen. */
-  private ready = false;
-  private retryMs = RETRY_MIN_MS;
-  private retryTimer: NodeJS.Timeout | null = null;
-  private watchdog: NodeJS.Timeout | null = null;
-  private lastHeard = 0;
-  private stopped = false;
+  private followingPurge = false;
   private cityStateVector: Uint8Array = Y.encodeStateVector(new Y.Doc());
   private lastConfirmedAt: string | null = null;
   private refusedCode: number | undefined;
   private readonly waiting: Waiting[] = [];
   private readonly cityDurable = new Map<SyncConnection, number>();
   private readonly listeners = new Set<(s: LinkStatus) => void>();
+  private readonly clock: Clock;
 
   constructor(
     readonly docName: string,
@@ -79,10 +83,14 @@ export class UpstreamLink implements UpdateOrigin {
       log: (line: string) => void;
       /** Remembered across restarts: the city's last confirmed state vector and time. */
       restored?: { cityStateVector?: Uint8Array; lastConfirmedAt?: string | null };
+      /** The socket to the city and the clock (a test harness passes in-memory ones). */
+      createSocket?: SocketFactory;
+      clock?: Clock;
     },
   ) {
     if (opts.restored?.cityStateVector) this.cityStateVector = opts.restored.cityStateVector;
     this.lastConfirmedAt = opts.restored?.lastConfirmedAt ?? null;
+    this.clock = opts.clock ?? nodeClock;
   }
 
   async start(): Promise<void> {
@@ -100,7 +108,8 @@ export class UpstreamLink implements UpdateOrigin {
       },
       durable: (conn) => {
         if (conn.live !== this.live || this.opts.mode !== 'write') return;
-        this.waiting.push({ conn, count: conn.durableCount, frame: this.ready ? this.framesSent : null });
+        const route = this.route;
+        this.waiting.push({ conn, count: conn.durableCount, frame: route?.answered ? route.framesOnSocket : null });
         this.settle();
       },
       closed: (conn) => {
@@ -108,11 +117,56 @@ export class UpstreamLink implements UpdateOrigin {
         for (let i = this.waiting.length - 1; i >= 0; i--) if (this.waiting[i].conn === conn) this.waiting.splice(i, 1);
       },
     });
-    this.watchdog = setInterval(() => {
-      if (this.ws?.readyState === WebSocket.OPEN && Date.now() - this.lastHeard > DEAD_CONNECTION_MS) this.ws.terminate();
-    }, 1_000);
-    this.watchdog.unref();
-    this.connect();
+    const { mode } = this.opts;
+    this.route = new SyncRoute(
+      {
+        serverUrl: this.opts.upstreamWs,
+        docName: this.docName,
+        token: this.opts.token,
+        epoch: () => this.live!.epoch,
+        createSocket: this.opts.createSocket ?? nodeSocket,
+        clock: this.clock,
+        log: (line) => this.opts.log(`upstream ${line}`),
+      },
+      {
+        stateVector: () => this.live!.stateVector(),
+        // Everything the city lacks, in frames it accepts; then every later commit as it happens.
+        // The box's document holds only what its store has committed: nothing to wait for.
+        answer: async (sv, maxBytes) => (mode === 'read' ? null : missingUpdates(this.live!.doc, Y.decodeStateVector(sv), maxBytes)),
+        answered: (_ws, lastFrame) => {
+          // Everything durable in the box so far is in that handshake.
+          for (const w of this.waiting) if (w.frame === null) w.frame = lastFrame;
+        },
+        received: (update) => {
+          Y.decodeUpdate(update); // throws on garbage: nothing malformed reaches the box's store
+          this.opts.writer.submit(this.live!, update, this);
+        },
+        stored: (sv, durable) => {
+          this.cityStateVector = sv;
+          this.framesConfirmed = Math.max(this.framesConfirmed, durable ?? 0);
+          this.lastConfirmedAt = new Date(this.clock.now()).toISOString();
+          this.settle(true);
+          this.setState(this.state);
+        },
+        status: (s, code, reason) => this.routeStatus(s, code, reason),
+      },
+    ).start();
+  }
+
+  /** A new socket (or none): its frame numbers start again; unconfirmed counts wait for the next handshake. */
+  private routeStatus(s: RouteStatus, code?: number, reason?: string): void {
+    this.framesConfirmed = 0;
+    for (const w of this.waiting) w.frame = null;
+    if (s === 'refused' && code === CLOSE.purged) {
+      void this.followPurge((reason ?? '').replace(/^purged:/, ''));
+      this.setState('offline');
+      return;
+    }
+    if (s === 'refused') {
+      this.refusedCode = code;
+      this.opts.log(`upstream ${this.docName}: the city refused the box's token (${code}); not retrying`);
+    }
+    this.setState(s);
   }
 
   status(): LinkStatus {
@@ -120,7 +174,7 @@ export class UpstreamLink implements UpdateOrigin {
       doc: this.docName,
       state: this.state,
       lastConfirmedAt: this.lastConfirmedAt,
-      unconfirmedFrames: Math.max(0, this.framesSent - this.framesConfirmed),
+      unconfirmedFrames: Math.max(0, (this.route?.framesOnSocket ?? 0) - this.framesConfirmed),
       ...(this.refusedCode !== undefined ? { refusedCode: this.refusedCode } : {}),
     };
   }
@@ -141,59 +195,6 @@ export class UpstreamLink implements UpdateOrigin {
     for (const l of this.listeners) l(s);
   }
 
-  private connect(): void {
-    if (this.stopped) return;
-    this.ready = false;
-    this.framesSent = 0;
-    this.framesConfirmed = 0;
-    // Anything sent on the old socket and not confirmed goes again in the next handshake.
-    for (const w of this.waiting) w.frame = null;
-    const epoch = this.live!.epoch;
-    // The token in the protocol list, not the URL (domain/protocol.ts).
-    const ws = new WebSocket(`${this.opts.upstreamWs}/${this.docName}?v=${PROTOCOL_VERSION}${epoch ? `&epoch=${encodeURIComponent(epoch)}` : ''}`, tokenProtocols(this.opts.token), {
-      perMessageDeflate: false,
-      maxPayload: 2 * MAX_FRAME_BYTES,
-    });
-    ws.binaryType = 'nodebuffer';
-    this.ws = ws;
-    this.setState('connecting');
-    ws.on('open', () => {
-      this.lastHeard = Date.now();
-      this.retryMs = RETRY_MIN_MS;
-      this.setState('connected');
-      ws.send(encodeMessage({ type: 'sync-step1', stateVector: this.live!.stateVector() }));
-      if (this.opts.mode === 'read') this.ready = true;
-    });
-    ws.on('message', (data: Buffer) => {
-      if (this.ws !== ws) return;
-      this.lastHeard = Date.now();
-      try {
-        this.receive(new Uint8Array(data));
-      } catch (e) {
-        this.opts.log(`upstream ${this.docName}: bad message from the city (${(e as Error).message}); reconnecting`);
-        ws.terminate();
-      }
-    });
-    ws.on('error', () => undefined);
-    ws.on('close', (code, reason) => {
-      if (this.ws !== ws) return;
-      this.ws = null;
-      this.ready = false;
-      if (code === CLOSE.purged) {
-        void this.followPurge(reason.toString().replace(/^purged:/, ''));
-        return;
-      }
-      if (FATAL_CLOSE_CODES.includes(code)) {
-        this.refusedCode = code;
-        this.setState('refused');
-        this.opts.log(`upstream ${this.docName}: the city refused the box's token (${code}); not retrying`);
-        return;
-      }
-      this.setState('offline');
-      this.scheduleRetry();
-    });
-  }
-
   /**
    * The city purged this shelter's roster (retention.ts). The box's copy still holds it: it is
    * replaced by an empty document of the new epoch (which closes the box's tablets with
@@ -201,6 +202,9 @@ export class UpstreamLink implements UpdateOrigin {
    */
   private async followPurge(epoch: string): Promise<void> {
     const { registry, writer, log } = this.opts;
+    // The route retries with backoff meanwhile; until the copy is replaced it is refused again.
+    if (this.followingPurge || epoch === this.live?.epoch) return;
+    this.followingPurge = true;
     try {
       await writer.flush();
       const old = this.live!;
@@ -210,81 +214,29 @@ export class UpstreamLink implements UpdateOrigin {
       this.cityStateVector = Y.encodeStateVector(new Y.Doc());
       this.waiting.length = 0;
       this.cityDurable.clear();
-      this.framesSent = 0;
       this.framesConfirmed = 0;
       log(`upstream ${this.docName}: the city purged this shelter's roster; the box dropped its copy`);
     } catch (e) {
       log(`upstream ${this.docName}: could not follow the city's purge (${(e as Error).message}); trying again`);
+    } finally {
+      this.followingPurge = false;
     }
-    this.setState('offline');
-    this.scheduleRetry();
-  }
-
-  private scheduleRetry(): void {
-    if (this.stopped || this.retryTimer) return;
-    const delay = this.retryMs;
-    this.retryMs = Math.min(RETRY_MAX_MS, this.retryMs * 2);
-    this.retryTimer = setTimeout(() => {
-      this.retryTimer = null;
-      this.connect();
-    }, delay);
-    this.retryTimer.unref();
+    this.route?.reconnectNow();
   }
 
   /** Try to reach the city now (the backhaul came back), instead of waiting for the backoff. */
   reconnectNow(): void {
-    if (this.stopped || this.ws || this.state === 'refused') return;
-    if (this.retryTimer) clearTimeout(this.retryTimer);
-    this.retryTimer = null;
-    this.retryMs = RETRY_MIN_MS;
-    this.connect();
+    if (!this.route || this.route.connected || this.state === 'refused') return;
+    this.route.reconnectNow();
   }
 
-  private receive(buf: Uint8Array): void {
-    const r = decodeMessage(buf);
-    if (!r.ok) throw new Error(r.error);
-    const m = r.value;
-    switch (m.type) {
-      case 'stored':
-        this.cityStateVector = m.stateVector;
-        this.framesConfirmed = Math.max(this.framesConfirmed, m.durable ?? 0);
-        this.lastConfirmedAt = new Date().toISOString();
-        this.settle(true);
-        this.setState(this.state);
-        return;
-      case 'sync-step1': {
-        const citySv = Y.decodeStateVector(m.stateVector);
-        if (this.opts.mode === 'read') return;
-        // Everything the city lacks, in frames it accepts; then every later commit as it happens.
-        const parts = missingUpdates(this.live!.doc, citySv, MAX_FRAME_BYTES - FRAME_HEADER_BYTES);
-        parts.forEach((update, i) => this.sendFrame(encodeMessage({ type: i === 0 ? 'sync-step2' : 'sync-update', update })));
-        this.ready = true;
-        // Everything durable in the box so far is in that handshake.
-        for (const w of this.waiting) if (w.frame === null) w.frame = this.framesSent;
-        return;
-      }
-      case 'sync-step2':
-      case 'sync-update':
-        Y.decodeUpdate(m.update); // throws on garbage: nothing malformed reaches the box's store
-        this.opts.writer.submit(this.live!, m.update, this);
-        return;
-      default:
-        return; // heartbeats, awareness, anything newer: not the box's business
-    }
-  }
-
-  private sendFrame(msg: Uint8Array): void {
-    this.ws!.send(msg);
-    this.framesSent++;
-  }
-
+  /** A commit of the box's own (its tablets'): up to the city once the handshake is done, else in the next one. */
   private sendUp(update: Uint8Array): void {
-    if (this.opts.mode !== 'write' || !this.ready || this.ws?.readyState !== WebSocket.OPEN) return;
-    this.sendFrame(encodeMessage({ type: 'sync-update', update }));
+    if (this.opts.mode === 'write') this.route?.sendUpdate(update);
   }
 
-  /** Turns the city's confirmations into UPSTREAM_STORED for the box's tablets. */
   /**
+   * Turns the city's confirmations into UPSTREAM_STORED for the box's tablets.
    * Moves waiting frame counts the city has now covered into cityDurable, and tells the tablets:
    * all of them when the city's state vector changed (`cityChanged`), else only those whose count grew.
    */
@@ -309,15 +261,11 @@ export class UpstreamLink implements UpdateOrigin {
 
   storeFailed(): void {
     // The box's disk refused the city's update: drop the link, the handshake will resend it.
-    this.ws?.terminate();
+    this.route?.restart();
   }
 
   stop(): void {
-    this.stopped = true;
-    if (this.retryTimer) clearTimeout(this.retryTimer);
-    if (this.watchdog) clearInterval(this.watchdog);
-    this.ws?.close(CLOSE.goingAway, 'box shutting down');
-    this.ws = null;
+    this.route?.destroy(CLOSE.goingAway, 'box shutting down');
     if (this.live) this.opts.registry.release(this.live);
   }
 }

@@ -3,9 +3,13 @@
 // goes on the wire, so closing the tab or losing power right after "saved" loses nothing.
 // Updates are stored in Yjs's v2 encoding: a 10,000-person shelter is a third smaller and is
 // applied noticeably faster at start-up than in v1 (the wire protocol stays v1).
-import { isConfirmed } from '../../domain/confirmations';
+// The rules (what confirms a row, what is counted) are domain/sync/local-log.ts's, shared with the
+// memory log the deterministic harness runs the same replica on.
 import Dexie, { type Table } from 'dexie';
 import * as Y from 'yjs';
+import {
+  type LoadedDoc, type LocalLog, type PendingCounts, type PendingRow, type UpdateToStore, pendingCounts, rowConfirmed,
+} from '../../domain/sync/local-log';
 
 /** One Yjs update in v2 encoding. */
 export interface UpdateRow {
@@ -14,45 +18,10 @@ export interface UpdateRow {
   update: Uint8Array;
 }
 
-/**
- * A local change: confirmed once the server's stored state vector has clock ≥ this for client.
- * A delete-only change (deleteOnly) adds no clock, so no state vector can confirm it: it is
- * confirmed by id, from the STORED count of the socket that carried it (see synced-doc.ts).
- */
-export interface PendingRow {
-  id?: number;
-  docName: string;
-  client: number;
-  clock: number;
-  deleteOnly?: boolean;
-  /** Records the change touched (pending-records.ts); rows written before this field count 1. */
-  records?: number;
-  /** A shelter box has confirmed storing it (the middle tier); the row stays until the city does. */
-  atBox?: boolean;
-}
-
-/** Unconfirmed records: not yet at the city (`pending`), and of those, not even in a box (`local`). */
-export interface PendingCounts {
-  pending: number;
-  local: number;
-}
-
-function counts(rows: readonly PendingRow[]): PendingCounts {
-  return { pending: pendingRecords(rows), local: pendingRecords(rows.filter((r) => !r.atBox)) };
-}
-
-/** What the sync indicator counts: records, not rows. */
-export function pendingRecords(rows: readonly PendingRow[]): number {
-  return rows.reduce((n, r) => n + (r.records ?? 1), 0);
-}
-
 export interface MetaRow {
   key: string;
   value: string;
 }
-
-/** Above this many rows a document's updates are merged into one snapshot row. */
-export const COMPACT_AFTER_ROWS = 200;
 
 class HinanjoStore extends Dexie {
   updatesV2!: Table<UpdateRow, number>;
@@ -87,23 +56,17 @@ export function localStore(): HinanjoStore {
  * A document's updates, its pending count and the ids of its delete-only pending rows, read in
  * one transaction: every delete-only row returned has its deletion in the updates returned.
  */
-export async function loadDoc(docName: string): Promise<{ updates: Uint8Array[]; pending: PendingCounts; deleteOnly: number[] }> {
+export async function loadDoc(docName: string): Promise<LoadedDoc> {
   const db = localStore();
   return db.transaction('r', db.updatesV2, db.pending, async () => {
     const rows = await db.updatesV2.where('docName').equals(docName).toArray();
     const pending = await db.pending.where('docName').equals(docName).toArray();
     return {
       updates: rows.map((r) => r.update),
-      pending: counts(pending),
+      pending: pendingCounts(pending),
       deleteOnly: pending.filter((p) => p.deleteOnly).map((p) => p.id as number),
     };
   });
-}
-
-/** A update to persist; `pending` for local changes (this client's clock after the change). */
-export interface UpdateToStore {
-  update: Uint8Array;
-  pending: { client: number; clock: number; deleteOnly?: boolean; records?: number } | null;
 }
 
 /**
@@ -146,39 +109,35 @@ export async function compact(docName: string): Promise<void> {
  */
 export async function confirmPending(
   docName: string,
-  stored: Map<number, number>,
+  stored: ReadonlyMap<number, number>,
   deletesStored: ReadonlySet<number> = new Set(),
 ): Promise<PendingCounts> {
   const db = localStore();
   return db.transaction('rw', db.pending, async () => {
     const rows = await db.pending.where('docName').equals(docName).toArray();
-    const covered = rows.filter((r) => isCovered(r, stored, deletesStored)).map((r) => r.id as number);
+    const covered = rows.filter((r) => rowConfirmed(r, stored, deletesStored)).map((r) => r.id as number);
     await db.pending.bulkDelete(covered);
     const gone = new Set(covered);
-    return counts(rows.filter((r) => !gone.has(r.id as number)));
+    return pendingCounts(rows.filter((r) => !gone.has(r.id as number)));
   });
-}
-
-function isCovered(r: PendingRow, stored: Map<number, number>, deletesStored: ReadonlySet<number>): boolean {
-  return isConfirmed({ id: r.id as number, client: r.client, clock: r.clock, deleteOnly: r.deleteOnly }, stored, deletesStored);
 }
 
 /** Marks the pending rows a shelter box confirmed (same rules as confirmPending); they stay pending for the city. */
 export async function markAtBox(
   docName: string,
-  stored: Map<number, number>,
+  stored: ReadonlyMap<number, number>,
   deletesStored: ReadonlySet<number> = new Set(),
 ): Promise<PendingCounts> {
   const db = localStore();
   return db.transaction('rw', db.pending, async () => {
     const rows = await db.pending.where('docName').equals(docName).toArray();
     for (const r of rows) {
-      if (!r.atBox && isCovered(r, stored, deletesStored)) {
+      if (!r.atBox && rowConfirmed(r, stored, deletesStored)) {
         r.atBox = true;
         await db.pending.update(r.id as number, { atBox: true });
       }
     }
-    return counts(rows);
+    return pendingCounts(rows);
   });
 }
 
@@ -228,3 +187,15 @@ export async function deleteLocalStore(): Promise<void> {
   store = null;
   await db.delete();
 }
+
+/** The device's log as the sync engine sees it (domain/sync/local-log.ts). */
+export const indexedDbLog: LocalLog = {
+  load: loadDoc,
+  append: appendUpdates,
+  countUpdates,
+  compact,
+  confirm: confirmPending,
+  markAtBox,
+  readMeta,
+  writeMeta,
+};

@@ -1,11 +1,13 @@
-// The tablet's own provider (web/lib/sync-socket.ts) against the real server, in Node with the
-// `ws` WebSocket: the handshake, STORED, a refused token that is never retried, backoff while the
-// server is down and the reconnect when it is back, and the watchdog's reconnectNow.
+// The sync engine's route (domain/sync/route.ts: every client's one path to a server) against the
+// real server, in Node with the `ws` WebSocket: the handshake, STORED, a refused token that is
+// never retried, backoff while the server is down and the reconnect when it is back, and the
+// watchdog's reconnectNow.
 import { afterEach, describe, expect, it } from 'vitest';
 import WebSocket from 'ws';
 import * as Y from 'yjs';
-import { CLOSE, type WireMessage, encodeMessage } from '../../domain/protocol';
-import { SyncSocket, type SocketStatus, type WebSocketLike, backoffMs } from '../../web/lib/sync-socket';
+import { CLOSE } from '../../domain/protocol';
+import { systemClock } from '../../domain/sync/clock';
+import { type RouteOwner, type RouteStatus, SyncRoute, type WebSocketLike, backoffMs } from '../../domain/sync/route';
 import { startTestServer, tempDataDir, type TestServer } from '../helpers/server';
 import { waitFor } from '../helpers/wait';
 
@@ -20,43 +22,77 @@ async function server(opts: { port?: number; dataDir?: string } = {}): Promise<T
   return s;
 }
 
-/** A client the way synced-doc.ts uses the socket, with a log of what it saw. */
+const clock = systemClock({ now: () => Date.now(), setTimeout: (fn, ms) => setTimeout(fn, ms), clearTimeout: (h) => clearTimeout(h) });
+const wsFactory = (url: string, protocols: string[]) => new WebSocket(url, protocols) as unknown as WebSocketLike;
+
+function route(opts: { wsUrl: string; docName: string; token: string; epoch?: string; onOpen?: (url: string) => void }, owner: RouteOwner): SyncRoute {
+  const r = new SyncRoute(
+    {
+      serverUrl: opts.wsUrl,
+      docName: opts.docName,
+      token: opts.token,
+      epoch: () => opts.epoch ?? '',
+      clock,
+      createSocket: (url, protocols) => {
+        opts.onOpen?.(url);
+        return wsFactory(url, protocols);
+      },
+    },
+    owner,
+  ).start();
+  cleanup.push(() => r.destroy());
+  return r;
+}
+
+const silentOwner = (status: RouteOwner['status'] = () => undefined): RouteOwner => ({
+  stateVector: () => Y.encodeStateVector(new Y.Doc()),
+  answer: async () => null,
+  received: () => undefined,
+  status,
+});
+
+/** A client the way the replica uses a route, with a log of what it saw. */
 function client(wsUrl: string, docName: string, token: string) {
   const doc = new Y.Doc();
-  const seen: WireMessage['type'][] = [];
+  const seen: string[] = [];
   const statuses: string[] = [];
   let opened = 0;
   let stored = false;
   let refusedCode: number | undefined;
-  const socket: SyncSocket = new SyncSocket(
+  const origin = {};
+  const socket = route(
     {
-      serverUrl: wsUrl,
+      wsUrl,
       docName,
       token,
-      createSocket: (url, protocols) => {
+      onOpen: (url) => {
         opened++;
         expect(url).not.toContain('token');
-        return new WebSocket(url, protocols) as unknown as WebSocketLike;
       },
     },
     {
       stateVector: () => Y.encodeStateVector(doc),
-      message: (m, ws) => {
-        seen.push(m.type);
-        if (m.type === 'sync-step1') ws.send(encodeMessage({ type: 'sync-step2', update: Y.encodeStateAsUpdate(doc, m.stateVector) }));
-        if (m.type === 'sync-step2' || m.type === 'sync-update') Y.applyUpdate(doc, m.update, socket);
-        if (m.type === 'stored') stored = true;
+      answer: async (sv) => {
+        seen.push('sync-step1');
+        return [Y.encodeStateAsUpdate(doc, sv)];
       },
-      status: (s: SocketStatus, code?: number) => {
+      received: (update) => {
+        seen.push('update');
+        Y.applyUpdate(doc, update, origin);
+      },
+      stored: () => {
+        seen.push('stored');
+        stored = true;
+      },
+      status: (s: RouteStatus, code?: number) => {
         statuses.push(s);
         if (s === 'refused') refusedCode = code;
       },
     },
   );
-  doc.on('update', (u: Uint8Array, origin: unknown) => {
-    if (origin !== socket) socket.send(encodeMessage({ type: 'sync-update', update: u }));
+  doc.on('update', (u: Uint8Array, o: unknown) => {
+    if (o !== origin) socket.sendUpdate(u);
   });
-  cleanup.push(() => socket.destroy());
   return {
     doc,
     socket,
@@ -68,7 +104,7 @@ function client(wsUrl: string, docName: string, token: string) {
   };
 }
 
-describe('the tablet’s sync socket', () => {
+describe('a sync route (the engine’s path to one server)', () => {
   it('opens, says its state vector, syncs both ways and hears STORED and heartbeats', async () => {
     const s = await server();
     const token = await s.token({ role: 'staff', shelter: 's1' });
@@ -78,9 +114,8 @@ describe('the tablet’s sync socket', () => {
     a.doc.getMap('people').set('p1', 'checked in on a');
     await waitFor(() => b.doc.getMap('people').get('p1') === 'checked in on a', 'b has a’s change');
     await waitFor(() => a.stored(), 'a told its change is stored');
-    await waitFor(() => a.seen.includes('heartbeat'), 'a heartbeat');
     expect(a.seen).toContain('sync-step1');
-    expect(a.seen).toContain('sync-step2');
+    expect(a.seen).toContain('update');
     expect(a.statuses).toContain('connected');
   });
 
@@ -92,7 +127,7 @@ describe('the tablet’s sync socket', () => {
     expect(c.refusedCode()).toBe(CLOSE.forbidden);
     await new Promise((r) => setTimeout(r, 600));
     expect(c.opened()).toBe(1);
-    expect(c.socket.shouldConnect).toBe(false);
+    expect(c.socket.status).toBe('refused');
   });
 
   it('a copy of an older epoch is refused with 4412 and the new epoch, and keeps trying (the owner decides whether to drop it); the new epoch is accepted', async () => {
@@ -100,19 +135,13 @@ describe('the tablet’s sync socket', () => {
     const token = await s.token({ role: 'staff', shelter: 's1' });
     const { epoch } = await s.server.purger.purge('s1');
     const reasons: string[] = [];
-    const old = new SyncSocket(
-      { serverUrl: s.wsUrl, docName: 'shelter/s1', token, createSocket: (url, protocols) => new WebSocket(url, protocols) as unknown as WebSocketLike },
-      { stateVector: () => Y.encodeStateVector(new Y.Doc()), message: () => undefined, status: (st, code, reason) => st === 'refused' && code === CLOSE.purged && reasons.push(reason ?? '') },
+    route(
+      { wsUrl: s.wsUrl, docName: 'shelter/s1', token },
+      silentOwner((st, code, reason) => void (st === 'refused' && code === CLOSE.purged && reasons.push(reason ?? ''))),
     );
-    cleanup.push(() => old.destroy());
     await waitFor(() => reasons.length >= 2, 'refused twice: not fatal, it tries again');
     expect(reasons[0]).toBe(`purged:${epoch}`);
-    expect(old.shouldConnect).toBe(true);
-    const current = new SyncSocket(
-      { serverUrl: s.wsUrl, docName: 'shelter/s1', token, epoch, createSocket: (url, protocols) => new WebSocket(url, protocols) as unknown as WebSocketLike },
-      { stateVector: () => Y.encodeStateVector(new Y.Doc()), message: () => undefined, status: () => undefined },
-    );
-    cleanup.push(() => current.destroy());
+    const current = route({ wsUrl: s.wsUrl, docName: 'shelter/s1', token, epoch }, silentOwner());
     await waitFor(() => current.connected, 'the new epoch is accepted');
   });
 
@@ -126,12 +155,12 @@ describe('the tablet’s sync socket', () => {
     await first.stop();
     await waitFor(() => c.socket.status === 'offline', 'offline after the server went away');
     c.doc.getMap('people').set('p9', 'typed offline');
-    await waitFor(() => c.socket.failedAttempts >= 2, 'retried with backoff');
+    await waitFor(() => c.opened() >= 3, 'retried with backoff');
     const opensWhileDown = c.opened();
     const second = await server({ port, dataDir });
     await waitFor(() => c.socket.connected, 'reconnected', 10_000);
     expect(c.opened()).toBeGreaterThan(opensWhileDown);
-    expect(c.socket.failedAttempts).toBe(0);
+    expect(c.socket.status).toBe('connected');
     // The handshake carried the offline change: a fresh client sees it.
     const d = client(second.wsUrl, 'shelter/s1', token);
     await waitFor(() => d.doc.getMap('people').get('p9') === 'typed offline', 'the offline change reached the server');
@@ -142,9 +171,9 @@ describe('the tablet’s sync socket', () => {
     const token = await s.token({ role: 'staff', shelter: 's1' });
     const c = client(s.wsUrl, 'shelter/s1', token);
     await waitFor(() => c.socket.connected, 'connected');
-    const before = c.socket.ws;
+    const before = c.socket.socket;
     c.socket.reconnectNow();
-    expect(c.socket.ws).not.toBe(before);
+    expect(c.socket.socket).not.toBe(before);
     await waitFor(() => c.socket.connected, 'connected again');
     expect(c.opened()).toBe(2);
   });
