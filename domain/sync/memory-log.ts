@@ -10,6 +10,8 @@ export class MemoryLog implements LocalLog {
   readonly updates = new Map<string, { id: number; update: Uint8Array }[]>();
   readonly pending = new Map<string, PendingRow[]>();
   readonly meta = new Map<string, string>();
+  /** Every pending row id ever created, in order (a harness maps them to the changes it saw). */
+  readonly createdPendingIds: number[] = [];
   /** When set, the next append fails (a full disk), once. */
   failNextAppend = false;
 
@@ -36,6 +38,7 @@ export class MemoryLog implements LocalLog {
       if (!b.pending) return null;
       const id = this.nextId++;
       pending.push({ id, docName, ...b.pending });
+      this.createdPendingIds.push(id);
       return id;
     });
     this.updates.set(docName, updates);

@@ -3,7 +3,10 @@
 // whose frames wait in queues until the test delivers them, in an order its seed decides. The
 // writer commits only when the test says (commit()). Each step is awaited to the end, so one
 // seed gives one transcript: a failing seed replays exactly.
+import { createHash, type Hash } from 'node:crypto';
 import * as Y from 'yjs';
+import { parseConnectRequest } from '../../domain/sync/connect';
+import type { SocketFactory, WebSocketLike } from '../../domain/sync/route';
 import { issueToken, keysFromSecret, type TokenKeys } from '../../sync-server/auth';
 import { DocRegistry } from '../../sync-server/docs';
 import { Metrics } from '../../sync-server/metrics';
@@ -30,6 +33,8 @@ export class SocketPair {
 
   /** The client's end (YClientOptions.socket). */
   readonly client: ClientSocket;
+  /** The same end as the sync engine's WebSocket (domain/sync/route.ts). */
+  readonly webSocket: WebSocketLike;
   /** The server's end (what SyncService.open gets). */
   readonly server: SyncTransport;
 
@@ -37,6 +42,8 @@ export class SocketPair {
     readonly id: number,
     readonly url: URL,
     private readonly core: SyncCore,
+    /** The protocols the client offered (the engine's carry its token). */
+    readonly protocols: string[] = [],
   ) {
     const pair = this;
     this.client = {
@@ -58,6 +65,22 @@ export class SocketPair {
         else this.closeFns.push(fn);
       },
     };
+    const ws: WebSocketLike = {
+      binaryType: 'arraybuffer',
+      get readyState() {
+        return pair.state === 'connecting' ? 0 : pair.state === 'open' ? 1 : 3;
+      },
+      onopen: null,
+      onmessage: null,
+      onclose: null,
+      onerror: null,
+      send: (frame) => pair.client.send(frame),
+      close: () => pair.client.close(),
+    };
+    this.webSocket = ws;
+    this.openFns.push(() => ws.onopen?.({}));
+    this.messageFns.push((frame) => ws.onmessage?.({ data: frame }));
+    this.closeFns.push((code, reason) => ws.onclose?.({ code, reason }));
     this.server = {
       send: (frame) => {
         if (this.state === 'open') this.toClient.push(frame);
@@ -81,11 +104,10 @@ export class SocketPair {
   async open(): Promise<void> {
     this.state = 'open';
     for (const fn of this.openFns) fn();
-    this.conn = await this.core.sync.open(this.server, {
-      docName: decodeURIComponent(this.url.pathname.slice('/sync/'.length)),
-      token: this.url.searchParams.get('token'),
-      version: Number(this.url.searchParams.get('v') ?? '1'),
-    });
+    // Read as the server reads an upgrade (one parser: epoch and the protocol-list token included).
+    const req = parseConnectRequest(this.url.pathname + this.url.search, this.protocols.join(', '));
+    if (!req) throw new Error(`not a sync URL: ${this.url}`);
+    this.conn = await this.core.sync.open(this.server, req);
   }
 
   /** Delivers the next frame in one direction; false when there is none to deliver yet. */
@@ -96,20 +118,22 @@ export class SocketPair {
     const f = queue.shift()!;
     if (direction === 'toServer') {
       if (f instanceof Uint8Array) {
-        this.core.log.push(`c${this.id} -> server | ${describeMessage(f)}`);
+        this.core.record(`c${this.id} -> server`, f);
+        this.core.log.push(`${this.core.name}: c${this.id} -> server | ${describeMessage(f)}`);
         this.conn!.receive(f);
       } else {
-        this.core.log.push(`c${this.id} -> server | CLOSE ${f.close}`);
+        this.core.log.push(`${this.core.name}: c${this.id} -> server | CLOSE ${f.close}`);
         this.state = 'closed';
         this.toClient.length = 0;
         this.core.detach(this);
         this.fireClose(f.close, f.reason);
       }
     } else if (f instanceof Uint8Array) {
-      this.core.log.push(`server -> c${this.id} | ${describeMessage(f)}`);
+      this.core.record(`server -> c${this.id}`, f);
+      this.core.log.push(`${this.core.name}: server -> c${this.id} | ${describeMessage(f)}`);
       for (const fn of this.messageFns) fn(f);
     } else {
-      this.core.log.push(`server -> c${this.id} | CLOSE ${f.close} ${f.reason}`);
+      this.core.log.push(`${this.core.name}: server -> c${this.id} | CLOSE ${f.close} ${f.reason}`);
       this.fireClose(f.close, f.reason);
     }
     return true;
@@ -148,13 +172,22 @@ export class SyncCore {
   readonly sync: SyncService;
   readonly pairs: SocketPair[] = [];
   /** Every frame delivered, readably: two runs of one seed must produce the same. */
-  readonly log: string[] = [];
+  readonly log: string[];
+  /** A hash of every frame delivered, byte for byte, with its direction. */
+  private readonly hash: Hash = createHash('sha256');
   private readonly scheduled: (() => void)[] = [];
-  private now = Date.parse('2026-12-01T00:00:00Z');
+  private ownTime = Date.parse('2026-12-01T00:00:00Z');
+  /** The core's time: its own (moved by tick) or the world's clock, shared with every client. */
+  private readonly nowMs: () => number;
+  readonly name: string;
 
-  constructor(opts: { compactThreshold?: number } = {}) {
+  /** `log`: a transcript shared by several cores (a box and its city), so their frames interleave in it. */
+  constructor(opts: { compactThreshold?: number; name?: string; log?: string[]; now?: () => number } = {}) {
+    this.name = opts.name ?? 'server';
+    this.nowMs = opts.now ?? (() => this.ownTime);
+    this.log = opts.log ?? [];
     this.data.holdAppends = true;
-    const clock = () => new Date(this.now);
+    const clock = () => new Date(this.nowMs());
     const queue = new SerialQueue();
     this.registry = new DocRegistry(this.store, queue, this.metrics, {
       unloadGraceMs: 1e9,
@@ -169,10 +202,27 @@ export class SyncCore {
   }
 
   async token(role: Role, shelter?: string): Promise<string> {
-    const r = await issueToken(this.keys, this.store, { role, shelter, ttlSeconds: 3600 }, new Date(this.now));
+    const r = await issueToken(this.keys, this.store, { role, shelter, ttlSeconds: 3600 }, new Date(this.nowMs()));
     if (!r.ok) throw new Error(r.error);
     return r.value.token;
   }
+
+  record(direction: string, frame: Uint8Array): void {
+    this.hash.update(`${this.name}|${direction}|${frame.byteLength}|`);
+    this.hash.update(frame);
+  }
+
+  /** The hash of every frame delivered so far (two runs of one seed give the same). */
+  frameHash(): string {
+    return this.hash.copy().digest('hex');
+  }
+
+  /** The sync engine's socket factory: each socket is a pair that opens on the next openPending(). */
+  readonly connect: SocketFactory = (url, protocols) => {
+    const pair = new SocketPair(this.pairs.length, new URL(url), this, protocols);
+    this.pairs.push(pair);
+    return pair.webSocket;
+  };
 
   /** YClientOptions.socket: each connect() makes a pair that opens on the next openPending(). */
   readonly socket = (url: string): ClientSocket => {
@@ -237,7 +287,7 @@ export class SyncCore {
   }
 
   tick(ms = 1_000): void {
-    this.now += ms;
+    this.ownTime += ms;
   }
 
   /** The document as the store holds it (what a restart would load). */
