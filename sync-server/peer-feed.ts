@@ -21,8 +21,14 @@ export class PeerFeed {
   private readonly refreshing = new Set<string>();
   private stopped = false;
 
+  /**
+   * `derived` absent: only documents loaded here are followed (the deterministic harness's
+   * instances, which keep no summaries). `catchUpEveryMs` null: no periodic catch-up (the harness
+   * calls catchUpAll itself, when its seed says the doorbell was lost).
+   */
   constructor(
-    private readonly deps: { store: DocStore; registry: DocRegistry; derived: DerivedLayers; sync: SyncService },
+    private readonly deps: { store: DocStore; registry: DocRegistry; derived?: DerivedLayers; sync: SyncService },
+    private readonly opts: { catchUpEveryMs: number | null } = { catchUpEveryMs: CATCH_UP_EVERY_MS },
   ) {}
 
   /** Subscribes (when the store is shared), then catches up on anything committed before. */
@@ -34,8 +40,10 @@ export class PeerFeed {
       revoked: (jti) => this.deps.sync.closeToken(jti),
       reconnected: () => void this.catchUpAll(),
     });
-    this.timer = setInterval(() => void this.catchUpAll(), CATCH_UP_EVERY_MS);
-    this.timer.unref();
+    if (this.opts.catchUpEveryMs !== null) {
+      this.timer = setInterval(() => void this.catchUpAll(), this.opts.catchUpEveryMs);
+      this.timer.unref();
+    }
     await this.catchUpAll();
   }
 
@@ -48,7 +56,8 @@ export class PeerFeed {
     const live = this.deps.registry.get(docName);
     // Our own commits ring too; they are applied already.
     if (live) return live.hasApplied(seq) ? Promise.resolve() : this.deps.registry.catchUp(live);
-    if (parseDocName(docName)?.kind === 'shelter' && (this.deps.derived.summarySeq(docName) ?? -1) < seq) {
+    const derived = this.deps.derived;
+    if (derived && parseDocName(docName)?.kind === 'shelter' && (derived.summarySeq(docName) ?? -1) < seq) {
       return this.refreshSummary(docName, seq);
     }
     return Promise.resolve();
@@ -67,7 +76,7 @@ export class PeerFeed {
       try {
         // A fresh load read everything; a document loaded meanwhile may still be behind.
         if (!live.hasApplied(seq)) await this.deps.registry.catchUp(live);
-        this.deps.derived.changedElsewhere(live);
+        this.deps.derived?.changedElsewhere(live);
       } finally {
         this.deps.registry.release(live);
       }

@@ -2,11 +2,18 @@
 // every promise resolves without I/O, so a seed replays exactly). It keeps the storage contract
 // (test/integration/store-contract.ts) like SQLite and PostgreSQL; "durable" means "in this
 // process", so it is never the server's store.
-import type { AppendEntry, AuditEntry, DeviceRecord, DocStore, LoadedUpdates, StoredSummary, RecordInput, StoredRecord } from './types';
+import type {
+  AppendEntry, AuditEntry, DeviceRecord, DocStore, FeedHandlers, LoadedUpdates, SharedFeed, StoredSummary, RecordInput, StoredRecord, UpdatesSince,
+} from './types';
+
+/** One instance listening to the doorbell: its rings, held when the harness delivers them itself. */
+interface Subscriber {
+  handlers: FeedHandlers;
+  held: { docName: string; seq: number }[];
+}
 
 /** The contents, kept apart from the store object so a "restart" can reopen them. */
 export class MemoryData {
-  seq = 0;
   readonly updates = new Map<string, { seq: number; data: Uint8Array; receivedAt: string }[]>();
   readonly snapshots = new Map<string, { data: Uint8Array; uptoSeq: number; lastUpdateAt: string | null; epoch: string }>();
   readonly devices = new Map<string, DeviceRecord>();
@@ -20,6 +27,51 @@ export class MemoryData {
    */
   holdAppends = false;
   private held: (() => void)[] = [];
+  /** The store's time (a purge's lastUpdateAt); a deterministic harness sets its own clock. */
+  now: () => Date = () => new Date();
+  /**
+   * The doorbell of several instances sharing this data (openMemoryStore(data, { shared: true })),
+   * as PostgreSQL's NOTIFY: "document D has committed up to seq N", never the update. With
+   * `holdRings`, rings wait until the harness delivers (deliverRing) or loses them (loseRings).
+   */
+  readonly subscribers: Subscriber[] = [];
+  holdRings = false;
+
+  /** The next sequence number of a document: per document, gap-free, as the shared-store contract says. */
+  nextSeq(docName: string): number {
+    const log = this.updates.get(docName);
+    const last = log?.length ? log[log.length - 1].seq : (this.snapshots.get(docName)?.uptoSeq ?? 0);
+    return last + 1;
+  }
+
+  ring(docName: string, seq: number): void {
+    for (const s of this.subscribers) {
+      if (this.holdRings) s.held.push({ docName, seq });
+      else s.handlers.committed(docName, seq);
+    }
+  }
+
+  /** A revocation rings every instance at once (it closes sockets; nothing to catch up by sequence). */
+  ringRevoked(jti: string): void {
+    for (const s of this.subscribers) s.handlers.revoked(jti);
+  }
+
+  /** Delivers the oldest held ring of subscriber `i`; false when it has none. */
+  deliverRing(i: number): boolean {
+    const s = this.subscribers[i];
+    const r = s?.held.shift();
+    if (!r) return false;
+    s.handlers.committed(r.docName, r.seq);
+    return true;
+  }
+
+  /** Subscriber `i`'s doorbell connection broke: its held rings are gone, and it hears "reconnected". */
+  loseRings(i: number): void {
+    const s = this.subscribers[i];
+    if (!s) return;
+    s.held.length = 0;
+    s.handlers.reconnected();
+  }
 
   waitForRelease(): Promise<void> {
     return new Promise((resolve) => this.held.push(resolve));
@@ -33,8 +85,34 @@ export class MemoryData {
   }
 }
 
-export function openMemoryStore(data: MemoryData = new MemoryData()): DocStore {
-  return new MemoryStore(data);
+/** `shared`: a store several instances open on one MemoryData, with the doorbell feed (SharedFeed). */
+export function openMemoryStore(data: MemoryData = new MemoryData(), opts: { shared?: boolean } = {}): DocStore {
+  const store = new MemoryStore(data);
+  if (opts.shared) (store as { feed?: SharedFeed }).feed = memoryFeed(data);
+  return store;
+}
+
+function readSince(data: MemoryData, docName: string, afterSeq: number): UpdatesSince {
+  const snap = data.snapshots.get(docName);
+  const snapshot = snap && snap.uptoSeq > afterSeq ? { data: copy(snap.data), uptoSeq: snap.uptoSeq, lastUpdateAt: snap.lastUpdateAt, epoch: snap.epoch } : null;
+  const from = Math.max(afterSeq, snapshot?.uptoSeq ?? 0);
+  const updates = (data.updates.get(docName) ?? []).filter((u) => u.seq > from).map((u) => ({ seq: u.seq, data: copy(u.data), receivedAt: u.receivedAt }));
+  return { snapshot, updates };
+}
+
+function memoryFeed(data: MemoryData): SharedFeed {
+  return {
+    readSince: async (docName, afterSeq) => readSince(data, docName, afterSeq),
+    readSinceMany: async (wants) => new Map(wants.map((w) => [w.docName, readSince(data, w.docName, w.afterSeq)])),
+    listen: async (handlers) => {
+      const sub: Subscriber = { handlers, held: [] };
+      data.subscribers.push(sub);
+      return async () => {
+        const i = data.subscribers.indexOf(sub);
+        if (i >= 0) data.subscribers.splice(i, 1);
+      };
+    },
+  };
 }
 
 const copy = (u: Uint8Array) => new Uint8Array(u);
@@ -54,15 +132,20 @@ class MemoryStore implements DocStore {
     this.check();
     for (const e of entries) if (typeof e.docName !== 'string' || !(e.update instanceof Uint8Array)) throw new Error('bad entry');
     const at = receivedAt.toISOString();
-    return entries.map((e) => {
+    const last = new Map<string, number>();
+    const seqs = entries.map((e) => {
       // Made on a copy of another epoch than the stored document's: refused (types.ts).
       if ((e.epoch ?? '') !== (this.data.snapshots.get(e.docName)?.epoch ?? '')) return 0;
-      const seq = ++this.data.seq;
+      const seq = this.data.nextSeq(e.docName);
       let log = this.data.updates.get(e.docName);
       if (!log) this.data.updates.set(e.docName, (log = []));
       log.push({ seq, data: copy(e.update), receivedAt: at });
+      last.set(e.docName, seq);
       return seq;
     });
+    // Rung once the batch is in, per document with its last seq, as PostgreSQL's statement trigger does.
+    for (const [doc, seq] of last) this.data.ring(doc, seq);
+    return seqs;
   }
 
   async loadUpdates(docName: string): Promise<LoadedUpdates> {
@@ -96,9 +179,10 @@ class MemoryStore implements DocStore {
 
   async replaceDocument(docName: string, state: Uint8Array, epoch: string): Promise<number> {
     this.check();
-    const seq = ++this.data.seq;
+    const seq = this.data.nextSeq(docName);
     this.data.updates.set(docName, []);
-    this.data.snapshots.set(docName, { data: copy(state), uptoSeq: seq, lastUpdateAt: new Date().toISOString(), epoch });
+    this.data.snapshots.set(docName, { data: copy(state), uptoSeq: seq, lastUpdateAt: this.data.now().toISOString(), epoch });
+    this.data.ring(docName, seq);
     return seq;
   }
 
@@ -195,6 +279,7 @@ class MemoryStore implements DocStore {
     this.check();
     const iso = at.toISOString();
     const known = this.data.devices.get(jti);
+    this.data.ringRevoked(jti);
     if (known) {
       known.revokedAt ??= iso;
       return true;

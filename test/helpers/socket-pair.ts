@@ -12,6 +12,7 @@ import { DocRegistry } from '../../sync-server/docs';
 import { Metrics } from '../../sync-server/metrics';
 import { SerialQueue } from '../../sync-server/serial';
 import { MemoryData, openMemoryStore } from '../../sync-server/store/memory';
+import { PeerFeed } from '../../sync-server/peer-feed';
 import type { DocStore } from '../../sync-server/store/types';
 import { DEFAULT_SYNC_OPTIONS, SyncService, type SyncConnection, type SyncTransport } from '../../sync-server/sync';
 import { UpdateWriter } from '../../sync-server/writer';
@@ -163,8 +164,10 @@ export class SocketPair {
 
 /** The server's sync core on the in-memory store, with a writer that commits when told to. */
 export class SyncCore {
-  readonly data = new MemoryData();
-  readonly store: DocStore = openMemoryStore(this.data);
+  readonly data: MemoryData;
+  readonly store: DocStore;
+  /** With a shared store: how this instance follows the others (the product's PeerFeed). */
+  readonly peers: PeerFeed | null = null;
   readonly keys: TokenKeys = keysFromSecret(new TextEncoder().encode('deterministic-test-secret-0123456789abcdef'));
   readonly metrics = new Metrics();
   readonly registry: DocRegistry;
@@ -182,9 +185,13 @@ export class SyncCore {
   readonly name: string;
 
   /** `log`: a transcript shared by several cores (a box and its city), so their frames interleave in it. */
-  constructor(opts: { compactThreshold?: number; name?: string; log?: string[]; now?: () => number } = {}) {
+  /** `shared`: one instance of several on one MemoryData, with the doorbell feed (start() subscribes). */
+  constructor(opts: { compactThreshold?: number; name?: string; log?: string[]; now?: () => number; shared?: MemoryData } = {}) {
     this.name = opts.name ?? 'server';
     this.nowMs = opts.now ?? (() => this.ownTime);
+    this.data = opts.shared ?? new MemoryData();
+    this.data.now = () => new Date(this.nowMs());
+    this.store = openMemoryStore(this.data, { shared: opts.shared !== undefined });
     this.log = opts.log ?? [];
     this.data.holdAppends = true;
     const clock = () => new Date(this.nowMs());
@@ -199,6 +206,12 @@ export class SyncCore {
       { keys: this.keys, store: this.store, registry: this.registry, writer: this.writer, metrics: this.metrics, clock },
       { ...DEFAULT_SYNC_OPTIONS, heartbeatMs: 3_600_000, deadAfterMs: 1e9, rateBurst: 1e9 },
     );
+    if (opts.shared) this.peers = new PeerFeed({ store: this.store, registry: this.registry, sync: this.sync }, { catchUpEveryMs: null });
+  }
+
+  /** Subscribes to the shared store's doorbell (instances on a shared store only). */
+  async start(): Promise<void> {
+    await this.peers?.start();
   }
 
   async token(role: Role, shelter?: string): Promise<string> {
@@ -246,7 +259,15 @@ export class SyncCore {
     if (!this.writer.busy) return;
     // The batch reaches the store a few promise hops after it starts: release it once it waits.
     for (let i = 0; i < 1_000 && !this.data.releaseAppends(); i++) await Promise.resolve();
-    await this.writer.settled();
+    // With a shared store the batch may first wait for a catch-up (which yields to the event
+    // loop): keep releasing until the writer is idle.
+    let settled = false;
+    const done = this.writer.settled().then(() => (settled = true));
+    for (let i = 0; i < 10_000 && !settled; i++) {
+      this.data.releaseAppends();
+      await new Promise<void>((r) => setImmediate(r));
+    }
+    await done;
   }
 
   /** Commits everything accepted so far, batch after batch. */
@@ -298,6 +319,7 @@ export class SyncCore {
   }
 
   async close(): Promise<void> {
+    await this.peers?.stop();
     await this.sync.close();
     await this.registry.unloadAll();
     await this.store.close();

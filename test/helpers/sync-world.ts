@@ -1,5 +1,7 @@
-// A whole sync world in memory, every hop the product has, run by one seed: the city's sync core,
-// optionally a shelter box (its own core, and the box's real upstream link to the city), and
+// A whole sync world in memory, every hop the product has, run by one seed: the city's sync core
+// (or two instances of it on one shared store, behind a balancer the seed steers, following each
+// other through the store's doorbell, whose rings the seed delivers or loses), optionally a
+// shelter box (its own core, and the box's real upstream link to the city), and
 // tablets that run the product's own engine (domain/sync/replica.ts) on memory logs. Every socket
 // is an in-memory pair whose frames wait until the seed delivers them (socket-pair.ts); every
 // writer commits when the seed says; every timer of every client runs from one manual clock.
@@ -10,6 +12,7 @@ import { MemoryLog } from '../../domain/sync/memory-log';
 import { openReplica, type SyncedDoc } from '../../domain/sync/replica';
 import type { SocketFactory } from '../../domain/sync/route';
 import { UpstreamLink } from '../../sync-server/box/upstream-link';
+import { MemoryData } from '../../sync-server/store/memory';
 import { SyncCore } from './socket-pair';
 
 export const START = Date.parse('2026-12-01T00:00:00Z');
@@ -92,29 +95,65 @@ export class SyncWorld {
   readonly clock = new ManualClock(START);
   readonly log: string[] = [];
   readonly city: SyncCore;
+  /** A second instance of the city on the same store (topology 'instances'). */
+  city2: SyncCore | null = null;
   box: SyncCore | null = null;
+  /** Chooses the instance for each new connection to the city when there are two (the balancer). */
+  balance: () => number = () => 0;
   link: UpstreamLink | null = null;
   readonly tablets: Tablet[] = [];
   token = '';
   private boxToken = '';
 
-  constructor(readonly docName: string) {
-    this.city = new SyncCore({ name: 'city', log: this.log, compactThreshold: 10, now: () => this.clock.now() });
+  constructor(
+    readonly docName: string,
+    opts: { instances?: 1 | 2 } = {},
+  ) {
+    const now = () => this.clock.now();
+    if (opts.instances === 2) {
+      const shared = new MemoryData();
+      shared.holdRings = true;
+      this.city = new SyncCore({ name: 'city-a', log: this.log, compactThreshold: 10, now, shared });
+      this.city2 = new SyncCore({ name: 'city-b', log: this.log, compactThreshold: 10, now, shared });
+    } else {
+      this.city = new SyncCore({ name: 'city', log: this.log, compactThreshold: 10, now });
+    }
   }
 
-  /** Sockets by host: ws://city/… to the city's core, ws://box/… to the box's. */
+  /** Sockets by host: ws://city/… to the city (either instance, as the balancer picks), ws://box/… to the box. */
   readonly factory: SocketFactory = (url, protocols) => {
     const host = new URL(url).host;
-    const core = host === 'box' ? this.box : host === 'city' ? this.city : null;
+    const core = host === 'box' ? this.box : host === 'city' ? (this.city2 && this.balance() < 0.5 ? this.city2 : this.city) : null;
     if (!core) throw new Error(`no server at ${url}`);
     return core.connect(url, protocols);
   };
 
   get cores(): SyncCore[] {
-    return this.box ? [this.city, this.box] : [this.city];
+    return [this.city, ...(this.city2 ? [this.city2] : []), ...(this.box ? [this.box] : [])];
+  }
+
+  /** The city's instances (one or two). */
+  get instances(): SyncCore[] {
+    return this.city2 ? [this.city, this.city2] : [this.city];
+  }
+
+  /** Delivers the oldest held doorbell ring of instance `i` (two instances only). */
+  async deliverRing(i: number): Promise<boolean> {
+    const delivered = this.city.data.deliverRing(i);
+    if (delivered) this.log.push(`ring delivered to instance ${i}`);
+    await this.settle();
+    return delivered;
+  }
+
+  /** Instance `i`'s doorbell broke: its rings are lost, and it catches up by sequence. */
+  async loseRings(i: number): Promise<void> {
+    this.log.push(`rings lost at instance ${i}`);
+    this.city.data.loseRings(i);
+    await this.settle();
   }
 
   async init(opts: { box: boolean; tablets: number; viaBox: (i: number) => boolean }): Promise<void> {
+    for (const core of this.instances) await core.start();
     const shelter = this.docName.slice('shelter/'.length);
     this.token = await this.city.token('staff', shelter);
     if (opts.box) {
@@ -184,10 +223,16 @@ export class SyncWorld {
 
   /** Delivers, commits and lets timers fire until nothing moves anywhere. */
   async quiesce(rand: () => number): Promise<void> {
+    const trace = (m: string) => process.env.ENGINE_FUZZ_TRACE && process.stderr.write(`quiesce: ${m}\n`);
     for (let round = 0; round < 400; round++) {
+      trace('open');
       await this.openPending();
+      trace('deliver');
       while (await this.deliverOne(rand));
+      trace('commit');
       await this.commit();
+      if (this.city2) for (const i of [0, 1]) while (await this.deliverRing(i));
+      if (process.env.ENGINE_FUZZ_TRACE) process.stderr.write(`quiesce round ${round}: ${JSON.stringify(this.tablets.map((t) => t.replica.state()))} link ${JSON.stringify(this.link?.status())}\n`);
       const idle = this.cores.every((c) => c.pairs.every((p) => p.idle || p.state === 'closed') && !c.writer.busy);
       const connected = this.tablets.every((t) => t.replica.state().connection === 'connected' && (!t.viaBox || t.replica.state().box?.connection === 'connected'));
       const allSaved = this.tablets.every((t) => t.replica.state().pending === 0);

@@ -1,6 +1,8 @@
 // The deterministic fuzz of the product's own sync engine at every hop (test/helpers/sync-world.ts):
 // tablets running domain/sync/replica.ts on memory logs, syncing with the city directly, or with
-// the city and a shelter box at once (the box's real upstream link relaying to the city). The
+// the city and a shelter box at once (the box's real upstream link relaying to the city), or with
+// two instances of the city on one shared store behind a balancer (the product's PeerFeed
+// following the store's doorbell, whose rings the seed delivers late or loses). The
 // seed decides every edit, every frame delivered, every commit begun and finished, every cut
 // connection, every tablet reload and every step of the clock (reconnect backoffs, watchdogs).
 //
@@ -25,7 +27,7 @@ import { SyncWorld, deletionsIn, type Tablet } from '../helpers/sync-world';
 const TABLETS = 3;
 const STEPS = Number(process.env.ENGINE_FUZZ_STEPS ?? 150);
 const SEED_COUNT = Number(process.env.ENGINE_FUZZ_SEEDS ?? 40);
-type Topology = 'city' | 'box';
+type Topology = 'city' | 'box' | 'instances';
 /**
  * Seeds that once failed, with what they caught. The first four caught bugs in the socket fuzz
  * (test/integration/fuzz.test.ts, real sockets); they run here on both topologies, where they
@@ -37,7 +39,7 @@ const SOCKET_FUZZ_SEEDS = [
   { seed: 280, steps: 150, caught: 'a deletion forwarded to one client can arrive after another client\'s STORED' },
   { seed: 268, steps: 150, caught: 'a deletion made offline and sent in the reconnect handshake is confirmed only once committed' },
 ];
-const REGRESSION_SEEDS: { topology: Topology; seed: number; steps: number; caught: string }[] = (['city', 'box'] as const).flatMap((topology) =>
+const REGRESSION_SEEDS: { topology: Topology; seed: number; steps: number; caught: string }[] = (['city', 'box', 'instances'] as const).flatMap((topology) =>
   SOCKET_FUZZ_SEEDS.map((s) => ({ topology, ...s })),
 );
 
@@ -77,7 +79,8 @@ async function checkInvariants(world: SyncWorld, where: string): Promise<void> {
 async function run(topology: Topology, seed: number, steps = STEPS): Promise<{ log: string[]; hashes: string[] }> {
   const rand = prng(seed);
   const int = (n: number) => Math.floor(rand() * n);
-  const world = new SyncWorld('shelter/engine');
+  const world = new SyncWorld('shelter/engine', { instances: topology === 'instances' ? 2 : 1 });
+  world.balance = rand;
   // With a box: the first tablet talks to the city only (a tablet outside the box's network), the others to both.
   await world.init({ box: topology === 'box', tablets: TABLETS, viaBox: (i) => i > 0 });
   const model: Model = { map: new Map(), list: new Set(), text: 0 };
@@ -136,17 +139,24 @@ async function run(topology: Topology, seed: number, steps = STEPS): Promise<{ l
         log.push(`step ${step}: ${t.name} reloads`);
         t.reload();
         await world.settle();
-      } else if (r < 0.92) {
+      } else if (r < 0.86) {
         await world.openPending();
+      } else if (r < 0.92 && world.city2) {
+        // the doorbell: a ring reaches an instance, or an instance loses its rings and catches up
+        if (rand() < 0.85) await world.deliverRing(int(2));
+        else await world.loseRings(int(2));
       } else {
         const ms = [100, 400, 1_500, 3_000, 14_000][int(5)];
         log.push(`step ${step}: clock +${ms} ms`);
         await world.advance(ms);
       }
       await checkInvariants(world, `${topology} seed ${seed} step ${step}`);
+      if (process.env.ENGINE_FUZZ_TRACE) process.stderr.write(`${topology} ${seed} step ${step} ok\n`);
     }
     // heal: every transaction has finished, everything is delivered, committed and reconnected
+    if (process.env.ENGINE_FUZZ_TRACE) process.stderr.write(`heal: ${edits.length} edits\n`);
     await Promise.all(edits);
+    if (process.env.ENGINE_FUZZ_TRACE) process.stderr.write(`edits done\n`);
     await world.quiesce(rand);
     await checkInvariants(world, `${topology} seed ${seed} end`);
     const expected = {
@@ -171,8 +181,10 @@ const randomSeed = process.env.ENGINE_FUZZ_SEED === 'random' ? randomInt(1, 2 **
 const seeds = randomSeed !== null ? [randomSeed] : process.env.ENGINE_FUZZ_SEED ? [Number(process.env.ENGINE_FUZZ_SEED)] : Array.from({ length: SEED_COUNT }, (_, i) => i + 1);
 if (randomSeed !== null) console.log(`engine fuzz: random seed ${randomSeed} (ENGINE_FUZZ_SEED=${randomSeed} replays it)`);
 
-for (const topology of ['city', 'box'] as const) {
-  describe(`the sync engine, deterministic, tablets ↔ ${topology === 'city' ? 'city' : 'box ↔ city'}`, () => {
+const TOPOLOGY_NAMES: Record<Topology, string> = { city: 'city', box: 'box ↔ city', instances: 'two city instances on one store' };
+
+for (const topology of ['city', 'box', 'instances'] as const) {
+  describe(`the sync engine, deterministic, tablets ↔ ${TOPOLOGY_NAMES[topology]}`, () => {
     for (const seed of seeds) it(`seed ${seed}`, async () => void (await run(topology, seed)), 60_000);
     for (const { seed, steps, caught } of REGRESSION_SEEDS.filter((s) => s.topology === topology)) {
       it(`regression seed ${seed}: ${caught}`, async () => void (await run(topology, seed, steps)), 60_000);
@@ -182,7 +194,7 @@ for (const topology of ['city', 'box'] as const) {
 
 describe('the engine fuzz replays', () => {
   it('a seed gives the same frames, byte for byte, on every run (several seeds, both topologies)', async () => {
-    for (const topology of ['city', 'box'] as const) {
+    for (const topology of ['city', 'box', 'instances'] as const) {
       for (const seed of [3, 11]) {
         const a = await run(topology, seed, 120);
         const b = await run(topology, seed, 120);

@@ -74,3 +74,26 @@ storeContract('in memory (for deterministic tests)', async () => {
   };
   return harness;
 });
+
+storeContract('in memory, shared by several instances (the deterministic harness’s two instances)', async () => {
+  const data = new MemoryData();
+  const opened: DocStore[] = [];
+  const open = async () => {
+    const s = openMemoryStore(data, { shared: true });
+    opened.push(s);
+    return s;
+  };
+  const harness = {
+    store: await open(),
+    async reopen() {
+      await harness.store.close();
+      harness.store = await open();
+      return harness.store;
+    },
+    openAnother: open,
+    async cleanup() {
+      for (const s of opened) await s.close().catch(() => undefined);
+    },
+  };
+  return harness;
+});
