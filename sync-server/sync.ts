@@ -28,6 +28,7 @@ import type { Metrics, RejectReason } from './metrics';
 import type { DocStore } from './store/types';
 import type { UpdateOrigin, UpdateWriter } from './writer';
 import { serverFieldWritten } from './server-fields';
+import { TokenBucket } from '../domain/token-bucket';
 import { largestValueBytes, WriteBudgets, type WriteLimits, DEFAULT_WRITE_LIMITS } from './write-limits';
 
 
@@ -130,6 +131,7 @@ export class SyncService {
   private readonly timer: NodeJS.Timeout;
   private accepting = true;
   private readonly budgets: WriteBudgets;
+  private readonly now: () => number;
   /** Set by the server once the registry is loaded (ShelterRegistryCheck). */
   isRegistered: ShelterRegistryCheck | null = null;
   readonly hooks: SyncHooks[] = [];
@@ -142,6 +144,8 @@ export class SyncService {
       writer: UpdateWriter;
       metrics: Metrics;
       clock: () => Date;
+      /** Monotonic milliseconds for rate limits and silence (performance.now; a harness's manual clock). */
+      now?: () => number;
     },
     private readonly opts: SyncOptions = DEFAULT_SYNC_OPTIONS,
   ) {
@@ -154,7 +158,8 @@ export class SyncService {
       // A client that carried its token in the protocol list gets our protocol back (domain/protocol.ts).
       handleProtocols: (protocols) => (protocols.has(SUBPROTOCOL) ? SUBPROTOCOL : false),
     });
-    this.budgets = new WriteBudgets(opts.limits);
+    this.now = deps.now ?? (() => performance.now());
+    this.budgets = new WriteBudgets(opts.limits, this.now);
     deps.registry.on({
       changed: (live, update, origin) => this.forward(live, update, origin),
       replaced: (live, epoch) => this.closeDoc(live.name, CLOSE.purged, `purged:${epoch}`),
@@ -269,7 +274,7 @@ export class SyncService {
       transport.close(CLOSE.purged, `purged:${live.epoch}`);
       return null;
     }
-    const conn = new SyncConnection(transport, live, verified.value, access, { ...this.deps, budgets: this.budgets, hooks: this.hooks }, this.opts);
+    const conn = new SyncConnection(transport, live, verified.value, access, { ...this.deps, budgets: this.budgets, hooks: this.hooks, now: this.now }, this.opts);
     conn.protocolVersion = Number.isInteger(req.version) && req.version >= 1 ? req.version : 1;
     this.conns.add(conn);
     metrics.connections = this.conns.size;
@@ -339,9 +344,9 @@ export class SyncService {
 }
 
 export class SyncConnection implements UpdateOrigin {
-  private tokens: number;
-  private lastRefill = performance.now();
-  private lastHeard = performance.now();
+  /** Messages per connection (SyncOptions.rateBurst, ratePerSecond). */
+  private readonly rate: TokenBucket;
+  private lastHeard: number;
   private closed = false;
   readOnlyDropped = 0;
   /** The protocol version the client said it speaks (1 when it did not say). */
@@ -357,10 +362,11 @@ export class SyncConnection implements UpdateOrigin {
     readonly live: LiveDoc,
     readonly claims: TokenClaims,
     readonly access: Access,
-    private readonly deps: { registry: DocRegistry; writer: UpdateWriter; metrics: Metrics; budgets: WriteBudgets; hooks: readonly SyncHooks[] },
+    private readonly deps: { registry: DocRegistry; writer: UpdateWriter; metrics: Metrics; budgets: WriteBudgets; hooks: readonly SyncHooks[]; now: () => number },
     private readonly opts: SyncOptions,
   ) {
-    this.tokens = opts.rateBurst;
+    this.rate = new TokenBucket(opts.rateBurst, opts.ratePerSecond, deps.now);
+    this.lastHeard = deps.now();
   }
 
   start(): void {
@@ -370,14 +376,14 @@ export class SyncConnection implements UpdateOrigin {
   }
 
   heard(): void {
-    this.lastHeard = performance.now();
+    this.lastHeard = this.deps.now();
   }
 
   receive(buf: Uint8Array): void {
     if (this.closed) return;
     this.heard();
     if (buf.byteLength > MAX_FRAME_BYTES) return this.reject('too_large', CLOSE.tooLarge, 'frame too large');
-    if (!this.takeToken()) return this.reject('flood', CLOSE.flood, 'too many messages');
+    if (!this.rate.take()) return this.reject('flood', CLOSE.flood, 'too many messages');
     try {
       this.dispatch(buf);
     } catch (e) {
@@ -489,7 +495,7 @@ export class SyncConnection implements UpdateOrigin {
     if (this.closed) return;
     if (this.claims.exp * 1000 <= now.getTime()) return this.close(CLOSE.unauthorized, 'token expired');
     if (revoked.has(this.claims.jti)) return this.close(CLOSE.revoked, 'token revoked');
-    if (performance.now() - this.lastHeard > this.opts.deadAfterMs) {
+    if (this.deps.now() - this.lastHeard > this.opts.deadAfterMs) {
       this.transport.terminate();
       return;
     }
@@ -520,14 +526,6 @@ export class SyncConnection implements UpdateOrigin {
     this.close(code, message);
   }
 
-  private takeToken(): boolean {
-    const now = performance.now();
-    this.tokens = Math.min(this.opts.rateBurst, this.tokens + ((now - this.lastRefill) / 1000) * this.opts.ratePerSecond);
-    this.lastRefill = now;
-    if (this.tokens < 1) return false;
-    this.tokens--;
-    return true;
-  }
 }
 
 

@@ -3,6 +3,7 @@
 // 30 MB of junk into its shelter in 1.6 s; with these it is refused with a close code that
 // says which limit it hit, counted in /metrics, and nothing of the refused update is stored.
 import * as Y from 'yjs';
+import { KeyedBuckets } from '../domain/token-bucket';
 import {
   DOC_QUOTA_BYTES, MAX_VALUE_BYTES, WRITE_BUDGET_BURST_BYTES, WRITE_BUDGET_BYTES_PER_SECOND,
 } from '../domain/protocol';
@@ -48,22 +49,9 @@ function jsonBytes(v: unknown): number {
   }
 }
 
-/** A token bucket of bytes per token id, shared by every socket of that token. */
-export class WriteBudgets {
-  private readonly buckets = new Map<string, { bytes: number; at: number }>();
-
-  constructor(private readonly limits: WriteLimits, private readonly now: () => number = () => performance.now()) {}
-
-  take(jti: string, bytes: number): boolean {
-    const now = this.now();
-    const b = this.buckets.get(jti) ?? { bytes: this.limits.budgetBurstBytes, at: now };
-    b.bytes = Math.min(this.limits.budgetBurstBytes, b.bytes + ((now - b.at) / 1000) * this.limits.budgetBytesPerSecond);
-    b.at = now;
-    this.buckets.set(jti, b);
-    // Full buckets carry no information: drop them so the map does not grow with every token seen.
-    if (b.bytes < bytes) return false;
-    b.bytes -= bytes;
-    if (this.buckets.size > 10_000) for (const [k, v] of this.buckets) if (v.bytes >= this.limits.budgetBurstBytes) this.buckets.delete(k);
-    return true;
+/** Bytes written per token id, shared by every socket of that token: one bucket each (domain/token-bucket.ts). */
+export class WriteBudgets extends KeyedBuckets<string> {
+  constructor(limits: WriteLimits, now: () => number = () => performance.now()) {
+    super(limits.budgetBurstBytes, limits.budgetBytesPerSecond, now);
   }
 }

@@ -1,6 +1,7 @@
 // A route table: each module (public, hq, ops) exports a list of routes; http.ts matches the
 // method and exact path. Adding an endpoint is one entry in one list.
 import type { IncomingMessage, ServerResponse } from 'node:http';
+import { KeyedBuckets } from '../../domain/token-bucket';
 
 export type Handler = (req: IncomingMessage, res: ServerResponse, url: URL) => void | Promise<void>;
 
@@ -64,24 +65,10 @@ export function sendCached(
   res.end(req.method === 'HEAD' ? undefined : data);
 }
 
-/** Per-address token buckets (burst, refill per minute), pruned as they fill up again. */
-export class AddressLimits {
-  private readonly buckets = new Map<string, { tokens: number; at: number }>();
-  constructor(private readonly burst: number, private readonly perMinute: number, private readonly now: () => number = Date.now) {}
-
-  take(address: string): boolean {
-    const t = this.now();
-    const b = this.buckets.get(address) ?? { tokens: this.burst, at: t };
-    b.tokens = Math.min(this.burst, b.tokens + ((t - b.at) / 60_000) * this.perMinute);
-    b.at = t;
-    if (this.buckets.size > 100_000) for (const [k, v] of this.buckets) if (v.tokens >= this.burst - 1) this.buckets.delete(k);
-    if (b.tokens < 1) {
-      this.buckets.set(address, b);
-      return false;
-    }
-    b.tokens--;
-    this.buckets.set(address, b);
-    return true;
+/** Requests per address: a burst, then `perMinute` (domain/token-bucket.ts), full buckets forgotten. */
+export class AddressLimits extends KeyedBuckets<string> {
+  constructor(burst: number, perMinute: number, now: () => number = Date.now) {
+    super(burst, perMinute / 60, now, 100_000);
   }
 }
 

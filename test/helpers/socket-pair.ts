@@ -203,8 +203,9 @@ export class SyncCore {
     });
     this.writer = new UpdateWriter(this.store, this.registry, queue, this.metrics, clock, (run) => void this.scheduled.push(run));
     this.sync = new SyncService(
-      { keys: this.keys, store: this.store, registry: this.registry, writer: this.writer, metrics: this.metrics, clock },
-      { ...DEFAULT_SYNC_OPTIONS, heartbeatMs: 3_600_000, deadAfterMs: 1e9, rateBurst: 1e9 },
+      { keys: this.keys, store: this.store, registry: this.registry, writer: this.writer, metrics: this.metrics, clock, now: this.nowMs },
+      // The product's limits, on the harness's clock; heartbeats are not sent (their timer is the server's own).
+      { ...DEFAULT_SYNC_OPTIONS, heartbeatMs: 3_600_000 },
     );
     if (opts.shared) this.peers = new PeerFeed({ store: this.store, registry: this.registry, sync: this.sync }, { catchUpEveryMs: null });
   }
