@@ -8,7 +8,7 @@
 // `average_tile_bytes` is printed too, to scale the figures. Needs dist/ (npm run build).
 import { existsSync, writeFileSync } from 'node:fs';
 import { join, resolve } from 'node:path';
-import { buildDemoBasemap } from '../sync-server/basemap/demo-basemap';
+import { buildDemoBasemap } from '../sync-server/features/basemap/demo-basemap';
 import { launchChromium } from '../test/helpers/browser';
 import { ROOT, startTestServer, tempDataDir } from '../test/helpers/server';
 import { seedHq } from '../test/helpers/seed';

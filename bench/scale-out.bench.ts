@@ -27,7 +27,7 @@ const LOAD: LoadOptions = { clients: CLIENTS, docs: DOCS, rate: RATE, seconds: S
 function instance(args: string[]): Promise<Child> {
   const dataDir = mkdtempSync(join(tmpdir(), 'hinanjo-bench-inst-'));
   const dist = mkdtempSync(join(tmpdir(), 'hinanjo-bench-dist-'));
-  return startChild(['--import', 'tsx', 'sync-server/main.ts', '--port', '0', '--host', '127.0.0.1', '--no-demo', '--data', dataDir, '--dist', dist, ...args]);
+  return startChild(['--import', 'tsx', 'sync-server/cli/main.ts', '--port', '0', '--host', '127.0.0.1', '--no-demo', '--data', dataDir, '--dist', dist, ...args]);
 }
 
 async function main(): Promise<void> {
@@ -36,7 +36,7 @@ async function main(): Promise<void> {
   // 1. one instance on SQLite (the embedded default)
   const sqliteDir = mkdtempSync(join(tmpdir(), 'hinanjo-bench-sqlite-'));
   const dist = mkdtempSync(join(tmpdir(), 'hinanjo-bench-dist-'));
-  const lite = await startChild(['--import', 'tsx', 'sync-server/main.ts', '--port', '0', '--host', '127.0.0.1', '--no-demo', '--data', sqliteDir, '--dist', dist]);
+  const lite = await startChild(['--import', 'tsx', 'sync-server/cli/main.ts', '--port', '0', '--host', '127.0.0.1', '--no-demo', '--data', sqliteDir, '--dist', dist]);
   results.sqlite1 = await syncLoad('1 instance, SQLite', `ws://127.0.0.1:${lite.port}/sync`, await issueTokenFor(sqliteDir, { role: 'hq' }), LOAD);
   await lite.stop();
 

@@ -10,9 +10,9 @@ import { tmpdir } from 'node:os';
 import { join, resolve } from 'node:path';
 import autocannon from 'autocannon';
 import { ROOT, bigShelterUpdate, percentile, sleep, startChild, syncLoad, type Child, type LoadOptions } from './support';
-import { DocRegistry } from '../sync-server/docs';
-import { Metrics } from '../sync-server/metrics';
-import { SerialQueue } from '../sync-server/serial';
+import { DocRegistry } from '../sync-server/core/registry';
+import { Metrics } from '../sync-server/core/metrics';
+import { SerialQueue } from '../sync-server/core/serial';
 import { openSqliteStore } from '../sync-server/store/sqlite';
 import { issueTokenFor } from '../test/helpers/server';
 import { YClient } from '../test/helpers/yclient';
@@ -36,7 +36,7 @@ const PARTS = new Set((process.env.BENCH_PARTS ?? 'sync,saturation,http,memory')
 const NODE_ARGS = (process.env.BENCH_NODE_ARGS ?? '').split(' ').filter(Boolean);
 
 function startHinanjo(dataDir: string, distDir: string): Promise<Child> {
-  return startChild([...NODE_ARGS, '--import', 'tsx', 'sync-server/main.ts', '--port', '0', '--host', '127.0.0.1', '--no-demo', '--data', dataDir, '--dist', distDir]);
+  return startChild([...NODE_ARGS, '--import', 'tsx', 'sync-server/cli/main.ts', '--port', '0', '--host', '127.0.0.1', '--no-demo', '--data', dataDir, '--dist', distDir]);
 }
 
 /**
@@ -143,12 +143,12 @@ async function benchSaturation(distDir: string): Promise<void> {
 async function benchHttp(distDir: string): Promise<void> {
   // ---- 2. status.json vs a static file from the same process ------------------------------
   const demoDir = mkdtempSync(join(tmpdir(), 'hinanjo-bench-demo-'));
-  const demo = await startChild(['--import', 'tsx', 'sync-server/main.ts', '--port', '0', '--host', '127.0.0.1', '--data', demoDir, '--dist', distDir]);
+  const demo = await startChild(['--import', 'tsx', 'sync-server/cli/main.ts', '--port', '0', '--host', '127.0.0.1', '--data', demoDir, '--dist', distDir]);
   const status = await (await fetch(`http://127.0.0.1:${demo.port}/api/public/status.json`)).text();
   // a static file of the same size, served by the same process (sirv)
   writeFileSync(join(distDir, 'same-size.json'), status);
   await demo.stop();
-  const demo2 = await startChild(['--import', 'tsx', 'sync-server/main.ts', '--port', '0', '--host', '127.0.0.1', '--data', demoDir, '--dist', distDir]);
+  const demo2 = await startChild(['--import', 'tsx', 'sync-server/cli/main.ts', '--port', '0', '--host', '127.0.0.1', '--data', demoDir, '--dist', distDir]);
   for (const [what, path] of [
     ['status_json', '/api/public/status.json'],
     ['static_file', '/same-size.json'],

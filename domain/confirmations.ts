@@ -6,7 +6,7 @@
 // A change that adds an item moves its client's clock, and a STORED state vector that reaches
 // that clock confirms it. A change that only deletes moves no clock, so no state vector can
 // confirm it; the STORED count can: "the first N sync step 2 / update frames of this connection
-// are durable" (sync-server/sync.ts counts both kinds, empty ones too, per connection). So every
+// are durable" (sync-server/core/sync-service.ts counts both kinds, empty ones too, per connection). So every
 // such frame a client sends is counted (countFrame), and each delete-only change remembers, per
 // route (city, shelter box), one frame on one socket that carried its deletion: its own update
 // frame, or else the last part of a handshake's step 2 (a Yjs diff always carries the document's

@@ -1,6 +1,6 @@
 // The city's 避難行動要支援者名簿 (list of residents who need help to evacuate): reading the CSV
 // municipal systems export, and matching its people against every shelter's check-ins. Pure: the
-// server stores and seals the list (sync-server/evacuation/support-list.ts); nothing of it ever
+// server stores and seals the list (sync-server/features/evacuation/support-list.ts); nothing of it ever
 // enters a Yjs document or reaches a tablet.
 import { csvRecords } from './csv-records';
 import { normalizeForMatch } from './normalize';

@@ -1,4 +1,4 @@
-// Claims carried by an access token (a JWT signed by the city server, see sync-server/auth.ts).
+// Claims carried by an access token (a JWT signed by the city server, see sync-server/core/auth.ts).
 // Shared so the PWA can show who it is enrolled as (jose's decodeJwt reads them unverified).
 
 /**

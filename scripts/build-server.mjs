@@ -9,8 +9,9 @@ import { fileURLToPath, pathToFileURL } from 'node:url';
 
 export const root = resolve(dirname(fileURLToPath(import.meta.url)), '..');
 export const outDir = join(root, 'build', 'server');
-/** What runs from the command line: npm run server / token / box, and npm start's links. */
-export const ENTRIES = ['main', 'token-cli', 'box-cli', 'start-links'];
+/** What runs from the command line: npm run server / token / box, and npm start's links, by name, with their sources in sync-server/cli/. */
+const SOURCES = { main: 'main.ts', 'token-cli': 'token.ts', 'box-cli': 'box.ts', 'start-links': 'enrol-links.ts' };
+export const ENTRIES = Object.keys(SOURCES);
 const STAMP = join(outDir, '.built');
 
 function newest(path) {
@@ -33,7 +34,7 @@ export async function buildServer() {
   rmSync(outDir, { recursive: true, force: true });
   mkdirSync(outDir, { recursive: true });
   await build({
-    entryPoints: Object.fromEntries(ENTRIES.map((e) => [e, join(root, 'sync-server', `${e}.ts`)])),
+    entryPoints: Object.fromEntries(ENTRIES.map((e) => [e, join(root, 'sync-server', 'cli', SOURCES[e])])),
     outdir: outDir,
     outExtension: { '.js': '.mjs' },
     bundle: true,

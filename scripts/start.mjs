@@ -39,7 +39,7 @@ if (serverBuildIsStale()) {
 }
 
 // The links are made once the server listens (the demo shelters exist then), and reused across
-// restarts while valid (sync-server/start-links.ts): no new 7-day token on every start.
+// restarts while valid (sync-server/cli/enrol-links.ts): no new 7-day token on every start.
 function links() {
   const r = spawnSync(
     process.execPath,

@@ -16,7 +16,7 @@
 import { mkdirSync, readFileSync, writeFileSync } from 'node:fs';
 import { join, resolve } from 'node:path';
 import { decodeJwt, type JWK } from 'jose';
-import { keysFromPublicJwk, type TokenKeys } from '../auth';
+import { keysFromPublicJwk, type TokenKeys } from '../core/auth';
 import { HQ_DOC, shelterDocName, type DocRef } from '../../domain/schema';
 import { startServer, type RunningServer } from '../server';
 import { sendJson, type Route } from '../routes/router';

@@ -19,9 +19,9 @@ import { missingUpdates } from '../../domain/split-update';
 import { emptyState } from '../../domain/retention';
 import { type Clock, systemClock } from '../../domain/sync/clock';
 import { type RouteStatus, type SocketFactory, SyncRoute, type WebSocketLike } from '../../domain/sync/route';
-import type { DocRegistry, LiveDoc } from '../docs';
-import type { SyncConnection, SyncService } from '../sync';
-import type { UpdateOrigin, UpdateWriter } from '../writer';
+import type { DocRegistry, LiveDoc } from '../core/registry';
+import type { SyncConnection, SyncService } from '../core/sync-service';
+import type { UpdateOrigin, UpdateWriter } from '../core/writer';
 
 /** Node's timers, unref'd: a link waiting to retry does not keep the process alive. */
 export const nodeClock: Clock = systemClock({

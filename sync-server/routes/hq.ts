@@ -3,11 +3,11 @@
 // shelters needs one small stream, not 300 documents.
 import type { IncomingMessage, ServerResponse } from 'node:http';
 import type { TokenClaims } from '../../domain/tokens';
-import { bearerToken, issueToken, verifyToken, type TokenKeys } from '../auth';
-import type { ShelterLinks } from '../shelter-links';
-import type { DerivedLayers } from '../derive';
+import { bearerToken, issueToken, verifyToken, type TokenKeys } from '../core/auth';
+import type { ShelterLinks } from '../features/shelter-reach';
+import type { DerivedLayers } from '../features/derived-layers';
 import type { DocStore } from '../store/types';
-import type { SyncService } from '../sync';
+import type { SyncService } from '../core/sync-service';
 import { readJson, sendJson, type Route } from './router';
 
 export interface HqContext {

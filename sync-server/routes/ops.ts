@@ -3,8 +3,8 @@
 // every second must not become a write load). /metrics is Prometheus text, for operators only: a
 // bearer token that is either HINANJO_METRICS_TOKEN (a scraper's static secret) or an hq token.
 import { timingSafeEqual } from 'node:crypto';
-import { bearerToken, verifyToken, type TokenKeys } from '../auth';
-import type { Metrics } from '../metrics';
+import { bearerToken, verifyToken, type TokenKeys } from '../core/auth';
+import type { Metrics } from '../core/metrics';
 import type { DocStore } from '../store/types';
 import type { Route } from './router';
 

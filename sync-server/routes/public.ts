@@ -1,7 +1,7 @@
 // Public, personal-data-free endpoints (no token). Each body is computed once per change by
 // derive.ts and served with an ETag. To add a public endpoint (e.g. cap.xml), append one
 // entry to the list below.
-import type { DerivedLayers, PublicBody } from '../derive';
+import type { DerivedLayers, PublicBody } from '../features/derived-layers';
 import { sendCached, type Route } from './router';
 import { buildCapAlert, capIdentity, type CapIdentity } from '../../domain/cap';
 import type { PublicStatus } from '../../domain/public-status';

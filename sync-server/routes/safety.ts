@@ -11,7 +11,7 @@ import { readPeople } from '../../domain/people';
 import { answersFor, describeQuery, validateSafetyQuery, type Relation, type SafetyAnswer, type SafetyQuery } from '../../domain/safety-answers';
 import { CSV_BOM, csvLine } from '../../domain/roster-csv';
 import { asString } from '../../domain/coerce';
-import type { DocRegistry } from '../docs';
+import type { DocRegistry } from '../core/registry';
 import { readJson, sendJson, type Route } from './router';
 import { type HqContext, requireHq } from './hq';
 

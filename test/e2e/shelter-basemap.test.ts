@@ -7,7 +7,7 @@ import { writeFileSync } from 'node:fs';
 import { join } from 'node:path';
 import type { Page } from 'playwright-core';
 import { describe, expect, it } from 'vitest';
-import { buildDemoBasemap } from '../../sync-server/basemap/demo-basemap';
+import { buildDemoBasemap } from '../../sync-server/features/basemap/demo-basemap';
 import { startTestServer, tempDataDir } from '../helpers/server';
 import { seedHq } from '../helpers/seed';
 import { DIST, useBrowserAndServer } from './support';

@@ -44,7 +44,7 @@ export interface BoxProcess {
 export async function spawnBoxProcess(opts: { upstream?: string; token: string; dataDir?: string; port?: number }): Promise<BoxProcess> {
   const dataDir = opts.dataDir ?? tempDataDir('hinanjo-box-');
   // The token through the environment, as an operator keeps it out of `ps`.
-  const args = ['--import', 'tsx', resolve(ROOT, 'sync-server/box-cli.ts'), '--port', String(opts.port ?? 0), '--host', '127.0.0.1', '--data', dataDir, '--dist', resolve(ROOT, 'dist')];
+  const args = ['--import', 'tsx', resolve(ROOT, 'sync-server/cli/box.ts'), '--port', String(opts.port ?? 0), '--host', '127.0.0.1', '--data', dataDir, '--dist', resolve(ROOT, 'dist')];
   if (opts.upstream) args.push('--upstream', opts.upstream);
   const child = spawn(process.execPath, args, { cwd: ROOT, stdio: ['ignore', 'pipe', 'pipe'], env: { ...process.env, HINANJO_BOX_TOKEN: opts.token } });
   let out = '';

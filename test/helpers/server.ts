@@ -5,8 +5,8 @@ import { spawn, type ChildProcess } from 'node:child_process';
 import { mkdtempSync } from 'node:fs';
 import { tmpdir } from 'node:os';
 import { join, resolve } from 'node:path';
-import { issueToken } from '../../sync-server/auth';
-import { keysFor, openStore } from '../../sync-server/open-store';
+import { issueToken } from '../../sync-server/core/auth';
+import { keysFor, openStore } from '../../sync-server/store/open-store';
 import { startServer, type RunningServer, type ServerOptions } from '../../sync-server/server';
 import type { Role } from '../../domain/tokens';
 import { registerShelter } from './seed';
@@ -93,7 +93,7 @@ export interface ServerProcess {
 }
 
 /**
- * Runs `sync-server/main.ts` in a child process (for crash and restart tests); with `built`, the
+ * Runs `sync-server/cli/main.ts` in a child process (for crash and restart tests); with `built`, the
  * production bundle `build/server/main.mjs` under plain node (scripts/build-server.mjs).
  */
 export async function spawnServerProcess(
@@ -101,7 +101,7 @@ export async function spawnServerProcess(
 ): Promise<ServerProcess> {
   const dataDir = opts.dataDir ?? tempDataDir();
   const args = [
-    ...(opts.built ? [resolve(ROOT, 'build/server/main.mjs')] : ['--import', 'tsx', resolve(ROOT, 'sync-server/main.ts')]),
+    ...(opts.built ? [resolve(ROOT, 'build/server/main.mjs')] : ['--import', 'tsx', resolve(ROOT, 'sync-server/cli/main.ts')]),
     '--port',
     String(opts.port ?? 0),
     '--host',

@@ -5,7 +5,7 @@ import { writeFileSync } from 'node:fs';
 import { join } from 'node:path';
 import { PMTiles, FetchSource } from 'pmtiles';
 import { afterAll, beforeAll, describe, expect, it } from 'vitest';
-import { buildDemoBasemap } from '../../sync-server/basemap/demo-basemap';
+import { buildDemoBasemap } from '../../sync-server/features/basemap/demo-basemap';
 import { parseRange } from '../../sync-server/routes/basemap';
 import { startTestServer, tempDataDir, type TestServer } from '../helpers/server';
 

@@ -1,7 +1,7 @@
 // The demo region a newcomer sees on an empty store.
 import { describe, expect, it } from 'vitest';
 import type { PublicStatus } from '../../domain/public-status';
-import { DEMO_REGION } from '../../sync-server/demo';
+import { DEMO_REGION } from '../../sync-server/features/demo';
 import { startTestServer } from '../helpers/server';
 import { YClient } from '../helpers/yclient';
 

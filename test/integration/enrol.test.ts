@@ -45,7 +45,7 @@ describe('enrolment from HQ', () => {
   it('npm run token -- --qr prints the link as a QR code on stderr, stdout stays two lines', async () => {
     const { stdout, stderr } = await promisify(execFile)(
       process.execPath,
-      ['--import', 'tsx', join(ROOT, 'sync-server/token-cli.ts'), '--role', 'hq', '--qr', '--data', server.dataDir, '--base', 'https://city.example'],
+      ['--import', 'tsx', join(ROOT, 'sync-server/cli/token.ts'), '--role', 'hq', '--qr', '--data', server.dataDir, '--base', 'https://city.example'],
       { cwd: ROOT },
     );
     expect(stdout.trim().split('\n')).toHaveLength(2);

@@ -12,7 +12,7 @@ import { createRequest } from '../../domain/requests';
 import { setShelterStatus } from '../../domain/shelter-status';
 import { setRetentionDays } from '../../domain/retention';
 import { HQ_DOC, shelterDocName, shelterItems, shelterMeta, shelterPeople, shelterRequests, shelterStock } from '../../domain/schema';
-import { REDACTED } from '../../sync-server/purge';
+import { REDACTED } from '../../sync-server/features/purge';
 import { startTestServer, type TestServer } from '../helpers/server';
 import { seedHq } from '../helpers/seed';
 import { YClient } from '../helpers/yclient';

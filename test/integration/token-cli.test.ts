@@ -8,8 +8,8 @@ import { decodeJwt } from 'jose';
 import { CLOSE } from '../../domain/protocol';
 import { ROOT, spawnServerProcess, startTestServer, tempDataDir } from '../helpers/server';
 import { openSqliteStore } from '../../sync-server/store/sqlite';
-import { seedDemo } from '../../sync-server/demo';
-import { startLinks } from '../../sync-server/start-links';
+import { seedDemo } from '../../sync-server/features/demo';
+import { startLinks } from '../../sync-server/cli/enrol-links';
 
 /** A data directory whose registry holds the demo shelters (demo-01 …), as after a first `npm start`. */
 async function demoDataDir(): Promise<string> {
@@ -25,7 +25,7 @@ const run = promisify(execFile);
 
 async function tokenCli(args: string[]): Promise<{ code: number; stdout: string; stderr: string }> {
   try {
-    const { stdout, stderr } = await run(process.execPath, ['--import', 'tsx', join(ROOT, 'sync-server/token-cli.ts'), ...args], { cwd: ROOT });
+    const { stdout, stderr } = await run(process.execPath, ['--import', 'tsx', join(ROOT, 'sync-server/cli/token.ts'), ...args], { cwd: ROOT });
     return { code: 0, stdout, stderr };
   } catch (e) {
     const err = e as { code: number; stdout: string; stderr: string };

@@ -5,7 +5,7 @@ import { afterAll, beforeAll, describe, expect, it } from 'vitest';
 import { SignJWT, decodeJwt, decodeProtectedHeader, type JWK } from 'jose';
 import { v7 as uuidv7 } from 'uuid';
 import { CLOSE } from '../../domain/protocol';
-import { LEGACY_HS256_UNTIL, accessFor, issueToken, keysFromPublicJwk, keysFromSecret, loadKeys, loadSecret, verifyToken } from '../../sync-server/auth';
+import { LEGACY_HS256_UNTIL, accessFor, issueToken, keysFromPublicJwk, keysFromSecret, loadKeys, loadSecret, verifyToken } from '../../sync-server/core/auth';
 import { startTestServer, tempDataDir, type TestServer } from '../helpers/server';
 import { YClient } from '../helpers/yclient';
 import { registerShelter } from '../helpers/seed';

@@ -1,6 +1,6 @@
 // The command lines' argument reader (node:util parseArgs underneath).
 import { describe, expect, it } from 'vitest';
-import { parseArgs, parseDuration } from '../../sync-server/cli-args';
+import { parseArgs, parseDuration } from '../../sync-server/cli/args';
 
 const spec = { strings: ['port', 'store'], flags: ['no-demo'] };
 

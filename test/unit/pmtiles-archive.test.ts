@@ -5,7 +5,7 @@ import { PMTiles, zxyToTileId as referenceTileId, type RangeResponse, type Sourc
 import { describe, expect, it } from 'vitest';
 import { COMPRESSION, TILE_TYPE, writeArchive, zxyToTileId, type ArchiveTile } from '../../domain/pmtiles-archive';
 import { prng } from '../../domain/prng';
-import { buildDemoBasemap } from '../../sync-server/basemap/demo-basemap';
+import { buildDemoBasemap } from '../../sync-server/features/basemap/demo-basemap';
 import { latToTileY, lonToTileX } from '../../domain/web-tiles';
 
 class BytesSource implements Source {

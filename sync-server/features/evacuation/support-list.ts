@@ -8,23 +8,23 @@
 // reports. A shelter's staff see one number: how many listed people of their district are still
 // unaccounted for. Derived data (decisions) follow the retention setting after the list closes.
 import type { IncomingMessage, ServerResponse } from 'node:http';
-import { decodeFileBytes } from '../../domain/file-text';
-import { isPresent } from '../../domain/counts';
+import { decodeFileBytes } from '../../../domain/file-text';
+import { isPresent } from '../../../domain/counts';
 import * as Y from 'yjs';
-import { asProtected, asString } from '../../domain/coerce';
-import { hqDistricts, hqShelters, parseDocName, shelterDocName, shelterPeople } from '../../domain/schema';
-import { retentionDays } from '../../domain/retention';
-import { CSV_BOM, csvLine } from '../../domain/roster-csv';
+import { asProtected, asString } from '../../../domain/coerce';
+import { hqDistricts, hqShelters, parseDocName, shelterDocName, shelterPeople } from '../../../domain/schema';
+import { retentionDays } from '../../../domain/retention';
+import { CSV_BOM, csvLine } from '../../../domain/roster-csv';
 import {
   SUPPORT_STATUSES, byAddress, matchConfidence, matchKeys, parseSupportList, supportStatus,
   type CheckedInPerson, type ColumnMapping, type SupportDecisions, type SupportMatch, type SupportPerson, type SupportStatus,
-} from '../../domain/support-list';
-import { bearerToken, verifyToken } from '../auth';
-import type { DerivedLayers } from '../derive';
-import type { DocRegistry } from '../docs';
-import type { DocStore } from '../store/types';
-import { type HqContext, requireHq } from '../routes/hq';
-import { readJson, sendJson, type Route } from '../routes/router';
+} from '../../../domain/support-list';
+import { bearerToken, verifyToken } from '../../core/auth';
+import type { DerivedLayers } from '../derived-layers';
+import type { DocRegistry } from '../../core/registry';
+import type { DocStore } from '../../store/types';
+import { type HqContext, requireHq } from '../../routes/hq';
+import { readJson, sendJson, type Route } from '../../routes/router';
 
 export const PERSON_KIND = 'support-person';
 export const DECISION_KIND = 'support-decision';

@@ -2,7 +2,7 @@
 // river's flood zones deepen toward its banks in the lowland west of 130.66°E, with a
 // 家屋倒壊等氾濫想定区域 along both banks; landslide warning areas on the eastern hills (red at
 // their steepest); tsunami and storm-surge inundation along the coast. Fictional, like the demo.
-import { buildHazardLayer, type HazardLayer, type HazardMapping } from '../../domain/hazard-layers';
+import { buildHazardLayer, type HazardLayer, type HazardMapping } from '../../../domain/hazard-layers';
 import { COAST, RIVER } from '../basemap/demo-basemap';
 
 const SOURCE = 'デモ（架空）';

@@ -2,11 +2,11 @@
 // Environment: PORT, HINANJO_DATA, HINANJO_DIST, HINANJO_SECRET, DATABASE_URL (= --store).
 // With --store, several instances run on one PostgreSQL (README: running several instances). SIGTERM/SIGINT shut down
 // gracefully: no new connections, everything accepted is committed, the database is closed.
-import { LEGACY_HS256_UNTIL } from './auth';
-import { parseArgs } from './cli-args';
-import { storeUrlFrom } from './open-store';
-import { startServer } from './server';
-import { redact } from './store/postgres';
+import { LEGACY_HS256_UNTIL } from '../core/auth';
+import { parseArgs } from './args';
+import { storeUrlFrom } from '../store/open-store';
+import { startServer } from '../server';
+import { redact } from '../store/postgres';
 import { removeServerInfo, writeServerInfo } from './server-info';
 
 async function main(): Promise<void> {

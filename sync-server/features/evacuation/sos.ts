@@ -7,12 +7,12 @@
 // appear in a public feed; public, staff and box tokens cannot list them.
 import { createHash, randomBytes, randomUUID, timingSafeEqual } from 'node:crypto';
 import type { IncomingMessage } from 'node:http';
-import { retentionDays } from '../../domain/retention';
-import { SOS_REASONS, SOS_STATES, parseSosRequest, type SosRecord, type SosState } from '../../domain/sos';
-import type { DerivedLayers } from '../derive';
-import type { DocStore } from '../store/types';
-import { type HqContext, requireHq } from '../routes/hq';
-import { AddressLimits, clientAddress, readJson, sendJson, type Route } from '../routes/router';
+import { retentionDays } from '../../../domain/retention';
+import { SOS_REASONS, SOS_STATES, parseSosRequest, type SosRecord, type SosState } from '../../../domain/sos';
+import type { DerivedLayers } from '../derived-layers';
+import type { DocStore } from '../../store/types';
+import { type HqContext, requireHq } from '../../routes/hq';
+import { AddressLimits, clientAddress, readJson, sendJson, type Route } from '../../routes/router';
 
 export const SOS_KIND = 'sos';
 const DAY_MS = 86_400_000;

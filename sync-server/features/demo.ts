@@ -19,13 +19,13 @@ import {
   type Level,
   type Sex,
   type StayType,
-} from '../domain/schema';
-import { appendLedgerEntry, seedDefaultItems } from '../domain/stock';
-import { checkInHousehold, checkOutPerson, emptyPersonInput, type PersonInput } from '../domain/people';
-import { createRequest } from '../domain/requests';
+} from '../../domain/schema';
+import { appendLedgerEntry, seedDefaultItems } from '../../domain/stock';
+import { checkInHousehold, checkOutPerson, emptyPersonInput, type PersonInput } from '../../domain/people';
+import { createRequest } from '../../domain/requests';
 // The small deterministic PRNG (mulberry32) so the demo is the same on every machine.
-import { prng as rng } from '../domain/prng';
-import type { DocStore } from './store/types';
+import { prng as rng } from '../../domain/prng';
+import type { DocStore } from '../store/types';
 
 export const DEMO_REGION = 'デモ地域（架空）';
 

@@ -3,10 +3,10 @@
 // 30 MB of junk into its shelter in 1.6 s; with these it is refused with a close code that
 // says which limit it hit, counted in /metrics, and nothing of the refused update is stored.
 import * as Y from 'yjs';
-import { KeyedBuckets } from '../domain/token-bucket';
+import { KeyedBuckets } from '../../domain/token-bucket';
 import {
   DOC_QUOTA_BYTES, MAX_VALUE_BYTES, WRITE_BUDGET_BURST_BYTES, WRITE_BUDGET_BYTES_PER_SECOND,
-} from '../domain/protocol';
+} from '../../domain/protocol';
 
 export interface WriteLimits {
   maxValueBytes: number;

@@ -12,11 +12,11 @@ import { createHash, createPrivateKey, createPublicKey, hkdfSync, randomBytes, t
 import { chmodSync, mkdirSync, readFileSync, writeFileSync } from 'node:fs';
 import { join } from 'node:path';
 import { v7 as uuidv7 } from 'uuid';
-import type { DocRef } from '../domain/schema';
-import { SHELTER_ID_PATTERN } from '../domain/schema';
-import { ROLES, SHELTER_ROLES, type Role, type TokenClaims } from '../domain/tokens';
-import { type Result, err, ok } from '../domain/result';
-import type { DeviceRecord, DocStore } from './store/types';
+import type { DocRef } from '../../domain/schema';
+import { SHELTER_ID_PATTERN } from '../../domain/schema';
+import { ROLES, SHELTER_ROLES, type Role, type TokenClaims } from '../../domain/tokens';
+import { type Result, err, ok } from '../../domain/result';
+import type { DeviceRecord, DocStore } from '../store/types';
 
 export const SECRET_FILE = 'secret';
 export const DEFAULT_TTL_SECONDS = 30 * 24 * 3600;

@@ -2,7 +2,7 @@
 // relaying, both, or nothing; and when a box last synced (its changes committed here). HQ shows
 // it beside each shelter (GET /api/hq/links), so an officer can tell "silent because the box has
 // no backhaul since 14:10" from "nobody is connected".
-import type { SyncConnection, SyncHooks } from './sync';
+import type { SyncConnection, SyncHooks } from '../core/sync-service';
 
 export interface ShelterLink {
   /** Tablets (staff tokens) connected to the city directly. */

@@ -3,8 +3,8 @@
 import { mkdirSync, readFileSync, rmSync, writeFileSync } from 'node:fs';
 import { join } from 'node:path';
 import * as Y from 'yjs';
-import { HQ_DOC, hqShelters } from '../domain/schema';
-import type { DocStore } from './store/types';
+import { HQ_DOC, hqShelters } from '../../domain/schema';
+import type { DocStore } from '../store/types';
 
 export const SERVER_INFO_FILE = 'server.json';
 

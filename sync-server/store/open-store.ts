@@ -3,10 +3,10 @@
 // agree: SQLite in the data directory by default; PostgreSQL when a URL (or DATABASE_URL)
 // names one, with the signing secret kept in the database so every instance signs alike
 // (HINANJO_SECRET still overrides it).
-import { keysFromSecret, loadKeys, type TokenKeys } from './auth';
-import { openPostgresStore } from './store/postgres';
-import { openSqliteStore } from './store/sqlite';
-import type { DocStore } from './store/types';
+import { keysFromSecret, loadKeys, type TokenKeys } from '../core/auth';
+import { openPostgresStore } from './postgres';
+import { openSqliteStore } from './sqlite';
+import type { DocStore } from './types';
 
 /** The store URL from --store or DATABASE_URL; only postgres:// and postgresql:// are known. */
 export function storeUrlFrom(option: string | undefined, env: NodeJS.ProcessEnv = process.env): string | undefined {

@@ -5,12 +5,12 @@
 // With servers on PostgreSQL: add --store postgres://… (or DATABASE_URL).
 // Prints the token and its enrolment link on stdout (nothing else there, so it can be piped);
 // records the token id in the store so HQ can list and revoke devices.
-import { enrolmentLink, issueToken } from './auth';
+import { enrolmentLink, issueToken } from '../core/auth';
 import { readServerInfo, registeredShelterIds } from './server-info';
-import { SHELTER_ID_PATTERN } from '../domain/schema';
-import type { Role } from '../domain/tokens';
-import { parseArgs, parseDuration } from './cli-args';
-import { keysFor, openStore, storeUrlFrom } from './open-store';
+import { SHELTER_ID_PATTERN } from '../../domain/schema';
+import type { Role } from '../../domain/tokens';
+import { parseArgs, parseDuration } from './args';
+import { keysFor, openStore, storeUrlFrom } from '../store/open-store';
 import { renderUnicodeCompact } from 'uqr';
 
 const USAGE =

@@ -3,14 +3,14 @@
 // with a closure older than the retention, and not yet purged, has its document replaced by the
 // purged state. Tablets learn it when they next connect (sync.ts refuses their old copy with
 // CLOSE.purged and they drop it); audit entries naming the purged people are redacted.
-import { CLOSE } from '../domain/protocol';
-import { namesOnRecord, peopleOnRecord, purgeDueAt, purgedState, retentionDays } from '../domain/retention';
-import { shelterDocName } from '../domain/schema';
-import type { DerivedLayers } from './derive';
-import type { DocRegistry } from './docs';
-import type { DocStore } from './store/types';
-import type { SyncService } from './sync';
-import type { UpdateWriter } from './writer';
+import { CLOSE } from '../../domain/protocol';
+import { namesOnRecord, peopleOnRecord, purgeDueAt, purgedState, retentionDays } from '../../domain/retention';
+import { shelterDocName } from '../../domain/schema';
+import type { DerivedLayers } from './derived-layers';
+import type { DocRegistry } from '../core/registry';
+import type { DocStore } from '../store/types';
+import type { SyncService } from '../core/sync-service';
+import type { UpdateWriter } from '../core/writer';
 
 export const PURGE_CHECK_MS = 60 * 60_000;
 /** What an audit entry that named a purged person says instead. */

@@ -3,8 +3,8 @@
 // Without --upstream the box runs alone and says so. The token: --token-file FILE or the
 // environment's HINANJO_BOX_TOKEN keep it out of `ps`; --token T still works.
 import { readFileSync } from 'node:fs';
-import { parseArgs } from './cli-args';
-import { startBox, upstreamRefusal } from './box/box';
+import { parseArgs } from './args';
+import { startBox, upstreamRefusal } from '../box/box';
 
 const USAGE =
   'usage: npm run box -- --upstream URL (--token-file FILE | --token T | HINANJO_BOX_TOKEN=T) [--port 8443] [--data DIR] [--cert FILE --key FILE]\n' +

@@ -2,16 +2,16 @@
 // in DATA/start-links.json and reused while valid, so starting the server ten times does not
 // leave ten live 7-day tokens behind; a link that expires within a day, or was revoked, is
 // replaced and the one it replaces is revoked.
-// Usage (scripts/start.mjs, once the server listens): node --import tsx sync-server/start-links.ts --data DIR --base URL
+// Usage (scripts/start.mjs, once the server listens): node --import tsx sync-server/cli/enrol-links.ts --data DIR --base URL
 import { readFileSync, writeFileSync } from 'node:fs';
 import { join } from 'node:path';
 import { decodeJwt } from 'jose';
-import { enrolmentLink, issueToken, loadKeys } from './auth';
-import { parseArgs } from './cli-args';
+import { enrolmentLink, issueToken, loadKeys } from '../core/auth';
+import { parseArgs } from './args';
 import { registeredShelterIds } from './server-info';
-import { openSqliteStore } from './store/sqlite';
-import type { DocStore } from './store/types';
-import type { Role } from '../domain/tokens';
+import { openSqliteStore } from '../store/sqlite';
+import type { DocStore } from '../store/types';
+import type { Role } from '../../domain/tokens';
 
 export const START_LINKS_FILE = 'start-links.json';
 const TTL_SECONDS = 7 * 86400;

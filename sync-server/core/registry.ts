@@ -3,11 +3,11 @@
 // grace period after the last one releases it. Updates reach a live document only through
 // applyCommitted(), i.e. after the store committed them (writer.ts).
 import * as Y from 'yjs';
-import type { DocRef } from '../domain/schema';
-import { parseDocName } from '../domain/schema';
+import type { DocRef } from '../../domain/schema';
+import { parseDocName } from '../../domain/schema';
 import type { Metrics } from './metrics';
 import type { SerialQueue } from './serial';
-import type { DocStore } from './store/types';
+import type { DocStore } from '../store/types';
 
 /**
  * A document the server holds. It is either hot (a Y.Doc in memory) or cold (only its encoded

@@ -8,9 +8,9 @@ import { gzipSync } from 'node:zlib';
 import type { Feature, FeatureCollection, Geometry } from 'geojson';
 import GeoJSONVT from 'geojson-vt';
 import { fromGeojsonVt } from 'vt-pbf';
-import { COMPRESSION, TILE_TYPE, writeArchive, type ArchiveTile } from '../../domain/pmtiles-archive';
+import { COMPRESSION, TILE_TYPE, writeArchive, type ArchiveTile } from '../../../domain/pmtiles-archive';
 import { DISTRICTS } from '../demo';
-import { tilesInBounds } from '../../domain/web-tiles';
+import { tilesInBounds } from '../../../domain/web-tiles';
 
 export const DEMO_BASEMAP_FILE = 'demo-basemap.pmtiles';
 const BOUNDS: [number, number, number, number] = [130.5, 32.42, 130.74, 32.58];

@@ -1,16 +1,16 @@
 // The residents' side of the server, started together: hazard layers, push alerts at each
 // household's timing, anonymous reports, and SOS. Everything lives in the store (records), so
 // several instances on one PostgreSQL serve the same (push.ts claims each alert once).
-import type { DerivedLayers } from '../derive';
-import type { HqContext } from '../routes/hq';
-import type { Route } from '../routes/router';
-import type { DocStore } from '../store/types';
+import type { DerivedLayers } from '../derived-layers';
+import type { HqContext } from '../../routes/hq';
+import type { Route } from '../../routes/router';
+import type { DocStore } from '../../store/types';
 import { HazardService } from './hazards';
 import { PushService } from './push';
 import { ReportService } from './reports';
 import { SosService } from './sos';
 import { SupportListService } from './support-list';
-import type { DocRegistry } from '../docs';
+import type { DocRegistry } from '../../core/registry';
 
 export interface Evacuation {
   hazards: HazardService;

@@ -8,7 +8,7 @@
 // a key); an overwrite names the item it replaces instead (its origin). So an item's key is
 // found by following origins: within the update itself, else in the document as loaded.
 import * as Y from 'yjs';
-import type { DocRef } from '../domain/schema';
+import type { DocRef } from '../../domain/schema';
 
 /** Root map → keys the server alone writes, per kind of document. */
 const SERVER_OWNED: Record<DocRef['kind'], Readonly<Record<string, readonly string[]>>> = {

@@ -5,13 +5,13 @@
 // district appear in status.json (`reports`), recomputed from the store a moment after a report
 // and every few seconds (so several instances agree).
 import { createHash } from 'node:crypto';
-import { asString } from '../../domain/coerce';
-import { hqDistricts } from '../../domain/schema';
-import { asLevel } from '../../domain/vocabulary';
-import { EVACUATION_STATUSES, EVACUATION_WHERE, emptyReportCounts, type EvacuationStatus, type EvacuationWhere, type ReportCounts } from '../../domain/evacuation-reports';
-import type { DerivedLayers } from '../derive';
-import type { DocStore } from '../store/types';
-import { AddressLimits, clientAddress, readJson, sendJson, type Route } from '../routes/router';
+import { asString } from '../../../domain/coerce';
+import { hqDistricts } from '../../../domain/schema';
+import { asLevel } from '../../../domain/vocabulary';
+import { EVACUATION_STATUSES, EVACUATION_WHERE, emptyReportCounts, type EvacuationStatus, type EvacuationWhere, type ReportCounts } from '../../../domain/evacuation-reports';
+import type { DerivedLayers } from '../derived-layers';
+import type { DocStore } from '../../store/types';
+import { AddressLimits, clientAddress, readJson, sendJson, type Route } from '../../routes/router';
 
 export const REPORT_KIND = 'report';
 const REFRESH_MS = 5_000;

@@ -8,10 +8,10 @@
 import { createHash } from 'node:crypto';
 import { brotliCompressSync, constants, gzipSync } from 'node:zlib';
 import type { IncomingMessage, ServerResponse } from 'node:http';
-import { checkHazardLayer, type HazardLayer } from '../../domain/hazard-layers';
-import type { DocStore } from '../store/types';
-import { type HqContext, requireHq } from '../routes/hq';
-import { BodyTooLarge, readJson, sendCached, sendJson, type Route } from '../routes/router';
+import { checkHazardLayer, type HazardLayer } from '../../../domain/hazard-layers';
+import type { DocStore } from '../../store/types';
+import { type HqContext, requireHq } from '../../routes/hq';
+import { BodyTooLarge, readJson, sendCached, sendJson, type Route } from '../../routes/router';
 
 export const LAYER_KIND = 'hazard-layer';
 const INDEX_ID = 'hazard-index';

@@ -6,11 +6,11 @@
 // When the doorbell was lost (the LISTEN connection broke) and comes back, and every
 // CATCH_UP_EVERY_MS as a safety net, the instance compares each document's last sequence
 // number with its own and catches up on whatever is behind.
-import { parseDocName } from '../domain/schema';
-import type { DerivedLayers } from './derive';
-import type { DocRegistry } from './docs';
-import type { DocStore } from './store/types';
-import type { SyncService } from './sync';
+import { parseDocName } from '../../domain/schema';
+import type { DerivedLayers } from '../features/derived-layers';
+import type { DocRegistry } from '../core/registry';
+import type { DocStore } from '../store/types';
+import type { SyncService } from '../core/sync-service';
 
 const CATCH_UP_EVERY_MS = 30_000;
 

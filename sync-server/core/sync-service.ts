@@ -19,16 +19,16 @@ import * as Y from 'yjs';
 import {
   CLOSE, EMPTY_AWARENESS_UPDATE, HEARTBEAT_INTERVAL_MS, MAX_FRAME_BYTES, MAX_SOCKETS_PER_TOKEN, SUBPROTOCOL, tokenFromProtocols,
   decodeMessage, encodeMessage,
-} from '../domain/protocol';
-import { parseDocName, type DocRef } from '../domain/schema';
-import type { TokenClaims } from '../domain/tokens';
+} from '../../domain/protocol';
+import { parseDocName, type DocRef } from '../../domain/schema';
+import type { TokenClaims } from '../../domain/tokens';
 import { accessFor, narrower, verifyToken, type Access, type TokenKeys } from './auth';
-import type { DocRegistry, LiveDoc } from './docs';
+import type { DocRegistry, LiveDoc } from './registry';
 import type { Metrics, RejectReason } from './metrics';
-import type { DocStore } from './store/types';
+import type { DocStore } from '../store/types';
 import type { UpdateOrigin, UpdateWriter } from './writer';
 import { serverFieldWritten } from './server-fields';
-import { TokenBucket } from '../domain/token-bucket';
+import { TokenBucket } from '../../domain/token-bucket';
 import { largestValueBytes, WriteBudgets, type WriteLimits, DEFAULT_WRITE_LIMITS } from './write-limits';
 
 

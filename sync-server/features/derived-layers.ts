@@ -10,15 +10,15 @@
 // body keeps its ETag. Listeners (the HQ overview SSE stream) hear about each new summary.
 import { createHash } from 'node:crypto';
 import type * as Y from 'yjs';
-import { summarizeShelter, type ShelterSummary } from '../domain/overview';
-import { buildPublicStatus } from '../domain/status';
-import { closuresFeatureCollection } from '../domain/closures';
-import { HQ_DOC, hqShelters, parseDocName } from '../domain/schema';
-import { localDayRange } from '../domain/counts';
-import { recordedClosure } from '../domain/retention';
-import type { ReportCounts } from '../domain/evacuation-reports';
-import type { DocRegistry, LiveDoc } from './docs';
-import type { DocStore, StoredSummary } from './store/types';
+import { summarizeShelter, type ShelterSummary } from '../../domain/overview';
+import { buildPublicStatus } from '../../domain/status';
+import { closuresFeatureCollection } from '../../domain/closures';
+import { HQ_DOC, hqShelters, parseDocName } from '../../domain/schema';
+import { localDayRange } from '../../domain/counts';
+import { recordedClosure } from '../../domain/retention';
+import type { ReportCounts } from '../../domain/evacuation-reports';
+import type { DocRegistry, LiveDoc } from '../core/registry';
+import type { DocStore, StoredSummary } from '../store/types';
 
 export const DEBOUNCE_MS = 150;
 /** Summaries are written to the store at most this often (they are a cache, not data). */

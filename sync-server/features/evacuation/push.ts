@@ -14,13 +14,13 @@
 // (a test push service on loopback).
 import { createHash } from 'node:crypto';
 import webpush from 'web-push';
-import { PUSH_LANGS, pushKind, pushPayload, type PushLang } from '../../domain/push-messages';
-import { asLevel } from '../../domain/vocabulary';
-import { asString } from '../../domain/coerce';
-import { hqDistricts } from '../../domain/schema';
-import type { DerivedLayers } from '../derive';
-import type { DocStore } from '../store/types';
-import { AddressLimits, clientAddress, readJson, sendJson, type Route } from '../routes/router';
+import { PUSH_LANGS, pushKind, pushPayload, type PushLang } from '../../../domain/push-messages';
+import { asLevel } from '../../../domain/vocabulary';
+import { asString } from '../../../domain/coerce';
+import { hqDistricts } from '../../../domain/schema';
+import type { DerivedLayers } from '../derived-layers';
+import type { DocStore } from '../../store/types';
+import { AddressLimits, clientAddress, readJson, sendJson, type Route } from '../../routes/router';
 
 const KNOWN_PUSH_HOSTS = [/^fcm\.googleapis\.com$/, /(^|\.)push\.services\.mozilla\.com$/, /(^|\.)push\.apple\.com$/, /(^|\.)notify\.windows\.com$/];
 export const SUB_KIND = 'push-sub';
