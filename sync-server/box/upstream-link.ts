@@ -19,7 +19,8 @@ import { missingUpdates } from '../../domain/split-update';
 import { emptyState } from '../../domain/retention';
 import { type Clock, systemClock } from '../../domain/sync/clock';
 import { type RouteStatus, type SocketFactory, SyncRoute, type WebSocketLike } from '../../domain/sync/route';
-import type { DocRegistry, LiveDoc } from '../core/registry';
+import type { LiveDoc } from '../core/live-doc';
+import type { DocRegistry } from '../core/registry';
 import type { SyncConnection, SyncService } from '../core/sync-service';
 import type { UpdateOrigin, UpdateWriter } from '../core/writer';
 
@@ -252,7 +253,7 @@ export class UpstreamLink implements UpdateOrigin {
         this.waiting.splice(i, 1);
       } else i++;
     }
-    const to = cityChanged ? [...(this.live?.conns ?? [])].map((c) => c as SyncConnection) : [...grown];
+    const to = cityChanged ? [...(this.live?.conns ?? [])] : [...grown];
     for (const conn of to) conn.sendUpstreamStored(this.cityStateVector, this.cityDurable.get(conn) ?? 0);
   }
 

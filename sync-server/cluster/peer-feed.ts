@@ -9,7 +9,7 @@
 import { parseDocName } from '../../domain/schema';
 import type { DerivedLayers } from '../features/derived-layers';
 import type { DocRegistry } from '../core/registry';
-import type { DocStore } from '../store/types';
+import type { UpdateLog } from '../store/types';
 import type { SyncService } from '../core/sync-service';
 
 const CATCH_UP_EVERY_MS = 30_000;
@@ -27,7 +27,7 @@ export class PeerFeed {
    * calls catchUpAll itself, when its seed says the doorbell was lost).
    */
   constructor(
-    private readonly deps: { store: DocStore; registry: DocRegistry; derived?: DerivedLayers; sync: SyncService },
+    private readonly deps: { store: UpdateLog; registry: DocRegistry; derived?: DerivedLayers; sync: SyncService },
     private readonly opts: { catchUpEveryMs: number | null } = { catchUpEveryMs: CATCH_UP_EVERY_MS },
   ) {}
 

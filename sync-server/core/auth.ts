@@ -16,7 +16,7 @@ import type { DocRef } from '../../domain/schema';
 import { SHELTER_ID_PATTERN } from '../../domain/schema';
 import { ROLES, SHELTER_ROLES, type Role, type TokenClaims } from '../../domain/tokens';
 import { type Result, err, ok } from '../../domain/result';
-import type { DeviceRecord, DocStore } from '../store/types';
+import type { DeviceRecord, DeviceStore } from '../store/types';
 
 export const SECRET_FILE = 'secret';
 export const DEFAULT_TTL_SECONDS = 30 * 24 * 3600;
@@ -102,7 +102,7 @@ export type IssueResult = Result<{ token: string; claims: TokenClaims }, string>
 
 export async function issueToken(
   keys: TokenKeys,
-  store: DocStore,
+  store: DeviceStore,
   opts: IssueOptions,
   now: Date = new Date(),
 ): Promise<IssueResult> {
@@ -162,7 +162,7 @@ export type VerifyResult = Result<TokenClaims, RefusalReason>;
 
 export async function verifyToken(
   keys: TokenKeys,
-  store: Pick<DocStore, 'isRevoked'>,
+  store: Pick<DeviceStore, 'isRevoked'>,
   token: string | null | undefined,
   now: Date = new Date(),
 ): Promise<VerifyResult> {

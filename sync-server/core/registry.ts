@@ -1,141 +1,14 @@
 // The in-memory registry of live documents. A document is loaded from the store when the
-// first holder (a connection, or derive.ts for the hq document) acquires it, and unloaded a
+// first holder (a connection, or the derived layers for the hq document) acquires it, and unloaded a
 // grace period after the last one releases it. Updates reach a live document only through
 // applyCommitted(), i.e. after the store committed them (writer.ts).
 import * as Y from 'yjs';
-import type { DocRef } from '../../domain/schema';
 import { parseDocName } from '../../domain/schema';
+import { LiveDoc } from './live-doc';
+import { PeerCatchUp } from '../cluster/catch-up';
 import type { Metrics } from './metrics';
 import type { SerialQueue } from './serial';
-import type { DocStore } from '../store/types';
-
-/**
- * A document the server holds. It is either hot (a Y.Doc in memory) or cold (only its encoded
- * state, about a tenth of the memory). Connecting and syncing work on a cold document through
- * Yjs' binary update functions; the first committed update, or a reader of `doc` (summaries),
- * makes it hot; an idle hot document cools down. That is how 300 large shelters with a tablet
- * each fit in a small server.
- */
-export class LiveDoc {
-  /** Sync connections on this document (sync.ts adds and removes itself). */
-  readonly conns = new Set<unknown>();
-  holders = 0;
-  /** Updates accepted by the writer and not yet applied; the document stays loaded meanwhile. */
-  pendingWrites = 0;
-  /**
-   * Every update with a sequence number ≤ lastSeq is applied here: what a summary is "as of"
-   * and how far a compaction may fold. On a shared store another instance's update can get a
-   * lower number than ours and arrive later, so ours wait in `appliedAbove` until the gap fills.
-   */
-  lastSeq: number;
-  readonly appliedAbove = new Set<number>();
-  /** This instance's own updates since its last compaction (what the threshold counts). */
-  updatesSinceSnapshot: number;
-  /**
-   * The sequence number the last snapshot covers, as far as this instance knows. On a shared
-   * store, updates other instances wrote are applied without counting toward the threshold, and
-   * this tells a compaction that they are still in the log.
-   */
-  compactedSeq: number;
-  lastUpdateAt: string | null;
-  /**
-   * The document's epoch ('' until a purge, retention.ts), as the store keeps it with the
-   * snapshot: no decoding. Only a purge changes it, and a purge replaces the LiveDoc.
-   */
-  readonly epoch: string;
-  /**
-   * Bytes of the stored state plus every update accepted since it was loaded: an upper bound of
-   * the document's size (updates overlap), for the size quota (write-limits.ts).
-   */
-  approxBytes: number;
-  unloadTimer: NodeJS.Timeout | null = null;
-  coolTimer: NodeJS.Timeout | null = null;
-  private hot: Y.Doc | null = null;
-  private cold: { update: Uint8Array; sv: Uint8Array } | null;
-
-  constructor(
-    readonly name: string,
-    readonly ref: DocRef,
-    state: Uint8Array,
-    stored: { lastSeq: number; updatesSinceSnapshot: number; lastUpdateAt: string | null; epoch?: string },
-  ) {
-    this.cold = { update: state, sv: Y.encodeStateVectorFromUpdate(state) };
-    this.approxBytes = state.byteLength;
-    this.lastSeq = stored.lastSeq;
-    this.updatesSinceSnapshot = stored.updatesSinceSnapshot;
-    this.compactedSeq = stored.updatesSinceSnapshot === 0 ? stored.lastSeq : 0;
-    this.lastUpdateAt = stored.lastUpdateAt;
-    this.epoch = stored.epoch ?? '';
-  }
-
-  /** Records that update `seq` is applied (gapFree: the store's numbers have no gaps per document). */
-  markApplied(seq: number, gapFree: boolean): void {
-    if (!gapFree) {
-      this.lastSeq = Math.max(this.lastSeq, seq);
-      return;
-    }
-    if (seq <= this.lastSeq) return;
-    this.appliedAbove.add(seq);
-    while (this.appliedAbove.delete(this.lastSeq + 1)) this.lastSeq++;
-  }
-
-  /** Everything up to `seq` is applied (a snapshot that covers it was). */
-  appliedThrough(seq: number): void {
-    if (seq <= this.lastSeq) return;
-    this.lastSeq = seq;
-    for (const s of this.appliedAbove) if (s <= seq) this.appliedAbove.delete(s);
-    while (this.appliedAbove.delete(this.lastSeq + 1)) this.lastSeq++;
-  }
-
-  hasApplied(seq: number): boolean {
-    return seq <= this.lastSeq || this.appliedAbove.has(seq);
-  }
-
-  get isHot(): boolean {
-    return this.hot !== null;
-  }
-
-  /** The Y.Doc, instantiated from the cold state if needed. */
-  get doc(): Y.Doc {
-    if (!this.hot) {
-      const doc = new Y.Doc({ gc: true });
-      Y.applyUpdate(doc, this.cold!.update);
-      this.hot = doc;
-      this.cold = null;
-    }
-    return this.hot;
-  }
-
-  stateVector(): Uint8Array {
-    return this.hot ? Y.encodeStateVector(this.hot) : this.cold!.sv;
-  }
-
-  /** What a client with state vector `sv` lacks (sync step 2). */
-  diff(sv: Uint8Array): Uint8Array {
-    return this.hot ? Y.encodeStateAsUpdate(this.hot, sv) : Y.diffUpdate(this.cold!.update, sv);
-  }
-
-  /** The whole state as one update (compaction snapshot). */
-  snapshot(): Uint8Array {
-    return this.hot ? Y.encodeStateAsUpdate(this.hot) : this.cold!.update;
-  }
-
-  cool(): void {
-    if (!this.hot) return;
-    const update = Y.encodeStateAsUpdate(this.hot);
-    this.cold = { update, sv: Y.encodeStateVector(this.hot) };
-    this.hot.destroy();
-    this.hot = null;
-  }
-
-  destroy(): void {
-    if (this.unloadTimer) clearTimeout(this.unloadTimer);
-    if (this.coolTimer) clearTimeout(this.coolTimer);
-    this.hot?.destroy();
-    this.hot = null;
-    this.cold = null;
-  }
-}
+import type { UpdateLog } from '../store/types';
 
 export interface RegistryOptions {
   /** How long a document with no holder stays in memory (a reconnecting tablet finds it warm). */
@@ -164,17 +37,27 @@ export class DocRegistry {
   private readonly loading = new Map<string, Promise<LiveDoc>>();
   private readonly listeners: RegistryEvents[] = [];
   /** Documents waiting to catch up with other instances, and the round that runs them. */
-  private readonly catchUpWanted = new Set<LiveDoc>();
-  private catchUpRunning: Promise<void> | null = null;
+  /** Following other instances on a shared store (null on a store of its own). */
+  private readonly peers: PeerCatchUp | null;
   /** Documents being purged: sync.ts refuses connections to them until the new state is stored. */
   readonly replacing = new Set<string>();
 
   constructor(
-    private readonly store: DocStore,
+    private readonly store: UpdateLog,
     private readonly queue: SerialQueue,
     private readonly metrics: Metrics,
     private readonly opts: RegistryOptions,
-  ) {}
+  ) {
+    const feed = store.feed;
+    this.peers = feed
+      ? new PeerCatchUp(feed, {
+          isCurrent: (live) => this.live.get(live.name) === live,
+          drop: (live, epoch) => this.drop(live, epoch),
+          apply: (live, update, at) => this.applyPeer(live, update, at),
+          settled: (live) => this.scheduleCool(live),
+        })
+      : null;
+  }
 
   on(events: RegistryEvents): void {
     this.listeners.push(events);
@@ -236,66 +119,13 @@ export class DocRegistry {
 
   /**
    * Reads and applies what other instances committed to a loaded document since the last update
-   * applied here (a shared store's doorbell rang, or the doorbell was lost and is back). Rings
-   * that arrive together are caught up together: one read for every document that asked, then
-   * another round for those that rang again meanwhile. Resolves once `live` is caught up.
+   * applied here (cluster/catch-up.ts). Resolves once `live` is caught up.
    */
   catchUp(live: LiveDoc): Promise<void> {
-    if (!this.store.feed) return Promise.resolve();
-    if (!this.catchUpWanted.has(live)) {
-      this.catchUpWanted.add(live);
-      live.pendingWrites++; // stays loaded until caught up
-    }
-    this.catchUpRunning ??= this.runCatchUps();
-    return this.catchUpRunning;
+    return this.peers?.request(live) ?? Promise.resolve();
   }
 
-  private async runCatchUps(): Promise<void> {
-    const feed = this.store.feed!;
-    try {
-      while (this.catchUpWanted.size > 0) {
-        // Rings read in this event-loop turn join the round.
-        await new Promise((r) => setImmediate(r));
-        const round = [...this.catchUpWanted];
-        this.catchUpWanted.clear();
-        try {
-          const read = await feed.readSinceMany(round.map((l) => ({ docName: l.name, afterSeq: l.lastSeq })));
-          for (const live of round) {
-            const since = read.get(live.name);
-            if (!since || this.live.get(live.name) !== live) continue;
-            if (since.snapshot && since.snapshot.uptoSeq > live.lastSeq) {
-              // Another instance purged the document: ours holds the old content and must go.
-              if (since.snapshot.epoch !== live.epoch) {
-                this.drop(live, since.snapshot.epoch);
-                continue;
-              }
-              // Another instance compacted past what we had: its snapshot holds everything up to uptoSeq.
-              this.applyPeer(live, since.snapshot.data, since.snapshot.lastUpdateAt);
-              live.appliedThrough(since.snapshot.uptoSeq);
-            }
-            for (const u of since.updates) {
-              if (live.hasApplied(u.seq)) continue;
-              this.applyPeer(live, u.data, u.receivedAt);
-              live.markApplied(u.seq, true);
-            }
-          }
-        } catch (e) {
-          // The next ring, the reconnect or the periodic catch-up (peer-feed.ts) tries again.
-          console.error(`catching up with other instances failed: ${(e as Error).message}`);
-        } finally {
-          for (const live of round) {
-            live.pendingWrites--;
-            this.scheduleCool(live);
-          }
-        }
-      }
-    } finally {
-      // Reset as soon as the loop finds nothing left, so a later ring starts a new run instead
-      // of joining one that has ended.
-      this.catchUpRunning = null;
-    }
-  }
-
+  /** Applies an update another instance committed (PEER_ORIGIN), as if our writer had. */
   private applyPeer(live: LiveDoc, update: Uint8Array, at: string | null): void {
     if (at && (!live.lastUpdateAt || at > live.lastUpdateAt)) live.lastUpdateAt = at;
     live.approxBytes += update.byteLength;
@@ -350,7 +180,7 @@ export class DocRegistry {
 
   private drop(live: LiveDoc, epoch: string): void {
     this.live.delete(live.name);
-    this.catchUpWanted.delete(live);
+    this.peers?.forget(live);
     this.metrics.documentsLoaded = this.live.size;
     for (const l of this.listeners) l.replaced?.(live, epoch);
     live.destroy();
@@ -418,3 +248,4 @@ export class DocRegistry {
     return p;
   }
 }
+

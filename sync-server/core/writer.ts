@@ -8,10 +8,11 @@
 // as the next batch, and only then is the durable one applied and forwarded, so the next fsync
 // (on the store's writer thread, or in PostgreSQL) runs while this thread forwards. One batch is
 // appended at a time, and batches are applied in commit order.
-import type { DocRegistry, LiveDoc } from './registry';
+import type { LiveDoc } from './live-doc';
+import type { DocRegistry } from './registry';
 import type { Metrics } from './metrics';
 import type { SerialQueue } from './serial';
-import type { DocStore } from '../store/types';
+import type { UpdateLog } from '../store/types';
 
 /** Who sent an update: told once per batch how many of its updates to `live` are stored, or that they failed. */
 export interface UpdateOrigin {
@@ -42,7 +43,7 @@ export class UpdateWriter {
   private inFlight: Promise<void> | null = null;
 
   constructor(
-    private readonly store: DocStore,
+    private readonly store: UpdateLog,
     private readonly registry: DocRegistry,
     private readonly queue: SerialQueue,
     private readonly metrics: Metrics,

@@ -17,7 +17,8 @@ import { HQ_DOC, hqShelters, parseDocName } from '../../domain/schema';
 import { localDayRange } from '../../domain/counts';
 import { recordedClosure } from '../../domain/retention';
 import type { ReportCounts } from '../../domain/evacuation-reports';
-import type { DocRegistry, LiveDoc } from '../core/registry';
+import type { LiveDoc } from '../core/live-doc';
+import type { DocRegistry } from '../core/registry';
 import type { DocStore, StoredSummary } from '../store/types';
 
 export const DEBOUNCE_MS = 150;

@@ -105,14 +105,10 @@ export interface StoredRecord {
 
 export type RecordInput = Omit<StoredRecord, 'updatedAt'>;
 
-export interface DocStore {
+/** The documents: an append-only log of updates per document, compacted now and then. */
+export interface UpdateLog {
   /** Present on a store that several instances share: how they learn of each other's commits. */
   readonly feed?: SharedFeed;
-  /**
-   * The signing secret kept in the store itself, created once, so that every instance of a
-   * shared store signs and verifies with the same key (HINANJO_SECRET overrides it).
-   */
-  sharedSecret?(): Promise<Uint8Array>;
   /**
    * Appends a batch of updates (possibly to several documents) in ONE transaction and
    * commits it: when the promise resolves every update is durable. Returns one sequence
@@ -134,38 +130,56 @@ export interface DocStore {
    * one has to decode a document to learn it.
    */
   replaceDocument(docName: string, state: Uint8Array, epoch: string): Promise<number>;
-  /**
-   * Blanks the name asked and the answer of every audit entry that contains one of `terms`
-   * (the names of a purged roster); when and who asked stay. Returns how many were redacted.
-   */
-  redactAudit(terms: readonly string[], replacement: string): Promise<number>;
   /** Names of every document that has a snapshot or an update. */
   listDocs(): Promise<string[]>;
   /** Rows the document currently occupies (snapshot + updates); compaction keeps this bounded. */
   rowCount(docName: string): Promise<number>;
+  /** The last sequence number of every stored document. */
+  lastSeqs(): Promise<Map<string, number>>;
+}
 
+/** The tokens issued to devices, their revocation, and the signing secret of a shared store. */
+export interface DeviceStore {
+  /**
+   * The signing secret kept in the store itself, created once, so that every instance of a
+   * shared store signs and verifies with the same key (HINANJO_SECRET overrides it).
+   */
+  sharedSecret?(): Promise<Uint8Array>;
   recordDevice(record: DeviceRecord): Promise<void>;
   listDevices(): Promise<DeviceRecord[]>;
   /** Marks a token as revoked; false if the jti was never recorded (it is recorded revoked anyway). */
   revoke(jti: string, at: Date): Promise<boolean>;
   isRevoked(jti: string): Promise<boolean>;
   revokedJtis(): Promise<Set<string>>;
+}
 
+/** Derived summaries, kept so a restart need not load every document. */
+export interface SummaryStore {
   /**
-   * Derived summaries (derive.ts), each as of a document's sequence number, so a restart can
+   * Derived summaries (features/derived-layers.ts), each as of a document's sequence number, so a restart can
    * skip loading a document whose summary is current. Not part of the durability promise: a
    * lost summary is recomputed from the document. An older summary never replaces a newer one.
    */
   saveSummaries(entries: readonly StoredSummary[]): Promise<void>;
   loadSummaries(): Promise<StoredSummary[]>;
-  /** The last sequence number of every stored document. */
-  lastSeqs(): Promise<Map<string, number>>;
+}
 
+/** The safety-answer desk's audit log. */
+export interface AuditStore {
   /** Appends a safety-answer audit entry, durably (the desk's answer waits for it). */
   appendAudit(entry: AuditEntry): Promise<void>;
   /** Every audit entry, oldest first. */
   listAudit(): Promise<AuditEntry[]>;
 
+  /**
+   * Blanks the name asked and the answer of every audit entry that contains one of `terms`
+   * (the names of a purged roster); when and who asked stay. Returns how many were redacted.
+   */
+  redactAudit(terms: readonly string[], replacement: string): Promise<number>;
+}
+
+/** Small records of the residents' side (subscriptions, reports, SOS, the support list), by kind and id. */
+export interface RecordStore {
   /** Inserts or replaces a record, durably. */
   putRecord(record: RecordInput, at: Date): Promise<void>;
   /**
@@ -183,7 +197,13 @@ export interface DocStore {
    * (an SOS, the support list) is gone from every byte. Returns how many were deleted.
    */
   deleteRecords(kind: string, ids: readonly string[] | 'all', opts?: { erase?: boolean }): Promise<number>;
+}
 
+/**
+ * Everything durable, in one store: each part above is an interface of its own, so a module
+ * that needs only one (the writer the log, auth the devices) says so in its types.
+ */
+export interface DocStore extends UpdateLog, DeviceStore, SummaryStore, AuditStore, RecordStore {
   /** Writes and commits a probe row: resolves only when the store is writable. */
   healthCheck(now: Date): Promise<void>;
   close(): Promise<void>;
