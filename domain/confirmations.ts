@@ -1,5 +1,5 @@
 // How a client knows that a change of its own is durably stored by a server: the rules the
-// tablet runs (web/lib/synced-doc.ts, with IndexedDB rows) and the test client runs
+// tablet runs (web/lib/sync/synced-doc.ts, with IndexedDB rows) and the test client runs
 // (test/helpers/yclient.ts, in memory), so the fuzz tests exercise the tablet's rules, not a copy.
 // Pure: no clock, no socket of its own; the caller passes both in (any object stands for a socket).
 //

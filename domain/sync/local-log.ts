@@ -1,6 +1,6 @@
 // What a replica keeps on its device (replica.ts): the document's updates, its own changes not
 // yet confirmed by the city (and whether a shelter box has them), and a few remembered values.
-// The tablet keeps it in IndexedDB through Dexie (web/lib/local-store.ts); the deterministic
+// The tablet keeps it in IndexedDB through Dexie (web/lib/sync/local-store.ts); the deterministic
 // harness keeps it in memory (memory-log.ts). Both follow the rules below, so the fuzz runs the
 // tablet's bookkeeping, not a copy of it.
 import { isConfirmed } from '../confirmations';

@@ -1,4 +1,4 @@
-// The local log in memory, with the same rules as the tablet's IndexedDB one (web/lib/local-store.ts):
+// The local log in memory, with the same rules as the tablet's IndexedDB one (web/lib/sync/local-store.ts):
 // the deterministic harness runs replicas on it, and a "reload" opens a new replica on the same
 // log, as a tablet reopens its IndexedDB. Every method resolves on a later microtask, like
 // IndexedDB, so a replica's write chain is exercised as it is in the browser.

@@ -1,5 +1,5 @@
 // One Yjs document, kept in a local log first and synced with the server when a connection
-// exists: the tablet's and HQ's sync engine (web/lib/synced-doc.ts adapts it to IndexedDB and the
+// exists: the tablet's and HQ's sync engine (web/lib/sync/synced-doc.ts adapts it to IndexedDB and the
 // browser), run as it is by the deterministic harness on a memory log.
 //
 // Order of things, which is the whole point of this module:

@@ -2,7 +2,7 @@
 // this origin's storage (IndexedDB, localStorage, caches, service workers) and removes its files.
 // Deleting a database from script leaves its bytes in LevelDB files until a compaction that may
 // never come; a tablet that was revoked, or whose roster was purged, asks for this instead
-// (web/lib/site-erase.ts). It erases only the caller's own storage, so it needs no token; a
+// (web/lib/sync/site-erase.ts). It erases only the caller's own storage, so it needs no token; a
 // custom header makes a cross-site form or script unable to send it (it would need a CORS
 // preflight, which this server never grants), so another site cannot wipe a tablet's unsent work.
 import type { Route } from './router';

@@ -95,7 +95,7 @@ describe('the tablet offline', () => {
 
     // 300 separate saves, each its own stored update, as a long day of hand-outs would make.
     await page.evaluate(async () => {
-      const { shelter } = (window as unknown as { hinanjo: { shelter: import('../../web/lib/synced-doc').SyncedDoc } }).hinanjo;
+      const { shelter } = (window as unknown as { hinanjo: { shelter: import('../../web/lib/sync/synced-doc').SyncedDoc } }).hinanjo;
       for (let i = 0; i < 300; i++) {
         await shelter.transact((doc) => {
           doc.getArray('stock').push([
@@ -128,7 +128,7 @@ describe('the tablet offline', () => {
       if (session > 0) await page.reload();
       await page.getByTestId('shelter-name').waitFor();
       await page.evaluate(async (session) => {
-        const { shelter } = (window as unknown as { hinanjo: { shelter: import('../../web/lib/synced-doc').SyncedDoc } }).hinanjo;
+        const { shelter } = (window as unknown as { hinanjo: { shelter: import('../../web/lib/sync/synced-doc').SyncedDoc } }).hinanjo;
         const people = shelter.doc.getMap('people');
         const PersonMap = people.constructor as new () => import('yjs').Map<unknown>;
         await shelter.transact(() => {

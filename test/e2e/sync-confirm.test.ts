@@ -78,7 +78,7 @@ function stockOnServer(): Promise<string[]> {
 
 async function addEntry(page: Page, id: string): Promise<void> {
   await page.evaluate(async (id) => {
-    const { shelter } = (window as unknown as { hinanjo: { shelter: import('../../web/lib/synced-doc').SyncedDoc } }).hinanjo;
+    const { shelter } = (window as unknown as { hinanjo: { shelter: import('../../web/lib/sync/synced-doc').SyncedDoc } }).hinanjo;
     await shelter.transact((doc) => {
       doc.getArray('stock').push([{ id, item: 'water', delta: 1, reason: 'received', at: new Date().toISOString(), by: 'test' }]);
     });
@@ -88,7 +88,7 @@ async function addEntry(page: Page, id: string): Promise<void> {
 /** A change that only deletes: removes one stock entry (Y.Array.delete adds no item, no clock). */
 async function deleteEntry(page: Page, id: string): Promise<void> {
   await page.evaluate(async (id) => {
-    const { shelter } = (window as unknown as { hinanjo: { shelter: import('../../web/lib/synced-doc').SyncedDoc } }).hinanjo;
+    const { shelter } = (window as unknown as { hinanjo: { shelter: import('../../web/lib/sync/synced-doc').SyncedDoc } }).hinanjo;
     await shelter.transact((doc) => {
       const stock = doc.getArray<{ id: string }>('stock');
       const i = stock.toArray().findIndex((e) => e.id === id);

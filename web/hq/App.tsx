@@ -1,15 +1,15 @@
 // HQ: a tab per job (map, levels, closures, registry, requests) over the hq document and the
 // overview stream; or, with ?wall, the wall screen alone.
 import { useEffect, useMemo, useState } from 'preact/hooks';
-import type { SyncedDoc } from '../lib/synced-doc';
+import type { SyncedDoc } from '../lib/sync/synced-doc';
 import { commonStrings, useLang } from '../lib/i18n';
-import { useDocVersion, useNow, useSyncState } from '../lib/use-synced';
-import { SyncIndicator } from '../lib/SyncIndicator';
-import { LangSwitch } from '../lib/LangSwitch';
-import { UpdateBanner } from '../lib/UpdateBanner';
-import { PurgedNotice } from '../lib/PurgedNotice';
+import { useDocVersion, useNow, useSyncState } from '../lib/sync/use-synced';
+import { SyncIndicator } from '../lib/ui/SyncIndicator';
+import { LangSwitch } from '../lib/ui/LangSwitch';
+import { UpdateBanner } from '../lib/ui/UpdateBanner';
+import { PurgedNotice } from '../lib/ui/PurgedNotice';
 import { hqDistricts, hqMeta, shelterDocName } from '../../domain/schema';
-import { forgetPurgedCopies } from '../lib/purged-copy';
+import { forgetPurgedCopies } from '../lib/sync/purged-copy';
 import { asString } from '../../domain/coerce';
 import { asLevel } from '../../domain/levels';
 import { activeClosures } from '../../domain/closures';

@@ -1,7 +1,7 @@
 // Road closures: draw a line or area on the map, give it a reason, a start and an optional end;
 // edit, delete; import a GeoJSON file (with a preview: ClosureImport.tsx); export.
 import { useState } from 'preact/hooks';
-import { ConfirmDialog } from '../lib/ConfirmDialog';
+import { ConfirmDialog } from '../lib/ui/ConfirmDialog';
 import { fromLocalInput, shortDateTime, toLocalInput } from '../lib/format';
 import { newId } from '../lib/ids';
 import type { RoadClosure } from '../../domain/schema';

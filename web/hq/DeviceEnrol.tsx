@@ -3,7 +3,7 @@
 // shelter box's address (when the shelter has one) rides along in the link (&box=).
 import { useState } from 'preact/hooks';
 import { renderSVG } from 'uqr';
-import { parseBoxAddress } from '../lib/box-address';
+import { parseBoxAddress } from '../lib/sync/box-address';
 import type { HqView } from './context';
 
 export function DeviceEnrol({ view, onIssued }: { view: HqView; onIssued: () => void }) {

@@ -1,7 +1,7 @@
 // Enrolled devices, and revoking a lost one (POST /api/hq/revoke): the server closes its
 // connections at once and refuses it from then on. Needs the server, so it says so offline.
 import { useEffect, useState } from 'preact/hooks';
-import { ConfirmDialog } from '../lib/ConfirmDialog';
+import { ConfirmDialog } from '../lib/ui/ConfirmDialog';
 import { shortDateTime } from '../lib/format';
 import type { HqView } from './context';
 import type { DeviceRecord } from '../../domain/tokens';

@@ -9,7 +9,7 @@ import { DEPTH_RANKS, HAZARD_KINDS, valueRange, type HazardKind, type HazardMapp
 import { shortDateTime } from '../lib/format';
 import type { HqView } from './context';
 import { FileButton } from './FileButton';
-import { ConfirmDialog } from '../lib/ConfirmDialog';
+import { ConfirmDialog } from '../lib/ui/ConfirmDialog';
 import type { HazardWorkerReply, HazardWorkerRequest } from './hazard-worker';
 
 interface ListedLayer {

@@ -1,7 +1,7 @@
 // Evacuation levels per district. 4 (避難指示) and 5 (緊急安全確保) ask again before they are
 // issued; every change lands in the history together with the level (domain/levels.ts).
 import { useState } from 'preact/hooks';
-import { ConfirmDialog } from '../lib/ConfirmDialog';
+import { ConfirmDialog } from '../lib/ui/ConfirmDialog';
 import { shortDateTime } from '../lib/format';
 import { type Level, LEVELS, hqDistricts } from '../../domain/schema';
 import { asStringOrNull } from '../../domain/coerce';

@@ -1,6 +1,6 @@
 // /hq/ without a usable token: why, and how to get one.
 import { commonStrings, useLang } from '../lib/i18n';
-import { LangSwitch } from '../lib/LangSwitch';
+import { LangSwitch } from '../lib/ui/LangSwitch';
 import { shortDateTime } from '../lib/format';
 import type { NotEnrolledReason } from '../lib/enrolment';
 import { hqStrings } from './strings';

@@ -3,10 +3,10 @@
 // screen only shows the schedule (from the overview stream) and writes the setting (hq meta).
 import { useMemo, useState } from 'preact/hooks';
 import type { HqView } from './context';
-import { Flash, type FlashMessage } from '../lib/Flash';
-import { saveChange } from '../lib/synced-doc';
+import { Flash, type FlashMessage } from '../lib/ui/Flash';
+import { saveChange } from '../lib/sync/synced-doc';
 import { isoDate, shortDateTime } from '../lib/format';
-import { useDocVersion } from '../lib/use-synced';
+import { useDocVersion } from '../lib/sync/use-synced';
 import { MAX_RETENTION_DAYS, MIN_RETENTION_DAYS, retentionDays, retentionSchedule, setRetentionDays } from '../../domain/retention';
 import { hqShelters } from '../../domain/schema';
 import { asString } from '../../domain/coerce';

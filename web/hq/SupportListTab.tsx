@@ -8,7 +8,7 @@
 import { useEffect, useState } from 'preact/hooks';
 import { SUPPORT_STATUSES, type SupportStatus } from '../../domain/support-list';
 import { shortDateTime } from '../lib/format';
-import { ConfirmDialog } from '../lib/ConfirmDialog';
+import { ConfirmDialog } from '../lib/ui/ConfirmDialog';
 import type { HqView } from './context';
 import { FileButton } from './FileButton';
 

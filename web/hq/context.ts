@@ -1,5 +1,5 @@
 // What every HQ view needs, computed once per render of the App.
-import type { SyncedDoc } from '../lib/synced-doc';
+import type { SyncedDoc } from '../lib/sync/synced-doc';
 import type { CommonStrings } from '../lib/i18n';
 import type { Lang } from '../i18n/index';
 import type { HqStrings } from '../i18n/ja/hq';

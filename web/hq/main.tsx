@@ -2,8 +2,8 @@
 // here, offline first) and the overview stream (every shelter's summary, one connection).
 import { render } from 'preact';
 import { enrolFromUrl } from '../lib/enrolment';
-import { openSyncedDoc } from '../lib/synced-doc';
-import { wipeOnRevocation } from '../lib/wipe';
+import { openSyncedDoc } from '../lib/sync/synced-doc';
+import { wipeOnRevocation } from '../lib/sync/wipe';
 import { registerServiceWorker } from '../lib/pwa-update';
 import { keepSurfaceOffline } from '../lib/surface-cache';
 import { currentLang } from '../i18n/index';

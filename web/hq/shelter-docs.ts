@@ -2,7 +2,7 @@
 // so it opens that one document on demand instead of keeping 300 of them. A document stays open
 // until the server has confirmed the change, so an edit made offline is still sent when the
 // connection returns; then it is closed.
-import { openSyncedDoc, type SyncedDoc } from '../lib/synced-doc';
+import { openSyncedDoc, type SyncedDoc } from '../lib/sync/synced-doc';
 import { shelterDocName } from '../../domain/schema';
 
 const CLOSE_AFTER_CONFIRMED_MS = 10_000;

@@ -1,13 +1,13 @@
 // The tablet app once enrolled: header (shelter, language, sync state), tabs, the current screen.
 import { useEffect, useMemo, useState } from 'preact/hooks';
-import type { SyncedDoc } from '../lib/synced-doc';
-import { SyncIndicator } from '../lib/SyncIndicator';
-import { LangSwitch } from '../lib/LangSwitch';
-import { TextSizeSwitch } from '../lib/TextSizeSwitch';
-import { UpdateBanner } from '../lib/UpdateBanner';
-import { PurgedNotice } from '../lib/PurgedNotice';
+import type { SyncedDoc } from '../lib/sync/synced-doc';
+import { SyncIndicator } from '../lib/ui/SyncIndicator';
+import { LangSwitch } from '../lib/ui/LangSwitch';
+import { TextSizeSwitch } from '../lib/ui/TextSizeSwitch';
+import { UpdateBanner } from '../lib/ui/UpdateBanner';
+import { PurgedNotice } from '../lib/ui/PurgedNotice';
 import { commonStrings, useLang } from '../lib/i18n';
-import { useDocVersion, useSyncState } from '../lib/use-synced';
+import { useDocVersion, useSyncState } from '../lib/sync/use-synced';
 import { hqShelters } from '../../domain/schema';
 import { asString } from '../../domain/coerce';
 import { type ShelterApp, ShelterContext } from './context';

@@ -2,7 +2,7 @@
 // checked against the box itself (it must be a box for this shelter) before it is kept; the
 // tablet then syncs with the box and the city at once (takes effect on reload).
 import { useState } from 'preact/hooks';
-import { type BoxAddressError, checkBox, parseBoxAddress, storeBoxAddress, storedBoxAddress } from '../lib/box-address';
+import { type BoxAddressError, checkBox, parseBoxAddress, storeBoxAddress, storedBoxAddress } from '../lib/sync/box-address';
 import { useShelter } from './context';
 
 export function BoxSettings() {

@@ -1,6 +1,6 @@
 // Shown instead of the app when this device has no usable token for the tablet surface.
 import type { NotEnrolledReason } from '../lib/enrolment';
-import { LangSwitch } from '../lib/LangSwitch';
+import { LangSwitch } from '../lib/ui/LangSwitch';
 import { commonStrings, useLang } from '../lib/i18n';
 import { shortDateTime } from '../lib/format';
 

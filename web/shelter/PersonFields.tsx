@@ -3,8 +3,8 @@
 import { useState } from 'preact/hooks';
 import { AGE_GROUPS, CONSENT_LEVELS, NEEDS, SEXES, STAY_TYPES } from '../../domain/schema';
 import type { FieldErrors, PersonInput } from '../../domain/people';
-import { Field } from '../lib/Field';
-import { ConfirmDialog } from '../lib/ConfirmDialog';
+import { Field } from '../lib/ui/Field';
+import { ConfirmDialog } from '../lib/ui/ConfirmDialog';
 import { label } from '../lib/i18n';
 import { useShelter } from './context';
 

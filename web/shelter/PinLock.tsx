@@ -9,7 +9,7 @@ import {
   setPin,
 } from '../lib/pin-lock';
 import { useShelter } from './context';
-import { LangSwitch } from '../lib/LangSwitch';
+import { LangSwitch } from '../lib/ui/LangSwitch';
 
 const LOCK_EVENT = 'hinanjo:lock-changed';
 const announce = () => window.dispatchEvent(new Event(LOCK_EVENT));

@@ -1,7 +1,7 @@
 // What every tablet screen needs: the two documents it reads, who it is, and its strings.
 import { createContext } from 'preact';
 import { useContext } from 'preact/hooks';
-import type { SyncedDoc } from '../lib/synced-doc';
+import type { SyncedDoc } from '../lib/sync/synced-doc';
 import type { CommonStrings } from '../lib/i18n';
 import type { Lang } from '../i18n/index';
 import type { ShelterStrings } from './strings';

@@ -1,7 +1,7 @@
 import { useMemo } from 'preact/hooks';
 import { hqDistricts, hqShelters } from '../../domain/schema';
 import { asString } from '../../domain/coerce';
-import { useDocVersion } from '../lib/use-synced';
+import { useDocVersion } from '../lib/sync/use-synced';
 import type { DistrictOption } from './PersonFields';
 import { useShelter } from './context';
 

@@ -2,10 +2,10 @@
 // (written here) and the hq document (read only: the shelter's name, capacity and districts).
 import { render } from 'preact';
 import { enrolFromUrl } from '../lib/enrolment';
-import { openSyncedDoc } from '../lib/synced-doc';
-import { wipeOnRevocation } from '../lib/wipe';
-import { retryPendingErase } from '../lib/site-erase';
-import { boxFromEnrolmentLink, boxSyncUrl, storedBoxAddress } from '../lib/box-address';
+import { openSyncedDoc } from '../lib/sync/synced-doc';
+import { wipeOnRevocation } from '../lib/sync/wipe';
+import { retryPendingErase } from '../lib/sync/site-erase';
+import { boxFromEnrolmentLink, boxSyncUrl, storedBoxAddress } from '../lib/sync/box-address';
 import { applyTextSize } from '../lib/text-size';
 import { registerServiceWorker } from '../lib/pwa-update';
 import { keepSurfaceOffline } from '../lib/surface-cache';

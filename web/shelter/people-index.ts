@@ -1,7 +1,7 @@
 // The search index of a shelter's people, built once per document version and kept while the
 // tablet moves between screens (building it for 10,000 people is the expensive part; each
 // keystroke then only searches it — see domain/search.ts).
-import type { SyncedDoc } from '../lib/synced-doc';
+import type { SyncedDoc } from '../lib/sync/synced-doc';
 import { readPeople } from '../../domain/people';
 import { type SearchIndex, buildSearchIndex } from '../../domain/search';
 

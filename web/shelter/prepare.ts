@@ -4,7 +4,7 @@
 // overwrite a status HQ already set. Two tablets doing this offline write the same values.
 import { seedDefaultItems } from '../../domain/stock';
 import { SCHEMA_VERSION, shelterItems, shelterMeta } from '../../domain/schema';
-import type { SyncedDoc } from '../lib/synced-doc';
+import type { SyncedDoc } from '../lib/sync/synced-doc';
 import { hasLegacyConsent, migrateConsent } from '../../domain/people';
 
 const WAIT_FOR_SERVER_MS = 5_000;

@@ -4,7 +4,7 @@
 import { useEffect, useMemo, useRef, useState } from 'preact/hooks';
 import L from 'leaflet';
 import { useShelter } from '../context';
-import { useDocVersion, useNow } from '../../lib/use-synced';
+import { useDocVersion, useNow } from '../../lib/sync/use-synced';
 import { createBaseMap, type BaseMap } from '../../lib/map/basemap';
 import { createShelterLayer, type ShelterLayer } from '../../lib/map/shelter-layer';
 import { createClosureLayer, type ClosureLayer } from '../../lib/map/closure-layer';
@@ -18,7 +18,7 @@ import { activeClosures } from '../../../domain/closures';
 import type { PublicStatus } from '../../../domain/public-status';
 import { usePublicStatus } from './public-status';
 import { OfflineMapPanel } from './OfflineMapPanel';
-import { boxWebOrigin, storedBoxAddress } from '../../lib/box-address';
+import { boxWebOrigin, storedBoxAddress } from '../../lib/sync/box-address';
 import './shelter-map.css';
 
 const NEARBY_KM = 5;

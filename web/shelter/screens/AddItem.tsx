@@ -3,11 +3,11 @@
 import { useState } from 'preact/hooks';
 import { type ItemErrors, addItem } from '../../../domain/stock';
 import type { Result } from '../../../domain/result';
-import { Field } from '../../lib/Field';
+import { Field } from '../../lib/ui/Field';
 import { parseOptionalNumber } from '../../lib/forms';
 import { newId } from '../../lib/ids';
-import { saveChange } from '../../lib/synced-doc';
-import { Flash, type FlashMessage } from '../../lib/Flash';
+import { saveChange } from '../../lib/sync/synced-doc';
+import { Flash, type FlashMessage } from '../../lib/ui/Flash';
 import { useShelter } from '../context';
 
 export function AddItem({ onAdded }: { onAdded: (id: string) => void }) {

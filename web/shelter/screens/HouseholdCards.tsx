@@ -6,7 +6,7 @@ import { renderSVG } from 'uqr';
 import { cardPayload, householdsForCards } from '../../../domain/household-card';
 import { hqShelters } from '../../../domain/schema';
 import { asString } from '../../../domain/coerce';
-import { useDocVersion } from '../../lib/use-synced';
+import { useDocVersion } from '../../lib/sync/use-synced';
 import { useShelter } from '../context';
 import { href } from '../routes';
 

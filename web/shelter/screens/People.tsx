@@ -7,13 +7,13 @@ import { searchPeopleWithTotal, type SearchQuery } from '../../../domain/search'
 import { markNotDuplicate, mergePeople } from '../../../domain/roster-corrections';
 import { findDuplicateCandidates } from '../../../domain/duplicates';
 import { label } from '../../lib/i18n';
-import { useDocVersion } from '../../lib/use-synced';
+import { useDocVersion } from '../../lib/sync/use-synced';
 import { TEXT_SCALE, useTextSize } from '../../lib/text-size';
 import { shortDateTime } from '../../lib/format';
-import { useMediaQuery } from '../../lib/use-media-query';
-import { ConfirmDialog } from '../../lib/ConfirmDialog';
-import { Flash } from '../../lib/Flash';
-import { saveChange } from '../../lib/synced-doc';
+import { useMediaQuery } from '../../lib/ui/use-media-query';
+import { ConfirmDialog } from '../../lib/ui/ConfirmDialog';
+import { Flash } from '../../lib/ui/Flash';
+import { saveChange } from '../../lib/sync/synced-doc';
 import { useShelter } from '../context';
 import { href } from '../routes';
 import { peopleIndex } from '../people-index';

@@ -8,9 +8,9 @@ import { isInTheFuture, readmitPerson } from '../../../domain/roster-corrections
 import { isPresent } from '../../../domain/counts';
 import { label } from '../../lib/i18n';
 import { shortDateTime } from '../../lib/format';
-import { ConfirmDialog } from '../../lib/ConfirmDialog';
-import { type FlashMessage } from '../../lib/Flash';
-import { saveChange } from '../../lib/synced-doc';
+import { ConfirmDialog } from '../../lib/ui/ConfirmDialog';
+import { type FlashMessage } from '../../lib/ui/Flash';
+import { saveChange } from '../../lib/sync/synced-doc';
 import { useShelter } from '../context';
 import { href } from '../routes';
 

@@ -5,13 +5,13 @@ import { type RequestErrors, createRequest, readRequests, requestAmount, request
 import { readItems } from '../../../domain/stock';
 import type { Result } from '../../../domain/result';
 import { label } from '../../lib/i18n';
-import { useDocVersion } from '../../lib/use-synced';
+import { useDocVersion } from '../../lib/sync/use-synced';
 import { parseWholeNumber } from '../../lib/forms';
-import { Field } from '../../lib/Field';
+import { Field } from '../../lib/ui/Field';
 import { newId } from '../../lib/ids';
 import { shortDateTime } from '../../lib/format';
-import { saveChange } from '../../lib/synced-doc';
-import { Flash, type FlashMessage } from '../../lib/Flash';
+import { saveChange } from '../../lib/sync/synced-doc';
+import { Flash, type FlashMessage } from '../../lib/ui/Flash';
 import { useShelter } from '../context';
 
 export function Requests() {

@@ -4,7 +4,7 @@
 import { useEffect, useRef, useState } from 'preact/hooks';
 import { findHouseholdByCode, parseCardPayload } from '../../../domain/household-card';
 import { householdMembers } from '../../../domain/people';
-import { Flash, type FlashMessage } from '../../lib/Flash';
+import { Flash, type FlashMessage } from '../../lib/ui/Flash';
 import { type ScanEngine, startScanner } from '../../lib/qr-scan';
 import { useShelter } from '../context';
 import { href } from '../routes';

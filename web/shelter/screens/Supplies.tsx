@@ -9,13 +9,13 @@ import { shelterStock, type LedgerEntry, type LedgerReason } from '../../../doma
 import { peopleServed, tallyShelterPeople } from '../../../domain/counts';
 import type { Result } from '../../../domain/result';
 import { label } from '../../lib/i18n';
-import { useDocVersion } from '../../lib/use-synced';
+import { useDocVersion } from '../../lib/sync/use-synced';
 import { parseWholeNumber } from '../../lib/forms';
-import { Field } from '../../lib/Field';
-import { ConfirmDialog } from '../../lib/ConfirmDialog';
+import { Field } from '../../lib/ui/Field';
+import { ConfirmDialog } from '../../lib/ui/ConfirmDialog';
 import { newId } from '../../lib/ids';
 import { shortDateTime } from '../../lib/format';
-import { saveChange } from '../../lib/synced-doc';
+import { saveChange } from '../../lib/sync/synced-doc';
 import { useShelter } from '../context';
 import { AddItem } from './AddItem';
 

@@ -3,14 +3,14 @@
 // hints, and the purged-copy rules (purged-copy.ts). Everything about order, confirmations,
 // tiers and reconnecting lives in the engine, which the deterministic harness runs as it is.
 import type * as Y from 'yjs';
-import { systemClock } from '../../domain/sync/clock';
-import { openReplica, type SyncedDoc } from '../../domain/sync/replica';
-import type { WebSocketLike } from '../../domain/sync/route';
+import { systemClock } from '../../../domain/sync/clock';
+import { openReplica, type SyncedDoc } from '../../../domain/sync/replica';
+import type { WebSocketLike } from '../../../domain/sync/route';
 import { indexedDbLog } from './local-store';
 import { dropPurgedCopy, readEpoch, writeEpoch } from './purged-copy';
 
-export type { Connection, SyncState, SyncedDoc } from '../../domain/sync/replica';
-export { LOCAL_STORE_ORIGIN } from '../../domain/sync/replica';
+export type { Connection, SyncState, SyncedDoc } from '../../../domain/sync/replica';
+export { LOCAL_STORE_ORIGIN } from '../../../domain/sync/replica';
 
 export interface OpenOptions {
   token: string;

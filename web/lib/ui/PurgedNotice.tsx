@@ -1,8 +1,8 @@
 // Says once, after the reload that dropped a purged copy (purged-copy.ts), what happened.
 import { useState } from 'preact/hooks';
-import { commonStrings, useLang } from './i18n';
-import { shortDateTime } from './format';
-import { takePurgedNotice } from './purged-copy';
+import { commonStrings, useLang } from '../i18n';
+import { shortDateTime } from '../format';
+import { takePurgedNotice } from '../sync/purged-copy';
 
 // Taken at module load: the notice belongs to this page load, whatever renders first.
 const notice = typeof sessionStorage === 'undefined' ? null : takePurgedNotice();

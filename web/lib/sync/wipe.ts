@@ -4,8 +4,8 @@
 // its token and remembers only when it was wiped, so the next screen can say so. Unsent changes
 // are lost on purpose: the device is no longer trusted to hold them. The browser then erases the
 // origin's storage files (site-erase.ts), so no byte of a name stays on the disk.
-import { CLOSE } from '../../domain/protocol';
-import { forgetToken, markWiped, WIPED_KEY, type Surface } from './enrolment';
+import { CLOSE } from '../../../domain/protocol';
+import { forgetToken, markWiped, WIPED_KEY, type Surface } from '../enrolment';
 import { eraseSiteStorage } from './site-erase';
 import { deleteLocalStore } from './local-store';
 import type { SyncedDoc } from './synced-doc';

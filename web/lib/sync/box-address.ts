@@ -6,7 +6,7 @@
 // A page served over https may only open wss:// (mixed content), so a box needs a hostname and a
 // certificate the tablets trust (README: "Shelter box"). ws:// is accepted for loopback only
 // (development and tests on one machine).
-import type { Result } from '../../domain/result';
+import type { Result } from '../../../domain/result';
 
 const KEY = 'hinanjo:shelter:box';
 

@@ -9,7 +9,7 @@ import Dexie, { type Table } from 'dexie';
 import * as Y from 'yjs';
 import {
   type LoadedDoc, type LocalLog, type PendingCounts, type PendingRow, type UpdateToStore, pendingCounts, rowConfirmed,
-} from '../../domain/sync/local-log';
+} from '../../../domain/sync/local-log';
 
 /** One Yjs update in v2 encoding. */
 export interface UpdateRow {

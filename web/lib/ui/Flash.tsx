@@ -1,5 +1,5 @@
 // The one-line result of an action: green for done, red for a failure (announced either way).
-import { useLang } from './i18n';
+import { useLang } from '../i18n';
 export interface FlashMessage {
   text: string;
   error?: boolean;

@@ -1,7 +1,7 @@
 // The "new version, reload when convenient" banner for every surface (see pwa-update.ts).
 import { useEffect, useState } from 'preact/hooks';
-import { dismissUpdate, onUpdateState, reloadToUpdate, updateState } from './pwa-update';
-import { commonStrings, useLang } from './i18n';
+import { dismissUpdate, onUpdateState, reloadToUpdate, updateState } from '../pwa-update';
+import { commonStrings, useLang } from '../i18n';
 
 export function UpdateBanner() {
   const [s, setS] = useState(updateState);

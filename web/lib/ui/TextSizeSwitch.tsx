@@ -1,6 +1,6 @@
 // The large-text toggle beside the language switch on staff screens.
-import { commonStrings, useLang } from './i18n';
-import { useTextSize } from './text-size';
+import { commonStrings, useLang } from '../i18n';
+import { useTextSize } from '../text-size';
 
 export function TextSizeSwitch() {
   const [lang] = useLang();

@@ -1,7 +1,7 @@
 // An in-page confirmation (not window.confirm: big touch targets, translated buttons, and it
 // does not block the page's sync while it waits).
 import type { ComponentChildren } from 'preact';
-import { commonStrings, useLang } from './i18n';
+import { commonStrings, useLang } from '../i18n';
 
 interface Props {
   title?: string;

@@ -5,10 +5,10 @@
 // shelter box / saved at the city (only a confirmation from the city, direct or relayed by the
 // box, counts for the last one).
 import { useState } from 'preact/hooks';
-import type { SyncState } from './synced-doc';
-import { commonStrings, useLang } from './i18n';
-import { useNow } from './use-synced';
-import { clockTime } from './format';
+import type { SyncState } from '../sync/synced-doc';
+import { commonStrings, useLang } from '../i18n';
+import { useNow } from '../sync/use-synced';
+import { clockTime } from '../format';
 
 export type Tier = 'device' | 'box' | 'city';
 

@@ -1,5 +1,5 @@
-import { LANGS } from '../i18n/index';
-import { commonStrings, useLang } from './i18n';
+import { LANGS } from '../../i18n/index';
+import { commonStrings, useLang } from '../i18n';
 
 export function LangSwitch() {
   const [lang, setLang] = useLang();
