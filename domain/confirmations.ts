@@ -1,13 +1,14 @@
 // How a client knows that a change of its own is durably stored by a server: the rules the
-// tablet runs (web/lib/sync/synced-doc.ts, with IndexedDB rows) and the test client runs
-// (test/helpers/yclient.ts, in memory), so the fuzz tests exercise the tablet's rules, not a copy.
+// sync engine runs (domain/sync/replica.ts, on IndexedDB rows or a memory log) and the wire probe
+// runs (test/helpers/yclient.ts), so the fuzz tests exercise the tablet's rules, not a copy.
 // Pure: no clock, no socket of its own; the caller passes both in (any object stands for a socket).
 //
 // A change that adds an item moves its client's clock, and a STORED state vector that reaches
 // that clock confirms it. A change that only deletes moves no clock, so no state vector can
 // confirm it; the STORED count can: "the first N sync step 2 / update frames of this connection
-// are durable" (sync-server/core/sync-service.ts counts both kinds, empty ones too, per connection). So every
-// such frame a client sends is counted (countFrame), and each delete-only change remembers, per
+// are durable" (sync-server/core/connection.ts counts both kinds, empty ones too, per connection).
+// So every such frame a client sends is numbered (domain/sync/route.ts numbers them), and each
+// delete-only change remembers, per
 // route (city, shelter box), one frame on one socket that carried its deletion: its own update
 // frame, or else the last part of a handshake's step 2 (a Yjs diff always carries the document's
 // whole delete set). A STORED on that same socket with count ≥ that frame confirms it; counts on
@@ -40,7 +41,6 @@ interface Sent<Socket> {
 
 /** The frame bookkeeping for delete-only changes, per route and socket (see the top of this file). */
 export class DeleteConfirmations<Socket extends object> {
-  private readonly framesSent = new WeakMap<Socket, number>();
   private readonly rows = new Set<number>();
   private readonly routes = new Map<string, Map<number, Sent<Socket> | null>>();
 
@@ -52,13 +52,6 @@ export class DeleteConfirmations<Socket extends object> {
   /** A route (a server) the client syncs with; every pending delete is unsent on it. */
   addRoute(route: string): void {
     this.routes.set(route, new Map([...this.rows].map((id) => [id, null])));
-  }
-
-  /** Counts one sync step 2 / update frame sent on `socket` and returns its number. Every such frame must be counted. */
-  countFrame(socket: Socket): number {
-    const n = (this.framesSent.get(socket) ?? 0) + 1;
-    this.framesSent.set(socket, n);
-    return n;
   }
 
   /** A new delete-only change is pending: no route has sent it yet. */

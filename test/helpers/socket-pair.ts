@@ -239,8 +239,8 @@ export class SyncCore {
   };
 
   /** YClientOptions.socket: each connect() makes a pair that opens on the next openPending(). */
-  readonly socket = (url: string): ClientSocket => {
-    const pair = new SocketPair(this.pairs.length, new URL(url), this);
+  readonly socket = (url: string, protocols: string[] = []): ClientSocket => {
+    const pair = new SocketPair(this.pairs.length, new URL(url), this, protocols);
     this.pairs.push(pair);
     return pair.client;
   };

@@ -1,11 +1,17 @@
-// A small y-websocket-protocol client for Node tests, on ws + y-protocols: the same messages a
-// tablet's sync socket (web/lib/sync-socket.ts) sends, plus Hinanjo's STORED and HEARTBEAT. Tests can hold back or
-// drop what it sends and receives (partial delivery) and see every close code.
+// A wire-level probe for Node tests, on ws + y-protocols: it connects as the engine does (the URL
+// and the token in the protocol list from domain/sync/connect.ts and protocol.ts; the step 2
+// answer cut by domain/split-update.ts; the confirmation rules of domain/confirmations.ts), but
+// one connection at a time and only when told, so a test can hold back or drop what it sends and
+// receives, send raw or malformed frames and awareness, and see every close code. The product's
+// own engine (domain/sync/route.ts, replica.ts) is what the deterministic harness runs
+// (test/helpers/sync-world.ts); this probe is for the server's side of the wire.
 import WebSocket from 'ws';
 import * as Y from 'yjs';
 import * as awarenessProtocol from 'y-protocols/awareness';
 import { DeleteConfirmations, isConfirmed, pendingOf, type PendingChange } from '../../domain/confirmations';
-import { MESSAGE_HEARTBEAT, PROTOCOL_VERSION, decodeMessage, describeMessage as describeWire, encodeMessage } from '../../domain/protocol';
+import { MAX_FRAME_BYTES, MESSAGE_HEARTBEAT, decodeMessage, describeMessage as describeWire, encodeMessage, tokenProtocols } from '../../domain/protocol';
+import { missingUpdates } from '../../domain/split-update';
+import { syncUrl } from '../../domain/sync/connect';
 
 
 export interface CloseInfo {
@@ -31,8 +37,8 @@ export interface ClientSocket {
   describe?(): string;
 }
 
-export function wsSocket(url: string): ClientSocket {
-  const ws = new WebSocket(url);
+export function wsSocket(url: string, protocols: string[] = []): ClientSocket {
+  const ws = new WebSocket(url, protocols);
   ws.binaryType = 'nodebuffer';
   ws.on('error', () => undefined);
   return {
@@ -59,7 +65,7 @@ export interface YClientOptions {
   /** ws://host:port/sync */
   wsUrl: string;
   /** Opens the connection (default: a WebSocket to the URL). */
-  socket?: (url: string) => ClientSocket;
+  socket?: (url: string, protocols: string[]) => ClientSocket;
   docName: string;
   token?: string | null;
   doc?: Y.Doc;
@@ -135,9 +141,8 @@ export class YClient {
     this.synced = false;
     this.updatesSent = 0;
     this.updatesDurable = 0;
-    const q = this.opts.token ? `?token=${encodeURIComponent(this.opts.token)}` : '';
-    const e = this.opts.epoch ? `&epoch=${encodeURIComponent(this.opts.epoch)}` : '';
-    const ws = (this.opts.socket ?? wsSocket)(`${this.opts.wsUrl}/${this.opts.docName}${q}${q ? '&' : '?'}v=${PROTOCOL_VERSION}${e}`);
+    const url = syncUrl(this.opts.wsUrl, this.opts.docName, this.opts.epoch ?? '');
+    const ws = (this.opts.socket ?? wsSocket)(url, this.opts.token ? tokenProtocols(this.opts.token) : []);
     this.ws = ws;
     ws.onMessage((frame) => {
       if (this.ws !== ws) return;
@@ -292,10 +297,8 @@ export class YClient {
     this.traffic?.push(`${this.name} -> server | ${describeMessage(msg)}`);
     const m = decodeMessage(msg);
     let frame = 0;
-    if (m.ok && (m.value.type === 'sync-step2' || m.value.type === 'sync-update')) {
-      this.updatesSent++;
-      frame = this.deletes.countFrame(ws);
-    }
+    // The server's STORED count refers to these frames, numbered per connection.
+    if (m.ok && (m.value.type === 'sync-step2' || m.value.type === 'sync-update')) frame = ++this.updatesSent;
     ws.send(msg);
     return frame;
   }
@@ -307,8 +310,13 @@ export class YClient {
     const m = r.value;
     switch (m.type) {
       case 'sync-step1': {
-        // the reply carries the whole delete set: every pending deletion travels in it
-        const frame = this.send(encodeMessage({ type: 'sync-step2', update: Y.encodeStateAsUpdate(this.doc, m.stateVector) }));
+        // In frames the server accepts, step 2 first; every part carries the whole delete set,
+        // so every pending deletion travels in the last one.
+        const parts = missingUpdates(this.doc, Y.decodeStateVector(m.stateVector), MAX_FRAME_BYTES - 16);
+        let frame = 0;
+        parts.forEach((update, i) => {
+          frame = this.send(encodeMessage({ type: i === 0 ? 'sync-step2' : 'sync-update', update }));
+        });
         if (frame > 0 && this.ws) this.deletes.handshakeSent(ROUTE, this.ws, frame);
         break;
       }
