@@ -17,19 +17,13 @@ import * as Y from 'yjs';
 import { CLOSE, MAX_FRAME_BYTES } from '../../domain/protocol';
 import { missingUpdates } from '../../domain/split-update';
 import { emptyState } from '../../domain/retention';
-import { type Clock, systemClock } from '../../domain/sync/clock';
+import type { Clock } from '../../domain/sync/clock';
+import { nodeClock } from '../core/node-clock';
 import { type RouteStatus, type SocketFactory, SyncRoute, type WebSocketLike } from '../../domain/sync/route';
 import type { LiveDoc } from '../core/live-doc';
 import type { DocRegistry } from '../core/registry';
 import type { SyncConnection, SyncService } from '../core/sync-service';
 import type { UpdateOrigin, UpdateWriter } from '../core/writer';
-
-/** Node's timers, unref'd: a link waiting to retry does not keep the process alive. */
-export const nodeClock: Clock = systemClock({
-  now: () => Date.now(),
-  setTimeout: (fn, ms) => setTimeout(fn, ms).unref(),
-  clearTimeout: (h) => clearTimeout(h),
-});
 
 /** `ws` as the engine's socket: no compression, and frames up to twice the protocol's limit. */
 export const nodeSocket: SocketFactory = (url, protocols) =>

@@ -43,8 +43,9 @@ export class LiveDoc {
    * the document's size (updates overlap), for the size quota (write-limits.ts).
    */
   approxBytes: number;
-  unloadTimer: NodeJS.Timeout | null = null;
-  coolTimer: NodeJS.Timeout | null = null;
+  /** Timer handles of the registry's clock (registry.ts sets and clears them). */
+  unloadTimer: unknown = null;
+  coolTimer: unknown = null;
   private hot: Y.Doc | null = null;
   private cold: { update: Uint8Array; sv: Uint8Array } | null;
 
@@ -123,9 +124,8 @@ export class LiveDoc {
     this.hot = null;
   }
 
+  /** Frees the document; the registry has cleared its timers. */
   destroy(): void {
-    if (this.unloadTimer) clearTimeout(this.unloadTimer);
-    if (this.coolTimer) clearTimeout(this.coolTimer);
     this.hot?.destroy();
     this.hot = null;
     this.cold = null;

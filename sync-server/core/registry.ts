@@ -6,6 +6,8 @@ import * as Y from 'yjs';
 import { parseDocName } from '../../domain/schema';
 import { LiveDoc } from './live-doc';
 import { PeerCatchUp } from '../cluster/catch-up';
+import type { Clock } from '../../domain/sync/clock';
+import { nodeClock } from './node-clock';
 import type { Metrics } from './metrics';
 import type { SerialQueue } from './serial';
 import type { UpdateLog } from '../store/types';
@@ -15,8 +17,10 @@ export interface RegistryOptions {
   unloadGraceMs: number;
   /** Updates after the snapshot that trigger a compaction. */
   compactThreshold: number;
-  /** A hot document with no change for this long goes cold (hq stays hot: derive.ts reads it). */
+  /** A hot document with no change for this long goes cold (hq stays hot: the derived layers read it). */
   coolAfterMs: number;
+  /** The timers of unloading and cooling (Node's, unref'd; a deterministic harness's own). */
+  clock?: Clock;
 }
 
 /** The origin of updates that another server instance committed (applied through catchUp). */
@@ -37,6 +41,7 @@ export class DocRegistry {
   private readonly loading = new Map<string, Promise<LiveDoc>>();
   private readonly listeners: RegistryEvents[] = [];
   /** Documents waiting to catch up with other instances, and the round that runs them. */
+  private readonly clock: Clock;
   /** Following other instances on a shared store (null on a store of its own). */
   private readonly peers: PeerCatchUp | null;
   /** Documents being purged: sync.ts refuses connections to them until the new state is stored. */
@@ -48,6 +53,7 @@ export class DocRegistry {
     private readonly metrics: Metrics,
     private readonly opts: RegistryOptions,
   ) {
+    this.clock = opts.clock ?? nodeClock;
     const feed = store.feed;
     this.peers = feed
       ? new PeerCatchUp(feed, {
@@ -76,7 +82,7 @@ export class DocRegistry {
     const live = this.live.get(name) ?? (await this.load(name));
     live.holders++;
     if (live.unloadTimer) {
-      clearTimeout(live.unloadTimer);
+      this.clock.clearTimer(live.unloadTimer);
       live.unloadTimer = null;
     }
     return live;
@@ -141,12 +147,11 @@ export class DocRegistry {
 
   private scheduleCool(live: LiveDoc): void {
     if (live.ref.kind === 'hq') return;
-    if (live.coolTimer) clearTimeout(live.coolTimer);
-    live.coolTimer = setTimeout(() => {
+    if (live.coolTimer) this.clock.clearTimer(live.coolTimer);
+    live.coolTimer = this.clock.setTimer(() => {
       live.coolTimer = null;
       if (this.live.get(live.name) === live && live.pendingWrites === 0) live.cool();
     }, this.opts.coolAfterMs);
-    live.coolTimer.unref?.();
   }
 
   /**
@@ -178,7 +183,14 @@ export class DocRegistry {
     if (live) this.drop(live, epoch);
   }
 
+  private clearTimers(live: LiveDoc): void {
+    if (live.unloadTimer) this.clock.clearTimer(live.unloadTimer);
+    if (live.coolTimer) this.clock.clearTimer(live.coolTimer);
+    live.unloadTimer = live.coolTimer = null;
+  }
+
   private drop(live: LiveDoc, epoch: string): void {
+    this.clearTimers(live);
     this.live.delete(live.name);
     this.peers?.forget(live);
     this.metrics.documentsLoaded = this.live.size;
@@ -195,18 +207,17 @@ export class DocRegistry {
 
   private scheduleUnload(live: LiveDoc, delay = this.opts.unloadGraceMs): void {
     if (live.holders > 0 || live.unloadTimer) return;
-    live.unloadTimer = setTimeout(() => {
+    live.unloadTimer = this.clock.setTimer(() => {
       live.unloadTimer = null;
       if (live.holders > 0) return;
       if (live.pendingWrites > 0) return this.scheduleUnload(live, 50);
       this.unload(live);
     }, delay);
-    live.unloadTimer.unref?.();
   }
 
   private unload(live: LiveDoc): void {
     if (this.live.get(live.name) !== live) return;
-    if (live.unloadTimer) clearTimeout(live.unloadTimer);
+    this.clearTimers(live);
     this.live.delete(live.name);
     this.metrics.documentsLoaded = this.live.size;
     // Compacting on the way out keeps the next cold load to one snapshot.

@@ -17,6 +17,8 @@ import type { DeviceStore } from '../store/types';
 import { DEFAULT_SYNC_OPTIONS, type ShelterRegistryCheck, type SyncHooks, type SyncOptions, type SyncTransport } from './sync-options';
 import { WriteBudgets } from './write-limits';
 import { WsEndpoint } from './ws-endpoint';
+import type { Clock } from '../../domain/sync/clock';
+import { nodeClock } from './node-clock';
 import type { UpdateWriter } from './writer';
 
 export { DEFAULT_SYNC_OPTIONS, SyncConnection };
@@ -26,7 +28,9 @@ export type { SyncTransport } from './sync-options';
 export class SyncService {
   private readonly endpoint: WsEndpoint;
   private readonly conns = new Set<SyncConnection>();
-  private readonly timer: NodeJS.Timeout;
+  private timer: unknown = null;
+  private readonly timers: Clock;
+  private stopped = false;
   private readonly budgets: WriteBudgets;
   private readonly now: () => number;
   /** Set by the server once the registry is loaded (ShelterRegistryCheck). */
@@ -43,6 +47,8 @@ export class SyncService {
       clock: () => Date;
       /** Monotonic milliseconds for rate limits and silence (performance.now; a harness's manual clock). */
       now?: () => number;
+      /** The heartbeat's timer (Node's; a deterministic harness's own clock). */
+      timers?: Clock;
     },
     private readonly opts: SyncOptions = DEFAULT_SYNC_OPTIONS,
   ) {
@@ -53,8 +59,8 @@ export class SyncService {
       changed: (live, update, origin) => this.forward(live, update, origin),
       replaced: (live, epoch) => this.closeDoc(live.name, CLOSE.purged, `purged:${epoch}`),
     });
-    this.timer = setInterval(() => void this.tick(), opts.heartbeatMs);
-    this.timer.unref();
+    this.timers = deps.timers ?? nodeClock;
+    this.scheduleTick();
   }
 
   get connectionCount(): number {
@@ -148,6 +154,14 @@ export class SyncService {
     for (const c of live.conns) if (c !== origin) c.send(msg);
   }
 
+  private scheduleTick(): void {
+    if (this.stopped) return;
+    this.timer = this.timers.setTimer(() => {
+      this.timer = null;
+      void this.tick().finally(() => this.scheduleTick());
+    }, this.opts.heartbeatMs);
+  }
+
   /** Heartbeat, dead-connection sweep, and expiry/revocation of tokens already connected. */
   private async tick(): Promise<void> {
     const now = this.deps.clock();
@@ -187,7 +201,8 @@ export class SyncService {
   /** Shutdown: refuse new connections, close the open ones (clients reconnect to the next process). */
   async close(): Promise<void> {
     const closing = this.endpoint.close();
-    clearInterval(this.timer);
+    this.stopped = true;
+    if (this.timer !== null) this.timers.clearTimer(this.timer);
     for (const c of this.conns) c.close(CLOSE.goingAway, 'server shutting down');
     await closing;
   }

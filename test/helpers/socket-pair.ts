@@ -7,6 +7,7 @@ import { createHash, type Hash } from 'node:crypto';
 import * as Y from 'yjs';
 import { parseConnectRequest } from '../../domain/sync/connect';
 import type { SocketFactory, WebSocketLike } from '../../domain/sync/route';
+import type { Clock } from '../../domain/sync/clock';
 import { issueToken, keysFromSecret, type TokenKeys } from '../../sync-server/core/auth';
 import { DocRegistry } from '../../sync-server/core/registry';
 import { Metrics } from '../../sync-server/core/metrics';
@@ -186,7 +187,7 @@ export class SyncCore {
 
   /** `log`: a transcript shared by several cores (a box and its city), so their frames interleave in it. */
   /** `shared`: one instance of several on one MemoryData, with the doorbell feed (start() subscribes). */
-  constructor(opts: { compactThreshold?: number; name?: string; log?: string[]; now?: () => number; shared?: MemoryData } = {}) {
+  constructor(opts: { compactThreshold?: number; name?: string; log?: string[]; now?: () => number; clock?: Clock; shared?: MemoryData } = {}) {
     this.name = opts.name ?? 'server';
     this.nowMs = opts.now ?? (() => this.ownTime);
     this.data = opts.shared ?? new MemoryData();
@@ -196,16 +197,19 @@ export class SyncCore {
     this.data.holdAppends = true;
     const clock = () => new Date(this.nowMs());
     const queue = new SerialQueue();
+    // On a world's clock the registry unloads and cools documents as the server does, when the
+    // seed moves time; on its own, never.
     this.registry = new DocRegistry(this.store, queue, this.metrics, {
-      unloadGraceMs: 1e9,
+      unloadGraceMs: opts.clock ? 5_000 : 1e9,
       compactThreshold: opts.compactThreshold ?? 20,
-      coolAfterMs: 1e9,
+      coolAfterMs: opts.clock ? 2_000 : 1e9,
+      clock: opts.clock,
     });
     this.writer = new UpdateWriter(this.store, this.registry, queue, this.metrics, clock, (run) => void this.scheduled.push(run));
     this.sync = new SyncService(
-      { keys: this.keys, store: this.store, registry: this.registry, writer: this.writer, metrics: this.metrics, clock, now: this.nowMs },
-      // The product's limits, on the harness's clock; heartbeats are not sent (their timer is the server's own).
-      { ...DEFAULT_SYNC_OPTIONS, heartbeatMs: 3_600_000 },
+      { keys: this.keys, store: this.store, registry: this.registry, writer: this.writer, metrics: this.metrics, clock, now: this.nowMs, timers: opts.clock },
+      // The product's limits and, on a world's clock, its heartbeat; on its own clock no heartbeat.
+      { ...DEFAULT_SYNC_OPTIONS, ...(opts.clock ? {} : { heartbeatMs: 3_600_000 }) },
     );
     if (opts.shared) this.peers = new PeerFeed({ store: this.store, registry: this.registry, sync: this.sync }, { catchUpEveryMs: null });
   }

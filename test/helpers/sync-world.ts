@@ -110,13 +110,14 @@ export class SyncWorld {
     opts: { instances?: 1 | 2 } = {},
   ) {
     const now = () => this.clock.now();
+    const clock = this.clock;
     if (opts.instances === 2) {
       const shared = new MemoryData();
       shared.holdRings = true;
-      this.city = new SyncCore({ name: 'city-a', log: this.log, compactThreshold: 10, now, shared });
-      this.city2 = new SyncCore({ name: 'city-b', log: this.log, compactThreshold: 10, now, shared });
+      this.city = new SyncCore({ name: 'city-a', log: this.log, compactThreshold: 10, now, clock, shared });
+      this.city2 = new SyncCore({ name: 'city-b', log: this.log, compactThreshold: 10, now, clock, shared });
     } else {
-      this.city = new SyncCore({ name: 'city', log: this.log, compactThreshold: 10, now });
+      this.city = new SyncCore({ name: 'city', log: this.log, compactThreshold: 10, now, clock });
     }
   }
 
@@ -158,7 +159,7 @@ export class SyncWorld {
     this.token = await this.city.token('staff', shelter);
     if (opts.box) {
       // The box verifies the city's tokens with the city's key (the same secret in the harness).
-      this.box = new SyncCore({ name: 'box', log: this.log, compactThreshold: 10, now: () => this.clock.now() });
+      this.box = new SyncCore({ name: 'box', log: this.log, compactThreshold: 10, now: () => this.clock.now(), clock: this.clock });
       this.boxToken = await this.city.token('box', shelter);
       this.link = new UpstreamLink(this.docName, {
         upstreamWs: 'ws://city/sync',
