@@ -3,6 +3,7 @@ import preact from '@preact/preset-vite';
 import { VitePWA } from 'vite-plugin-pwa';
 import { resolve } from 'node:path';
 import { surfaceAssets, staffOnly, type SurfaceAssets } from './scripts/surface-assets';
+import { precompress } from './scripts/precompress';
 
 const web = resolve(import.meta.dirname, 'web');
 let lists: SurfaceAssets | null = null;
@@ -30,6 +31,8 @@ export default defineConfig({
   plugins: [
     preact(),
     surfaceAssets((l) => (lists = l)),
+    // FILE.br and FILE.gz beside every text file of the bundle (sync-server/routes/static.ts sends them)
+    precompress(),
     VitePWA({
       registerType: 'prompt', // a new version is announced, never forced mid-check-in
       injectRegister: false,

@@ -54,6 +54,8 @@ export class DerivedLayers {
   private readonly rebuildTimer: NodeJS.Timeout;
   private readonly listeners = new Set<(change: SummaryChange) => void>();
   private readonly publicListeners = new Set<(etags: PublicEtags) => void>();
+  /** Each district's level as status.json last said it (what a change event compares against). */
+  private lastLevels = new Map<string, string>();
   /** Summaries computed and not yet written to the store (written together, off the hot path). */
   private unsaved = new Map<string, StoredSummary>();
   private saveTimer: NodeJS.Timeout | null = null;
@@ -304,7 +306,16 @@ export class DerivedLayers {
     const closures = JSON.stringify(closuresFeatureCollection(this.hq.doc, now));
     const cHash = sha(closures);
     if (`"${cHash}"` !== this.closuresBody.etag) this.closuresBody = { body: Buffer.from(closures), etag: `"${cHash}"` };
-    const after = this.publicEtags();
+    const after: PublicEtags = this.publicEtags();
+    const levels: NonNullable<PublicEtags['levels']> = {};
+    for (const d of status.districts) {
+      const key = `${d.level}|${d.issuedAt ?? ''}`;
+      if (this.lastLevels.get(d.id) !== key) {
+        levels[d.id] = { level: d.level, issuedAt: d.issuedAt };
+        this.lastLevels.set(d.id, key);
+      }
+    }
+    if (Object.keys(levels).length > 0) after.levels = levels;
     if (after.status !== before.status || after.closures !== before.closures) for (const l of this.publicListeners) l(after);
   }
 }
@@ -337,6 +348,12 @@ export function summaryChange(previous: ShelterSummary | undefined, next: Shelte
 export interface PublicEtags {
   status: string;
   closures: string;
+  /**
+   * The districts whose level changed in this change, with the new level: small enough to ride
+   * on the event, so an open page shows a new level at once and need not fetch status.json the
+   * same second as every other open page (web/resident/main.tsx spreads its fetch).
+   */
+  levels?: Record<string, { level: number; issuedAt: string | null }>;
 }
 
 function sha(s: string): string {

@@ -3,6 +3,7 @@
 // shelters needs one small stream, not 300 documents.
 import type { IncomingMessage, ServerResponse } from 'node:http';
 import type { TokenClaims } from '../../domain/tokens';
+import { openEventStream } from './event-stream';
 import { bearerToken, issueToken, verifyToken, type TokenKeys } from '../core/auth';
 import type { ShelterLinks } from '../features/shelter-reach';
 import type { DerivedLayers } from '../features/derived-layers';
@@ -52,24 +53,19 @@ export function hqRoutes(ctx: HqContext): Route[] {
       handler: async (req, res, url) => {
         const claims = await requireHq(ctx, req, res, url);
         if (!claims) return;
-        res.writeHead(200, {
-          'Content-Type': 'text/event-stream; charset=utf-8',
-          'Cache-Control': 'no-store',
-          Connection: 'keep-alive',
-          'X-Accel-Buffering': 'no',
-        });
-        const event = (name: string, data: unknown) => res.write(`event: ${name}\ndata: ${JSON.stringify(data)}\n\n`);
-        res.write('retry: 2000\n\n');
+        const stream = openEventStream(req, res, { compress: true });
+        const event = (name: string, data: unknown) => stream.write(`event: ${name}\ndata: ${JSON.stringify(data)}\n\n`);
+        stream.write('retry: 2000\n\n');
         event('overview', ctx.derived.overview());
         // Changes only: a shelter's fields that moved, not its whole summary again.
-        const off = ctx.derived.onSummary((change) => res.write(`event: ${change.kind}\ndata: ${change.data}\n\n`));
+        const off = ctx.derived.onSummary((change) => stream.write(`event: ${change.kind}\ndata: ${change.data}\n\n`));
         // No content: the screen fetches /api/hq/sos (every view is audited there).
-        const offSos = ctx.sos?.onChange(() => res.write('event: sos\ndata: {}\n\n'));
+        const offSos = ctx.sos?.onChange(() => stream.write('event: sos\ndata: {}\n\n'));
         const keepalive = setInterval(async () => {
           // A revoked or expired token loses its stream as it would lose a socket.
           const v = await verifyToken(ctx.keys, ctx.store, bearerToken(req.headers.authorization, url), ctx.clock());
-          if (!v.ok) return res.end();
-          res.write(': keepalive\n\n');
+          if (!v.ok) return stream.end();
+          stream.write(': keepalive\n\n');
         }, SSE_KEEPALIVE_MS);
         res.on('close', () => {
           off();

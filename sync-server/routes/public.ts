@@ -1,7 +1,8 @@
 // Public, personal-data-free endpoints (no token). Each body is computed once per change by
 // derive.ts and served with an ETag. To add a public endpoint (e.g. cap.xml), append one
 // entry to the list below.
-import type { DerivedLayers, PublicBody } from '../features/derived-layers';
+import type { IncomingMessage, ServerResponse } from 'node:http';
+import type { DerivedLayers, PublicBody, PublicEtags } from '../features/derived-layers';
 import { sendCached, type Route } from './router';
 import { buildCapAlert, capIdentity, type CapIdentity } from '../../domain/cap';
 import type { PublicStatus } from '../../domain/public-status';
@@ -21,8 +22,63 @@ const CAP_SENDER = process.env.HINANJO_CAP_SENDER ?? 'hinanjo';
  */
 export const MAX_WATCHERS = Number(process.env.HINANJO_MAX_EVENT_STREAMS) > 0 ? Number(process.env.HINANJO_MAX_EVENT_STREAMS) : 10_000;
 
+/** How often an idle change stream says it is alive (proxies close silent connections). */
+const KEEPALIVE_MS = 25_000;
+
+/**
+ * The open change streams. One event is serialized once per change and the same buffer written to
+ * every page; one timer writes one keepalive to all; nothing per page but its socket.
+ */
+export class ChangeStream {
+  private readonly watchers = new Set<ServerResponse>();
+  private current: Buffer;
+  private readonly keepalive: NodeJS.Timeout;
+  private static readonly KEEPALIVE = Buffer.from(': keepalive\n\n');
+
+  constructor(
+    private readonly derived: DerivedLayers,
+    private readonly max = MAX_WATCHERS,
+  ) {
+    this.current = ChangeStream.frame(derived.publicEtags(), true);
+    derived.onPublicChange((etags) => {
+      const frame = ChangeStream.frame(etags, false);
+      // A page that connects later needs only the ETags (it compares them with its copy).
+      this.current = ChangeStream.frame(etags, true);
+      for (const res of this.watchers) res.write(frame);
+    });
+    this.keepalive = setInterval(() => {
+      for (const res of this.watchers) res.write(ChangeStream.KEEPALIVE);
+    }, KEEPALIVE_MS);
+    this.keepalive.unref();
+  }
+
+  private static frame(etags: PublicEtags, withoutLevels: boolean): Buffer {
+    const { levels, ...rest } = etags;
+    return Buffer.from(`event: etags\ndata: ${JSON.stringify(withoutLevels || !levels ? rest : { ...rest, levels })}\n\n`);
+  }
+
+  get size(): number {
+    return this.watchers.size;
+  }
+
+  /** Starts a stream for this request; false when MAX_WATCHERS are open (the caller answers 503). */
+  add(req: IncomingMessage, res: ServerResponse): boolean {
+    if (this.watchers.size >= this.max) return false;
+    res.writeHead(200, { 'Content-Type': 'text/event-stream', 'Cache-Control': 'no-store, no-transform', 'X-Accel-Buffering': 'no' });
+    res.write('retry: 5000\n\n');
+    res.write(this.current);
+    this.watchers.add(res);
+    req.on('close', () => this.watchers.delete(res));
+    return true;
+  }
+
+  stop(): void {
+    clearInterval(this.keepalive);
+  }
+}
+
 export function publicRoutes(ctx: PublicContext): Route[] {
-  let watchers = 0;
+  const changes = new ChangeStream(ctx.derived);
   // The CAP alert is rebuilt only when status.json's content changes (its ETag), and is sent at
   // that status's time, so an unchanged alert keeps its ETag and identifier.
   let cap: { statusEtag: string; body: PublicBody; identity: CapIdentity } | null = null;
@@ -60,31 +116,17 @@ export function publicRoutes(ctx: PublicContext): Route[] {
       handler: (req, res) => sendCached(req, res, capBody(), 'application/cap+xml; charset=utf-8'),
     },
     {
-      // The resident page's doorbell: an event carrying only the two ETags whenever status.json
-      // or the closures change, so an open page fetches the new level within seconds instead of
-      // at its next one-minute poll. No data rides on it (the page still fetches, with
-      // If-None-Match, from a cache if there is one). Past MAX_WATCHERS the page keeps polling.
+      // The resident page's doorbell: an event whenever status.json or the closures change,
+      // carrying their ETags and any district whose level changed, so an open page shows a new
+      // level within a second instead of at its next poll. Each event is built once and the same
+      // bytes written to every open page (ChangeStream). Past MAX_WATCHERS the page keeps polling.
       method: 'GET',
       path: '/api/public/changes',
       handler: (req, res) => {
-        if (watchers >= MAX_WATCHERS) {
+        if (!changes.add(req, res)) {
           res.writeHead(503, { 'Content-Type': 'text/plain', 'Retry-After': '60' });
           res.end('too many listeners: poll status.json\n');
-          return;
         }
-        watchers++;
-        res.writeHead(200, { 'Content-Type': 'text/event-stream', 'Cache-Control': 'no-store', 'X-Accel-Buffering': 'no' });
-        const send = (etags: { status: string; closures: string }) => res.write(`event: etags\ndata: ${JSON.stringify(etags)}\n\n`);
-        res.write('retry: 5000\n\n');
-        send(ctx.derived.publicEtags());
-        const off = ctx.derived.onPublicChange(send);
-        const keepalive = setInterval(() => res.write(': keepalive\n\n'), 25_000);
-        keepalive.unref();
-        req.on('close', () => {
-          watchers--;
-          off();
-          clearInterval(keepalive);
-        });
       },
     },
   ];

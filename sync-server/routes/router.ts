@@ -1,6 +1,7 @@
 // A route table: each module (public, hq, ops) exports a list of routes; http.ts matches the
 // method and exact path. Adding an endpoint is one entry in one list.
 import type { IncomingMessage, ServerResponse } from 'node:http';
+import { brotliCompressSync, constants as zlibConstants, gzipSync } from 'node:zlib';
 import { KeyedBuckets } from '../../domain/token-bucket';
 
 export type Handler = (req: IncomingMessage, res: ServerResponse, url: URL) => void | Promise<void>;
@@ -33,10 +34,36 @@ export function sendJson(res: ServerResponse, status: number, value: unknown, he
   res.end(body);
 }
 
+/** Below this a compressed form saves less than its headers cost. */
+const COMPRESS_MIN_BYTES = 1_024;
+/** Compressed forms of bodies made on first request, kept as long as the body object lives. */
+const compressed = new WeakMap<object, { gzip: Buffer; br: Buffer }>();
+
 /**
- * Serves a precomputed body with its ETag; 304 when the client already has it. Bodies compressed
- * ahead of time (large, rarely changing: hazard layers) go out in the best encoding the client
- * accepts.
+ * The gzip and brotli forms of a cached body: its own when it brought them (hazard layers,
+ * compressed at import), else made once on the first request that accepts one and kept with the
+ * body (status.json and the closures change at most once per edit, and are read by every open
+ * page after it: one compression per change, not per request). Brotli at quality 5: within a few
+ * per cent of the best on JSON, at a fraction of its time.
+ */
+export function compressedForms(body: { body: Buffer | string; gzip?: Buffer; br?: Buffer }): { gzip?: Buffer; br?: Buffer } {
+  if (body.gzip || body.br) return body;
+  const raw = typeof body.body === 'string' ? Buffer.from(body.body) : body.body;
+  if (raw.length < COMPRESS_MIN_BYTES) return {};
+  let forms = compressed.get(body);
+  if (!forms) {
+    forms = {
+      gzip: gzipSync(raw, { level: 6 }),
+      br: brotliCompressSync(raw, { params: { [zlibConstants.BROTLI_PARAM_QUALITY]: 5, [zlibConstants.BROTLI_PARAM_SIZE_HINT]: raw.length } }),
+    };
+    compressed.set(body, forms);
+  }
+  return forms;
+}
+
+/**
+ * Serves a precomputed body with its ETag; 304 when the client already has it; in the best
+ * encoding the client accepts (compressedForms).
  */
 export function sendCached(
   req: IncomingMessage,
@@ -59,8 +86,11 @@ export function sendCached(
   }
   const accept = String(req.headers['accept-encoding'] ?? '');
   let data: Buffer | string = body.body;
-  if (body.br && /\bbr\b/.test(accept)) [data, headers['Content-Encoding']] = [body.br, 'br'];
-  else if (body.gzip && /\bgzip\b/.test(accept)) [data, headers['Content-Encoding']] = [body.gzip, 'gzip'];
+  const wantsBr = /\bbr\b/.test(accept);
+  const wantsGzip = /\bgzip\b/.test(accept);
+  const forms = wantsBr || wantsGzip ? compressedForms(body) : {};
+  if (forms.br && wantsBr) [data, headers['Content-Encoding']] = [forms.br, 'br'];
+  else if (forms.gzip && wantsGzip) [data, headers['Content-Encoding']] = [forms.gzip, 'gzip'];
   res.writeHead(200, { ...headers, 'Content-Type': contentType, 'Content-Length': String(Buffer.byteLength(data)) });
   res.end(req.method === 'HEAD' ? undefined : data);
 }

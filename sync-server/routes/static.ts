@@ -1,7 +1,8 @@
 // The built PWA (vite build output). Hashed files under /assets/ never change, so they are
 // cached for a year; everything else — the HTML of the three surfaces, sw.js, registerSW.js,
 // the manifests — is revalidated on every load (no-cache + ETag), so a deploy is seen at once
-// and the service worker decides what runs offline.
+// and the service worker decides what runs offline. Text files go out in the compressed form the
+// browser accepts, made once at build time (scripts/precompress.ts): brotli, else gzip.
 import { existsSync } from 'node:fs';
 import type { IncomingMessage, ServerResponse } from 'node:http';
 import sirv from 'sirv';
@@ -17,6 +18,8 @@ export function staticHandler(distDir: string): (req: IncomingMessage, res: Serv
   const serve = sirv(distDir, {
     dev: false,
     etag: true,
+    brotli: true,
+    gzip: true,
     extensions: ['html'],
     setHeaders(res, pathname) {
       if (pathname.startsWith('/assets/')) {

@@ -32,6 +32,13 @@ export interface Feed<T> {
   state(): FeedState<T>;
   subscribe(fn: (s: FeedState<T>, previous: FeedState<T>) => void): () => void;
   checkNow(): Promise<void>;
+  /**
+   * Checks once at a random moment within `withinMs` (or sooner if one is already planned): when
+   * thousands of open pages hear of one change at once, their requests spread over that window.
+   */
+  checkSoon(withinMs: number): void;
+  /** Changes the kept copy in place (news that rode on an event); its ETag stays, so the next check still fetches. */
+  patch(fn: (data: T) => T): void;
   start(): void;
   stop(): void;
 }
@@ -105,10 +112,27 @@ export function createFeed<T>(o: FeedOptions<T>): Feed<T> {
   }
 
   function checkNow(): Promise<void> {
+    if (soon) clearTimeout(soon.timer);
+    soon = null;
     inFlight ??= attempt().finally(() => {
       inFlight = null;
     });
     return inFlight;
+  }
+
+  let soon: { timer: ReturnType<typeof setTimeout>; at: number } | null = null;
+  function checkSoon(withinMs: number) {
+    const at = Date.now() + Math.random() * withinMs;
+    if (soon && soon.at <= at) return;
+    if (soon) clearTimeout(soon.timer);
+    soon = { timer: setTimeout(() => void checkNow(), at - Date.now()), at };
+  }
+
+  function patch(fn: (data: T) => T) {
+    if (!state.cached) return;
+    const cached = { ...state.cached, data: fn(state.cached.data) };
+    writeCache(storage, o.storageKey, cached);
+    set({ ...state, cached });
   }
 
   return {
@@ -118,6 +142,8 @@ export function createFeed<T>(o: FeedOptions<T>): Feed<T> {
       return () => listeners.delete(fn);
     },
     checkNow,
+    checkSoon,
+    patch,
     start() {
       if (running) return;
       running = true;

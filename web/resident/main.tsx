@@ -4,11 +4,13 @@
 import { render } from 'preact';
 import { App } from './app';
 import { createFeed } from './feed';
-import { parseClosures, parseStatus } from './public-layers';
+import { parseClosures, parseStatus, withLevels, type ChangeEvent } from './public-layers';
 import { checkIntervalMs, loadPrefs } from './prefs';
 import './resident.css';
 
 const checkEveryMs = checkIntervalMs();
+/** The window over which open pages spread their fetch after a change event. */
+const SPREAD_MS = 20_000;
 const statusFeed = createFeed({
   url: '/api/public/status.json',
   storageKey: 'hinanjo.resident.status.v1',
@@ -30,15 +32,19 @@ render(
 statusFeed.start();
 closuresFeed.start();
 
-// A change pushed by the server (a new level, a new closure): fetch it now. The stream carries
-// only ETags; when it is unavailable (offline, an old proxy, too many listeners) the page polls.
+// A change pushed by the server. A new level rides on the event and is shown at once; the rest
+// (crowding, closures) is fetched at a random moment within the next seconds, because every
+// open page in the city hears the same event in the same second, and tens of thousands of
+// simultaneous requests would be refused. When the stream is unavailable (offline, an old proxy,
+// too many listeners) the page polls.
 if ('EventSource' in window) {
   const changes = new EventSource('/api/public/changes');
   changes.addEventListener('etags', (e) => {
     try {
-      const etags = JSON.parse((e as MessageEvent<string>).data) as { status?: string; closures?: string };
-      if (etags.status && etags.status !== statusFeed.state().cached?.etag) void statusFeed.checkNow();
-      if (etags.closures && etags.closures !== closuresFeed.state().cached?.etag) void closuresFeed.checkNow();
+      const etags = JSON.parse((e as MessageEvent<string>).data) as ChangeEvent;
+      if (etags.levels && Object.keys(etags.levels).length > 0) statusFeed.patch((s) => withLevels(s, etags.levels!));
+      if (etags.status && etags.status !== statusFeed.state().cached?.etag) statusFeed.checkSoon(SPREAD_MS);
+      if (etags.closures && etags.closures !== closuresFeed.state().cached?.etag) closuresFeed.checkSoon(SPREAD_MS);
     } catch {
       // not ours: ignore
     }

@@ -9,6 +9,28 @@ const num = (v: unknown, d = 0): number => (typeof v === 'number' && Number.isFi
 const isObj = (v: unknown): v is Record<string, unknown> => typeof v === 'object' && v !== null;
 
 
+/** An event of /api/public/changes: the layers' ETags, and the districts whose level changed. */
+export interface ChangeEvent {
+  status?: string;
+  closures?: string;
+  levels?: Record<string, { level?: unknown; issuedAt?: unknown }>;
+}
+
+/**
+ * The kept status with the levels an event brought (checked like the layer itself; a district
+ * the copy does not know is left for the next fetch).
+ */
+export function withLevels(status: PublicStatus, levels: NonNullable<ChangeEvent['levels']>): PublicStatus {
+  return {
+    ...status,
+    districts: status.districts.map((d) => {
+      const l = isObj(levels[d.id]) ? levels[d.id] : null;
+      if (!l) return d;
+      return { ...d, level: asLevel(l.level), issuedAt: typeof l.issuedAt === 'string' && l.issuedAt ? l.issuedAt : null };
+    }),
+  };
+}
+
 export function parseStatus(json: unknown): PublicStatus | null {
   if (!isObj(json) || !Array.isArray(json.districts) || !Array.isArray(json.shelters)) return null;
   const districts: PublicDistrict[] = json.districts.filter(isObj).map((d) => ({
