@@ -87,3 +87,59 @@ try {
   await browser.close();
   await server.stop();
 }
+
+// Cold load of the resident page on emulated slow 3G (400 kbps both ways, 400 ms round trip) with
+// a prefecture's 800 shelters in status.json: from navigation to a district list one can choose
+// from (the select enabled with every district). Measured as the server sends it (compressed)
+// and, side by side, as it would be sent uncompressed (the page asking for identity encoding).
+{
+  const SHELTERS = 800;
+  const DISTRICTS = 40;
+  const big = await startTestServer({ distDir: dist });
+  const browser2 = await launchChromium();
+  try {
+    await seedHq(big, {
+      region: 'ベンチ県',
+      districts: Array.from({ length: DISTRICTS }, (_, i) => ({ id: `d${i}`, name: `${i + 1}地区`, level: 0 as const })),
+      shelters: Array.from({ length: SHELTERS }, (_, i) => ({
+        id: `s${i}`, name: `県立避難所${i}`, address: `ベンチ県ベンチ市${i}番地`, capacity: 300, districtId: `d${i % DISTRICTS}`,
+        lat: 32 + (i % 40) / 40, lon: 130 + Math.floor(i / 40) / 40, hazards: ['flood', 'landslide'],
+      })),
+    });
+    for (let i = 0; i < 400; i++) {
+      const s = (await (await fetch(`${big.url}/api/public/status.json`)).json()) as { shelters: unknown[] };
+      if (s.shelters.length === SHELTERS) break;
+      await new Promise((r) => setTimeout(r, 25));
+    }
+    const statusBytes = (await (await fetch(`${big.url}/api/public/status.json`, { headers: { 'Accept-Encoding': 'identity' } })).arrayBuffer()).byteLength;
+    for (const encoding of ['compressed', 'identity'] as const) {
+      const times: number[] = [];
+      const transferred: number[] = [];
+      for (let run = 0; run < 3; run++) {
+        const context = await browser2.newContext({ viewport: { width: 390, height: 844 }, serviceWorkers: 'block' });
+        const page = await context.newPage();
+        const cdp = await context.newCDPSession(page);
+        await cdp.send('Network.enable');
+        await cdp.send('Network.setCacheDisabled', { cacheDisabled: true });
+        await cdp.send('Network.emulateNetworkConditions', { offline: false, latency: 400, downloadThroughput: 400_000 / 8, uploadThroughput: 400_000 / 8 });
+        if (encoding === 'identity') await cdp.send('Network.setExtraHTTPHeaders', { headers: { 'Accept-Encoding': 'identity' } });
+        let bytes = 0;
+        cdp.on('Network.loadingFinished', (e: { encodedDataLength: number }) => (bytes += e.encodedDataLength));
+        await page.goto(big.url, { waitUntil: 'commit', timeout: 120_000 });
+        await page.locator('section.district select:enabled option').nth(DISTRICTS - 1).waitFor({ state: 'attached', timeout: 120_000 });
+        times.push(await page.evaluate(() => performance.now()));
+        transferred.push(bytes);
+        await context.close();
+      }
+      const median = (xs: number[]) => [...xs].sort((a, b) => a - b)[Math.floor(xs.length / 2)];
+      emit('slow-3g-cold-load-to-district-list', median(times), 'ms', {
+        encoding, shelters: SHELTERS, runs: times.length, target: 3000, ok: median(times) < 3000,
+        transferred_bytes: median(transferred), status_json_raw_bytes: statusBytes,
+        note: 'Chromium, 390x844, 400 kbps / 400 ms RTT emulated (CDP), cold: no cache, no service worker',
+      });
+    }
+  } finally {
+    await browser2.close();
+    await big.stop();
+  }
+}

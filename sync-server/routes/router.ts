@@ -70,7 +70,9 @@ export function sendCached(
   res: ServerResponse,
   body: { body: Buffer | string; etag: string; gzip?: Buffer; br?: Buffer },
   contentType: string,
-  cacheControl = 'public, max-age=5',
+  // Browsers revalidate every time (a page must never take a cached copy for a check that
+  // reached the server); a CDN or caching proxy may serve one for 5 s.
+  cacheControl = 'public, max-age=0, s-maxage=5',
 ): void {
   const headers: Record<string, string> = {
     ETag: body.etag,

@@ -24,6 +24,12 @@ export interface FeedOptions<T> {
   /** Rejects a body that is not the expected shape (returns null) so bad data never replaces good. */
   parse: (json: unknown) => T | null;
   intervalMs: number;
+  /**
+   * The page preloads this URL (<link rel="preload" as="fetch">): the first check asks as the
+   * preload did (no conditional header, the ordinary cache mode) so the browser hands it the
+   * preloaded response instead of downloading it again.
+   */
+  preloaded?: boolean;
   now?: () => Date;
   storage?: Storage;
 }
@@ -35,8 +41,9 @@ export interface Feed<T> {
   /**
    * Checks once at a random moment within `withinMs` (or sooner if one is already planned): when
    * thousands of open pages hear of one change at once, their requests spread over that window.
+   * Skipped if by then the kept copy already has `etag` (a check made meanwhile brought it).
    */
-  checkSoon(withinMs: number): void;
+  checkSoon(withinMs: number, etag?: string): void;
   /** Changes the kept copy in place (news that rode on an event); its ETag stays, so the next check still fetches. */
   patch(fn: (data: T) => T): void;
   start(): void;
@@ -54,6 +61,7 @@ export function createFeed<T>(o: FeedOptions<T>): Feed<T> {
   let timer: ReturnType<typeof setTimeout> | null = null;
   let inFlight: Promise<void> | null = null;
   let running = false;
+  let preloadTaken = false;
 
   function set(next: FeedState<T>) {
     const previous = state;
@@ -64,7 +72,9 @@ export function createFeed<T>(o: FeedOptions<T>): Feed<T> {
   async function attempt(): Promise<void> {
     const at = now().toISOString();
     const headers: Record<string, string> = {};
-    if (state.cached?.etag) headers['If-None-Match'] = state.cached.etag;
+    const fromPreload = o.preloaded === true && !preloadTaken;
+    preloadTaken = true;
+    if (state.cached?.etag && !fromPreload) headers['If-None-Match'] = state.cached.etag;
     // A congested network can leave a request hanging for minutes; give up in time for the
     // next check instead of silently stopping the polling.
     const abort = new AbortController();
@@ -73,7 +83,9 @@ export function createFeed<T>(o: FeedOptions<T>): Feed<T> {
     try {
       // no-store: we do the conditional request ourselves, so the browser cache must not answer
       // in our place with a stale copy or turn the 304 into a 200.
-      res = await fetch(o.url, { headers, cache: 'no-store', signal: abort.signal });
+      // (The preloaded response came from the server for this page load: status.json is
+      // max-age=0, so no older copy from the browser's cache can stand in for it.)
+      res = await fetch(o.url, { headers, cache: fromPreload ? 'default' : 'no-store', signal: abort.signal });
     } catch {
       clearTimeout(timeout);
       set({ ...state, reach: 'offline', lastAttemptAt: at });
@@ -121,11 +133,15 @@ export function createFeed<T>(o: FeedOptions<T>): Feed<T> {
   }
 
   let soon: { timer: ReturnType<typeof setTimeout>; at: number } | null = null;
-  function checkSoon(withinMs: number) {
+  function checkSoon(withinMs: number, etag?: string) {
     const at = Date.now() + Math.random() * withinMs;
     if (soon && soon.at <= at) return;
     if (soon) clearTimeout(soon.timer);
-    soon = { timer: setTimeout(() => void checkNow(), at - Date.now()), at };
+    const timer = setTimeout(() => {
+      soon = null;
+      if (etag === undefined || state.cached?.etag !== etag) void checkNow();
+    }, at - Date.now());
+    soon = { timer, at };
   }
 
   function patch(fn: (data: T) => T) {

@@ -16,6 +16,7 @@ const statusFeed = createFeed({
   storageKey: 'hinanjo.resident.status.v1',
   parse: parseStatus,
   intervalMs: checkEveryMs,
+  preloaded: true,
 });
 const closuresFeed = createFeed({
   url: '/api/public/road-closures.geojson',
@@ -43,8 +44,8 @@ if ('EventSource' in window) {
     try {
       const etags = JSON.parse((e as MessageEvent<string>).data) as ChangeEvent;
       if (etags.levels && Object.keys(etags.levels).length > 0) statusFeed.patch((s) => withLevels(s, etags.levels!));
-      if (etags.status && etags.status !== statusFeed.state().cached?.etag) statusFeed.checkSoon(SPREAD_MS);
-      if (etags.closures && etags.closures !== closuresFeed.state().cached?.etag) closuresFeed.checkSoon(SPREAD_MS);
+      if (etags.status && etags.status !== statusFeed.state().cached?.etag) statusFeed.checkSoon(SPREAD_MS, etags.status);
+      if (etags.closures && etags.closures !== closuresFeed.state().cached?.etag) closuresFeed.checkSoon(SPREAD_MS, etags.closures);
     } catch {
       // not ours: ignore
     }
