@@ -1,0 +1,398 @@
+// npm run bench -- disaster: a Kumamoto-sized day on one instance, compressed in time. At the
+// peak of the 2016 earthquakes 855 shelters held about 183,000 people. Here, against the real
+// server (the production bundle in a child process, SQLite, fsync on every commit):
+//
+//   - 855 shelters, three tablet sockets each (2,565), each with its own staff token, checking in
+//     183,000 people in households over a surge of SURGE_S seconds; every change is forwarded to
+//     the shelter's other two tablets, whose arrival time gives the forward latency;
+//   - 10,000 resident pages holding /api/public/changes and behaving as the page does: a level on
+//     the event is shown at once, status.json is fetched at a random moment within 20 s of a
+//     change (If-None-Match, brotli), every refused or failed request counted;
+//   - 20 HQ screens on the overview stream (gzip), whose lag behind the tablets is measured;
+//   - a level-4 order for every district in the middle of the surge, timed until it is on every
+//     open page.
+//
+// Client sockets come from several 127.0.0.x source addresses. Everything is bounded in time and
+// stops by itself; traffic stays on loopback. Prints JSON lines (scripts/bench.mjs). Sizes can be
+// lowered for a quick look: DISASTER_SHELTERS, DISASTER_PEOPLE, DISASTER_RESIDENTS, DISASTER_SURGE_S.
+import { request, type IncomingMessage } from 'node:http';
+import { readFileSync, existsSync } from 'node:fs';
+import { resolve } from 'node:path';
+import { brotliDecompressSync, createGunzip } from 'node:zlib';
+import WebSocket from 'ws';
+import * as Y from 'yjs';
+import { v7 as uuidv7 } from 'uuid';
+import { checkInHousehold, emptyPersonInput } from '../domain/people';
+import { setDistrictLevel } from '../domain/levels';
+import { HQ_DOC, shelterDocName, shelterMeta, type Level } from '../domain/schema';
+import { decodeMessage, encodeMessage, tokenProtocols } from '../domain/protocol';
+import { syncUrl } from '../domain/sync/connect';
+import { issueToken } from '../sync-server/core/auth';
+import { keysFor, openStore } from '../sync-server/store/open-store';
+import { seedHq, writeDoc } from '../test/helpers/seed';
+import { tempDataDir } from '../test/helpers/server';
+import { ROOT, percentile, sleep, startChild, type Child } from './support';
+
+const SHELTERS = Number(process.env.DISASTER_SHELTERS ?? 855);
+const PEOPLE = Number(process.env.DISASTER_PEOPLE ?? 183_000);
+const PER_SHELTER = 3;
+const RESIDENTS = Number(process.env.DISASTER_RESIDENTS ?? 10_000);
+const HQ_SCREENS = 20;
+const SURGE_S = Number(process.env.DISASTER_SURGE_S ?? 90);
+const DISTRICTS = 60;
+/** Source addresses for the client sockets (127.0.0.2 …): ports per address are limited. */
+const SOURCES = Array.from({ length: 8 }, (_, i) => `127.0.0.${i + 2}`);
+const SPREAD_MS = 20_000;
+
+const emit = (metric: string, value: number, unit: string, extra: Record<string, unknown> = {}) =>
+  console.log(JSON.stringify({ bench: 'disaster', metric, value: Math.round(value * 100) / 100, unit, ...extra }));
+
+let sourceIndex = 0;
+const nextSource = () => SOURCES[sourceIndex++ % SOURCES.length];
+
+/** The server's CPU seconds (user + system) from /proc. */
+function cpuSeconds(pid: number): number {
+  const fields = readFileSync(`/proc/${pid}/stat`, 'utf8').split(') ')[1].split(' ');
+  return (Number(fields[11]) + Number(fields[12])) / 100; // utime, stime in clock ticks (100 Hz)
+}
+
+// ---- tablets ------------------------------------------------------------------------------
+const forward: number[] = [];
+const sentAt = new Map<string, number>();
+let measuringForward = false;
+const refusals: Record<string, number> = {};
+const refuse = (what: string) => (refusals[what] = (refusals[what] ?? 0) + 1);
+
+class Tablet {
+  readonly doc = new Y.Doc();
+  private ws!: WebSocket;
+  synced = false;
+  closedCode: number | null = null;
+  /** Frames sent, and the server's durable count of them (STORED). */
+  sent = 0;
+  durable = 0;
+
+  constructor(
+    readonly shelterId: string,
+    private readonly url: string,
+    private readonly token: string,
+  ) {
+    this.doc.on('update', (update: Uint8Array) => {
+      const meta = Y.parseUpdateMeta(update);
+      for (const [client, from] of meta.from) sentAt.set(`${client}:${from}`, performance.now());
+      if (this.ws.readyState === WebSocket.OPEN) {
+        this.ws.send(encodeMessage({ type: 'sync-update', update }));
+        this.sent++;
+      }
+    });
+  }
+
+  connect(): Promise<void> {
+    this.ws = new WebSocket(this.url, tokenProtocols(this.token), { localAddress: nextSource(), perMessageDeflate: false });
+    this.ws.binaryType = 'nodebuffer';
+    this.ws.on('message', (d: Buffer) => this.receive(new Uint8Array(d)));
+    this.ws.once('open', () => this.ws.send(encodeMessage({ type: 'sync-step1', stateVector: Y.encodeStateVector(this.doc) })));
+    this.ws.on('close', (code) => {
+      this.closedCode = code;
+      if (code !== 1000 && code !== 1005) refuse(`tablet socket closed ${code}`);
+    });
+    return new Promise((resolve, reject) => {
+      const t = setTimeout(() => reject(new Error(`tablet of ${this.shelterId} did not sync`)), 60_000);
+      this.ws.once('error', (e) => {
+        clearTimeout(t);
+        reject(e);
+      });
+      const check = setInterval(() => {
+        if (!this.synced) return;
+        clearInterval(check);
+        clearTimeout(t);
+        resolve();
+      }, 5);
+    });
+  }
+
+  private receive(buf: Uint8Array): void {
+    const r = decodeMessage(buf);
+    if (!r.ok) return;
+    const m = r.value;
+    if (m.type === 'sync-step1') {
+      this.ws.send(encodeMessage({ type: 'sync-step2', update: Y.encodeStateAsUpdate(this.doc, m.stateVector) }));
+      this.sent++;
+    } else if (m.type === 'sync-step2') {
+      this.synced = true;
+    } else if (m.type === 'stored') {
+      this.durable = Math.max(this.durable, m.durable ?? 0);
+    } else if (m.type === 'sync-update' && measuringForward) {
+      const now = performance.now();
+      for (const [client, from] of Y.parseUpdateMeta(m.update).from) {
+        const t = sentAt.get(`${client}:${from}`);
+        if (t !== undefined) forward.push(now - t);
+      }
+    }
+  }
+
+  checkIn(size: number, n: number): void {
+    const members = Array.from({ length: size }, (_, i) => ({
+      ...emptyPersonInput(),
+      name: `避難 ${n + i}`,
+      kana: 'ヒナン',
+      needs: (n + i) % 11 === 0 ? ['wheelchair'] : [],
+      stay: (n + i) % 7 === 0 ? ('car' as const) : ('shelter' as const),
+    }));
+    const r = checkInHousehold(this.doc, members, { now: new Date(), newId: uuidv7 });
+    if (!r.ok) throw new Error('check-in failed');
+  }
+
+  close(): void {
+    this.ws.terminate();
+  }
+}
+
+// ---- resident pages ----------------------------------------------------------------------
+interface Resident {
+  etag: string | null;
+  soon: NodeJS.Timeout | null;
+  levelAt: number | null;
+  res: IncomingMessage | null;
+}
+let levelWrittenAt = 0;
+let statusFetches = 0;
+let statusNotModified = 0;
+
+function fetchStatus(port: number, page: Resident): void {
+  statusFetches++;
+  const headers: Record<string, string> = { 'Accept-Encoding': 'br, gzip' };
+  if (page.etag) headers['If-None-Match'] = page.etag;
+  const req = request({ host: '127.0.0.1', port, path: '/api/public/status.json', headers, localAddress: nextSource(), agent: false }, (res) => {
+    const chunks: Buffer[] = [];
+    res.on('data', (c: Buffer) => chunks.push(c));
+    res.on('end', () => {
+      if (res.statusCode === 304) statusNotModified++;
+      else if (res.statusCode === 200) {
+        page.etag = String(res.headers.etag ?? '');
+        if (res.headers['content-encoding'] === 'br') brotliDecompressSync(Buffer.concat(chunks));
+      } else refuse(`status.json ${res.statusCode}`);
+    });
+    res.on('error', () => refuse('status.json cut'));
+  });
+  req.on('error', (e) => refuse(`status.json ${(e as NodeJS.ErrnoException).code ?? e.message}`));
+  req.end();
+}
+
+function openResident(port: number): Promise<Resident> {
+  const page: Resident = { etag: null, soon: null, levelAt: null, res: null };
+  return new Promise((resolve, reject) => {
+    const req = request({ host: '127.0.0.1', port, path: '/api/public/changes', localAddress: nextSource(), agent: false }, (res) => {
+      if (res.statusCode !== 200) {
+        refuse(`changes ${res.statusCode}`);
+        reject(new Error(`changes ${res.statusCode}`));
+        return;
+      }
+      page.res = res;
+      let buffered = '';
+      res.setEncoding('utf8');
+      res.on('data', (chunk: string) => {
+        buffered += chunk;
+        const events = buffered.split('\n\n');
+        buffered = events.pop() ?? '';
+        for (const e of events) {
+          if (!e.startsWith('event: etags')) continue;
+          const data = JSON.parse(e.slice(e.indexOf('data: ') + 6)) as { status: string; levels?: Record<string, { level: number }> };
+          if (data.levels && levelWrittenAt > 0 && page.levelAt === null && Object.values(data.levels).some((l) => l.level === 4)) page.levelAt = performance.now();
+          if (page.etag === null) page.etag = data.status; // as if its first fetch brought this
+          else if (data.status !== page.etag && !page.soon) {
+            // the page's spread fetch (web/resident/feed.ts checkSoon)
+            page.soon = setTimeout(() => {
+              page.soon = null;
+              if (page.etag !== data.status) fetchStatus(port, page);
+            }, Math.random() * SPREAD_MS);
+          }
+        }
+      });
+      res.on('error', () => refuse('changes stream cut'));
+      resolve(page);
+    });
+    req.on('error', (e) => {
+      refuse(`changes ${(e as NodeJS.ErrnoException).code ?? e.message}`);
+      reject(e);
+    });
+    req.end();
+  });
+}
+
+// ---- HQ screens --------------------------------------------------------------------------
+const overviewLag: number[] = [];
+/** Per HQ screen and shelter: when a sampled check-in was sent that no event of that screen has followed yet. */
+const pendingOverview: Map<string, number>[] = [];
+
+function openHqScreen(port: number, token: string): Promise<() => void> {
+  return new Promise((resolve, reject) => {
+    const pending = new Map<string, number>();
+    pendingOverview.push(pending);
+    const req = request({ host: '127.0.0.1', port, path: `/api/hq/overview/events?token=${encodeURIComponent(token)}`, headers: { 'Accept-Encoding': 'gzip' }, localAddress: nextSource(), agent: false }, (res) => {
+      if (res.statusCode !== 200) return reject(new Error(`overview ${res.statusCode}`));
+      const stream = res.headers['content-encoding'] === 'gzip' ? res.pipe(createGunzip()) : res;
+      let buffered = '';
+      stream.on('data', (c: Buffer) => {
+        buffered += c.toString();
+        const events = buffered.split('\n\n');
+        buffered = events.pop() ?? '';
+        const now = performance.now();
+        for (const e of events) {
+          const m = /"shelterId":"([^"]+)"/.exec(e);
+          if (!m) continue;
+          const sent = pending.get(m[1]);
+          if (sent === undefined) continue;
+          overviewLag.push(now - sent);
+          pending.delete(m[1]);
+        }
+      });
+      stream.on('error', () => undefined);
+      resolve(() => req.destroy());
+    });
+    req.on('error', (e) => (e.message.includes('socket hang up') ? undefined : reject(e)));
+    req.end();
+  });
+}
+
+// ---- the day ------------------------------------------------------------------------------
+async function main(): Promise<void> {
+  const dataDir = tempDataDir('hinanjo-disaster-');
+  const shelterIds = Array.from({ length: SHELTERS }, (_, i) => `p${String(i).padStart(3, '0')}`);
+  // Tokens first, as HQ would have enrolled the tablets: one staff token per shelter.
+  const store = await openStore({ dataDir });
+  const keys = await keysFor(store, dataDir);
+  const tokenOf = async (req: { role: 'staff' | 'hq'; shelter?: string }) => {
+    const r = await issueToken(keys, store, { ...req, ttlSeconds: 86_400 });
+    if (!r.ok) throw new Error(r.error);
+    return r.value.token;
+  };
+  const hqToken = await tokenOf({ role: 'hq' });
+  const staff = new Map<string, string>();
+  for (const id of shelterIds) staff.set(id, await tokenOf({ role: 'staff', shelter: id }));
+  await store.close();
+
+  const built = resolve(ROOT, 'build/server/main.mjs');
+  const entry = existsSync(built) ? [built] : ['--import', 'tsx', 'sync-server/cli/main.ts'];
+  const server: Child = await startChild([...entry, '--port', '0', '--host', '127.0.0.1', '--no-demo', '--data', dataDir, '--dist', resolve(ROOT, 'dist')], {
+    HINANJO_MAX_EVENT_STREAMS: String(RESIDENTS + 1_000),
+  });
+  const pid = server.proc.pid!;
+  const base = `http://127.0.0.1:${server.port}`;
+  const wsBase = `ws://127.0.0.1:${server.port}/sync`;
+  const target = { wsUrl: wsBase, token: async () => hqToken };
+  let rssPeak = 0;
+  const rssTimer = setInterval(() => (rssPeak = Math.max(rssPeak, server.rssMb())), 500);
+  try {
+    await seedHq(target, {
+      region: 'ベンチ県',
+      districts: Array.from({ length: DISTRICTS }, (_, i) => ({ id: `d${i}`, name: `${i + 1}地区`, level: 3 as Level })),
+      shelters: shelterIds.map((id, i) => ({ id, name: `県立避難所${i}`, capacity: 300, districtId: `d${i % DISTRICTS}`, lat: 32 + (i % 30) / 30, lon: 130 + Math.floor(i / 30) / 30 })),
+    });
+    for (let i = 0; i < 400; i++) {
+      const s = (await (await fetch(`${base}/api/public/status.json`)).json()) as { shelters: unknown[] };
+      if (s.shelters.length === SHELTERS) break;
+      await sleep(50);
+    }
+
+    // Tablets: three per shelter, each with the shelter's token.
+    const t0 = performance.now();
+    const tablets: Tablet[] = [];
+    for (const id of shelterIds) for (let k = 0; k < PER_SHELTER; k++) tablets.push(new Tablet(id, syncUrl(wsBase, shelterDocName(id)), staff.get(id)!));
+    for (let i = 0; i < tablets.length; i += 100) await Promise.all(tablets.slice(i, i + 100).map((t) => t.connect()));
+    emit('tablets_connected', tablets.length, 'sockets', { seconds: Math.round((performance.now() - t0) / 100) / 10 });
+    // Each shelter opens (one tablet writes it).
+    for (let i = 0; i < tablets.length; i += PER_SHELTER) shelterMeta(tablets[i].doc).set('status', 'open');
+
+    // Resident pages and HQ screens.
+    const t1 = performance.now();
+    const residents: Resident[] = [];
+    for (let i = 0; i < RESIDENTS; i += 250) {
+      const batch = await Promise.allSettled(Array.from({ length: Math.min(250, RESIDENTS - i) }, () => openResident(server.port)));
+      for (const b of batch) if (b.status === 'fulfilled') residents.push(b.value);
+    }
+    emit('resident_pages_open', residents.length, 'streams', { asked: RESIDENTS, seconds: Math.round((performance.now() - t1) / 100) / 10 });
+    const closeHq: (() => void)[] = [];
+    for (let i = 0; i < HQ_SCREENS; i++) closeHq.push(await openHqScreen(server.port, hqToken));
+
+    // The surge: PEOPLE people in households of 1–4, spread over SURGE_S seconds.
+    const households: number[] = [];
+    for (let n = 0, k = 0; n < PEOPLE; k++) {
+      const size = Math.min(PEOPLE - n, 1 + (k % 4));
+      households.push(size);
+      n += size;
+    }
+    const cpu0 = cpuSeconds(pid);
+    const surgeStart = performance.now();
+    measuringForward = true;
+    let next = 0;
+    let people = 0;
+    let levelSent = false;
+    await new Promise<void>((done) => {
+      const tick = setInterval(() => {
+        const elapsed = (performance.now() - surgeStart) / 1000;
+        const due = Math.min(households.length, Math.ceil((elapsed / SURGE_S) * households.length));
+        for (; next < due; next++) {
+          const t = tablets[(next * 7919) % tablets.length];
+          t.checkIn(households[next], people);
+          people += households[next];
+          if (next % 25 === 0) for (const p of pendingOverview) if (!p.has(t.shelterId)) p.set(t.shelterId, performance.now());
+        }
+        if (!levelSent && elapsed >= SURGE_S / 2) {
+          levelSent = true;
+          // A level-4 order for every district, from HQ, in the middle of the surge.
+          levelWrittenAt = performance.now();
+          void writeDoc(target, HQ_DOC, (doc) => {
+            for (let d = 0; d < DISTRICTS; d++) setDistrictLevel(doc, `d${d}`, 4, { by: 'bench', now: new Date() });
+          });
+        }
+        if (next >= households.length) {
+          clearInterval(tick);
+          done();
+        }
+      }, 10);
+    });
+    const surgeSeconds = (performance.now() - surgeStart) / 1000;
+    // Every tablet's frames durable (STORED covers all it sent), bounded.
+    const settleStart = performance.now();
+    while (tablets.some((t) => t.durable < t.sent) && performance.now() - settleStart < 60_000) await sleep(100);
+    const cpu = cpuSeconds(pid) - cpu0;
+    const wall = (performance.now() - surgeStart) / 1000;
+    measuringForward = false;
+    await sleep(3_000); // the last spread fetches and patches
+
+    // Nothing lost: status.json counts every person checked in.
+    await sleep(1_000);
+    const status = (await (await fetch(`${base}/api/public/status.json`)).json()) as { shelters: { stay: { shelter: number; car: number; home: number } }[] };
+    const counted = status.shelters.reduce((n, s) => n + s.stay.shelter + s.stay.car + s.stay.home, 0);
+
+    forward.sort((a, b) => a - b);
+    overviewLag.sort((a, b) => a - b);
+    const reach = residents.map((r) => (r.levelAt === null ? Infinity : r.levelAt - levelWrittenAt)).sort((a, b) => a - b);
+    const reached = reach.filter(Number.isFinite);
+    const common = { shelters: SHELTERS, people: PEOPLE, tablets: tablets.length, residents: residents.length, hq_screens: HQ_SCREENS, surge_s: SURGE_S, machine: '2 cores, loopback, SQLite fsync per commit' };
+    emit('surge_checkins_per_second', households.length / surgeSeconds, 'households/s', { people_per_second: Math.round(PEOPLE / surgeSeconds), ...common });
+    emit('tablet_forward_p50', percentile(forward, 50), 'ms', { samples: forward.length, target_p99: 100 });
+    emit('tablet_forward_p99', percentile(forward, 99), 'ms', { samples: forward.length, target: 100, ok: percentile(forward, 99) < 100 });
+    emit('level_reaches_pages_p50', percentile(reach, 50), 'ms', { reached: reached.length, of: residents.length });
+    emit('level_reaches_pages_p99', percentile(reach, 99), 'ms', { reached: reached.length, of: residents.length });
+    emit('level_reaches_pages_max', reach[reach.length - 1], 'ms', { reached: reached.length, of: residents.length, target: 2000, ok: reached.length === residents.length && reach[reach.length - 1] < 2000 });
+    emit('hq_overview_lag_p50', percentile(overviewLag, 50), 'ms', { samples: overviewLag.length });
+    emit('hq_overview_lag_p99', percentile(overviewLag, 99), 'ms', { samples: overviewLag.length, target: 1000, ok: percentile(overviewLag, 99) < 1000 });
+    emit('server_rss_peak', rssPeak, 'MB', { target: 1536, ok: rssPeak < 1536 });
+    emit('server_cpu', (cpu / wall) * 100, '% of one core', { cpu_seconds: Math.round(cpu * 10) / 10, wall_seconds: Math.round(wall * 10) / 10 });
+    emit('status_json_fetches', statusFetches, 'requests', { not_modified: statusNotModified, spread_ms: SPREAD_MS });
+    emit('refused', Object.values(refusals).reduce((a, b) => a + b, 0), 'events', { ...refusals });
+    emit('people_counted', counted, 'people', { checked_in: PEOPLE, lost: PEOPLE - counted, ok: counted === PEOPLE });
+
+    for (const t of tablets) t.close();
+    for (const r of residents) r.res?.destroy();
+    for (const c of closeHq) c();
+  } finally {
+    clearInterval(rssTimer);
+    await server.stop();
+  }
+}
+
+await main();
+process.exit(0);
