@@ -15,10 +15,11 @@
 // Client sockets come from several 127.0.0.x source addresses. Everything is bounded in time and
 // stops by itself; traffic stays on loopback. Prints JSON lines (scripts/bench.mjs). Sizes can be
 // lowered for a quick look: DISASTER_SHELTERS, DISASTER_PEOPLE, DISASTER_RESIDENTS, DISASTER_SURGE_S.
-import { request, type IncomingMessage } from 'node:http';
+import { fork, type ChildProcess } from 'node:child_process';
+import { request } from 'node:http';
 import { readFileSync, existsSync } from 'node:fs';
 import { resolve } from 'node:path';
-import { brotliDecompressSync, createGunzip } from 'node:zlib';
+import { createGunzip } from 'node:zlib';
 import WebSocket from 'ws';
 import * as Y from 'yjs';
 import { v7 as uuidv7 } from 'uuid';
@@ -42,7 +43,6 @@ const SURGE_S = Number(process.env.DISASTER_SURGE_S ?? 90);
 const DISTRICTS = 60;
 /** Source addresses for the client sockets (127.0.0.2 …): ports per address are limited. */
 const SOURCES = Array.from({ length: 8 }, (_, i) => `127.0.0.${i + 2}`);
-const SPREAD_MS = 20_000;
 
 const emit = (metric: string, value: number, unit: string, extra: Record<string, unknown> = {}) =>
   console.log(JSON.stringify({ bench: 'disaster', metric, value: Math.round(value * 100) / 100, unit, ...extra }));
@@ -148,75 +148,18 @@ class Tablet {
   }
 }
 
-// ---- resident pages ----------------------------------------------------------------------
-interface Resident {
-  etag: string | null;
-  soon: NodeJS.Timeout | null;
-  levelAt: number | null;
-  res: IncomingMessage | null;
-}
-let levelWrittenAt = 0;
-let statusFetches = 0;
-let statusNotModified = 0;
+let residentsProc: ChildProcess | null = null;
 
-function fetchStatus(port: number, page: Resident): void {
-  statusFetches++;
-  const headers: Record<string, string> = { 'Accept-Encoding': 'br, gzip' };
-  if (page.etag) headers['If-None-Match'] = page.etag;
-  const req = request({ host: '127.0.0.1', port, path: '/api/public/status.json', headers, localAddress: nextSource(), agent: false }, (res) => {
-    const chunks: Buffer[] = [];
-    res.on('data', (c: Buffer) => chunks.push(c));
-    res.on('end', () => {
-      if (res.statusCode === 304) statusNotModified++;
-      else if (res.statusCode === 200) {
-        page.etag = String(res.headers.etag ?? '');
-        if (res.headers['content-encoding'] === 'br') brotliDecompressSync(Buffer.concat(chunks));
-      } else refuse(`status.json ${res.statusCode}`);
-    });
-    res.on('error', () => refuse('status.json cut'));
-  });
-  req.on('error', (e) => refuse(`status.json ${(e as NodeJS.ErrnoException).code ?? e.message}`));
-  req.end();
-}
-
-function openResident(port: number): Promise<Resident> {
-  const page: Resident = { etag: null, soon: null, levelAt: null, res: null };
+function nextMessage(proc: ChildProcess, type: string): Promise<Record<string, unknown>> {
   return new Promise((resolve, reject) => {
-    const req = request({ host: '127.0.0.1', port, path: '/api/public/changes', localAddress: nextSource(), agent: false }, (res) => {
-      if (res.statusCode !== 200) {
-        refuse(`changes ${res.statusCode}`);
-        reject(new Error(`changes ${res.statusCode}`));
-        return;
-      }
-      page.res = res;
-      let buffered = '';
-      res.setEncoding('utf8');
-      res.on('data', (chunk: string) => {
-        buffered += chunk;
-        const events = buffered.split('\n\n');
-        buffered = events.pop() ?? '';
-        for (const e of events) {
-          if (!e.startsWith('event: etags')) continue;
-          const data = JSON.parse(e.slice(e.indexOf('data: ') + 6)) as { status: string; levels?: Record<string, { level: number }> };
-          if (data.levels && levelWrittenAt > 0 && page.levelAt === null && Object.values(data.levels).some((l) => l.level === 4)) page.levelAt = performance.now();
-          if (page.etag === null) page.etag = data.status; // as if its first fetch brought this
-          else if (data.status !== page.etag && !page.soon) {
-            // the page's spread fetch (web/resident/feed.ts checkSoon)
-            page.soon = setTimeout(() => {
-              page.soon = null;
-              if (page.etag !== data.status) fetchStatus(port, page);
-            }, Math.random() * SPREAD_MS);
-          }
-        }
-      });
-      res.on('error', () => refuse('changes stream cut'));
-      resolve(page);
-    });
-    req.on('error', (e) => {
-      refuse(`changes ${(e as NodeJS.ErrnoException).code ?? e.message}`);
-      reject(e);
-    });
-    req.end();
+    const t = setTimeout(() => reject(new Error(`no ${type} from the resident pages`)), 300_000);
+    const on = (m: Record<string, unknown>) => {
+      if (m.type !== type) return;
+      clearTimeout(t);
+      proc.off('message', on);
+      resolve(m);
+    };
+    proc.on('message', on);
   });
 }
 
@@ -304,14 +247,13 @@ async function main(): Promise<void> {
     // Each shelter opens (one tablet writes it).
     for (let i = 0; i < tablets.length; i += PER_SHELTER) shelterMeta(tablets[i].doc).set('status', 'open');
 
-    // Resident pages and HQ screens.
+    // Resident pages (their own process: bench/disaster-residents.ts) and HQ screens.
     const t1 = performance.now();
-    const residents: Resident[] = [];
-    for (let i = 0; i < RESIDENTS; i += 250) {
-      const batch = await Promise.allSettled(Array.from({ length: Math.min(250, RESIDENTS - i) }, () => openResident(server.port)));
-      for (const b of batch) if (b.status === 'fulfilled') residents.push(b.value);
-    }
-    emit('resident_pages_open', residents.length, 'streams', { asked: RESIDENTS, seconds: Math.round((performance.now() - t1) / 100) / 10 });
+    residentsProc = fork(resolve(ROOT, 'bench/disaster-residents.ts'), [], { execArgv: ['--import', 'tsx'], stdio: ['ignore', 'inherit', 'inherit', 'ipc'] });
+    await nextMessage(residentsProc, 'ready');
+    residentsProc.send({ type: 'open', port: server.port, count: RESIDENTS });
+    const opened = (await nextMessage(residentsProc, 'opened')).count as number;
+    emit('resident_pages_open', opened, 'streams', { asked: RESIDENTS, seconds: Math.round((performance.now() - t1) / 100) / 10 });
     const closeHq: (() => void)[] = [];
     for (let i = 0; i < HQ_SCREENS; i++) closeHq.push(await openHqScreen(server.port, hqToken));
 
@@ -341,7 +283,7 @@ async function main(): Promise<void> {
         if (!levelSent && elapsed >= SURGE_S / 2) {
           levelSent = true;
           // A level-4 order for every district, from HQ, in the middle of the surge.
-          levelWrittenAt = performance.now();
+          residentsProc!.send({ type: 'level', at: performance.timeOrigin + performance.now() });
           void writeDoc(target, HQ_DOC, (doc) => {
             for (let d = 0; d < DISTRICTS; d++) setDistrictLevel(doc, `d${d}`, 4, { by: 'bench', now: new Date() });
           });
@@ -368,9 +310,13 @@ async function main(): Promise<void> {
 
     forward.sort((a, b) => a - b);
     overviewLag.sort((a, b) => a - b);
-    const reach = residents.map((r) => (r.levelAt === null ? Infinity : r.levelAt - levelWrittenAt)).sort((a, b) => a - b);
+    residentsProc.send({ type: 'report' });
+    const report = (await nextMessage(residentsProc, 'report')) as { reach: (number | null)[]; fetches: number; notModified: number; inFlightPeak: number; refusals: Record<string, number> };
+    for (const [what, n] of Object.entries(report.refusals)) refusals[`resident ${what}`] = n;
+    const reach = report.reach.map((r) => (r === null ? Infinity : r)).sort((a, b) => a - b);
     const reached = reach.filter(Number.isFinite);
-    const common = { shelters: SHELTERS, people: PEOPLE, tablets: tablets.length, residents: residents.length, hq_screens: HQ_SCREENS, surge_s: SURGE_S, machine: '2 cores, loopback, SQLite fsync per commit' };
+    const residents = { length: opened };
+    const common = { shelters: SHELTERS, people: PEOPLE, tablets: tablets.length, residents: opened, hq_screens: HQ_SCREENS, surge_s: SURGE_S, machine: '2 cores, loopback, SQLite fsync per commit' };
     emit('surge_checkins_per_second', households.length / surgeSeconds, 'households/s', { people_per_second: Math.round(PEOPLE / surgeSeconds), ...common });
     emit('tablet_forward_p50', percentile(forward, 50), 'ms', { samples: forward.length, target_p99: 100 });
     emit('tablet_forward_p99', percentile(forward, 99), 'ms', { samples: forward.length, target: 100, ok: percentile(forward, 99) < 100 });
@@ -381,15 +327,15 @@ async function main(): Promise<void> {
     emit('hq_overview_lag_p99', percentile(overviewLag, 99), 'ms', { samples: overviewLag.length, target: 1000, ok: percentile(overviewLag, 99) < 1000 });
     emit('server_rss_peak', rssPeak, 'MB', { target: 1536, ok: rssPeak < 1536 });
     emit('server_cpu', (cpu / wall) * 100, '% of one core', { cpu_seconds: Math.round(cpu * 10) / 10, wall_seconds: Math.round(wall * 10) / 10 });
-    emit('status_json_fetches', statusFetches, 'requests', { not_modified: statusNotModified, spread_ms: SPREAD_MS });
+    emit('status_json_fetches', report.fetches, 'requests', { not_modified: report.notModified, in_flight_peak: report.inFlightPeak, spread_ms: 20_000 });
     emit('refused', Object.values(refusals).reduce((a, b) => a + b, 0), 'events', { ...refusals });
     emit('people_counted', counted, 'people', { checked_in: PEOPLE, lost: PEOPLE - counted, ok: counted === PEOPLE });
 
     for (const t of tablets) t.close();
-    for (const r of residents) r.res?.destroy();
     for (const c of closeHq) c();
   } finally {
     clearInterval(rssTimer);
+    residentsProc?.send({ type: 'stop' });
     await server.stop();
   }
 }

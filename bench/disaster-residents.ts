@@ -1,0 +1,116 @@
+// The resident pages of bench/disaster.bench.ts, in a process of their own (a process may hold
+// 20,000 descriptors here, and 10,000 pages with their fetches need most of them): each holds
+// /api/public/changes and behaves as web/resident/main.tsx does — a level on the event is shown
+// at once; after a change, status.json is fetched at a random moment within 20 s (If-None-Match,
+// brotli) unless a fetch meanwhile brought it. Talks to the bench over IPC; times are absolute
+// (performance.timeOrigin + now) so the two processes compare them.
+import { request, type IncomingMessage } from 'node:http';
+import { brotliDecompressSync } from 'node:zlib';
+
+const SPREAD_MS = 20_000;
+const SOURCES = Array.from({ length: 8 }, (_, i) => `127.0.0.${i + 10}`);
+let sourceIndex = 0;
+const nextSource = () => SOURCES[sourceIndex++ % SOURCES.length];
+const now = () => performance.timeOrigin + performance.now();
+
+interface Page {
+  etag: string | null;
+  soon: NodeJS.Timeout | null;
+  levelAt: number | null;
+  res: IncomingMessage | null;
+}
+
+const refusals: Record<string, number> = {};
+const refuse = (what: string) => (refusals[what] = (refusals[what] ?? 0) + 1);
+let levelWrittenAt = 0;
+let fetches = 0;
+let notModified = 0;
+let inFlight = 0;
+let inFlightPeak = 0;
+
+function fetchStatus(port: number, page: Page): void {
+  fetches++;
+  inFlight++;
+  inFlightPeak = Math.max(inFlightPeak, inFlight);
+  const headers: Record<string, string> = { 'Accept-Encoding': 'br, gzip' };
+  if (page.etag) headers['If-None-Match'] = page.etag;
+  const done = () => inFlight--;
+  const req = request({ host: '127.0.0.1', port, path: '/api/public/status.json', headers, localAddress: nextSource(), agent: false }, (res) => {
+    const chunks: Buffer[] = [];
+    res.on('data', (c: Buffer) => chunks.push(c));
+    res.on('end', () => {
+      done();
+      if (res.statusCode === 304) notModified++;
+      else if (res.statusCode === 200) {
+        page.etag = String(res.headers.etag ?? '');
+        if (res.headers['content-encoding'] === 'br') brotliDecompressSync(Buffer.concat(chunks));
+      } else refuse(`status.json ${res.statusCode}`);
+    });
+    res.on('error', () => refuse('status.json cut'));
+  });
+  req.on('error', (e) => {
+    done();
+    refuse(`status.json ${(e as NodeJS.ErrnoException).code ?? e.message}`);
+  });
+  req.end();
+}
+
+function openPage(port: number): Promise<Page> {
+  const page: Page = { etag: null, soon: null, levelAt: null, res: null };
+  return new Promise((resolve, reject) => {
+    const req = request({ host: '127.0.0.1', port, path: '/api/public/changes', localAddress: nextSource(), agent: false }, (res) => {
+      if (res.statusCode !== 200) {
+        refuse(`changes ${res.statusCode}`);
+        reject(new Error(`changes ${res.statusCode}`));
+        return;
+      }
+      page.res = res;
+      let buffered = '';
+      res.setEncoding('utf8');
+      res.on('data', (chunk: string) => {
+        buffered += chunk;
+        const events = buffered.split('\n\n');
+        buffered = events.pop() ?? '';
+        for (const e of events) {
+          if (!e.startsWith('event: etags')) continue;
+          const data = JSON.parse(e.slice(e.indexOf('data: ') + 6)) as { status: string; levels?: Record<string, { level: number }> };
+          if (data.levels && levelWrittenAt > 0 && page.levelAt === null && Object.values(data.levels).some((l) => l.level === 4)) page.levelAt = now();
+          if (page.etag === null) page.etag = data.status; // as if its first fetch brought this
+          else if (data.status !== page.etag && !page.soon) {
+            page.soon = setTimeout(() => {
+              page.soon = null;
+              if (page.etag !== data.status) fetchStatus(port, page);
+            }, Math.random() * SPREAD_MS);
+          }
+        }
+      });
+      res.on('error', () => refuse('changes stream cut'));
+      resolve(page);
+    });
+    req.on('error', (e) => {
+      refuse(`changes ${(e as NodeJS.ErrnoException).code ?? e.message}`);
+      reject(e);
+    });
+    req.end();
+  });
+}
+
+const pages: Page[] = [];
+process.on('message', async (m: { type: string; port?: number; count?: number; at?: number }) => {
+  if (m.type === 'open') {
+    for (let i = 0; i < m.count!; i += 250) {
+      const batch = await Promise.allSettled(Array.from({ length: Math.min(250, m.count! - i) }, () => openPage(m.port!)));
+      for (const b of batch) if (b.status === 'fulfilled') pages.push(b.value);
+    }
+    process.send!({ type: 'opened', count: pages.length });
+  } else if (m.type === 'level') {
+    levelWrittenAt = m.at!;
+  } else if (m.type === 'report') {
+    const reach = pages.map((p) => (p.levelAt === null ? null : p.levelAt - levelWrittenAt));
+    process.send!({ type: 'report', reach, fetches, notModified, inFlightPeak, refusals });
+  } else if (m.type === 'stop') {
+    for (const p of pages) p.res?.destroy();
+    process.exit(0);
+  }
+});
+process.send!({ type: 'ready' });
