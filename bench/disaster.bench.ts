@@ -217,7 +217,9 @@ async function main(): Promise<void> {
 
   const built = resolve(ROOT, 'build/server/main.mjs');
   const entry = existsSync(built) ? [built] : ['--import', 'tsx', 'sync-server/cli/main.ts'];
-  const server: Child = await startChild([...entry, '--port', '0', '--host', '127.0.0.1', '--no-demo', '--data', dataDir, '--dist', resolve(ROOT, 'dist')], {
+  // DISASTER_NODE_ARGS="--cpu-prof --cpu-prof-dir=/tmp/prof" profiles the server through the day.
+  const nodeArgs = (process.env.DISASTER_NODE_ARGS ?? '').split(' ').filter(Boolean);
+  const server: Child = await startChild([...nodeArgs, ...entry, '--port', '0', '--host', '127.0.0.1', '--no-demo', '--data', dataDir, '--dist', resolve(ROOT, 'dist')], {
     HINANJO_MAX_EVENT_STREAMS: String(RESIDENTS + 1_000),
   });
   const pid = server.proc.pid!;

@@ -12,7 +12,11 @@ export interface EventStream {
   end(): void;
 }
 
-export function openEventStream(req: IncomingMessage, res: ServerResponse, opts: { compress: boolean }): EventStream {
+/**
+ * `batchMs`: events written within this time go out together, in one write (and one compressor
+ * flush): during a surge a screen gets dozens of patches a second.
+ */
+export function openEventStream(req: IncomingMessage, res: ServerResponse, opts: { compress: boolean; batchMs?: number }): EventStream {
   const gzip = opts.compress && /\bgzip\b/.test(String(req.headers['accept-encoding'] ?? ''));
   res.writeHead(200, {
     'Content-Type': 'text/event-stream; charset=utf-8',
@@ -22,21 +26,44 @@ export function openEventStream(req: IncomingMessage, res: ServerResponse, opts:
     'X-Accel-Buffering': 'no',
     ...(gzip ? { 'Content-Encoding': 'gzip', Vary: 'Accept-Encoding' } : {}),
   });
-  if (!gzip) {
-    return {
-      write: (text) => void res.write(text),
-      end: () => res.end(),
-    };
-  }
-  const z: Gzip = createGzip({ level: 6 });
-  z.pipe(res);
-  res.on('close', () => z.destroy());
-  return {
-    write(text) {
+  let out: (text: string) => void;
+  let finish: () => void;
+  if (gzip) {
+    const z: Gzip = createGzip({ level: 6 });
+    z.pipe(res);
+    res.on('close', () => z.destroy());
+    out = (text) => {
       if (z.destroyed) return;
       z.write(text);
       z.flush(constants.Z_SYNC_FLUSH);
+    };
+    finish = () => z.end();
+  } else {
+    out = (text) => {
+      if (!res.destroyed && !res.writableEnded) res.write(text);
+    };
+    finish = () => res.end();
+  }
+  if (!opts.batchMs) return { write: out, end: finish };
+  let pending = '';
+  let timer: NodeJS.Timeout | null = null;
+  const flush = () => {
+    timer = null;
+    if (pending) out(pending);
+    pending = '';
+  };
+  res.on('close', () => {
+    if (timer) clearTimeout(timer);
+  });
+  return {
+    write(text) {
+      pending += text;
+      timer ??= setTimeout(flush, opts.batchMs);
     },
-    end: () => z.end(),
+    end() {
+      if (timer) clearTimeout(timer);
+      flush();
+      finish();
+    },
   };
 }

@@ -53,7 +53,8 @@ export function hqRoutes(ctx: HqContext): Route[] {
       handler: async (req, res, url) => {
         const claims = await requireHq(ctx, req, res, url);
         if (!claims) return;
-        const stream = openEventStream(req, res, { compress: true });
+        // Patches of the same tenth of a second go out together (one write, one flush).
+        const stream = openEventStream(req, res, { compress: true, batchMs: 100 });
         const event = (name: string, data: unknown) => stream.write(`event: ${name}\ndata: ${JSON.stringify(data)}\n\n`);
         stream.write('retry: 2000\n\n');
         event('overview', ctx.derived.overview());

@@ -24,6 +24,12 @@ export const MAX_WATCHERS = Number(process.env.HINANJO_MAX_EVENT_STREAMS) > 0 ? 
 
 /** How often an idle change stream says it is alive (proxies close silent connections). */
 const KEEPALIVE_MS = 25_000;
+/**
+ * A change that is not a new level or a new closure (crowding moves with every check-in during a
+ * surge, several times a second) is announced at most this often: every open page spreads its
+ * fetch over 20 s anyway, and one event is a write to every one of ten thousand sockets.
+ */
+export const QUIET_CHANGE_MS = 5_000;
 
 /**
  * The open change streams. One event is serialized once per change and the same buffer written to
@@ -35,21 +41,50 @@ export class ChangeStream {
   private readonly keepalive: NodeJS.Timeout;
   private static readonly KEEPALIVE = Buffer.from(': keepalive\n\n');
 
+  /** What the pages were last told, when, and a quiet change waiting to be told. */
+  private sent: { closures: string; at: number } = { closures: '', at: 0 };
+  private quietTimer: NodeJS.Timeout | null = null;
+  private quiet: PublicEtags | null = null;
+
   constructor(
     private readonly derived: DerivedLayers,
     private readonly max = MAX_WATCHERS,
+    private readonly now: () => number = Date.now,
   ) {
-    this.current = ChangeStream.frame(derived.publicEtags(), true);
-    derived.onPublicChange((etags) => {
-      const frame = ChangeStream.frame(etags, false);
-      // A page that connects later needs only the ETags (it compares them with its copy).
-      this.current = ChangeStream.frame(etags, true);
-      for (const res of this.watchers) res.write(frame);
-    });
-    this.keepalive = setInterval(() => {
-      for (const res of this.watchers) res.write(ChangeStream.KEEPALIVE);
-    }, KEEPALIVE_MS);
+    const initial = derived.publicEtags();
+    this.current = ChangeStream.frame(initial, true);
+    this.sent = { closures: initial.closures, at: 0 };
+    derived.onPublicChange((etags) => this.changed(etags));
+    this.keepalive = setInterval(() => this.broadcast(ChangeStream.KEEPALIVE), KEEPALIVE_MS);
     this.keepalive.unref();
+  }
+
+  /** A new level or closure goes out at once; any other change at most every QUIET_CHANGE_MS. */
+  private changed(etags: PublicEtags): void {
+    // A page that connects later needs only the ETags (it compares them with its copy).
+    this.current = ChangeStream.frame(etags, true);
+    const urgent = (etags.levels && Object.keys(etags.levels).length > 0) || etags.closures !== this.sent.closures;
+    const wait = this.sent.at + QUIET_CHANGE_MS - this.now();
+    if (urgent || wait <= 0) return this.send(etags);
+    this.quiet = etags;
+    this.quietTimer ??= setTimeout(() => {
+      this.quietTimer = null;
+      if (this.quiet) this.send(this.quiet);
+    }, wait);
+    this.quietTimer.unref?.();
+  }
+
+  private send(etags: PublicEtags): void {
+    if (this.quietTimer) clearTimeout(this.quietTimer);
+    this.quietTimer = null;
+    this.quiet = null;
+    this.sent = { closures: etags.closures, at: this.now() };
+    this.broadcast(ChangeStream.frame(etags, false));
+  }
+
+  /** The same bytes to every open page (a page whose socket is already gone is skipped). */
+  private broadcast(frame: Buffer): void {
+    for (const res of this.watchers) if (!res.destroyed && !res.writableEnded) res.write(frame);
   }
 
   private static frame(etags: PublicEtags, withoutLevels: boolean): Buffer {
