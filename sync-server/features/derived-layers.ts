@@ -22,6 +22,8 @@ import type { DocRegistry } from '../core/registry';
 import type { DocStore, StoredSummary } from '../store/types';
 
 export const DEBOUNCE_MS = 150;
+/** How often shelters' changes (crowding, counts) may rebuild status.json (schedulePublic). */
+export const SHELTER_CHANGES_MS = 1_000;
 /** Summaries are written to the store at most this often (they are a cache, not data). */
 const SAVE_SUMMARIES_MS = 2_000;
 
@@ -51,6 +53,8 @@ export class DerivedLayers {
   private closuresBody: PublicBody = emptyBody('{"type":"FeatureCollection","features":[]}');
   private statusContentHash = '';
   private publicTimer: NodeJS.Timeout | null = null;
+  private publicDueAt = 0;
+  private lastPublicAt = 0;
   private readonly rebuildTimer: NodeJS.Timeout;
   private readonly listeners = new Set<(change: SummaryChange) => void>();
   private readonly publicListeners = new Set<(etags: PublicEtags) => void>();
@@ -252,7 +256,7 @@ export class DerivedLayers {
         // The document may have been unloaded meanwhile; its last summary was taken on unload.
         const current = this.registry.get(live.name);
         if (current) this.summarize(current);
-        this.schedulePublic();
+        this.schedulePublic(false);
       }, DEBOUNCE_MS),
     );
   }
@@ -282,16 +286,27 @@ export class DerivedLayers {
     if (change) for (const l of this.listeners) l(change);
   }
 
-  private schedulePublic(): void {
-    if (this.publicTimer) return;
+  /**
+   * Rebuilds status.json and the closures soon: DEBOUNCE_MS after a change of the hq document (a
+   * level, a closure: residents must see it at once), at most every SHELTER_CHANGES_MS for what
+   * the shelters' summaries change (crowding moves with every check-in, several times a second
+   * in a surge, and each rebuild is a new 200 kB body to serialize and compress).
+   */
+  private schedulePublic(urgent = true): void {
+    const due = Date.now() + (urgent ? DEBOUNCE_MS : Math.max(DEBOUNCE_MS, this.lastPublicAt + SHELTER_CHANGES_MS - Date.now()));
+    if (this.publicTimer && this.publicDueAt <= due) return;
+    if (this.publicTimer) clearTimeout(this.publicTimer);
+    this.publicDueAt = due;
     this.publicTimer = setTimeout(() => {
       this.publicTimer = null;
       this.rebuildPublic();
-    }, DEBOUNCE_MS);
+    }, due - Date.now());
+    this.publicTimer.unref?.();
   }
 
   private rebuildPublic(): void {
     if (!this.hq) return;
+    this.lastPublicAt = Date.now();
     const before = this.publicEtags();
     const now = this.clock();
     const status = buildPublicStatus(this.hq.doc, this.summaries, now, this.reportCounts);

@@ -1,7 +1,8 @@
 // A route table: each module (public, hq, ops) exports a list of routes; http.ts matches the
 // method and exact path. Adding an endpoint is one entry in one list.
 import type { IncomingMessage, ServerResponse } from 'node:http';
-import { brotliCompressSync, constants as zlibConstants, gzipSync } from 'node:zlib';
+import { promisify } from 'node:util';
+import { brotliCompress, constants as zlibConstants, gzip } from 'node:zlib';
 import { KeyedBuckets } from '../../domain/token-bucket';
 
 export type Handler = (req: IncomingMessage, res: ServerResponse, url: URL) => void | Promise<void>;
@@ -36,8 +37,10 @@ export function sendJson(res: ServerResponse, status: number, value: unknown, he
 
 /** Below this a compressed form saves less than its headers cost. */
 const COMPRESS_MIN_BYTES = 1_024;
-/** Compressed forms of bodies made on first request, kept as long as the body object lives. */
-const compressed = new WeakMap<object, { gzip: Buffer; br: Buffer }>();
+/** Compressed forms of bodies, made once (off the event loop) and kept as long as the body object lives. */
+const compressed = new WeakMap<object, Promise<{ gzip: Buffer; br: Buffer }>>();
+const gzipAsync = promisify(gzip);
+const brotliAsync = promisify(brotliCompress);
 
 /**
  * The gzip and brotli forms of a cached body: its own when it brought them (hazard layers,
@@ -46,16 +49,17 @@ const compressed = new WeakMap<object, { gzip: Buffer; br: Buffer }>();
  * page after it: one compression per change, not per request). Brotli at quality 5: within a few
  * per cent of the best on JSON, at a fraction of its time.
  */
-export function compressedForms(body: { body: Buffer | string; gzip?: Buffer; br?: Buffer }): { gzip?: Buffer; br?: Buffer } {
-  if (body.gzip || body.br) return body;
+export function compressedForms(body: { body: Buffer | string; gzip?: Buffer; br?: Buffer }): Promise<{ gzip?: Buffer; br?: Buffer }> {
+  if (body.gzip || body.br) return Promise.resolve(body);
   const raw = typeof body.body === 'string' ? Buffer.from(body.body) : body.body;
-  if (raw.length < COMPRESS_MIN_BYTES) return {};
+  if (raw.length < COMPRESS_MIN_BYTES) return Promise.resolve({});
   let forms = compressed.get(body);
   if (!forms) {
-    forms = {
-      gzip: gzipSync(raw, { level: 6 }),
-      br: brotliCompressSync(raw, { params: { [zlibConstants.BROTLI_PARAM_QUALITY]: 5, [zlibConstants.BROTLI_PARAM_SIZE_HINT]: raw.length } }),
-    };
+    // zlib's thread pool does the work: requests meanwhile wait for it, the sockets do not.
+    forms = Promise.all([
+      gzipAsync(raw, { level: 6 }),
+      brotliAsync(raw, { params: { [zlibConstants.BROTLI_PARAM_QUALITY]: 5, [zlibConstants.BROTLI_PARAM_SIZE_HINT]: raw.length } }),
+    ]).then(([gz, br]) => ({ gzip: gz, br }));
     compressed.set(body, forms);
   }
   return forms;
@@ -87,14 +91,19 @@ export function sendCached(
     return;
   }
   const accept = String(req.headers['accept-encoding'] ?? '');
-  let data: Buffer | string = body.body;
   const wantsBr = /\bbr\b/.test(accept);
   const wantsGzip = /\bgzip\b/.test(accept);
-  const forms = wantsBr || wantsGzip ? compressedForms(body) : {};
-  if (forms.br && wantsBr) [data, headers['Content-Encoding']] = [forms.br, 'br'];
-  else if (forms.gzip && wantsGzip) [data, headers['Content-Encoding']] = [forms.gzip, 'gzip'];
-  res.writeHead(200, { ...headers, 'Content-Type': contentType, 'Content-Length': String(Buffer.byteLength(data)) });
-  res.end(req.method === 'HEAD' ? undefined : data);
+  const send = (forms: { gzip?: Buffer; br?: Buffer }) => {
+    if (res.destroyed) return;
+    let data: Buffer | string = body.body;
+    if (forms.br && wantsBr) [data, headers['Content-Encoding']] = [forms.br, 'br'];
+    else if (forms.gzip && wantsGzip) [data, headers['Content-Encoding']] = [forms.gzip, 'gzip'];
+    res.writeHead(200, { ...headers, 'Content-Type': contentType, 'Content-Length': String(Buffer.byteLength(data)) });
+    res.end(req.method === 'HEAD' ? undefined : data);
+  };
+  if (!wantsBr && !wantsGzip) return send({});
+  // A compressor failure must not cost the answer: the plain body goes instead.
+  compressedForms(body).then(send, () => send({}));
 }
 
 /** Requests per address: a burst, then `perMinute` (domain/token-bucket.ts), full buckets forgotten. */
