@@ -1,13 +1,15 @@
 // The resident pages of bench/disaster.bench.ts, in a process of their own (a process may hold
 // 20,000 descriptors here, and 10,000 pages with their fetches need most of them): each holds
 // /api/public/changes and behaves as web/resident/main.tsx does — a level on the event is shown
-// at once; after a change, status.json is fetched at a random moment within 20 s (If-None-Match,
-// brotli) unless a fetch meanwhile brought it. Talks to the bench over IPC; times are absolute
+// at once; after a new level, or another change when its copy is older than 30 s, status.json is
+// fetched at a random moment within 20 s (If-None-Match, brotli) unless a fetch meanwhile
+// brought it. Talks to the bench over IPC; times are absolute
 // (performance.timeOrigin + now) so the two processes compare them.
 import { request, type IncomingMessage } from 'node:http';
 import { brotliDecompressSync } from 'node:zlib';
 
 const SPREAD_MS = 20_000;
+const QUIET_REFRESH_MS = 30_000;
 const SOURCES = Array.from({ length: 8 }, (_, i) => `127.0.0.${i + 10}`);
 let sourceIndex = 0;
 const nextSource = () => SOURCES[sourceIndex++ % SOURCES.length];
@@ -15,6 +17,7 @@ const now = () => performance.timeOrigin + performance.now();
 
 interface Page {
   etag: string | null;
+  checkedAt: number;
   soon: NodeJS.Timeout | null;
   levelAt: number | null;
   res: IncomingMessage | null;
@@ -40,6 +43,7 @@ function fetchStatus(port: number, page: Page): void {
     res.on('data', (c: Buffer) => chunks.push(c));
     res.on('end', () => {
       done();
+      page.checkedAt = now();
       if (res.statusCode === 304) notModified++;
       else if (res.statusCode === 200) {
         page.etag = String(res.headers.etag ?? '');
@@ -56,7 +60,7 @@ function fetchStatus(port: number, page: Page): void {
 }
 
 function openPage(port: number): Promise<Page> {
-  const page: Page = { etag: null, soon: null, levelAt: null, res: null };
+  const page: Page = { etag: null, checkedAt: now(), soon: null, levelAt: null, res: null };
   return new Promise((resolve, reject) => {
     const req = request({ host: '127.0.0.1', port, path: '/api/public/changes', localAddress: nextSource(), agent: false }, (res) => {
       if (res.statusCode !== 200) {
@@ -74,9 +78,10 @@ function openPage(port: number): Promise<Page> {
         for (const e of events) {
           if (!e.startsWith('event: etags')) continue;
           const data = JSON.parse(e.slice(e.indexOf('data: ') + 6)) as { status: string; levels?: Record<string, { level: number }> };
-          if (data.levels && levelWrittenAt > 0 && page.levelAt === null && Object.values(data.levels).some((l) => l.level === 4)) page.levelAt = now();
+          const newLevel = !!data.levels && Object.keys(data.levels).length > 0;
+          if (newLevel && levelWrittenAt > 0 && page.levelAt === null && Object.values(data.levels!).some((l) => l.level === 4)) page.levelAt = now();
           if (page.etag === null) page.etag = data.status; // as if its first fetch brought this
-          else if (data.status !== page.etag && !page.soon) {
+          else if (data.status !== page.etag && !page.soon && (newLevel || now() - page.checkedAt > QUIET_REFRESH_MS)) {
             page.soon = setTimeout(() => {
               page.soon = null;
               if (page.etag !== data.status) fetchStatus(port, page);

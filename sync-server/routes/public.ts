@@ -30,6 +30,8 @@ const KEEPALIVE_MS = 25_000;
  * fetch over 20 s anyway, and one event is a write to every one of ten thousand sockets.
  */
 export const QUIET_CHANGE_MS = 5_000;
+/** Pages written to between two turns of the event loop. */
+const BROADCAST_SLICE = 500;
 
 /**
  * The open change streams. One event is serialized once per change and the same buffer written to
@@ -82,9 +84,22 @@ export class ChangeStream {
     this.broadcast(ChangeStream.frame(etags, false));
   }
 
-  /** The same bytes to every open page (a page whose socket is already gone is skipped). */
+  /**
+   * The same bytes to every open page (a page whose socket is already gone is skipped), a slice
+   * at a time: ten thousand writes in one go hold the event loop for tens of milliseconds, and
+   * the tablets' changes waiting behind them would feel it.
+   */
   private broadcast(frame: Buffer): void {
-    for (const res of this.watchers) if (!res.destroyed && !res.writableEnded) res.write(frame);
+    const all = [...this.watchers];
+    const slice = (from: number) => {
+      const to = Math.min(all.length, from + BROADCAST_SLICE);
+      for (let i = from; i < to; i++) {
+        const res = all[i];
+        if (!res.destroyed && !res.writableEnded) res.write(frame);
+      }
+      if (to < all.length) setImmediate(slice, to);
+    };
+    slice(0);
   }
 
   private static frame(etags: PublicEtags, withoutLevels: boolean): Buffer {

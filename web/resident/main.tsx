@@ -11,6 +11,12 @@ import './resident.css';
 const checkEveryMs = checkIntervalMs();
 /** The window over which open pages spread their fetch after a change event. */
 const SPREAD_MS = 20_000;
+/**
+ * Crowding changes with every check-in: after such a change a page whose copy is younger than
+ * this leaves it to its regular check (a new level always rides on the event itself).
+ */
+const QUIET_REFRESH_MS = 30_000;
+const checkedWithin = (checkedAt: string | undefined, ms: number) => !!checkedAt && Date.now() - Date.parse(checkedAt) < ms;
 const statusFeed = createFeed({
   url: '/api/public/status.json',
   storageKey: 'hinanjo.resident.status.v1',
@@ -43,8 +49,10 @@ if ('EventSource' in window) {
   changes.addEventListener('etags', (e) => {
     try {
       const etags = JSON.parse((e as MessageEvent<string>).data) as ChangeEvent;
-      if (etags.levels && Object.keys(etags.levels).length > 0) statusFeed.patch((s) => withLevels(s, etags.levels!));
-      if (etags.status && etags.status !== statusFeed.state().cached?.etag) statusFeed.checkSoon(SPREAD_MS, etags.status);
+      const newLevel = !!etags.levels && Object.keys(etags.levels).length > 0;
+      if (newLevel) statusFeed.patch((s) => withLevels(s, etags.levels!));
+      const kept = statusFeed.state().cached;
+      if (etags.status && etags.status !== kept?.etag && (newLevel || !checkedWithin(kept?.checkedAt, QUIET_REFRESH_MS))) statusFeed.checkSoon(SPREAD_MS, etags.status);
       if (etags.closures && etags.closures !== closuresFeed.state().cached?.etag) closuresFeed.checkSoon(SPREAD_MS, etags.closures);
     } catch {
       // not ours: ignore
