@@ -16,6 +16,7 @@ const nextSource = () => SOURCES[sourceIndex++ % SOURCES.length];
 const now = () => performance.timeOrigin + performance.now();
 
 interface Page {
+  port: number;
   etag: string | null;
   checkedAt: number;
   soon: NodeJS.Timeout | null;
@@ -60,7 +61,7 @@ function fetchStatus(port: number, page: Page): void {
 }
 
 function openPage(port: number): Promise<Page> {
-  const page: Page = { etag: null, checkedAt: now(), soon: null, levelAt: null, res: null };
+  const page: Page = { port, etag: null, checkedAt: now(), soon: null, levelAt: null, res: null };
   return new Promise((resolve, reject) => {
     const req = request({ host: '127.0.0.1', port, path: '/api/public/changes', localAddress: nextSource(), agent: false }, (res) => {
       if (res.statusCode !== 200) {
@@ -77,11 +78,11 @@ function openPage(port: number): Promise<Page> {
         buffered = events.pop() ?? '';
         for (const e of events) {
           if (!e.startsWith('event: etags')) continue;
-          const data = JSON.parse(e.slice(e.indexOf('data: ') + 6)) as { status: string; levels?: Record<string, { level: number }> };
+          const data = JSON.parse(e.slice(e.indexOf('data: ') + 6)) as { status: string; levels?: Record<string, { level: number }>; shelters?: boolean };
           const newLevel = !!data.levels && Object.keys(data.levels).length > 0;
           if (newLevel && levelWrittenAt > 0 && page.levelAt === null && Object.values(data.levels!).some((l) => l.level === 4)) page.levelAt = now();
           if (page.etag === null) page.etag = data.status; // as if its first fetch brought this
-          else if (data.status !== page.etag && !page.soon && (newLevel || now() - page.checkedAt > QUIET_REFRESH_MS)) {
+          else if (data.status !== page.etag && !page.soon && (newLevel || data.shelters || now() - page.checkedAt > QUIET_REFRESH_MS)) {
             page.soon = setTimeout(() => {
               page.soon = null;
               if (page.etag !== data.status) fetchStatus(port, page);
@@ -101,10 +102,12 @@ function openPage(port: number): Promise<Page> {
 }
 
 const pages: Page[] = [];
-process.on('message', async (m: { type: string; port?: number; count?: number; at?: number }) => {
+process.on('message', async (m: { type: string; ports?: number[]; count?: number; at?: number }) => {
   if (m.type === 'open') {
+    // With several instances, pages are spread over them as a load balancer would.
+    const ports = m.ports!;
     for (let i = 0; i < m.count!; i += 250) {
-      const batch = await Promise.allSettled(Array.from({ length: Math.min(250, m.count! - i) }, () => openPage(m.port!)));
+      const batch = await Promise.allSettled(Array.from({ length: Math.min(250, m.count! - i) }, (_, k) => openPage(ports[(i + k) % ports.length])));
       for (const b of batch) if (b.status === 'fulfilled') pages.push(b.value);
     }
     process.send!({ type: 'opened', count: pages.length });

@@ -15,6 +15,8 @@
 // Client sockets come from several 127.0.0.x source addresses. Everything is bounded in time and
 // stops by itself; traffic stays on loopback. Prints JSON lines (scripts/bench.mjs). Sizes can be
 // lowered for a quick look: DISASTER_SHELTERS, DISASTER_PEOPLE, DISASTER_RESIDENTS, DISASTER_SURGE_S.
+// DISASTER_INSTANCES=2 runs the same day on two instances sharing one PostgreSQL (started by the
+// bench), each shelter's tablets, the pages and the HQ screens split between them.
 import { fork, type ChildProcess } from 'node:child_process';
 import { request } from 'node:http';
 import { readFileSync, existsSync } from 'node:fs';
@@ -32,6 +34,7 @@ import { issueToken } from '../sync-server/core/auth';
 import { keysFor, openStore } from '../sync-server/store/open-store';
 import { seedHq, writeDoc } from '../test/helpers/seed';
 import { tempDataDir } from '../test/helpers/server';
+import { startTestPostgres } from '../test/helpers/postgres';
 import { ROOT, percentile, sleep, startChild, type Child } from './support';
 
 const SHELTERS = Number(process.env.DISASTER_SHELTERS ?? 855);
@@ -41,6 +44,8 @@ const RESIDENTS = Number(process.env.DISASTER_RESIDENTS ?? 10_000);
 const HQ_SCREENS = 20;
 const SURGE_S = Number(process.env.DISASTER_SURGE_S ?? 90);
 const DISTRICTS = 60;
+/** 2: two instances on one PostgreSQL, every shelter's tablets and the pages split between them. */
+const INSTANCES = Number(process.env.DISASTER_INSTANCES ?? 1);
 /** Source addresses for the client sockets (127.0.0.2 …): ports per address are limited. */
 const SOURCES = Array.from({ length: 8 }, (_, i) => `127.0.0.${i + 2}`);
 
@@ -202,8 +207,10 @@ function openHqScreen(port: number, token: string): Promise<() => void> {
 async function main(): Promise<void> {
   const dataDir = tempDataDir('hinanjo-disaster-');
   const shelterIds = Array.from({ length: SHELTERS }, (_, i) => `p${String(i).padStart(3, '0')}`);
+  const pg = INSTANCES > 1 ? await startTestPostgres() : null;
+  const storeUrl = pg ? await pg.createDatabase('disaster') : undefined;
   // Tokens first, as HQ would have enrolled the tablets: one staff token per shelter.
-  const store = await openStore({ dataDir });
+  const store = await openStore({ dataDir, storeUrl });
   const keys = await keysFor(store, dataDir);
   const tokenOf = async (req: { role: 'staff' | 'hq'; shelter?: string }) => {
     const r = await issueToken(keys, store, { ...req, ttlSeconds: 86_400 });
@@ -219,10 +226,17 @@ async function main(): Promise<void> {
   const entry = existsSync(built) ? [built] : ['--import', 'tsx', 'sync-server/cli/main.ts'];
   // DISASTER_NODE_ARGS="--cpu-prof --cpu-prof-dir=/tmp/prof" profiles the server through the day.
   const nodeArgs = (process.env.DISASTER_NODE_ARGS ?? '').split(' ').filter(Boolean);
-  const server: Child = await startChild([...nodeArgs, ...entry, '--port', '0', '--host', '127.0.0.1', '--no-demo', '--data', dataDir, '--dist', resolve(ROOT, 'dist')], {
-    HINANJO_MAX_EVENT_STREAMS: String(RESIDENTS + 1_000),
-  });
-  const pid = server.proc.pid!;
+  const servers: Child[] = [];
+  for (let i = 0; i < INSTANCES; i++) {
+    const dir = i === 0 ? dataDir : tempDataDir('hinanjo-disaster-');
+    servers.push(
+      await startChild([...nodeArgs, ...entry, '--port', '0', '--host', '127.0.0.1', '--no-demo', '--data', dir, '--dist', resolve(ROOT, 'dist'), ...(storeUrl ? ['--store', storeUrl] : [])], {
+        HINANJO_MAX_EVENT_STREAMS: String(RESIDENTS + 1_000),
+      }),
+    );
+  }
+  const server = servers[0];
+  const ports = servers.map((s) => s.port);
   const base = `http://127.0.0.1:${server.port}`;
   const wsBase = `ws://127.0.0.1:${server.port}/sync`;
   const target = { wsUrl: wsBase, token: async () => hqToken };
@@ -243,7 +257,8 @@ async function main(): Promise<void> {
     // Tablets: three per shelter, each with the shelter's token.
     const t0 = performance.now();
     const tablets: Tablet[] = [];
-    for (const id of shelterIds) for (let k = 0; k < PER_SHELTER; k++) tablets.push(new Tablet(id, syncUrl(wsBase, shelterDocName(id)), staff.get(id)!));
+    // With two instances a shelter's tablets sit on both (its changes cross through PostgreSQL).
+    for (const id of shelterIds) for (let k = 0; k < PER_SHELTER; k++) tablets.push(new Tablet(id, syncUrl(`ws://127.0.0.1:${ports[k % ports.length]}/sync`, shelterDocName(id)), staff.get(id)!));
     for (let i = 0; i < tablets.length; i += 100) await Promise.all(tablets.slice(i, i + 100).map((t) => t.connect()));
     emit('tablets_connected', tablets.length, 'sockets', { seconds: Math.round((performance.now() - t0) / 100) / 10 });
     // Each shelter opens (one tablet writes it).
@@ -253,11 +268,11 @@ async function main(): Promise<void> {
     const t1 = performance.now();
     residentsProc = fork(resolve(ROOT, 'bench/disaster-residents.ts'), [], { execArgv: ['--import', 'tsx'], stdio: ['ignore', 'inherit', 'inherit', 'ipc'] });
     await nextMessage(residentsProc, 'ready');
-    residentsProc.send({ type: 'open', port: server.port, count: RESIDENTS });
+    residentsProc.send({ type: 'open', ports, count: RESIDENTS });
     const opened = (await nextMessage(residentsProc, 'opened')).count as number;
     emit('resident_pages_open', opened, 'streams', { asked: RESIDENTS, seconds: Math.round((performance.now() - t1) / 100) / 10 });
     const closeHq: (() => void)[] = [];
-    for (let i = 0; i < HQ_SCREENS; i++) closeHq.push(await openHqScreen(server.port, hqToken));
+    for (let i = 0; i < HQ_SCREENS; i++) closeHq.push(await openHqScreen(ports[i % ports.length], hqToken));
 
     // The surge: PEOPLE people in households of 1–4, spread over SURGE_S seconds.
     const households: number[] = [];
@@ -266,7 +281,8 @@ async function main(): Promise<void> {
       households.push(size);
       n += size;
     }
-    const cpu0 = cpuSeconds(pid);
+    const cpuAll = () => servers.reduce((n, s) => n + cpuSeconds(s.proc.pid!), 0);
+    const cpu0 = cpuAll();
     const surgeStart = performance.now();
     measuringForward = true;
     let next = 0;
@@ -300,7 +316,7 @@ async function main(): Promise<void> {
     // Every tablet's frames durable (STORED covers all it sent), bounded.
     const settleStart = performance.now();
     while (tablets.some((t) => t.durable < t.sent) && performance.now() - settleStart < 60_000) await sleep(100);
-    const cpu = cpuSeconds(pid) - cpu0;
+    const cpu = cpuAll() - cpu0;
     const wall = (performance.now() - surgeStart) / 1000;
     measuringForward = false;
     await sleep(3_000); // the last spread fetches and patches
@@ -318,8 +334,9 @@ async function main(): Promise<void> {
     const reach = report.reach.map((r) => (r === null ? Infinity : r)).sort((a, b) => a - b);
     const reached = reach.filter(Number.isFinite);
     const residents = { length: opened };
-    const common = { shelters: SHELTERS, people: PEOPLE, tablets: tablets.length, residents: opened, hq_screens: HQ_SCREENS, surge_s: SURGE_S, machine: '2 cores, loopback, SQLite fsync per commit' };
+    const common = { instances: INSTANCES, store: pg ? 'PostgreSQL (shared)' : 'SQLite', shelters: SHELTERS, people: PEOPLE, tablets: tablets.length, residents: opened, hq_screens: HQ_SCREENS, surge_s: SURGE_S, machine: '2 cores, loopback, fsync per commit' };
     emit('surge_checkins_per_second', households.length / surgeSeconds, 'households/s', { people_per_second: Math.round(PEOPLE / surgeSeconds), ...common });
+    if (pg) console.log(JSON.stringify({ bench: 'disaster', note: 'two instances: RSS and CPU are the sum of both servers (PostgreSQL not counted)' }));
     emit('tablet_forward_p50', percentile(forward, 50), 'ms', { samples: forward.length, target_p99: 100 });
     emit('tablet_forward_p99', percentile(forward, 99), 'ms', { samples: forward.length, target: 100, ok: percentile(forward, 99) < 100 });
     emit('level_reaches_pages_p50', percentile(reach, 50), 'ms', { reached: reached.length, of: residents.length });
@@ -338,7 +355,8 @@ async function main(): Promise<void> {
   } finally {
     clearInterval(rssTimer);
     residentsProc?.send({ type: 'stop' });
-    await server.stop();
+    for (const s of servers) await s.stop();
+    await pg?.stop();
   }
 }
 

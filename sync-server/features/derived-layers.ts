@@ -23,7 +23,7 @@ import type { DocStore, StoredSummary } from '../store/types';
 
 export const DEBOUNCE_MS = 150;
 /** How often shelters' changes (crowding, counts) may rebuild status.json (schedulePublic). */
-export const SHELTER_CHANGES_MS = 1_000;
+export const SHELTER_CHANGES_MS = 500;
 /** Summaries are written to the store at most this often (they are a cache, not data). */
 const SAVE_SUMMARIES_MS = 2_000;
 
@@ -60,6 +60,8 @@ export class DerivedLayers {
   private readonly publicListeners = new Set<(etags: PublicEtags) => void>();
   /** Each district's level as status.json last said it (what a change event compares against). */
   private lastLevels = new Map<string, string>();
+  /** Every shelter's status and crowding band as status.json last said them. */
+  private lastShelters = '';
   /** Summaries computed and not yet written to the store (written together, off the hot path). */
   private unsaved = new Map<string, StoredSummary>();
   private saveTimer: NodeJS.Timeout | null = null;
@@ -331,6 +333,11 @@ export class DerivedLayers {
       }
     }
     if (Object.keys(levels).length > 0) after.levels = levels;
+    const shelters = status.shelters.map((x) => `${x.id}:${x.status}:${x.crowding}`).join('|');
+    if (shelters !== this.lastShelters) {
+      if (this.lastShelters) after.shelters = true;
+      this.lastShelters = shelters;
+    }
     if (after.status !== before.status || after.closures !== before.closures) for (const l of this.publicListeners) l(after);
   }
 }
@@ -369,6 +376,8 @@ export interface PublicEtags {
    * same second as every other open page (web/resident/main.tsx spreads its fetch).
    */
   levels?: Record<string, { level: number; issuedAt: string | null }>;
+  /** A shelter opened, closed or changed its crowding band (not just its counts): pages should fetch. */
+  shelters?: boolean;
 }
 
 function sha(s: string): string {

@@ -61,11 +61,11 @@ export class ChangeStream {
     this.keepalive.unref();
   }
 
-  /** A new level or closure goes out at once; any other change at most every QUIET_CHANGE_MS. */
+  /** A new level, closure or shelter state goes out at once; counts alone at most every QUIET_CHANGE_MS. */
   private changed(etags: PublicEtags): void {
     // A page that connects later needs only the ETags (it compares them with its copy).
     this.current = ChangeStream.frame(etags, true);
-    const urgent = (etags.levels && Object.keys(etags.levels).length > 0) || etags.closures !== this.sent.closures;
+    const urgent = (etags.levels && Object.keys(etags.levels).length > 0) || etags.shelters === true || etags.closures !== this.sent.closures;
     const wait = this.sent.at + QUIET_CHANGE_MS - this.now();
     if (urgent || wait <= 0) return this.send(etags);
     this.quiet = etags;
@@ -102,9 +102,11 @@ export class ChangeStream {
     slice(0);
   }
 
-  private static frame(etags: PublicEtags, withoutLevels: boolean): Buffer {
-    const { levels, ...rest } = etags;
-    return Buffer.from(`event: etags\ndata: ${JSON.stringify(withoutLevels || !levels ? rest : { ...rest, levels })}\n\n`);
+  /** An event; `etagsOnly` for a page that connects later (it compares the ETags with its copy). */
+  private static frame(etags: PublicEtags, etagsOnly: boolean): Buffer {
+    const { levels, shelters, ...rest } = etags;
+    const data = etagsOnly ? rest : { ...rest, ...(levels ? { levels } : {}), ...(shelters ? { shelters } : {}) };
+    return Buffer.from(`event: etags\ndata: ${JSON.stringify(data)}\n\n`);
   }
 
   get size(): number {
@@ -167,7 +169,8 @@ export function publicRoutes(ctx: PublicContext): Route[] {
     },
     {
       // The resident page's doorbell: an event whenever status.json or the closures change,
-      // carrying their ETags and any district whose level changed, so an open page shows a new
+      // carrying their ETags, any district whose level changed, and whether a shelter opened,
+      // closed or changed its crowding band (`shelters`), so an open page shows a new
       // level within a second instead of at its next poll. Each event is built once and the same
       // bytes written to every open page (ChangeStream). Past MAX_WATCHERS the page keeps polling.
       method: 'GET',

@@ -35,6 +35,15 @@ export async function startSeededServer(): Promise<TestServer> {
   await setShelterStatus(server, 'yamate-school', 'open');
   await setShelterStatus(server, 'kawabe-gym', 'closed');
   await setShelterStatus(server, 'kawabe-hall', 'full');
+  // Ready once status.json says so (the public layers follow the shelters' documents within a
+  // second): a phone that opens the page before would be told of the openings by the change
+  // stream and fetch them at a random moment within 20 s, as every open page does.
+  for (let i = 0; i < 200; i++) {
+    const status = (await (await fetch(`${server.url}/api/public/status.json`)).json()) as { shelters: { id: string; status: string }[] };
+    const of = (id: string) => status.shelters.find((s) => s.id === id)?.status;
+    if (of('kawabe-school') === 'open' && of('yamate-school') === 'open' && of('kawabe-hall') === 'full') break;
+    await new Promise((r) => setTimeout(r, 25));
+  }
   return server;
 }
 

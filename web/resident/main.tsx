@@ -12,8 +12,9 @@ const checkEveryMs = checkIntervalMs();
 /** The window over which open pages spread their fetch after a change event. */
 const SPREAD_MS = 20_000;
 /**
- * Crowding changes with every check-in: after such a change a page whose copy is younger than
- * this leaves it to its regular check (a new level always rides on the event itself).
+ * Counts change with every check-in: after a change of counts alone a page whose copy is younger
+ * than this leaves it to its regular check (a new level rides on the event itself; a shelter that
+ * opens, closes or fills is always fetched).
  */
 const QUIET_REFRESH_MS = 30_000;
 const checkedWithin = (checkedAt: string | undefined, ms: number) => !!checkedAt && Date.now() - Date.parse(checkedAt) < ms;
@@ -52,7 +53,8 @@ if ('EventSource' in window) {
       const newLevel = !!etags.levels && Object.keys(etags.levels).length > 0;
       if (newLevel) statusFeed.patch((s) => withLevels(s, etags.levels!));
       const kept = statusFeed.state().cached;
-      if (etags.status && etags.status !== kept?.etag && (newLevel || !checkedWithin(kept?.checkedAt, QUIET_REFRESH_MS))) statusFeed.checkSoon(SPREAD_MS, etags.status);
+      const worthIt = newLevel || etags.shelters === true || !checkedWithin(kept?.checkedAt, QUIET_REFRESH_MS);
+      if (etags.status && etags.status !== kept?.etag && worthIt) statusFeed.checkSoon(SPREAD_MS, etags.status);
       if (etags.closures && etags.closures !== closuresFeed.state().cached?.etag) closuresFeed.checkSoon(SPREAD_MS, etags.closures);
     } catch {
       // not ours: ignore

@@ -14,6 +14,8 @@ export interface ChangeEvent {
   status?: string;
   closures?: string;
   levels?: Record<string, { level?: unknown; issuedAt?: unknown }>;
+  /** A shelter opened, closed or changed its crowding band (not just its counts). */
+  shelters?: boolean;
 }
 
 /**
