@@ -65,7 +65,7 @@ export interface ServerOptions {
    */
   purge?: boolean;
   /**
-   * Refuse staff and box tokens of shelters that are not in the registry (sync.ts). A shelter box
+   * Refuse staff and box tokens of shelters that are not in the registry (core/sync-service.ts). A shelter box
    * passes false: its registry copy may lag the city's, and the city refuses them anyway.
    */
   requireRegisteredShelters?: boolean;

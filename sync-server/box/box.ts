@@ -3,7 +3,7 @@
 // the shelter's document to the city (and hq down from it) whenever backhaul exists.
 //
 // It serves one shelter: staff tokens of that shelter write its document and read hq; nothing
-// else opens (sync.ts `scope`). It verifies tokens with the city's public key (fetched from the
+// else opens (core/sync-service.ts `scope`). It verifies tokens with the city's public key (fetched from the
 // city, kept in DATA/token-key.json) and holds nothing that can mint one. Its store is the same
 // durable store as the server's (commit before forward, STORED to its tablets), so a kill -9
 // loses nothing a tablet was told is saved in the box. Revocations are fetched from the city

@@ -6,7 +6,7 @@
 // Tokens signed before the switch (HS256 with the secret itself) keep working on the city server
 // until they expire (at most 30 days); a box, which has no secret, refuses them with a clear
 // reason ('legacy'). Every issued token is recorded in the store so HQ can list devices and revoke
-// a lost one; revocation is checked on connect and on every heartbeat tick (sync.ts).
+// a lost one; revocation is checked on connect and on every heartbeat tick (core/sync-service.ts).
 import { SignJWT, jwtVerify, decodeProtectedHeader, exportJWK, errors as joseErrors, type JWK } from 'jose';
 import { createHash, createPrivateKey, createPublicKey, hkdfSync, randomBytes, type KeyObject } from 'node:crypto';
 import { chmodSync, mkdirSync, readFileSync, writeFileSync } from 'node:fs';

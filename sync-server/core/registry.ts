@@ -27,7 +27,7 @@ export interface RegistryOptions {
 export const PEER_ORIGIN = Symbol('peer instance');
 
 export interface RegistryEvents {
-  /** A document was loaded: sync.ts wires broadcasting, derive.ts its summaries. */
+  /** A document was loaded: core/sync-service.ts wires broadcasting, derived-layers.ts its summaries. */
   loaded?(live: LiveDoc): void;
   /** A committed update was applied (origin: the connection it came from, or another tag). */
   changed?(live: LiveDoc, update: Uint8Array, origin: unknown): void;
@@ -44,7 +44,7 @@ export class DocRegistry {
   private readonly clock: Clock;
   /** Following other instances on a shared store (null on a store of its own). */
   private readonly peers: PeerCatchUp | null;
-  /** Documents being purged: sync.ts refuses connections to them until the new state is stored. */
+  /** Documents being purged: core/sync-service.ts refuses connections to them until the new state is stored. */
   readonly replacing = new Set<string>();
 
   constructor(
@@ -175,7 +175,7 @@ export class DocRegistry {
   /**
    * Replaces a document by `state` (a purge, purge.ts) in the store. The loaded copy holds the
    * old content: it is dropped without the compaction an unload does (which would write the old
-   * content back), and `replaced` listeners close its connections (sync.ts: CLOSE.purged).
+   * content back), and `replaced` listeners close its connections (core/sync-service.ts: CLOSE.purged).
    */
   async replace(name: string, epoch: string, state: Uint8Array): Promise<void> {
     await this.queue.run(() => this.store.replaceDocument(name, state, epoch));
@@ -248,7 +248,7 @@ export class DocRegistry {
         }
         const state = good.length === 1 ? good[0] : Y.mergeUpdates(good.length ? good : [new Uint8Array([0, 0])]);
         const live = new LiveDoc(name, ref, state, stored);
-        if (ref.kind === 'hq') void live.doc; // derive.ts reads hq on every change
+        if (ref.kind === 'hq') void live.doc; // derived-layers.ts reads hq on every change
         this.live.set(name, live);
         this.metrics.documentsLoaded = this.live.size;
         for (const l of this.listeners) l.loaded?.(live);

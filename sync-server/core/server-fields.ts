@@ -1,7 +1,7 @@
 // Fields of a document that only the server writes. A shelter's epoch (`meta.purgedAt`,
 // domain/retention.ts) is set by the purge alone: a tablet that wrote it could make HQ's
 // retention tab say 削除済み, or hand every other tablet an epoch the server never had. The
-// purge decision rests on the store's own epoch and closure records (derive.ts, purge.ts), so
+// purge decision rests on the store's own epoch and closure records (derived-layers.ts, purge.ts), so
 // a written field would mislead nobody there; refusing the write keeps the document honest too.
 //
 // An update names the map key it writes only when the item has no neighbour (the first write of

@@ -1,6 +1,6 @@
 // Group commit. Updates accepted during one event-loop turn (from any connection, for any
 // document) are appended to the store in ONE transaction; only after it commits are they
-// applied to the live documents (which forwards them, see sync.ts) and confirmed to their
+// applied to the live documents (which forwards them, see sync-service.ts) and confirmed to their
 // senders with MESSAGE_STORED. One fsync per batch instead of one per update is what lets the
 // server be durable and still fast.
 //

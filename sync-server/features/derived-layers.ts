@@ -60,7 +60,7 @@ export class DerivedLayers {
   private readonly publicListeners = new Set<(etags: PublicEtags) => void>();
   /** Each district's level as status.json last said it (what a change event compares against). */
   private lastLevels = new Map<string, string>();
-  /** Every shelter's status and crowding band as status.json last said them. */
+  /** Every shelter's status (open, closed, full) as status.json last said it. */
   private lastShelters = '';
   /** Summaries computed and not yet written to the store (written together, off the hot path). */
   private unsaved = new Map<string, StoredSummary>();
@@ -243,7 +243,7 @@ export class DerivedLayers {
     return this.seqs.get(docName);
   }
 
-  /** A shelter loaded only to follow another instance's change (peer-feed.ts): summarize it soon. */
+  /** A shelter loaded only to follow another instance's change (cluster/peer-feed.ts): summarize it soon. */
   changedElsewhere(live: LiveDoc): void {
     this.onChanged(live);
   }
@@ -333,7 +333,7 @@ export class DerivedLayers {
       }
     }
     if (Object.keys(levels).length > 0) after.levels = levels;
-    const shelters = status.shelters.map((x) => `${x.id}:${x.status}:${x.crowding}`).join('|');
+    const shelters = status.shelters.map((x) => `${x.id}:${x.status}`).join('|');
     if (shelters !== this.lastShelters) {
       if (this.lastShelters) after.shelters = true;
       this.lastShelters = shelters;
@@ -376,7 +376,10 @@ export interface PublicEtags {
    * same second as every other open page (web/resident/main.tsx spreads its fetch).
    */
   levels?: Record<string, { level: number; issuedAt: string | null }>;
-  /** A shelter opened, closed or changed its crowding band (not just its counts): pages should fetch. */
+  /**
+   * A shelter opened, closed or was declared full: pages should fetch. (Crowding bands move with
+   * the counts — hundreds of shelters cross one in a surge — and are left to the quiet events.)
+   */
   shelters?: boolean;
 }
 

@@ -1,7 +1,7 @@
 // Purges the roster of shelters closed longer than HQ's retention period (domain/retention.ts).
 // The server checks every PURGE_CHECK_MS (and at start): each shelter whose summary says closed,
 // with a closure older than the retention, and not yet purged, has its document replaced by the
-// purged state. Tablets learn it when they next connect (sync.ts refuses their old copy with
+// purged state. Tablets learn it when they next connect (core/sync-service.ts refuses their old copy with
 // CLOSE.purged and they drop it); audit entries naming the purged people are redacted.
 import { CLOSE } from '../../domain/protocol';
 import { namesOnRecord, peopleOnRecord, purgeDueAt, purgedState, retentionDays } from '../../domain/retention';
@@ -57,7 +57,7 @@ export class Purger {
   }
 
   /**
-   * The shelters whose purge is due now: closed (as the server recorded it, derive.ts) longer than
+   * The shelters whose purge is due now: closed (as the server recorded it, derived-layers.ts) longer than
    * the retention, with people on record. A shelter purged before and reopened since has people
    * again and is purged again from its last closure. Nothing here reads a field a tablet writes.
    */

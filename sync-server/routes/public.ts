@@ -1,5 +1,5 @@
 // Public, personal-data-free endpoints (no token). Each body is computed once per change by
-// derive.ts and served with an ETag. To add a public endpoint (e.g. cap.xml), append one
+// derived-layers.ts and served with an ETag. To add a public endpoint (e.g. cap.xml), append one
 // entry to the list below.
 import type { IncomingMessage, ServerResponse } from 'node:http';
 import type { DerivedLayers, PublicBody, PublicEtags } from '../features/derived-layers';
@@ -170,7 +170,7 @@ export function publicRoutes(ctx: PublicContext): Route[] {
     {
       // The resident page's doorbell: an event whenever status.json or the closures change,
       // carrying their ETags, any district whose level changed, and whether a shelter opened,
-      // closed or changed its crowding band (`shelters`), so an open page shows a new
+      // closed or was declared full (`shelters`), so an open page shows a new
       // level within a second instead of at its next poll. Each event is built once and the same
       // bytes written to every open page (ChangeStream). Past MAX_WATCHERS the page keeps polling.
       method: 'GET',

@@ -47,7 +47,7 @@ export function safetyRoutes(ctx: SafetyContext): Route[] {
     return fresh;
   };
 
-  /** Registered names of the shelters (the hq document is pinned by derive.ts: no load). */
+  /** Registered names of the shelters (the hq document is pinned by derived-layers.ts: no load). */
   const shelterNames = () =>
     ctx.registry.peek(HQ_DOC, (live) => {
       const m = new Map<string, string>();

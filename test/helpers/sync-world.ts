@@ -17,6 +17,11 @@ import { SyncCore } from './socket-pair';
 
 export const START = Date.parse('2026-12-01T00:00:00Z');
 
+/** ENGINE_FUZZ_TRACE=1 prints where a run is (for a seed that hangs rather than fails). */
+export function trace(line: () => string): void {
+  if (process.env.ENGINE_FUZZ_TRACE) process.stderr.write(`${line()}\n`);
+}
+
 /** One local change of a tablet: what the city (or box) must hold once it is confirmed. */
 export interface LocalChange {
   client: number;
@@ -224,16 +229,12 @@ export class SyncWorld {
 
   /** Delivers, commits and lets timers fire until nothing moves anywhere. */
   async quiesce(rand: () => number): Promise<void> {
-    const trace = (m: string) => process.env.ENGINE_FUZZ_TRACE && process.stderr.write(`quiesce: ${m}\n`);
     for (let round = 0; round < 400; round++) {
-      trace('open');
       await this.openPending();
-      trace('deliver');
       while (await this.deliverOne(rand));
-      trace('commit');
       await this.commit();
       if (this.city2) for (const i of [0, 1]) while (await this.deliverRing(i));
-      if (process.env.ENGINE_FUZZ_TRACE) process.stderr.write(`quiesce round ${round}: ${JSON.stringify(this.tablets.map((t) => t.replica.state()))} link ${JSON.stringify(this.link?.status())}\n`);
+      trace(() => `quiesce round ${round}: ${JSON.stringify(this.tablets.map((t) => t.replica.state()))} link ${JSON.stringify(this.link?.status())}`);
       const idle = this.cores.every((c) => c.pairs.every((p) => p.idle || p.state === 'closed') && !c.writer.busy);
       const connected = this.tablets.every((t) => t.replica.state().connection === 'connected' && (!t.viaBox || t.replica.state().box?.connection === 'connected'));
       const allSaved = this.tablets.every((t) => t.replica.state().pending === 0);

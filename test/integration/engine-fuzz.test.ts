@@ -16,13 +16,14 @@
 // that were made, and no tablet has anything pending.
 //
 // ENGINE_FUZZ_SEEDS sets how many seeds run (default 40 per topology); ENGINE_FUZZ_SEED=random
-// runs one random seed and prints it, so a failure can be kept below as a regression seed.
+// runs one random seed and prints it, so a failure can be kept below as a regression seed;
+// ENGINE_FUZZ_TRACE=1 prints each step (for a seed that hangs rather than fails).
 import { randomInt } from 'node:crypto';
 import { describe, expect, it } from 'vitest';
 import * as Y from 'yjs';
 import { prng } from '../../domain/prng';
 import { snapshot } from '../helpers/fuzz';
-import { SyncWorld, deletionsIn, type Tablet } from '../helpers/sync-world';
+import { SyncWorld, deletionsIn, trace, type Tablet } from '../helpers/sync-world';
 
 const TABLETS = 3;
 const STEPS = Number(process.env.ENGINE_FUZZ_STEPS ?? 150);
@@ -151,12 +152,11 @@ async function run(topology: Topology, seed: number, steps = STEPS): Promise<{ l
         await world.advance(ms);
       }
       await checkInvariants(world, `${topology} seed ${seed} step ${step}`);
-      if (process.env.ENGINE_FUZZ_TRACE) process.stderr.write(`${topology} ${seed} step ${step} ok\n`);
+      trace(() => `${topology} ${seed} step ${step} ok`);
     }
     // heal: every transaction has finished, everything is delivered, committed and reconnected
-    if (process.env.ENGINE_FUZZ_TRACE) process.stderr.write(`heal: ${edits.length} edits\n`);
     await Promise.all(edits);
-    if (process.env.ENGINE_FUZZ_TRACE) process.stderr.write(`edits done\n`);
+    trace(() => `${topology} ${seed}: ${edits.length} edits done, healing`);
     await world.quiesce(rand);
     await checkInvariants(world, `${topology} seed ${seed} end`);
     const expected = {

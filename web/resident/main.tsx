@@ -14,7 +14,7 @@ const SPREAD_MS = 20_000;
 /**
  * Counts change with every check-in: after a change of counts alone a page whose copy is younger
  * than this leaves it to its regular check (a new level rides on the event itself; a shelter that
- * opens, closes or fills is always fetched).
+ * opens, closes or is declared full is always fetched).
  */
 const QUIET_REFRESH_MS = 30_000;
 const checkedWithin = (checkedAt: string | undefined, ms: number) => !!checkedAt && Date.now() - Date.parse(checkedAt) < ms;

@@ -14,7 +14,7 @@ export interface ChangeEvent {
   status?: string;
   closures?: string;
   levels?: Record<string, { level?: unknown; issuedAt?: unknown }>;
-  /** A shelter opened, closed or changed its crowding band (not just its counts). */
+  /** A shelter opened, closed or was declared full (not just its counts). */
   shelters?: boolean;
 }
 
