@@ -33,4 +33,24 @@ describe('resident page: level changes are pushed', () => {
     await expect.poll(() => page.locator('.level-card').textContent()).toContain('レベル4');
     await context.close();
   }, 60_000);
+
+  it('a page whose change stream opens only after the change catches up from its first event', async () => {
+    const context = await phoneContext(e2e.browser, { prefs: { lang: 'ja', districtId: 'yamate', switchLevel: 4 }, checkEveryMs: 600_000 });
+    await context.route(/^https?:\/\/(?!localhost|127\.0\.0\.1)/, (r) => r.abort());
+    // The stream is held back until the level has changed: the page's status.json is the old one.
+    let release!: () => void;
+    const released = new Promise<void>((r) => (release = r));
+    await context.route('**/api/public/changes', async (route) => {
+      await released;
+      await route.continue();
+    });
+    const page = await openPage(context, e2e.server.url);
+    await expect.poll(() => page.locator('.level-card').textContent()).toContain('レベル1');
+    await setLevel(e2e.server, 'yamate', 4);
+    await new Promise((r) => setTimeout(r, 500)); // status.json follows within 150 ms
+    release();
+    await expect.poll(() => page.locator('.level-card').textContent(), { timeout: 5_000, interval: 100 }).toContain('レベル4');
+    await setLevel(e2e.server, 'yamate', 1);
+    await context.close();
+  }, 60_000);
 });

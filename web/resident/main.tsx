@@ -11,6 +11,8 @@ import './resident.css';
 const checkEveryMs = checkIntervalMs();
 /** The window over which open pages spread their fetch after a change event. */
 const SPREAD_MS = 20_000;
+/** The same, for the first event of a connection, when the page's copy is not the current one. */
+const RECONNECT_SPREAD_MS = 2_000;
 /**
  * Counts change with every check-in: after a change of counts alone a page whose copy is younger
  * than this leaves it to its regular check (a new level rides on the event itself; a shelter that
@@ -47,9 +49,20 @@ closuresFeed.start();
 // too many listeners) the page polls.
 if ('EventSource' in window) {
   const changes = new EventSource('/api/public/changes');
+  // The first event of each connection says what is current: a copy fetched before a change that
+  // the stream was not yet open to announce is caught up at once (a page fresh from the server,
+  // or back from a lost connection, spread over a couple of seconds).
+  let first = true;
+  changes.addEventListener('open', () => (first = true));
   changes.addEventListener('etags', (e) => {
     try {
       const etags = JSON.parse((e as MessageEvent<string>).data) as ChangeEvent;
+      if (first) {
+        first = false;
+        if (etags.status && etags.status !== statusFeed.state().cached?.etag) statusFeed.checkSoon(RECONNECT_SPREAD_MS, etags.status);
+        if (etags.closures && etags.closures !== closuresFeed.state().cached?.etag) closuresFeed.checkSoon(RECONNECT_SPREAD_MS, etags.closures);
+        return;
+      }
       const newLevel = !!etags.levels && Object.keys(etags.levels).length > 0;
       if (newLevel) statusFeed.patch((s) => withLevels(s, etags.levels!));
       const kept = statusFeed.state().cached;
