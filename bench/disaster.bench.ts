@@ -22,20 +22,18 @@ import { request } from 'node:http';
 import { readFileSync, existsSync } from 'node:fs';
 import { resolve } from 'node:path';
 import { createGunzip } from 'node:zlib';
-import WebSocket from 'ws';
-import * as Y from 'yjs';
 import { v7 as uuidv7 } from 'uuid';
 import { checkInHousehold, emptyPersonInput } from '../domain/people';
 import { setDistrictLevel } from '../domain/levels';
 import { HQ_DOC, shelterDocName, shelterMeta, type Level } from '../domain/schema';
-import { decodeMessage, encodeMessage, tokenProtocols } from '../domain/protocol';
+import { tokenProtocols } from '../domain/protocol';
 import { syncUrl } from '../domain/sync/connect';
 import { issueToken } from '../sync-server/core/auth';
 import { keysFor, openStore } from '../sync-server/store/open-store';
 import { seedHq, writeDoc } from '../test/helpers/seed';
 import { tempDataDir } from '../test/helpers/server';
 import { startTestPostgres } from '../test/helpers/postgres';
-import { ROOT, percentile, sleep, startChild, type Child } from './support';
+import { LoadClient, ROOT, percentile, sleep, startChild, type Child } from './support';
 
 const SHELTERS = Number(process.env.DISASTER_SHELTERS ?? 855);
 const PEOPLE = Number(process.env.DISASTER_PEOPLE ?? 183_000);
@@ -68,72 +66,18 @@ let measuringForward = false;
 const refusals: Record<string, number> = {};
 const refuse = (what: string) => (refusals[what] = (refusals[what] ?? 0) + 1);
 
-class Tablet {
-  readonly doc = new Y.Doc();
-  private ws!: WebSocket;
-  synced = false;
-  closedCode: number | null = null;
-  /** Frames sent, and the server's durable count of them (STORED). */
-  sent = 0;
-  durable = 0;
-
+/** A tablet: the bench's load client (bench/support.ts) with its shelter's token, checking people in. */
+class Tablet extends LoadClient {
   constructor(
     readonly shelterId: string,
-    private readonly url: string,
-    private readonly token: string,
+    url: string,
+    token: string,
   ) {
-    this.doc.on('update', (update: Uint8Array) => {
-      const meta = Y.parseUpdateMeta(update);
-      for (const [client, from] of meta.from) sentAt.set(`${client}:${from}`, performance.now());
-      if (this.ws.readyState === WebSocket.OPEN) {
-        this.ws.send(encodeMessage({ type: 'sync-update', update }));
-        this.sent++;
-      }
+    super(url, sentAt, (ms) => measuringForward && forward.push(ms), {
+      protocols: tokenProtocols(token),
+      localAddress: nextSource(),
+      onClose: (code) => code !== 1000 && code !== 1005 && refuse(`tablet socket closed ${code}`),
     });
-  }
-
-  connect(): Promise<void> {
-    this.ws = new WebSocket(this.url, tokenProtocols(this.token), { localAddress: nextSource(), perMessageDeflate: false });
-    this.ws.binaryType = 'nodebuffer';
-    this.ws.on('message', (d: Buffer) => this.receive(new Uint8Array(d)));
-    this.ws.once('open', () => this.ws.send(encodeMessage({ type: 'sync-step1', stateVector: Y.encodeStateVector(this.doc) })));
-    this.ws.on('close', (code) => {
-      this.closedCode = code;
-      if (code !== 1000 && code !== 1005) refuse(`tablet socket closed ${code}`);
-    });
-    return new Promise((resolve, reject) => {
-      const t = setTimeout(() => reject(new Error(`tablet of ${this.shelterId} did not sync`)), 60_000);
-      this.ws.once('error', (e) => {
-        clearTimeout(t);
-        reject(e);
-      });
-      const check = setInterval(() => {
-        if (!this.synced) return;
-        clearInterval(check);
-        clearTimeout(t);
-        resolve();
-      }, 5);
-    });
-  }
-
-  private receive(buf: Uint8Array): void {
-    const r = decodeMessage(buf);
-    if (!r.ok) return;
-    const m = r.value;
-    if (m.type === 'sync-step1') {
-      this.ws.send(encodeMessage({ type: 'sync-step2', update: Y.encodeStateAsUpdate(this.doc, m.stateVector) }));
-      this.sent++;
-    } else if (m.type === 'sync-step2') {
-      this.synced = true;
-    } else if (m.type === 'stored') {
-      this.durable = Math.max(this.durable, m.durable ?? 0);
-    } else if (m.type === 'sync-update' && measuringForward) {
-      const now = performance.now();
-      for (const [client, from] of Y.parseUpdateMeta(m.update).from) {
-        const t = sentAt.get(`${client}:${from}`);
-        if (t !== undefined) forward.push(now - t);
-      }
-    }
   }
 
   checkIn(size: number, n: number): void {
@@ -146,10 +90,6 @@ class Tablet {
     }));
     const r = checkInHousehold(this.doc, members, { now: new Date(), newId: uuidv7 });
     if (!r.ok) throw new Error('check-in failed');
-  }
-
-  close(): void {
-    this.ws.terminate();
   }
 }
 

@@ -65,30 +65,43 @@ export class LoadClient {
   readonly doc = new Y.Doc();
   private ws!: WebSocket;
   synced = false;
+  /** Sync step 2 / update frames sent, and how many of them the server says are durable (STORED). */
+  sent = 0;
+  durable = 0;
 
   constructor(
     private readonly url: string,
     private readonly sentAt: Map<string, number>,
     private readonly onForward: (latencyMs: number) => void,
+    /** The token in the protocol list (as the product's clients send it), the source address, what to do on a close. */
+    private readonly opts: { protocols?: string[]; localAddress?: string; onClose?: (code: number) => void } = {},
   ) {
     this.doc.on('update', (update: Uint8Array) => {
       const meta = Y.parseUpdateMeta(update);
       for (const [client, from] of meta.from) this.sentAt.set(`${client}:${from}`, performance.now());
+      if (this.ws.readyState !== WebSocket.OPEN) return;
       this.ws.send(encodeMessage({ type: 'sync-update', update }));
+      this.sent++;
     });
   }
 
-  connect(): Promise<void> {
-    this.ws = new WebSocket(this.url);
+  connect(timeoutMs = 60_000): Promise<void> {
+    this.ws = new WebSocket(this.url, this.opts.protocols ?? [], { localAddress: this.opts.localAddress, perMessageDeflate: false });
     this.ws.binaryType = 'nodebuffer';
     this.ws.on('message', (data: Buffer) => this.receive(new Uint8Array(data)));
+    if (this.opts.onClose) this.ws.on('close', this.opts.onClose);
     return new Promise((resolve, reject) => {
-      this.ws.once('error', reject);
+      const t = setTimeout(() => reject(new Error(`${this.url}: not synced within ${timeoutMs} ms`)), timeoutMs);
+      this.ws.once('error', (e) => {
+        clearTimeout(t);
+        reject(e);
+      });
       this.ws.once('open', () => {
         this.ws.send(encodeMessage({ type: 'sync-step1', stateVector: Y.encodeStateVector(this.doc) }));
         const check = setInterval(() => {
           if (this.synced) {
             clearInterval(check);
+            clearTimeout(t);
             resolve();
           }
         }, 5);
@@ -99,13 +112,18 @@ export class LoadClient {
   private receive(buf: Uint8Array): void {
     const r = decodeMessage(buf);
     if (!r.ok) return;
-    const m = r.value; // awareness, STORED, heartbeat: not measured
+    const m = r.value; // awareness, heartbeat: not measured
     if (m.type === 'sync-step1') {
       this.ws.send(encodeMessage({ type: 'sync-step2', update: Y.encodeStateAsUpdate(this.doc, m.stateVector) }));
+      this.sent++;
       return;
     }
     if (m.type === 'sync-step2') {
       this.synced = true;
+      return;
+    }
+    if (m.type === 'stored') {
+      this.durable = Math.max(this.durable, m.durable ?? 0);
       return;
     }
     if (m.type !== 'sync-update') return;

@@ -64,7 +64,4 @@ export class ManualClock implements Clock {
     this.t = end;
   }
 
-  get pendingTimers(): number {
-    return this.timers.size;
-  }
 }

@@ -12,8 +12,6 @@ export class MemoryLog implements LocalLog {
   readonly meta = new Map<string, string>();
   /** Every pending row id ever created, in order (a harness maps them to the changes it saw). */
   readonly createdPendingIds: number[] = [];
-  /** When set, the next append fails (a full disk), once. */
-  failNextAppend = false;
 
   async load(docName: string): Promise<LoadedDoc> {
     await Promise.resolve();
@@ -27,10 +25,6 @@ export class MemoryLog implements LocalLog {
 
   async append(docName: string, batch: readonly UpdateToStore[]): Promise<(number | null)[]> {
     await Promise.resolve();
-    if (this.failNextAppend) {
-      this.failNextAppend = false;
-      throw new Error('the local log refused the write (simulated full disk)');
-    }
     const updates = this.updates.get(docName) ?? [];
     const pending = this.pending.get(docName) ?? [];
     const ids = batch.map((b) => {

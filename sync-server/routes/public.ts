@@ -44,12 +44,12 @@ export class ChangeStream {
   private static readonly KEEPALIVE = Buffer.from(': keepalive\n\n');
 
   /** What the pages were last told, when, and a quiet change waiting to be told. */
-  private sent: { closures: string; at: number } = { closures: '', at: 0 };
+  private sent: { closures: string; at: number };
   private quietTimer: NodeJS.Timeout | null = null;
   private quiet: PublicEtags | null = null;
 
   constructor(
-    private readonly derived: DerivedLayers,
+    derived: DerivedLayers,
     private readonly max = MAX_WATCHERS,
     private readonly now: () => number = Date.now,
   ) {

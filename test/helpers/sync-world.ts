@@ -257,11 +257,6 @@ export class SyncWorld {
   }
 }
 
-/** The document as a core's store holds it. */
-export async function storedDoc(core: SyncCore, docName: string): Promise<Y.Doc> {
-  return core.stored(docName);
-}
-
 /** Is every item `change` deleted, deleted in `doc` (the store's copy)? */
 export function deletionsIn(doc: Y.Doc, change: LocalChange): boolean {
   const ds = Y.createDeleteSetFromStructStore(doc.store);
