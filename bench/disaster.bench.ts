@@ -22,6 +22,7 @@ import { request } from 'node:http';
 import { readFileSync, existsSync } from 'node:fs';
 import { resolve } from 'node:path';
 import { createGunzip } from 'node:zlib';
+import { monitorEventLoopDelay } from 'node:perf_hooks';
 import { v7 as uuidv7 } from 'uuid';
 import { checkInHousehold, emptyPersonInput } from '../domain/people';
 import { setDistrictLevel } from '../domain/levels';
@@ -42,6 +43,8 @@ const RESIDENTS = Number(process.env.DISASTER_RESIDENTS ?? 10_000);
 const HQ_SCREENS = 20;
 const SURGE_S = Number(process.env.DISASTER_SURGE_S ?? 90);
 const DISTRICTS = 60;
+/** A tablet writes from a new Y.Doc after this many check-ins (LoadClient.renew: the bench's memory, not the server's). */
+const RENEW_EVERY = 5;
 /** 2: two instances on one PostgreSQL, every shelter's tablets and the pages split between them. */
 const INSTANCES = Number(process.env.DISASTER_INSTANCES ?? 1);
 /** Source addresses for the client sockets (127.0.0.2 …): ports per address are limited. */
@@ -63,17 +66,32 @@ function cpuSeconds(pid: number): number {
 const forward: number[] = [];
 const sentAt = new Map<string, number>();
 let measuringForward = false;
+/** DISASTER_TIMELINE=1: forward and overview lag per TIMELINE_S of the surge (where the tail comes from). */
+const TIMELINE = process.env.DISASTER_TIMELINE === '1';
+const TIMELINE_S = 5;
+let surgeStartedAt = 0;
+const forwardByStep: number[][] = [];
+const lagByStep: number[][] = [];
+const step = () => Math.floor((performance.now() - surgeStartedAt) / 1000 / TIMELINE_S);
+const record = (series: number[][], ms: number) => {
+  if (TIMELINE) (series[step()] ??= []).push(ms);
+};
 const refusals: Record<string, number> = {};
 const refuse = (what: string) => (refusals[what] = (refusals[what] ?? 0) + 1);
 
 /** A tablet: the bench's load client (bench/support.ts) with its shelter's token, checking people in. */
 class Tablet extends LoadClient {
+  private checkIns = 0;
   constructor(
     readonly shelterId: string,
     url: string,
     token: string,
   ) {
-    super(url, sentAt, (ms) => measuringForward && forward.push(ms), {
+    super(url, sentAt, (ms) => {
+      if (!measuringForward) return;
+      forward.push(ms);
+      record(forwardByStep, ms);
+    }, {
       protocols: tokenProtocols(token),
       localAddress: nextSource(),
       onClose: (code) => code !== 1000 && code !== 1005 && refuse(`tablet socket closed ${code}`),
@@ -90,6 +108,7 @@ class Tablet extends LoadClient {
     }));
     const r = checkInHousehold(this.doc, members, { now: new Date(), newId: uuidv7 });
     if (!r.ok) throw new Error('check-in failed');
+    if (++this.checkIns % RENEW_EVERY === 0) this.renew();
   }
 }
 
@@ -132,6 +151,7 @@ function openHqScreen(port: number, token: string): Promise<() => void> {
           const sent = pending.get(m[1]);
           if (sent === undefined) continue;
           overviewLag.push(now - sent);
+          record(lagByStep, now - sent);
           pending.delete(m[1]);
         }
       });
@@ -224,6 +244,12 @@ async function main(): Promise<void> {
     const cpuAll = () => servers.reduce((n, s) => n + cpuSeconds(s.proc.pid!), 0);
     const cpu0 = cpuAll();
     const surgeStart = performance.now();
+    surgeStartedAt = surgeStart;
+    // The bench's own pauses delay what it measures: reported beside the server's.
+    const benchLoop = monitorEventLoopDelay({ resolution: 10 });
+    benchLoop.enable();
+    const rssByStep: number[] = [];
+    const rssStep = setInterval(() => TIMELINE && (rssByStep[step()] = Math.max(rssByStep[step()] ?? 0, server.rssMb())), 1_000);
     measuringForward = true;
     let next = 0;
     let people = 0;
@@ -259,6 +285,8 @@ async function main(): Promise<void> {
     const cpu = cpuAll() - cpu0;
     const wall = (performance.now() - surgeStart) / 1000;
     measuringForward = false;
+    benchLoop.disable();
+    clearInterval(rssStep);
     await sleep(3_000); // the last spread fetches and patches
 
     // Nothing lost: status.json counts every person checked in.
@@ -288,6 +316,17 @@ async function main(): Promise<void> {
     emit('server_cpu', (cpu / wall) * 100, '% of one core', { cpu_seconds: Math.round(cpu * 10) / 10, wall_seconds: Math.round(wall * 10) / 10 });
     emit('status_json_fetches', report.fetches, 'requests', { not_modified: report.notModified, in_flight_peak: report.inFlightPeak, spread_ms: 20_000 });
     emit('refused', Object.values(refusals).reduce((a, b) => a + b, 0), 'events', { ...refusals });
+    const metrics = await (await fetch(`${base}/metrics`, { headers: { Authorization: `Bearer ${hqToken}` } })).text();
+    const loop = (q: string) => Number(new RegExp(`hinanjo_event_loop_delay_seconds${q} ([0-9.e-]+)`).exec(metrics)?.[1] ?? NaN) * 1000;
+    emit('server_event_loop_delay_p99', loop('\\{quantile="0.99"\\}'), 'ms', { p999: Math.round(loop('\\{quantile="0.999"\\}')), max: Math.round(loop('_max')), since: 'server start' });
+    emit('bench_event_loop_delay_p99', Math.max(0, benchLoop.percentile(99) / 1e6 - 10), 'ms', { max: Math.round(Math.max(0, benchLoop.max / 1e6 - 10)), note: 'the load generator itself, during the surge' });
+    if (TIMELINE) {
+      for (let i = 0; i < Math.max(forwardByStep.length, lagByStep.length); i++) {
+        const f = (forwardByStep[i] ?? []).sort((a, b) => a - b);
+        const l = (lagByStep[i] ?? []).sort((a, b) => a - b);
+        console.log(JSON.stringify({ bench: 'disaster', timeline_s: i * TIMELINE_S, forward_p50: Math.round(percentile(f, 50)), forward_p99: Math.round(percentile(f, 99)), forward_max: Math.round(f[f.length - 1] ?? 0), overview_lag_p99: Math.round(percentile(l, 99)), rss_mb: Math.round(rssByStep[i] ?? 0) }));
+      }
+    }
     emit('people_counted', counted, 'people', { checked_in: PEOPLE, lost: PEOPLE - counted, ok: counted === PEOPLE });
 
     for (const t of tablets) t.close();

@@ -1,7 +1,7 @@
 // What the server benchmarks share: child processes for servers under test, the light load
 // client and the sync load (forward latency at every peer), a large shelter document.
 import { spawn, type ChildProcess } from 'node:child_process';
-import { readFileSync } from 'node:fs';
+import { createWriteStream, readFileSync } from 'node:fs';
 import { resolve } from 'node:path';
 import WebSocket from 'ws';
 import * as Y from 'yjs';
@@ -26,6 +26,8 @@ export async function startChild(args: string[], env: Record<string, string> = {
   const proc = spawn(process.execPath, args, { cwd: ROOT, stdio: ['ignore', 'pipe', 'pipe'], env: { ...process.env, ...env } });
   let out = '';
   proc.stderr!.on('data', (d) => (out += d));
+  // BENCH_CHILD_LOG=FILE keeps what the server prints (with --trace-gc in its node arguments, its pauses).
+  if (process.env.BENCH_CHILD_LOG) proc.stdout!.pipe(createWriteStream(process.env.BENCH_CHILD_LOG, { flags: 'a' }));
   const port = await new Promise<number>((ok, fail) => {
     const t = setTimeout(() => fail(new Error(`no start:\n${out}`)), 600_000);
     proc.stdout!.on('data', (d) => {
@@ -62,7 +64,7 @@ export function percentile(sorted: number[], p: number): number {
  * (clientID, clock) and looks up when it was sent.
  */
 export class LoadClient {
-  readonly doc = new Y.Doc();
+  doc = new Y.Doc();
   private ws!: WebSocket;
   synced = false;
   /** Sync step 2 / update frames sent, and how many of them the server says are durable (STORED). */
@@ -76,13 +78,27 @@ export class LoadClient {
     /** The token in the protocol list (as the product's clients send it), the source address, what to do on a close. */
     private readonly opts: { protocols?: string[]; localAddress?: string; onClose?: (code: number) => void } = {},
   ) {
-    this.doc.on('update', (update: Uint8Array) => {
-      const meta = Y.parseUpdateMeta(update);
-      for (const [client, from] of meta.from) this.sentAt.set(`${client}:${from}`, performance.now());
-      if (this.ws.readyState !== WebSocket.OPEN) return;
-      this.ws.send(encodeMessage({ type: 'sync-update', update }));
-      this.sent++;
-    });
+    this.doc.on('update', this.onUpdate);
+  }
+
+  private readonly onUpdate = (update: Uint8Array) => {
+    const meta = Y.parseUpdateMeta(update);
+    for (const [client, from] of meta.from) this.sentAt.set(`${client}:${from}`, performance.now());
+    if (this.ws.readyState !== WebSocket.OPEN) return;
+    this.ws.send(encodeMessage({ type: 'sync-update', update }));
+    this.sent++;
+  };
+
+  /**
+   * Goes on writing from a new, empty Y.Doc (a new Yjs client, as a tablet after a reload): a
+   * process simulating thousands of tablets cannot keep every person each one wrote (a person
+   * in Yjs takes ~8 kB of heap), or its own pauses show up as the server's latency.
+   */
+  renew(): void {
+    this.doc.off('update', this.onUpdate);
+    this.doc.destroy();
+    this.doc = new Y.Doc();
+    this.doc.on('update', this.onUpdate);
   }
 
   connect(timeoutMs = 60_000): Promise<void> {

@@ -87,14 +87,14 @@ export function tallyShelterPeople(
 }
 
 /** [start, end) of the local day as epoch ms and as canonical ISO strings (for a cheap compare). */
-interface DayWindow {
+export interface DayWindow {
   start: number;
   end: number;
   startIso: string;
   endIso: string;
 }
 
-function dayWindow(now: Date, tzOffsetMinutes: number): DayWindow {
+export function dayWindow(now: Date, tzOffsetMinutes: number): DayWindow {
   const { start, end } = localDayRange(now, tzOffsetMinutes);
   return { start, end, startIso: new Date(start).toISOString(), endIso: new Date(end).toISOString() };
 }
@@ -103,7 +103,7 @@ function dayWindow(now: Date, tzOffsetMinutes: number): DayWindow {
  * Whether an ISO time falls in the window. Times this app writes are canonical
  * (`toISOString()`, UTC, fixed width), which order as strings; anything else is parsed.
  */
-function within(v: unknown, w: DayWindow): boolean {
+export function within(v: unknown, w: DayWindow): boolean {
   if (typeof v !== 'string' || v === '') return false;
   if (v.length === 24 && v.charCodeAt(23) === 90 /* Z */ && v.charCodeAt(10) === 84 /* T */) {
     return v >= w.startIso && v < w.endIso;

@@ -10,6 +10,7 @@ import { JAPAN_TZ_OFFSET_MINUTES, peopleServed, tallyShelterPeople } from './cou
 import { LOW_STOCK_DAYS, readItems, stockOnHand, supplyRows } from './stock';
 import { closedRequests, pendingRequests } from './requests';
 import { reportedCapacity } from './capacity';
+import type { LivePeopleTally } from './people-tally';
 
 export interface LowStockItem {
   item: string;
@@ -73,6 +74,11 @@ export interface SummaryOptions {
   tzOffsetMinutes?: number;
   /** Days of supply below which an item is low; 2 by default. */
   lowStockDays?: number;
+  /**
+   * The document's headcount kept as it changes (people-tally.ts), for a caller that summarizes
+   * the same document often: each summary then re-reads only the people who changed.
+   */
+  people?: LivePeopleTally;
 }
 
 export function summarizeShelter(
@@ -82,7 +88,9 @@ export function summarizeShelter(
   lastUpdateAt: string | null = null,
   options: SummaryOptions = {},
 ): ShelterSummary {
-  const tally = tallyShelterPeople(doc, now, options.tzOffsetMinutes ?? JAPAN_TZ_OFFSET_MINUTES);
+  const tally = options.people
+    ? options.people.tally(now)
+    : tallyShelterPeople(doc, now, options.tzOffsetMinutes ?? JAPAN_TZ_OFFSET_MINUTES);
   const rows = supplyRows(readItems(doc), stockOnHand(doc), peopleServed(tally), options.lowStockDays ?? LOW_STOCK_DAYS);
   const lowStock = rows
     .filter((r) => r.low || r.negative)
@@ -107,7 +115,7 @@ export function summarizeShelter(
     lastUpdateAt,
     closedAt: asStringOrNull(shelterMeta(doc).get('closedAt')),
     purgedAt: asStringOrNull(shelterMeta(doc).get('purgedAt')),
-    peopleOnRecord: shelterPeople(doc).size,
+    peopleOnRecord: options.people ? options.people.records : shelterPeople(doc).size,
     retained: retainedOf(shelterMeta(doc).get('retainedCounts')),
     reportedCapacity: reportedCapacity(doc),
   };
