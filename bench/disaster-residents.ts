@@ -1,15 +1,15 @@
 // The resident pages of bench/disaster.bench.ts, in a process of their own (a process may hold
 // 20,000 descriptors here, and 10,000 pages with their fetches need most of them): each holds
 // /api/public/changes and behaves as web/resident/main.tsx does — a level on the event is shown
-// at once; after a new level, or another change when its copy is older than 30 s, status.json is
-// fetched at a random moment within 20 s (If-None-Match, brotli) unless a fetch meanwhile
-// brought it. Talks to the bench over IPC; times are absolute
+// at once; status.json is fetched when and within the window web/resident/change-policy.ts says
+// (If-None-Match, brotli) unless a fetch meanwhile brought it. Talks to the bench over IPC; times are absolute
 // (performance.timeOrigin + now) so the two processes compare them.
 import { request, type IncomingMessage } from 'node:http';
 import { brotliDecompressSync } from 'node:zlib';
+import { bringsLevels, statusFetchWithin } from '../web/resident/change-policy';
+import type { ChangeEvent } from '../web/resident/public-layers';
 
-const SPREAD_MS = 20_000;
-const QUIET_REFRESH_MS = 30_000;
+const DECODE_EVERY = 50;
 const SOURCES = Array.from({ length: 8 }, (_, i) => `127.0.0.${i + 10}`);
 let sourceIndex = 0;
 const nextSource = () => SOURCES[sourceIndex++ % SOURCES.length];
@@ -48,7 +48,9 @@ function fetchStatus(port: number, page: Page): void {
       if (res.statusCode === 304) notModified++;
       else if (res.statusCode === 200) {
         page.etag = String(res.headers.etag ?? '');
-        if (res.headers['content-encoding'] === 'br') brotliDecompressSync(Buffer.concat(chunks));
+        // The server's work is the same whether the phone decodes or not; decoding every body here
+        // would take a core from the server it measures. One in DECODE_EVERY is checked.
+        if (res.headers['content-encoding'] === 'br' && fetches % DECODE_EVERY === 0) brotliDecompressSync(Buffer.concat(chunks));
       } else refuse(`status.json ${res.statusCode}`);
     });
     res.on('error', () => refuse('status.json cut'));
@@ -78,15 +80,18 @@ function openPage(port: number): Promise<Page> {
         buffered = events.pop() ?? '';
         for (const e of events) {
           if (!e.startsWith('event: etags')) continue;
-          const data = JSON.parse(e.slice(e.indexOf('data: ') + 6)) as { status: string; levels?: Record<string, { level: number }>; shelters?: boolean };
-          const newLevel = !!data.levels && Object.keys(data.levels).length > 0;
-          if (newLevel && levelWrittenAt > 0 && page.levelAt === null && Object.values(data.levels!).some((l) => l.level === 4)) page.levelAt = now();
-          if (page.etag === null) page.etag = data.status; // as if its first fetch brought this
-          else if (data.status !== page.etag && !page.soon && (newLevel || data.shelters || now() - page.checkedAt > QUIET_REFRESH_MS)) {
-            page.soon = setTimeout(() => {
-              page.soon = null;
-              if (page.etag !== data.status) fetchStatus(port, page);
-            }, Math.random() * SPREAD_MS);
+          const data = JSON.parse(e.slice(e.indexOf('data: ') + 6)) as ChangeEvent & { status: string };
+          if (bringsLevels(data) && levelWrittenAt > 0 && page.levelAt === null && Object.values(data.levels!).some((l) => l.level === 4)) page.levelAt = now();
+          // The first event: as if the page's preloaded status.json (web/index.html) brought this.
+          if (page.etag === null) page.etag = data.status;
+          else {
+            const within = statusFetchWithin(data, page, false, now());
+            if (within !== null && !page.soon) {
+              page.soon = setTimeout(() => {
+                page.soon = null;
+                if (page.etag !== data.status) fetchStatus(port, page);
+              }, Math.random() * within);
+            }
           }
         }
       });
@@ -115,7 +120,8 @@ process.on('message', async (m: { type: string; ports?: number[]; count?: number
     levelWrittenAt = m.at!;
   } else if (m.type === 'report') {
     const reach = pages.map((p) => (p.levelAt === null ? null : p.levelAt - levelWrittenAt));
-    process.send!({ type: 'report', reach, fetches, notModified, inFlightPeak, refusals });
+    const cpu = process.cpuUsage();
+    process.send!({ type: 'report', reach, fetches, notModified, inFlightPeak, refusals, cpuSeconds: (cpu.user + cpu.system) / 1e6 });
   } else if (m.type === 'stop') {
     for (const p of pages) p.res?.destroy();
     process.exit(0);

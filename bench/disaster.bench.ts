@@ -243,6 +243,7 @@ async function main(): Promise<void> {
     }
     const cpuAll = () => servers.reduce((n, s) => n + cpuSeconds(s.proc.pid!), 0);
     const cpu0 = cpuAll();
+    const benchCpu0 = process.cpuUsage();
     const surgeStart = performance.now();
     surgeStartedAt = surgeStart;
     // The bench's own pauses delay what it measures: reported beside the server's.
@@ -283,6 +284,7 @@ async function main(): Promise<void> {
     const settleStart = performance.now();
     while (tablets.some((t) => t.durable < t.sent) && performance.now() - settleStart < 60_000) await sleep(100);
     const cpu = cpuAll() - cpu0;
+    const benchCpu = process.cpuUsage(benchCpu0);
     const wall = (performance.now() - surgeStart) / 1000;
     measuringForward = false;
     benchLoop.disable();
@@ -297,7 +299,7 @@ async function main(): Promise<void> {
     forward.sort((a, b) => a - b);
     overviewLag.sort((a, b) => a - b);
     residentsProc.send({ type: 'report' });
-    const report = (await nextMessage(residentsProc, 'report')) as { reach: (number | null)[]; fetches: number; notModified: number; inFlightPeak: number; refusals: Record<string, number> };
+    const report = (await nextMessage(residentsProc, 'report')) as { reach: (number | null)[]; fetches: number; notModified: number; inFlightPeak: number; refusals: Record<string, number>; cpuSeconds: number };
     for (const [what, n] of Object.entries(report.refusals)) refusals[`resident ${what}`] = n;
     const reach = report.reach.map((r) => (r === null ? Infinity : r)).sort((a, b) => a - b);
     const reached = reach.filter(Number.isFinite);
@@ -314,6 +316,8 @@ async function main(): Promise<void> {
     emit('hq_overview_lag_p99', percentile(overviewLag, 99), 'ms', { samples: overviewLag.length, target: 1000, ok: percentile(overviewLag, 99) < 1000 });
     emit('server_rss_peak', rssPeak, 'MB', { target: 1536, ok: rssPeak < 1536 });
     emit('server_cpu', (cpu / wall) * 100, '% of one core', { cpu_seconds: Math.round(cpu * 10) / 10, wall_seconds: Math.round(wall * 10) / 10 });
+    // The load generators share the machine's two cores with the server: what they took.
+    emit('load_generators_cpu', ((benchCpu.user + benchCpu.system) / 1e6 / wall) * 100, '% of one core', { tablets_and_hq: Math.round((benchCpu.user + benchCpu.system) / 1e5) / 10, pages_whole_run: Math.round(report.cpuSeconds * 10) / 10, unit_of_parts: 'cpu seconds' });
     emit('status_json_fetches', report.fetches, 'requests', { not_modified: report.notModified, in_flight_peak: report.inFlightPeak, spread_ms: 20_000 });
     emit('refused', Object.values(refusals).reduce((a, b) => a + b, 0), 'events', { ...refusals });
     const metrics = await (await fetch(`${base}/metrics`, { headers: { Authorization: `Bearer ${hqToken}` } })).text();

@@ -150,3 +150,16 @@ function contributionOf(m: Y.Map<unknown>): Contribution {
 function zeros<K extends string>(keys: readonly K[]): Record<K, number> {
   return Object.fromEntries(keys.map((k) => [k, 0])) as Record<K, number>;
 }
+
+const tallies = new WeakMap<Y.Doc, LivePeopleTally>();
+
+/**
+ * The running headcount of `doc` (Japan's day), made on first use and kept as long as the
+ * document lives: whoever summarizes the same document often (the server's derived layers, a
+ * tablet's overview and supplies screens) shares one.
+ */
+export function peopleTallyOf(doc: Y.Doc): LivePeopleTally {
+  let t = tallies.get(doc);
+  if (!t) tallies.set(doc, (t = new LivePeopleTally(doc)));
+  return t;
+}

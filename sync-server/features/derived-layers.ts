@@ -12,7 +12,7 @@ import { createHash } from 'node:crypto';
 import type * as Y from 'yjs';
 import { summarizeShelter, type ShelterSummary } from '../../domain/overview';
 import { buildPublicStatus } from '../../domain/status';
-import { LivePeopleTally } from '../../domain/people-tally';
+import { peopleTallyOf } from '../../domain/people-tally';
 import { closuresFeatureCollection } from '../../domain/closures';
 import { HQ_DOC, hqShelters, parseDocName } from '../../domain/schema';
 import { localDayRange } from '../../domain/counts';
@@ -49,7 +49,6 @@ export class DerivedLayers {
   /** The sequence number each shelter document's summary is as of (by document name). */
   private readonly seqs = new Map<string, number>();
   private readonly dirty = new Map<string, NodeJS.Timeout>();
-  private readonly tallies = new WeakMap<Y.Doc, LivePeopleTally>();
   private hq: LiveDoc | null = null;
   private statusBody: PublicBody = emptyBody('{}');
   private closuresBody: PublicBody = emptyBody('{"type":"FeatureCollection","features":[]}');
@@ -265,19 +264,12 @@ export class DerivedLayers {
     );
   }
 
-  /** The running headcount of a hot document (a document that cools is a new Y.Doc next time). */
-  private peopleTally(doc: Y.Doc): LivePeopleTally {
-    let t = this.tallies.get(doc);
-    if (!t) this.tallies.set(doc, (t = new LivePeopleTally(doc)));
-    return t;
-  }
-
   private summarize(live: LiveDoc): void {
     if (live.ref.kind !== 'shelter') return;
     let summary: ShelterSummary;
     const now = this.clock();
     try {
-      summary = summarizeShelter(live.doc, live.ref.shelterId, now, live.lastUpdateAt, { people: this.peopleTally(live.doc) });
+      summary = summarizeShelter(live.doc, live.ref.shelterId, now, live.lastUpdateAt, { people: peopleTallyOf(live.doc) });
     } catch (e) {
       console.error(`summary of ${live.name} failed: ${(e as Error).message}`);
       return;

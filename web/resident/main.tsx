@@ -6,20 +6,10 @@ import { App } from './app';
 import { createFeed } from './feed';
 import { parseClosures, parseStatus, withLevels, type ChangeEvent } from './public-layers';
 import { checkIntervalMs, loadPrefs } from './prefs';
+import { bringsLevels, closuresFetchWithin, statusFetchWithin } from './change-policy';
 import './resident.css';
 
 const checkEveryMs = checkIntervalMs();
-/** The window over which open pages spread their fetch after a change event. */
-const SPREAD_MS = 20_000;
-/** The same, for the first event of a connection, when the page's copy is not the current one. */
-const RECONNECT_SPREAD_MS = 2_000;
-/**
- * Counts change with every check-in: after a change of counts alone a page whose copy is younger
- * than this leaves it to its regular check (a new level rides on the event itself; a shelter that
- * opens, closes or is declared full is always fetched).
- */
-const QUIET_REFRESH_MS = 30_000;
-const checkedWithin = (checkedAt: string | undefined, ms: number) => !!checkedAt && Date.now() - Date.parse(checkedAt) < ms;
 const statusFeed = createFeed({
   url: '/api/public/status.json',
   storageKey: 'hinanjo.resident.status.v1',
@@ -57,18 +47,15 @@ if ('EventSource' in window) {
   changes.addEventListener('etags', (e) => {
     try {
       const etags = JSON.parse((e as MessageEvent<string>).data) as ChangeEvent;
-      if (first) {
-        first = false;
-        if (etags.status && etags.status !== statusFeed.state().cached?.etag) statusFeed.checkSoon(RECONNECT_SPREAD_MS, etags.status);
-        if (etags.closures && etags.closures !== closuresFeed.state().cached?.etag) closuresFeed.checkSoon(RECONNECT_SPREAD_MS, etags.closures);
-        return;
-      }
-      const newLevel = !!etags.levels && Object.keys(etags.levels).length > 0;
-      if (newLevel) statusFeed.patch((s) => withLevels(s, etags.levels!));
+      const isFirst = first;
+      first = false;
+      if (!isFirst && bringsLevels(etags)) statusFeed.patch((s) => withLevels(s, etags.levels!));
       const kept = statusFeed.state().cached;
-      const worthIt = newLevel || etags.shelters === true || !checkedWithin(kept?.checkedAt, QUIET_REFRESH_MS);
-      if (etags.status && etags.status !== kept?.etag && worthIt) statusFeed.checkSoon(SPREAD_MS, etags.status);
-      if (etags.closures && etags.closures !== closuresFeed.state().cached?.etag) closuresFeed.checkSoon(SPREAD_MS, etags.closures);
+      const checkedAt = kept?.checkedAt ? Date.parse(kept.checkedAt) : null;
+      const status = statusFetchWithin(etags, { etag: kept?.etag, checkedAt }, isFirst, Date.now());
+      if (status !== null) statusFeed.checkSoon(status, etags.status);
+      const closures = closuresFetchWithin(etags, closuresFeed.state().cached?.etag, isFirst);
+      if (closures !== null) closuresFeed.checkSoon(closures, etags.closures);
     } catch {
       // not ours: ignore
     }

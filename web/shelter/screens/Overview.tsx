@@ -1,6 +1,7 @@
 // The shelter at a glance, from domain/overview's summary (the same numbers HQ sees).
 import { useMemo, useState } from 'preact/hooks';
 import { summarizeShelter } from '../../../domain/overview';
+import { peopleTallyOf } from '../../../domain/people-tally';
 import { AGE_GROUPS, SHELTER_STATUSES, STAY_TYPES, type ShelterStatus, hqShelters } from '../../../domain/schema';
 import { setShelterStatus } from '../../../domain/shelter-status';
 import { ConfirmDialog } from '../../lib/ui/ConfirmDialog';
@@ -21,7 +22,7 @@ export function Overview() {
   const version = useDocVersion(shelter);
   const hqVersion = useDocVersion(hq);
   const now = useNow(60_000);
-  const s = useMemo(() => summarizeShelter(shelter.doc, shelterId, now), [shelter, shelterId, version, now]);
+  const s = useMemo(() => summarizeShelter(shelter.doc, shelterId, now, null, { people: peopleTallyOf(shelter.doc) }), [shelter, shelterId, version, now]);
   const itemNames = useMemo(() => new Map(readItems(shelter.doc).map((i) => [i.id, i.name])), [shelter, version]);
   const registryCapacity = useMemo(
     () => asFiniteNumber(hqShelters(hq.doc).get(shelterId)?.get('capacity'), 0),

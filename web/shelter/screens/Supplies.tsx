@@ -6,7 +6,8 @@
 import { useMemo, useState } from 'preact/hooks';
 import { type LedgerError, appendLedgerEntry, packsToBase, supplyStatus, wouldGoNegative } from '../../../domain/stock';
 import { shelterStock, type LedgerEntry, type LedgerReason } from '../../../domain/schema';
-import { peopleServed, tallyShelterPeople } from '../../../domain/counts';
+import { peopleServed } from '../../../domain/counts';
+import { peopleTallyOf } from '../../../domain/people-tally';
 import type { Result } from '../../../domain/result';
 import { label } from '../../lib/i18n';
 import { useDocVersion } from '../../lib/sync/use-synced';
@@ -28,7 +29,7 @@ export function Supplies() {
   const s = t.supplies;
   const version = useDocVersion(shelter);
   const now = new Date();
-  const served = useMemo(() => peopleServed(tallyShelterPeople(shelter.doc, now)), [shelter, version]);
+  const served = useMemo(() => peopleServed(peopleTallyOf(shelter.doc).tally(now)), [shelter, version]);
   const rows = useMemo(() => supplyStatus(shelter.doc, now, { served }), [shelter, version, served]);
   const history = useMemo(() => {
     // The ledger is append-only, so its tail is the latest entries (without sorting 50,000 rows).
