@@ -34,6 +34,7 @@ import { keysFor, openStore } from '../sync-server/store/open-store';
 import { seedHq, writeDoc } from '../test/helpers/seed';
 import { tempDataDir } from '../test/helpers/server';
 import { startTestPostgres } from '../test/helpers/postgres';
+import { SERVER_NODE_ARGS } from '../scripts/server-node-args.mjs';
 import { LoadClient, ROOT, percentile, sleep, startChild, type Child } from './support';
 
 const SHELTERS = Number(process.env.DISASTER_SHELTERS ?? 855);
@@ -185,7 +186,8 @@ async function main(): Promise<void> {
   const built = resolve(ROOT, 'build/server/main.mjs');
   const entry = existsSync(built) ? [built] : ['--import', 'tsx', 'sync-server/cli/main.ts'];
   // DISASTER_NODE_ARGS="--cpu-prof --cpu-prof-dir=/tmp/prof" profiles the server through the day.
-  const nodeArgs = (process.env.DISASTER_NODE_ARGS ?? '').split(' ').filter(Boolean);
+  // The server runs with the flags production uses (scripts/server-node-args.mjs).
+  const nodeArgs = [...SERVER_NODE_ARGS, ...(process.env.DISASTER_NODE_ARGS ?? '').split(' ').filter(Boolean)];
   const servers: Child[] = [];
   for (let i = 0; i < INSTANCES; i++) {
     const dir = i === 0 ? dataDir : tempDataDir('hinanjo-disaster-');

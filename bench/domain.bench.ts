@@ -1,9 +1,13 @@
 // Domain hot paths in plain Node, on a 10,000-person shelter with 50,000 ledger entries:
 // the summary the server recomputes after each change, stock on hand, the search index the
-// tablet rebuilds and queries per keystroke, one household check-in, the duplicate check.
+// tablet rebuilds and queries per keystroke, one household check-in, the duplicate check; what a
+// person costs in memory, hot and encoded.
 // Prints JSON lines (scripts/bench.mjs). Figures are medians of repeated runs.
+import v8 from 'node:v8';
+import vm from 'node:vm';
 import * as Y from 'yjs';
 import { summarizeShelter } from '../domain/overview';
+import { peopleTallyOf } from '../domain/people-tally';
 import { appendLedgerEntries, seedDefaultItems, stockOnHand, type LedgerInput } from '../domain/stock';
 import { checkInHousehold, emptyPersonInput, readPeople, type PersonInput } from '../domain/people';
 import { buildSearchIndex, searchPeople } from '../domain/search';
@@ -83,3 +87,41 @@ emit('duplicate_candidates_ms', median(time(5, () => findDuplicateCandidates(doc
 emit('check_in_household_of_3_ms', median(time(50, () => {
   checkInHousehold(doc, [0, 1, 2].map(() => ({ ...emptyPersonInput(), name: '追加 太郎' })), { now, newId });
 })), 'ms');
+
+// The summary as the server makes it after a check-in: counting only the people who changed
+// (domain/people-tally.ts) against counting all 10,000.
+const live = peopleTallyOf(doc);
+summarizeShelter(doc, 's1', now, null, { people: live });
+const afterOneCheckIn = (people?: typeof live) => {
+  const out: number[] = [];
+  for (let i = 0; i < 30; i++) {
+    checkInHousehold(doc, [{ ...emptyPersonInput(), name: '追加 花子' }], { now, newId });
+    const t0 = performance.now();
+    summarizeShelter(doc, 's1', now, null, { people });
+    out.push(performance.now() - t0);
+  }
+  return median(out);
+};
+emit('summarize_after_check_in_ms', afterOneCheckIn(), 'ms', { counting: 'every person' });
+emit('summarize_after_check_in_incremental_ms', afterOneCheckIn(live), 'ms', { counting: 'the people who changed' });
+
+// What a person costs the server's memory: in a hot Y.Doc (as updates from a tablet are applied)
+// and encoded (a cold document). A disaster day's heap is mostly this.
+v8.setFlagsFromString('--expose-gc');
+const gc = vm.runInNewContext('gc') as () => void;
+const MEMORY_PEOPLE = 5_000;
+gc();
+const heap0 = process.memoryUsage().heapUsed;
+const held = new Y.Doc();
+{
+  const tablet = new Y.Doc();
+  tablet.on('update', (u: Uint8Array) => Y.applyUpdate(held, u));
+  for (let n = 0; n < MEMORY_PEOPLE; n += 2) {
+    checkInHousehold(tablet, [0, 1].map((i) => ({ ...emptyPersonInput(), name: `避難 ${n + i}`, kana: 'ヒナン', needs: (n + i) % 11 === 0 ? ['wheelchair' as const] : [] })), { now, newId });
+  }
+  tablet.destroy();
+}
+gc();
+const hotBytes = process.memoryUsage().heapUsed - heap0;
+emit('person_heap_bytes_hot', hotBytes / MEMORY_PEOPLE, 'bytes', { people: MEMORY_PEOPLE });
+emit('person_bytes_encoded', Y.encodeStateAsUpdate(held).byteLength / MEMORY_PEOPLE, 'bytes', { people: MEMORY_PEOPLE });

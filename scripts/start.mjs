@@ -6,6 +6,7 @@ import { existsSync, readdirSync, statSync } from 'node:fs';
 import { dirname, join, resolve } from 'node:path';
 import { fileURLToPath } from 'node:url';
 import { buildServer, serverBuildIsStale } from './build-server.mjs';
+import { SERVER_NODE_ARGS } from './server-node-args.mjs';
 
 const root = resolve(dirname(fileURLToPath(import.meta.url)), '..');
 const port = process.env.PORT ?? '8080';
@@ -55,7 +56,7 @@ function links() {
 
 const server = spawn(
   process.execPath,
-  [join(root, 'scripts/built.mjs'), 'main', '--port', port, '--data', data, '--dist', dist, ...process.argv.slice(2)],
+  [...SERVER_NODE_ARGS, join(root, 'scripts/built.mjs'), 'main', '--port', port, '--data', data, '--dist', dist, ...process.argv.slice(2)],
   { cwd: root, stdio: ['ignore', 'pipe', 'inherit'] },
 );
 server.stdout.on('data', (d) => {
