@@ -44,6 +44,11 @@ const RESIDENTS = Number(process.env.DISASTER_RESIDENTS ?? 10_000);
 const HQ_SCREENS = 20;
 const SURGE_S = Number(process.env.DISASTER_SURGE_S ?? 90);
 const DISTRICTS = 60;
+/**
+ * People on the 避難行動要支援者 list, uploaded before the surge (a city has it on file): every
+ * check-in rescans its shelter against the list. Every 40th person checked in is listed.
+ */
+const LISTED = Number(process.env.DISASTER_LISTED ?? 5_000);
 /** A tablet writes from a new Y.Doc after this many check-ins (LoadClient.renew: the bench's memory, not the server's). */
 const RENEW_EVERY = 5;
 /** 2: two instances on one PostgreSQL, every shelter's tablets and the pages split between them. */
@@ -210,6 +215,13 @@ async function main(): Promise<void> {
       districts: Array.from({ length: DISTRICTS }, (_, i) => ({ id: `d${i}`, name: `${i + 1}地区`, level: 3 as Level })),
       shelters: shelterIds.map((id, i) => ({ id, name: `県立避難所${i}`, capacity: 300, districtId: `d${i % DISTRICTS}`, lat: 32 + (i % 30) / 30, lon: 130 + Math.floor(i / 30) / 30 })),
     });
+    if (LISTED > 0) {
+      // Names as the tablets write them (Tablet.checkIn), each with its own kana.
+      const kana = (i: number) => `ようしえん${String(i).replace(/\d/g, (d) => 'あいうえおかきくけこ'[Number(d)])}`;
+      const csv = ['氏名,ふりがな,生年月日,住所,地区', ...Array.from({ length: LISTED }, (_, i) => `避難 ${i * 40},${kana(i)},1940/1/1,ベンチ町${i},${(i % DISTRICTS) + 1}地区`)].join('\n');
+      const up = await fetch(`${base}/api/hq/support-list`, { method: 'POST', headers: { Authorization: `Bearer ${hqToken}`, 'Content-Type': 'text/csv' }, body: csv });
+      if (!up.ok) throw new Error(`support list upload: ${up.status} ${await up.text()}`);
+    }
     for (let i = 0; i < 400; i++) {
       const s = (await (await fetch(`${base}/api/public/status.json`)).json()) as { shelters: unknown[] };
       if (s.shelters.length === SHELTERS) break;
@@ -306,7 +318,7 @@ async function main(): Promise<void> {
     const reach = report.reach.map((r) => (r === null ? Infinity : r)).sort((a, b) => a - b);
     const reached = reach.filter(Number.isFinite);
     const residents = { length: opened };
-    const common = { instances: INSTANCES, store: pg ? 'PostgreSQL (shared)' : 'SQLite', shelters: SHELTERS, people: PEOPLE, tablets: tablets.length, residents: opened, hq_screens: HQ_SCREENS, surge_s: SURGE_S, machine: '2 cores, loopback, fsync per commit' };
+    const common = { listed: LISTED, instances: INSTANCES, store: pg ? 'PostgreSQL (shared)' : 'SQLite', shelters: SHELTERS, people: PEOPLE, tablets: tablets.length, residents: opened, hq_screens: HQ_SCREENS, surge_s: SURGE_S, machine: '2 cores, loopback, fsync per commit' };
     emit('surge_checkins_per_second', households.length / surgeSeconds, 'households/s', { people_per_second: Math.round(PEOPLE / surgeSeconds), ...common });
     if (pg) console.log(JSON.stringify({ bench: 'disaster', note: 'two instances: RSS and CPU are the sum of both servers (PostgreSQL not counted)' }));
     emit('tablet_forward_p50', percentile(forward, 50), 'ms', { samples: forward.length, target_p99: 100 });
@@ -322,6 +334,14 @@ async function main(): Promise<void> {
     emit('load_generators_cpu', ((benchCpu.user + benchCpu.system) / 1e6 / wall) * 100, '% of one core', { tablets_and_hq: Math.round((benchCpu.user + benchCpu.system) / 1e5) / 10, pages_whole_run: Math.round(report.cpuSeconds * 10) / 10, unit_of_parts: 'cpu seconds' });
     emit('status_json_fetches', report.fetches, 'requests', { not_modified: report.notModified, in_flight_peak: report.inFlightPeak, spread_ms: 20_000 });
     emit('refused', Object.values(refusals).reduce((a, b) => a + b, 0), 'events', { ...refusals });
+    if (LISTED > 0) {
+      // Everyone on the list who checked in is found in a shelter (matched as the check-ins came).
+      await sleep(1_000);
+      const list = (await (await fetch(`${base}/api/hq/support-list/status?counts=1`, { headers: { Authorization: `Bearer ${hqToken}` } })).json()) as { districts: { inShelter: number }[] };
+      const found = list.districts.reduce((n, d) => n + d.inShelter, 0);
+      const expected = Math.min(LISTED, Math.ceil(PEOPLE / 40));
+      emit('support_list_in_shelter', found, 'people', { listed: LISTED, expected, ok: found === expected });
+    }
     const metrics = await (await fetch(`${base}/metrics`, { headers: { Authorization: `Bearer ${hqToken}` } })).text();
     const loop = (q: string) => Number(new RegExp(`hinanjo_event_loop_delay_seconds${q} ([0-9.e-]+)`).exec(metrics)?.[1] ?? NaN) * 1000;
     emit('server_event_loop_delay_p99', loop('\\{quantile="0.99"\\}'), 'ms', { p999: Math.round(loop('\\{quantile="0.999"\\}')), max: Math.round(loop('_max')), since: 'server start' });

@@ -2,10 +2,11 @@
 // same document again and again (the server, after every change in a surge). Counting from
 // scratch (counts.ts tallyShelterPeople) reads every person: O(people) per check-in, a tenth of
 // the server's time on a disaster day once shelters hold hundreds. Here each transaction marks
-// the people it touched, and the next tally re-reads only those. The result is the same as
+// the people it touched (people-changes.ts), and the next tally re-reads only those. The result is the same as
 // tallyShelterPeople's, which stays the definition (a property test holds them equal).
 import type * as Y from 'yjs';
-import { AGE_GROUPS, STAY_TYPES, shelterPeople, type AgeGroup, type StayType } from './schema';
+import { AGE_GROUPS, STAY_TYPES, type AgeGroup, type StayType } from './schema';
+import { PeopleChanges } from './people-changes';
 import { asAgeGroup, asStay, asStringList } from './coerce';
 import { JAPAN_TZ_OFFSET_MINUTES, dayWindow, isPresent, within, type DayWindow, type PeopleTally } from './counts';
 
@@ -33,27 +34,14 @@ export class LivePeopleTally {
   private window: DayWindow | null = null;
   private arrivals = 0;
   private departures = 0;
-  /** People whose record changed since the last tally (null: count everyone, as at the start). */
-  private dirty: Set<string> | null = null;
-  private readonly observer: (events: Array<Y.YEvent<Y.AbstractType<unknown>>>) => void;
+  private readonly changes: PeopleChanges;
 
   constructor(
     doc: Y.Doc,
     private readonly tzOffsetMinutes = JAPAN_TZ_OFFSET_MINUTES,
   ) {
-    this.people = shelterPeople(doc) as unknown as Y.Map<unknown>;
-    this.observer = (events) => {
-      if (!this.dirty) return;
-      for (const e of events) {
-        if (e.target === this.people) for (const key of (e as Y.YMapEvent<unknown>).keysChanged) this.dirty.add(key);
-        else {
-          // A field of one person (or something nested in one): the first step of its path.
-          const first = e.path[0];
-          if (typeof first === 'string') this.dirty.add(first);
-        }
-      }
-    };
-    this.people.observeDeep(this.observer);
+    this.changes = new PeopleChanges(doc);
+    this.people = this.changes.people;
   }
 
   /** How many records the people map holds (a purge's "on record"), whatever they are. */
@@ -84,19 +72,11 @@ export class LivePeopleTally {
 
   /** Stops following the document (it may live on; a destroyed one needs no call). */
   dispose(): void {
-    this.people.unobserveDeep(this.observer);
+    this.changes.dispose();
   }
 
   private catchUp(): void {
-    if (!this.dirty) {
-      this.dirty = new Set();
-      this.people.forEach((_, id) => this.update(id));
-      return;
-    }
-    if (this.dirty.size === 0) return;
-    const ids = this.dirty;
-    this.dirty = new Set();
-    for (const id of ids) this.update(id);
+    for (const id of this.changes.take()) this.update(id);
   }
 
   private update(id: string): void {

@@ -146,11 +146,6 @@ export class SyncConnection implements UpdateOrigin {
     this.sendStored();
   }
 
-  /**
-   * STORED: the state vector of what is committed, then how many of this connection's sync
-   * step 2 / update messages are durable. The count confirms what a state vector cannot show:
-   * a pure deletion has no clock. Clients that only read the state vector ignore it.
-   */
   /** How many of this connection's sync step 2 / update frames are durable here. */
   get durableCount(): number {
     return this.updatesDurable;
@@ -161,6 +156,11 @@ export class SyncConnection implements UpdateOrigin {
     this.send(encodeMessage({ type: 'upstream-stored', stateVector: cityStateVector, durable: count }));
   }
 
+  /**
+   * STORED: the state vector of what is committed, then how many of this connection's sync
+   * step 2 / update messages are durable. The count confirms what a state vector cannot show:
+   * a pure deletion has no clock. Clients that only read the state vector ignore it.
+   */
   private sendStored(): void {
     if (this.closed) return;
     if (this.updatesDurable > this.reportedDurable) {

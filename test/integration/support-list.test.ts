@@ -149,6 +149,34 @@ describe('the support list', () => {
     expect(count).toEqual({ open: true, district: 'd2', districtName: '港町地区', unaccounted: 2 });
   });
 
+  it("follows corrections at the shelter: a check-in renamed stops matching, named back matches again, checked out is no longer present", async () => {
+    const status = async () => (await (await get('/api/hq/support-list/status')).json()) as { people: { name: string; status: string; match: { present: boolean } | null }[] };
+    // (同名 一郎 born 1930: the one at s2, born 1985, is another person; no other listed name may reach a document.)
+    const ichiro = async () => (await status()).people.find((p) => p.name === '同名 一郎')!;
+    expect((await ichiro()).status).toBe('unaccounted');
+    const c = await YClient.connect({ wsUrl: server.wsUrl, docName: shelterDocName('s1'), token: await server.token({ role: 'staff', shelter: 's1' }) });
+    await c.whenSynced();
+    const r = checkInHousehold(c.doc, [{ ...emptyPersonInput(), name: '同名 一郎', kana: 'どうめい いちろう', birthYear: 1930 }], { now: new Date(), newId: () => 's1-ichiro' });
+    if (!r.ok) throw new Error('check-in failed');
+    await expect.poll(async () => (await ichiro()).status, { timeout: 5_000, interval: 50 }).toBe('in-shelter');
+    // Only the changed person is read again on each rescan (people-changes.ts): each edit must still be seen.
+    const person = c.doc.getMap('people').get('s1-ichiro') as import('yjs').Map<unknown>;
+    c.doc.transact(() => {
+      person.set('name', '同名 二郎');
+      person.set('kana', 'どうめい じろう');
+    });
+    await expect.poll(async () => (await ichiro()).status, { timeout: 5_000, interval: 50 }).toBe('unaccounted');
+    c.doc.transact(() => {
+      person.set('name', '同名 一郎');
+      person.set('kana', 'どうめい いちろう');
+    });
+    await expect.poll(async () => (await ichiro()).status, { timeout: 5_000, interval: 50 }).toBe('in-shelter');
+    person.set('checkedOutAt', new Date().toISOString());
+    await expect.poll(async () => (await ichiro()).match?.present, { timeout: 5_000, interval: 50 }).toBe(false);
+    await c.whenStored();
+    await c.destroy();
+  });
+
   it('closed again, it is sealed; deleted, no byte of a name is left in the data directory', async () => {
     expect((await post('/api/hq/support-list/close', {})).status).toBe(200);
     expect((await (await get('/api/hq/support-list/status')).json()).people).toBeUndefined();

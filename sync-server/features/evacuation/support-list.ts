@@ -10,9 +10,10 @@
 import type { IncomingMessage, ServerResponse } from 'node:http';
 import { decodeFileBytes } from '../../../domain/file-text';
 import { isPresent } from '../../../domain/counts';
+import { PeopleChanges } from '../../../domain/people-changes';
 import * as Y from 'yjs';
 import { asProtected, asString } from '../../../domain/coerce';
-import { hqDistricts, hqShelters, parseDocName, shelterDocName, shelterPeople } from '../../../domain/schema';
+import { hqDistricts, hqShelters, parseDocName, shelterDocName } from '../../../domain/schema';
 import { retentionDays } from '../../../domain/retention';
 import { CSV_BOM, csvLine } from '../../../domain/roster-csv';
 import {
@@ -61,6 +62,9 @@ export class SupportListService {
   private index = new Map<string, string[]>();
   /** What a match reads of each shelter, as of the document's sequence number (a re-upload reads no document again). */
   private extracted = new Map<string, { seq: number; people: CheckedInPerson[] }>();
+  /** Per loaded shelter document: which people changed since the last rescan, and the rows read before. */
+  private readonly scans = new WeakMap<Y.Doc, { changes: PeopleChanges; rows: Map<string, CheckedInPerson> }>();
+  private readonly matchKeyCache = new WeakMap<CheckedInPerson, string[]>();
   /** Shelter id → listed id → matches in that shelter. */
   private matches = new Map<string, Map<string, SupportMatch[]>>();
   private timer: NodeJS.Timeout | null = null;
@@ -156,26 +160,48 @@ export class SupportListService {
     let seq = 0;
     const checkedIn = await this.deps.registry.peek(shelterDocName(shelterId), (live) => {
       seq = live.lastSeq;
-      const out: CheckedInPerson[] = [];
-      shelterPeople(live.doc).forEach((m, personId) => {
-        if (!(m instanceof Y.Map)) return;
-        const year = m.get('birthYear');
-        out.push({
-          shelterId, personId, name: asString(m.get('name')), kana: asString(m.get('kana')),
-          birthYear: typeof year === 'number' ? year : null, present: isPresent({ checkedOutAt: m.get('checkedOutAt') }), protected: asProtected(m.get('protected')),
-        });
-      });
-      return out;
+      return this.checkedInOf(shelterId, live.doc);
     });
     this.extracted.set(shelterId, { seq, people: checkedIn });
     this.matchShelter(shelterId, checkedIn);
+  }
+
+  /**
+   * The check-ins of a shelter document, re-reading only the people changed since the last time
+   * (a rescan follows every summary of the shelter: on a disaster day, about once a second for
+   * each of hundreds of shelters). Unchanged people keep their row, and with it their match keys.
+   */
+  private checkedInOf(shelterId: string, doc: Y.Doc): CheckedInPerson[] {
+    let scan = this.scans.get(doc);
+    if (!scan) this.scans.set(doc, (scan = { changes: new PeopleChanges(doc), rows: new Map() }));
+    const people = scan.changes.people;
+    for (const personId of scan.changes.take()) {
+      const m = people.get(personId);
+      if (!(m instanceof Y.Map)) {
+        scan.rows.delete(personId);
+        continue;
+      }
+      const year = m.get('birthYear');
+      scan.rows.set(personId, {
+        shelterId, personId, name: asString(m.get('name')), kana: asString(m.get('kana')),
+        birthYear: typeof year === 'number' ? year : null, present: isPresent({ checkedOutAt: m.get('checkedOutAt') }), protected: asProtected(m.get('protected')),
+      });
+    }
+    return [...scan.rows.values()];
+  }
+
+  /** A check-in's match keys, computed once per row (checkedInOf keeps the rows of unchanged people). */
+  private keysOf(c: CheckedInPerson): string[] {
+    let keys = this.matchKeyCache.get(c);
+    if (!keys) this.matchKeyCache.set(c, (keys = matchKeys(c.name, c.kana)));
+    return keys;
   }
 
   matchShelter(shelterId: string, checkedIn: readonly CheckedInPerson[]): void {
     const found = new Map<string, SupportMatch[]>();
     for (const c of checkedIn) {
       const candidates = new Set<string>();
-      for (const k of matchKeys(c.name, c.kana)) for (const id of this.index.get(k) ?? []) candidates.add(id);
+      for (const k of this.keysOf(c)) for (const id of this.index.get(k) ?? []) candidates.add(id);
       for (const id of candidates) {
         const confidence = matchConfidence(this.people.get(id)!, c);
         if (!confidence) continue;
