@@ -14,7 +14,7 @@ import { startEvacuation, type Evacuation } from './features/evacuation/evacuati
 import { demoHazardLayers } from './features/evacuation/demo-hazards';
 import { keyRoutes } from './routes/keys';
 import { opsRoutes } from './routes/ops';
-import { publicRoutes } from './routes/public';
+import { ChangeStream, publicRoutes } from './routes/public';
 import type { Route } from './routes/router';
 import { securityHeaders } from './routes/security-headers';
 import { staticHandler } from './routes/static';
@@ -149,8 +149,9 @@ export async function startServer(opts: ServerOptions): Promise<RunningServer> {
   const purger = new Purger({ registry, sync, writer, derived, store, clock, log, sos: evacuation?.sos, supportList: evacuation?.supportList });
   if (opts.purge !== false) purger.start(opts.purgeCheckMs);
 
+  const changes = new ChangeStream(derived);
   const routes: Route[] = [
-    ...publicRoutes({ derived }),
+    ...publicRoutes({ derived, changes }),
     ...hqRoutes({ ...hqContext, sos: evacuation?.sos }),
     ...(evacuation?.routes() ?? []),
     ...safetyRoutes({ derived, store, keys, sync, clock, links, registry }),
@@ -229,6 +230,7 @@ export async function startServer(opts: ServerOptions): Promise<RunningServer> {
         await writer.flush();
         await peers.stop();
         derived.stop();
+        changes.stop();
         await registry.unloadAll();
         await derived.saveSummaries();
         http.closeAllConnections();

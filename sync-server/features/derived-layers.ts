@@ -1,6 +1,7 @@
 // Derived layers, kept in memory and recomputed on change, never per request:
 // - one ShelterSummary per shelter (domain/overview.ts), recomputed ≤ DEBOUNCE_MS after its
-//   document changes. Summaries are kept in the store with the document's sequence number, so a
+//   document changes, its headcount re-reading only the people the change touched
+//   (domain/people-tally.ts). Summaries are kept in the store with the document's sequence number, so a
 //   restart loads only the shelters that changed since (300 shelters: the server listens at once
 //   instead of after loading every one); a summary from an earlier day is used at first and
 //   refreshed in the background (its "today" counts have moved on);

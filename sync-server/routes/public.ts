@@ -9,6 +9,8 @@ import type { PublicStatus } from '../../domain/public-status';
 
 export interface PublicContext {
   derived: DerivedLayers;
+  /** The open pages' change stream (the server stops it with itself). */
+  changes: ChangeStream;
 }
 
 /** CAP <sender>: who issues the alerts, set per deployment (HINANJO_CAP_SENDER). */
@@ -47,6 +49,7 @@ export class ChangeStream {
   private sent: { closures: string; at: number };
   private quietTimer: NodeJS.Timeout | null = null;
   private quiet: PublicEtags | null = null;
+  private readonly unsubscribe: () => void;
 
   constructor(
     derived: DerivedLayers,
@@ -56,7 +59,7 @@ export class ChangeStream {
     const initial = derived.publicEtags();
     this.current = ChangeStream.frame(initial, true);
     this.sent = { closures: initial.closures, at: 0 };
-    derived.onPublicChange((etags) => this.changed(etags));
+    this.unsubscribe = derived.onPublicChange((etags) => this.changed(etags));
     this.keepalive = setInterval(() => this.broadcast(ChangeStream.KEEPALIVE), KEEPALIVE_MS);
     this.keepalive.unref();
   }
@@ -126,11 +129,13 @@ export class ChangeStream {
 
   stop(): void {
     clearInterval(this.keepalive);
+    if (this.quietTimer) clearTimeout(this.quietTimer);
+    this.unsubscribe();
   }
 }
 
 export function publicRoutes(ctx: PublicContext): Route[] {
-  const changes = new ChangeStream(ctx.derived);
+  const { changes } = ctx;
   // The CAP alert is rebuilt only when status.json's content changes (its ETag), and is sent at
   // that status's time, so an unchanged alert keeps its ETag and identifier.
   let cap: { statusEtag: string; body: PublicBody; identity: CapIdentity } | null = null;
