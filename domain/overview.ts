@@ -6,7 +6,7 @@ import type * as Y from 'yjs';
 import type { AgeGroup, ShelterStatus, StayType, SupplyRequest } from './schema';
 import { shelterMeta, shelterPeople } from './schema';
 import { asShelterStatus, asStringOrNull } from './coerce';
-import { JAPAN_TZ_OFFSET_MINUTES, peopleServed, tallyShelterPeople } from './counts';
+import { JAPAN_TZ_OFFSET_MINUTES, peopleServed, tallyShelterPeople, type PeopleTally } from './counts';
 import { LOW_STOCK_DAYS, readItems, stockOnHand, supplyRows } from './stock';
 import { closedRequests, pendingRequests } from './requests';
 import { reportedCapacity } from './capacity';
@@ -91,15 +91,60 @@ export function summarizeShelter(
   const tally = options.people
     ? options.people.tally(now)
     : tallyShelterPeople(doc, now, options.tzOffsetMinutes ?? JAPAN_TZ_OFFSET_MINUTES);
-  const rows = supplyRows(readItems(doc), stockOnHand(doc), peopleServed(tally), options.lowStockDays ?? LOW_STOCK_DAYS);
+  const records = options.people ? options.people.records : shelterPeople(doc).size;
+  return assembleSummary(summaryParts(doc), tally, records, shelterId, lastUpdateAt, options);
+}
+
+/**
+ * Everything of a summary that is not the people: status, requests, stock, retention. A server
+ * that keeps a shelter document encoded while only people are added reads these once, when the
+ * document was last live, and assembles each new summary from them (assembleSummary).
+ */
+export interface SummaryParts {
+  status: ShelterStatus;
+  items: ReturnType<typeof readItems>;
+  onHand: ReturnType<typeof stockOnHand>;
+  pending: SupplyRequest[];
+  closed: SupplyRequest[];
+  closedAt: string | null;
+  purgedAt: string | null;
+  retained: { people: number; households: number } | null;
+  reportedCapacity: number | null;
+}
+
+export function summaryParts(doc: Y.Doc): SummaryParts {
+  const meta = shelterMeta(doc);
+  return {
+    status: asShelterStatus(meta.get('status')),
+    items: readItems(doc),
+    onHand: stockOnHand(doc),
+    pending: pendingRequests(doc),
+    closed: closedRequests(doc),
+    closedAt: asStringOrNull(meta.get('closedAt')),
+    purgedAt: asStringOrNull(meta.get('purgedAt')),
+    retained: retainedOf(meta.get('retainedCounts')),
+    reportedCapacity: reportedCapacity(doc),
+  };
+}
+
+/** A summary from its parts and the headcount (`records`: entries of the people map, whatever they are). */
+export function assembleSummary(
+  parts: SummaryParts,
+  tally: PeopleTally,
+  records: number,
+  shelterId: string,
+  lastUpdateAt: string | null = null,
+  options: SummaryOptions = {},
+): ShelterSummary {
+  const rows = supplyRows(parts.items, parts.onHand, peopleServed(tally), options.lowStockDays ?? LOW_STOCK_DAYS);
   const lowStock = rows
     .filter((r) => r.low || r.negative)
     .map((r) => ({ item: r.item, name: r.name, daysLeft: r.daysLeft, onHand: r.onHand, negative: r.negative }))
     .sort((a, b) => Number(b.negative) - Number(a.negative) || a.onHand - b.onHand || (a.daysLeft ?? 0) - (b.daysLeft ?? 0));
-  const pending = pendingRequests(doc);
+  const pending = parts.pending;
   return {
     shelterId,
-    status: asShelterStatus(shelterMeta(doc).get('status')),
+    status: parts.status,
     present: tally.present,
     needs: boundedCounts(tally.needs, SUMMARY_LIMITS.needs),
     ageGroups: tally.ageGroups,
@@ -110,14 +155,14 @@ export function summarizeShelter(
       open: pending.filter((r) => r.status === 'open').length,
       acknowledged: pending.filter((r) => r.status === 'acknowledged').length,
     },
-    closedRequests: closedRequests(doc).map(boundedRequest),
+    closedRequests: parts.closed.map(boundedRequest),
     lowStock: lowStock.slice(0, SUMMARY_LIMITS.lowStock).map((l) => ({ ...l, item: cut(l.item, SUMMARY_LIMITS.shortChars), name: cut(l.name, SUMMARY_LIMITS.shortChars) })),
     lastUpdateAt,
-    closedAt: asStringOrNull(shelterMeta(doc).get('closedAt')),
-    purgedAt: asStringOrNull(shelterMeta(doc).get('purgedAt')),
-    peopleOnRecord: options.people ? options.people.records : shelterPeople(doc).size,
-    retained: retainedOf(shelterMeta(doc).get('retainedCounts')),
-    reportedCapacity: reportedCapacity(doc),
+    closedAt: parts.closedAt,
+    purgedAt: parts.purgedAt,
+    peopleOnRecord: records,
+    retained: parts.retained,
+    reportedCapacity: parts.reportedCapacity,
   };
 }
 

@@ -23,9 +23,18 @@ interface Contribution {
 
 const NO_NEEDS: readonly string[] = [];
 
-export class LivePeopleTally {
-  private readonly people: Y.Map<unknown>;
-  /** Per record of the people map: its contribution, or null for a value that is not a person. */
+/** What a person's record says, field by field (a Y.Map person or a plain record read elsewhere). */
+export interface FieldReader {
+  get(key: string): unknown;
+}
+
+/**
+ * The arithmetic of a running headcount: records are set, replaced and removed one by one, and
+ * the tally is read at any time. LivePeopleTally feeds it from a live document; a document kept
+ * encoded feeds it from the people its updates add (server's cold shelters, people-shadow.ts).
+ */
+export class PeopleCounter {
+  /** Per record: its contribution, or null for a value that is not a person. */
   private readonly entries = new Map<string, Contribution | null>();
   private readonly present = zeros(STAY_TYPES);
   private readonly ageGroups = zeros(AGE_GROUPS);
@@ -34,24 +43,32 @@ export class LivePeopleTally {
   private window: DayWindow | null = null;
   private arrivals = 0;
   private departures = 0;
-  private readonly changes: PeopleChanges;
 
-  constructor(
-    doc: Y.Doc,
-    private readonly tzOffsetMinutes = JAPAN_TZ_OFFSET_MINUTES,
-  ) {
-    this.changes = new PeopleChanges(doc);
-    this.people = this.changes.people;
-  }
+  constructor(private readonly tzOffsetMinutes = JAPAN_TZ_OFFSET_MINUTES) {}
 
-  /** How many records the people map holds (a purge's "on record"), whatever they are. */
+  /** How many records there are, whatever they are (a purge's "on record"). */
   get records(): number {
-    this.catchUp();
     return this.entries.size;
   }
 
+  has(id: string): boolean {
+    return this.entries.has(id);
+  }
+
+  /** Sets record `id`: a person's fields, null for a value that is not a person, undefined: removed. */
+  set(id: string, person: FieldReader | null | undefined): void {
+    const before = this.entries.get(id);
+    if (before) this.add(before, -1);
+    if (person === undefined) {
+      this.entries.delete(id);
+      return;
+    }
+    const c = person ? contributionOf(person) : null;
+    this.entries.set(id, c);
+    if (c) this.add(c, 1);
+  }
+
   tally(now: Date): PeopleTally {
-    this.catchUp();
     const w = dayWindow(now, this.tzOffsetMinutes);
     if (!this.window || this.window.start !== w.start || this.window.end !== w.end) {
       this.window = w;
@@ -68,29 +85,6 @@ export class LivePeopleTally {
       arrivalsToday: this.arrivals,
       departuresToday: this.departures,
     };
-  }
-
-  /** Stops following the document (it may live on; a destroyed one needs no call). */
-  dispose(): void {
-    this.changes.dispose();
-  }
-
-  private catchUp(): void {
-    for (const id of this.changes.take()) this.update(id);
-  }
-
-  private update(id: string): void {
-    const before = this.entries.get(id);
-    if (before) this.add(before, -1);
-    const m = this.people.get(id) as { get?: unknown } | undefined;
-    if (m === undefined && !this.people.has(id)) {
-      this.entries.delete(id);
-      return;
-    }
-    // A foreign client may have put a plain value here: on record, not counted (as tallyShelterPeople).
-    const c = typeof m?.get === 'function' ? contributionOf(m as Y.Map<unknown>) : null;
-    this.entries.set(id, c);
-    if (c) this.add(c, 1);
   }
 
   private add(c: Contribution, sign: 1 | -1): void {
@@ -113,7 +107,44 @@ export class LivePeopleTally {
   }
 }
 
-function contributionOf(m: Y.Map<unknown>): Contribution {
+/** The headcount of a live document, re-reading only the people each change touched. */
+export class LivePeopleTally {
+  private readonly counter: PeopleCounter;
+  private readonly changes: PeopleChanges;
+
+  constructor(doc: Y.Doc, tzOffsetMinutes = JAPAN_TZ_OFFSET_MINUTES) {
+    this.counter = new PeopleCounter(tzOffsetMinutes);
+    this.changes = new PeopleChanges(doc);
+  }
+
+  /** How many records the people map holds (a purge's "on record"), whatever they are. */
+  get records(): number {
+    this.catchUp();
+    return this.counter.records;
+  }
+
+  tally(now: Date): PeopleTally {
+    this.catchUp();
+    return this.counter.tally(now);
+  }
+
+  /** Stops following the document (it may live on; a destroyed one needs no call). */
+  dispose(): void {
+    this.changes.dispose();
+  }
+
+  private catchUp(): void {
+    const people = this.changes.people;
+    for (const id of this.changes.take()) {
+      const m = people.get(id) as { get?: unknown } | undefined;
+      // A foreign client may have put a plain value here: on record, not counted (as tallyShelterPeople).
+      if (m === undefined && !people.has(id)) this.counter.set(id, undefined);
+      else this.counter.set(id, typeof m?.get === 'function' ? (m as FieldReader) : null);
+    }
+  }
+}
+
+function contributionOf(m: FieldReader): Contribution {
   const checkedOutAt = m.get('checkedOutAt');
   const present = isPresent({ checkedOutAt });
   let needs = NO_NEEDS;

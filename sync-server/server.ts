@@ -48,6 +48,8 @@ export interface ServerOptions {
   compactThreshold?: number;
   /** How long a document with no change stays hot (a Y.Doc) before only its encoded state is kept. */
   coolAfterMs?: number;
+  /** Hold busy shelter documents encoded while only people are added (core/registry.ts); on by default. */
+  encodeBusyShelters?: boolean;
   sync?: Partial<SyncOptions>;
   clock?: () => Date;
   /** Token keys; by default derived from the data directory's secret (a box passes verifying-only keys). */
@@ -123,6 +125,7 @@ export async function startServer(opts: ServerOptions): Promise<RunningServer> {
     unloadGraceMs: opts.unloadGraceMs ?? 30_000,
     compactThreshold: opts.compactThreshold ?? 500,
     coolAfterMs: opts.coolAfterMs ?? 30_000,
+    encodeBusyShelters: opts.encodeBusyShelters ?? true,
   });
   const writer = new UpdateWriter(store, registry, queue, metrics, clock);
   const sync = new SyncService({ keys, store, registry, writer, metrics, clock }, { ...DEFAULT_SYNC_OPTIONS, ...opts.sync });

@@ -120,7 +120,7 @@ export class SyncConnection implements UpdateOrigin {
       }
       return;
     }
-    const owned = serverFieldWritten(this.live.ref, this.live.doc, decoded);
+    const owned = serverFieldWritten(this.live.ref, () => this.live.doc, decoded);
     if (owned) return this.reject('server_field', CLOSE.forbidden, `${owned} is written by the server alone`);
     const limits = this.opts.limits;
     if (largestValueBytes(decoded) > limits.maxValueBytes) {

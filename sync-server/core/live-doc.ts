@@ -3,6 +3,16 @@
 import * as Y from 'yjs';
 import type { DocRef } from '../../domain/schema';
 import type { SyncConnection } from './connection';
+import type { AddedPeople, PeopleShadow } from '../../domain/people-shadow';
+
+/**
+ * Appended updates are merged into the encoded state once they are as large as it (at least
+ * FOLD_MIN_BYTES): a merge costs the whole state, so this keeps its cost per update bounded and
+ * the memory at most twice the state. Each document's threshold is shifted by up to a quarter
+ * (from its name): hundreds of shelters filling at the same pace would otherwise all merge in
+ * the same second, which held every forward for a second in the disaster bench.
+ */
+const FOLD_MIN_BYTES = 32_768;
 
 /**
  * A document the server holds. It is either hot (a Y.Doc in memory) or cold (only its encoded
@@ -46,8 +56,23 @@ export class LiveDoc {
   /** Timer handles of the registry's clock (registry.ts sets and clears them). */
   unloadTimer: unknown = null;
   coolTimer: unknown = null;
+  /**
+   * A shelter held encoded while check-ins arrive (domain/people-shadow.ts): what its readers
+   * need of it, kept from the updates that only add people. Null whenever the document is live,
+   * and for a document cooled only for being idle.
+   */
+  shadow: PeopleShadow | null = null;
+  /** Committed updates in a row that only added people (the registry cools a live shelter after a few). */
+  addOnlyStreak = 0;
   private hot: Y.Doc | null = null;
-  private cold: { update: Uint8Array; sv: Uint8Array } | null;
+  /**
+   * The encoded state; `pending`: committed updates appended to it while it stays encoded
+   * (merged every FOLD_EVERY, or when the whole state is needed); `clocks`: its state vector,
+   * decoded once something is appended; `sv`: encoded, null until asked after an append.
+   */
+  private cold: { update: Uint8Array; sv: Uint8Array | null; pending: Uint8Array[]; pendingBytes: number; clocks: Map<number, number> | null } | null;
+  /** This document's shift of the merge threshold (see FOLD_MIN_BYTES): 0.75–1.25. */
+  private readonly foldShift: number;
 
   constructor(
     readonly name: string,
@@ -55,7 +80,10 @@ export class LiveDoc {
     state: Uint8Array,
     stored: { lastSeq: number; updatesSinceSnapshot: number; lastUpdateAt: string | null; epoch?: string },
   ) {
-    this.cold = { update: state, sv: Y.encodeStateVectorFromUpdate(state) };
+    this.cold = { update: state, sv: Y.encodeStateVectorFromUpdate(state), pending: [], pendingBytes: 0, clocks: null };
+    let h = 0;
+    for (let i = 0; i < name.length; i++) h = (h * 31 + name.charCodeAt(i)) >>> 0;
+    this.foldShift = 0.75 + (h % 1000) / 2000;
     this.approxBytes = state.byteLength;
     this.lastSeq = stored.lastSeq;
     this.updatesSinceSnapshot = stored.updatesSinceSnapshot;
@@ -91,37 +119,77 @@ export class LiveDoc {
     return this.hot !== null;
   }
 
-  /** The Y.Doc, instantiated from the cold state if needed. */
+  /** The Y.Doc, instantiated from the cold state if needed (a shadow is then dropped: the document is live). */
   get doc(): Y.Doc {
     if (!this.hot) {
       const doc = new Y.Doc({ gc: true });
-      Y.applyUpdate(doc, this.cold!.update);
+      Y.applyUpdate(doc, this.folded().update);
       this.hot = doc;
       this.cold = null;
+      this.shadow = null;
+      this.addOnlyStreak = 0;
     }
     return this.hot;
   }
 
   stateVector(): Uint8Array {
-    return this.hot ? Y.encodeStateVector(this.hot) : this.cold!.sv;
+    if (this.hot) return Y.encodeStateVector(this.hot);
+    const cold = this.cold!;
+    return (cold.sv ??= Y.encodeStateVector(cold.clocks!));
+  }
+
+  /** The document's clock for `client` (what an update from it must continue). */
+  clockOf(client: number): number {
+    if (this.hot) return Y.getState(this.hot.store, client);
+    const cold = this.cold!;
+    cold.clocks ??= Y.decodeStateVector(cold.sv!);
+    return cold.clocks.get(client) ?? 0;
+  }
+
+  /**
+   * Appends a committed update that only adds people (`added`, read from it by
+   * domain/people-shadow.ts) to a document held encoded with its shadow.
+   */
+  appendEncoded(update: Uint8Array, added: AddedPeople): void {
+    const cold = this.cold!;
+    cold.clocks ??= Y.decodeStateVector(cold.sv!);
+    for (const [client, clock] of added.clocks) cold.clocks.set(client, clock);
+    cold.sv = null;
+    cold.pending.push(update);
+    cold.pendingBytes += update.byteLength;
+    this.shadow!.add(added);
+    if (cold.pendingBytes >= Math.max(FOLD_MIN_BYTES, cold.update.byteLength) * this.foldShift) this.folded();
   }
 
   /** What a client with state vector `sv` lacks (sync step 2). */
   diff(sv: Uint8Array): Uint8Array {
-    return this.hot ? Y.encodeStateAsUpdate(this.hot, sv) : Y.diffUpdate(this.cold!.update, sv);
+    return this.hot ? Y.encodeStateAsUpdate(this.hot, sv) : Y.diffUpdate(this.folded().update, sv);
   }
 
   /** The whole state as one update (compaction snapshot). */
   snapshot(): Uint8Array {
-    return this.hot ? Y.encodeStateAsUpdate(this.hot) : this.cold!.update;
+    return this.hot ? Y.encodeStateAsUpdate(this.hot) : this.folded().update;
   }
 
-  cool(): void {
+  /** Encodes a live document (its readers then read the shadow, if one is given). */
+  cool(shadow: PeopleShadow | null = null): void {
     if (!this.hot) return;
     const update = Y.encodeStateAsUpdate(this.hot);
-    this.cold = { update, sv: Y.encodeStateVector(this.hot) };
+    this.cold = { update, sv: Y.encodeStateVector(this.hot), pending: [], pendingBytes: 0, clocks: null };
+    this.shadow = shadow;
     this.hot.destroy();
     this.hot = null;
+  }
+
+  /** The encoded state with what was appended merged into it. */
+  private folded(): { update: Uint8Array } {
+    const cold = this.cold!;
+    if (cold.pending.length > 0) {
+      cold.update = Y.mergeUpdates([cold.update, ...cold.pending]);
+      cold.pending = [];
+      cold.pendingBytes = 0;
+    }
+    return cold;
   }
 
   /** Frees the document; the registry has cleared its timers. */
@@ -129,5 +197,6 @@ export class LiveDoc {
     this.hot?.destroy();
     this.hot = null;
     this.cold = null;
+    this.shadow = null;
   }
 }

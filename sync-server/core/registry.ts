@@ -3,7 +3,8 @@
 // grace period after the last one releases it. Updates reach a live document only through
 // applyCommitted(), i.e. after the store committed them (writer.ts).
 import * as Y from 'yjs';
-import { parseDocName } from '../../domain/schema';
+import { parseDocName, shelterPeople } from '../../domain/schema';
+import { PeopleShadow, addedPeople } from '../../domain/people-shadow';
 import { LiveDoc } from './live-doc';
 import { PeerCatchUp } from '../cluster/catch-up';
 import type { Clock } from '../../domain/sync/clock';
@@ -21,7 +22,12 @@ export interface RegistryOptions {
   coolAfterMs: number;
   /** The timers of unloading and cooling (Node's, unref'd; a deterministic harness's own). */
   clock?: Clock;
+  /** Hold a shelter encoded while only people are added to it (applyTo); the city server does. */
+  encodeBusyShelters?: boolean;
 }
+
+/** Updates in a row that only add people after which a live shelter document is encoded. */
+const ENCODE_AFTER_ADDS = 4;
 
 /** The origin of updates that another server instance committed (applied through catchUp). */
 export const PEER_ORIGIN = Symbol('peer instance');
@@ -112,10 +118,36 @@ export class DocRegistry {
     if (live.appliedAbove.size > 0) void this.catchUp(live);
     live.updatesSinceSnapshot++;
     live.lastUpdateAt = at;
-    Y.applyUpdate(live.doc, update, origin);
+    this.applyTo(live, update, origin);
     for (const l of this.listeners) l.changed?.(live, update, origin);
     if (live.updatesSinceSnapshot >= this.opts.compactThreshold) this.compact(live);
     this.scheduleCool(live);
+  }
+
+  /**
+   * Applies a committed update. A shelter document that only gains people (a surge of
+   * check-ins) is held encoded, with a shadow of what its readers need (domain/people-shadow.ts):
+   * a live document costs 8–13 kB of heap per person, encoded ~410 B. Anything else makes it live.
+   */
+  private applyTo(live: LiveDoc, update: Uint8Array, origin: unknown): void {
+    if (live.ref.kind !== 'shelter' || !this.opts.encodeBusyShelters) {
+      Y.applyUpdate(live.doc, update, origin);
+      return;
+    }
+    if (!live.isHot && live.shadow) {
+      const shadow = live.shadow;
+      const added = addedPeople(update, (c) => live.clockOf(c), (id) => shadow.has(id));
+      if (added) {
+        live.appendEncoded(update, added);
+        return;
+      }
+    }
+    const doc = live.doc;
+    const people = shelterPeople(doc);
+    const added = addedPeople(update, (c) => Y.getState(doc.store, c), (id) => people.has(id));
+    Y.applyUpdate(doc, update, origin);
+    live.addOnlyStreak = added ? live.addOnlyStreak + 1 : 0;
+    if (live.addOnlyStreak >= ENCODE_AFTER_ADDS) live.cool(PeopleShadow.of(doc));
   }
 
   /** On a shared store, sequence numbers are per document and gap-free (store/postgres.ts). */

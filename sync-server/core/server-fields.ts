@@ -20,11 +20,12 @@ type Decoded = ReturnType<typeof Y.decodeUpdate>;
 type Place = { root: string; key: string } | null;
 
 /**
- * The first server-owned field (`map.key`) that `update` sets or deletes, or null. `doc` is the
- * document as the server holds it. An item whose origin neither the update nor the document
+ * The first server-owned field (`map.key`) that `update` sets or deletes, or null. `doc` gives
+ * the document as the server holds it, asked for only when the update refers to something it
+ * does not carry (a check-in does not: a shelter held encoded stays so, core/registry.ts). An item whose origin neither the update nor the document
  * holds is not judged here: Yjs keeps it pending, and nothing the server decides reads it.
  */
-export function serverFieldWritten(ref: DocRef, doc: Y.Doc, update: Decoded): string | null {
+export function serverFieldWritten(ref: DocRef, doc: () => Y.Doc, update: Decoded): string | null {
   const owned = SERVER_OWNED[ref.kind];
   if (Object.keys(owned).length === 0) return null;
   const own = new Map<number, Y.Item[]>();
@@ -45,7 +46,7 @@ export function serverFieldWritten(ref: DocRef, doc: Y.Doc, update: Decoded): st
       const ref = item.origin ?? item.rightOrigin;
       if (ref) {
         const inUpdate = own.get(ref.client)?.find((i) => ref.clock >= i.id.clock && ref.clock < i.id.clock + i.length);
-        place = inUpdate ? placeOf(inUpdate, depth + 1) : placeInDoc(doc, ref);
+        place = inUpdate ? placeOf(inUpdate, depth + 1) : placeInDoc(doc(), ref);
       }
     }
     cache.set(item, place);
@@ -58,9 +59,10 @@ export function serverFieldWritten(ref: DocRef, doc: Y.Doc, update: Decoded): st
     }
   }
   // A plain deletion of the current value.
+  if (update.ds.clients.size === 0) return null;
   for (const [root, keys] of Object.entries(owned)) {
-    if (!doc.share.has(root)) continue;
-    const map = doc.getMap(root);
+    if (!doc().share.has(root)) continue;
+    const map = doc().getMap(root);
     for (const key of keys) {
       const current = (map as unknown as { _map: Map<string, Y.Item> })._map.get(key);
       if (!current) continue;

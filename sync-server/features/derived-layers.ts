@@ -11,7 +11,7 @@
 // body keeps its ETag. Listeners (the HQ overview SSE stream) hear about each new summary.
 import { createHash } from 'node:crypto';
 import type * as Y from 'yjs';
-import { summarizeShelter, type ShelterSummary } from '../../domain/overview';
+import { assembleSummary, summarizeShelter, type ShelterSummary } from '../../domain/overview';
 import { buildPublicStatus } from '../../domain/status';
 import { peopleTallyOf } from '../../domain/people-tally';
 import { closuresFeatureCollection } from '../../domain/closures';
@@ -270,7 +270,11 @@ export class DerivedLayers {
     let summary: ShelterSummary;
     const now = this.clock();
     try {
-      summary = summarizeShelter(live.doc, live.ref.shelterId, now, live.lastUpdateAt, { people: peopleTallyOf(live.doc) });
+      // A shelter held encoded while check-ins arrive is summarized from its shadow (registry.ts).
+      const shadow = live.isHot ? null : live.shadow;
+      summary = shadow
+        ? assembleSummary(shadow.parts, shadow.counter.tally(now), shadow.counter.records, live.ref.shelterId, live.lastUpdateAt)
+        : summarizeShelter(live.doc, live.ref.shelterId, now, live.lastUpdateAt, { people: peopleTallyOf(live.doc) });
     } catch (e) {
       console.error(`summary of ${live.name} failed: ${(e as Error).message}`);
       return;

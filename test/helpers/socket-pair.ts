@@ -204,6 +204,8 @@ export class SyncCore {
       compactThreshold: opts.compactThreshold ?? 20,
       coolAfterMs: opts.clock ? 2_000 : 1e9,
       clock: opts.clock,
+      // As the city server does: a shelter that only gains people is held encoded (registry.ts).
+      encodeBusyShelters: true,
     });
     this.writer = new UpdateWriter(this.store, this.registry, queue, this.metrics, clock, (run) => void this.scheduled.push(run));
     this.sync = new SyncService(

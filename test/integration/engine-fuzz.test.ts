@@ -22,6 +22,9 @@ import { randomInt } from 'node:crypto';
 import { describe, expect, it } from 'vitest';
 import * as Y from 'yjs';
 import { prng } from '../../domain/prng';
+import { checkInHousehold, emptyPersonInput } from '../../domain/people';
+import { tallyShelterPeople } from '../../domain/counts';
+import { summaryParts } from '../../domain/overview';
 import { snapshot } from '../helpers/fuzz';
 import { SyncWorld, deletionsIn, trace, type Tablet } from '../helpers/sync-world';
 
@@ -48,6 +51,36 @@ interface Model {
   map: Map<string, number>;
   list: Set<string>;
   text: number;
+  /** People checked in (the `checkIns` runs): ids. */
+  people: Set<string>;
+}
+
+/** Seeds of the runs with check-ins, where the city holds the shelter encoded between other edits. */
+const CHECK_IN_SEED_COUNT = Number(process.env.ENGINE_FUZZ_CHECK_IN_SEEDS ?? 15);
+
+/**
+ * When a city instance holds the shelter encoded, its shadow counts what its stored state holds
+ * (the summary HQ sees is made from it). True when some instance held it encoded.
+ */
+async function encodedShadowAgrees(world: SyncWorld, where: string): Promise<boolean> {
+  let encoded = false;
+  for (const core of world.cores) {
+    const live = core.registry.get(world.docName);
+    if (!live || live.isHot || !live.shadow) continue;
+    encoded = true;
+    // The document as the encoded copy holds it (what a client syncing now gets).
+    const held = new Y.Doc();
+    Y.applyUpdate(held, live.diff(new Uint8Array([0])));
+    const now = new Date('2026-12-01T02:00:00Z');
+    expect(live.shadow.counter.tally(now), `${where} ${core.name}: the shadow's counts`).toEqual(tallyShelterPeople(held, now));
+    expect(live.shadow.counter.records, `${where} ${core.name}: people on record`).toBe(held.getMap('people').size);
+    expect(live.shadow.parts, `${where} ${core.name}: the rest of the summary`).toEqual(summaryParts(held));
+    expect(Y.decodeStateVector(live.stateVector()), `${where} ${core.name}: its state vector`).toEqual(Y.decodeStateVector(Y.encodeStateVector(held)));
+    // Nothing the store has for it is missing from it, beyond what is committed and not yet applied.
+    const stored = await core.stored(world.docName);
+    for (const [client, clock] of Y.decodeStateVector(live.stateVector())) expect(Y.getState(stored.store, client), `${where} ${core.name}: its clock of ${client} is stored`).toBeGreaterThanOrEqual(clock);
+  }
+  return encoded;
 }
 
 async function checkInvariants(world: SyncWorld, where: string): Promise<void> {
@@ -77,14 +110,21 @@ async function checkInvariants(world: SyncWorld, where: string): Promise<void> {
   }
 }
 
-async function run(topology: Topology, seed: number, steps = STEPS): Promise<{ log: string[]; hashes: string[] }> {
+/**
+ * `checkIns`: three edits in four are check-ins (new people, as domain/people.ts writes them), so that
+ * the city holds the shelter encoded with a shadow of its people between other edits
+ * (core/registry.ts): every sync path then also runs on an encoded document, and the shadow's
+ * counts are checked against the stored document after every step.
+ */
+async function run(topology: Topology, seed: number, steps = STEPS, checkIns = false): Promise<{ log: string[]; hashes: string[]; encodedSteps: number }> {
   const rand = prng(seed);
   const int = (n: number) => Math.floor(rand() * n);
   const world = new SyncWorld('shelter/engine', { instances: topology === 'instances' ? 2 : 1 });
   world.balance = rand;
   // With a box: the first tablet talks to the city only (a tablet outside the box's network), the others to both.
   await world.init({ box: topology === 'box', tablets: TABLETS, viaBox: (i) => i > 0 });
-  const model: Model = { map: new Map(), list: new Set(), text: 0 };
+  const model: Model = { map: new Map(), list: new Set(), text: 0, people: new Set() };
+  let encodedSteps = 0;
   const log = world.log;
   const edits: Promise<unknown>[] = [];
   try {
@@ -93,11 +133,18 @@ async function run(topology: Topology, seed: number, steps = STEPS): Promise<{ l
       const t: Tablet = world.tablets[int(TABLETS)];
       const r = rand();
       if (r < 0.3) {
-        const kind = int(4);
+        const kind = checkIns ? int(16) : int(4);
         log.push(`step ${step}: ${t.name} edits (${kind})`);
         edits.push(
           t.replica.transact((doc) => {
-            if (kind < 2) {
+            if (kind >= 4) {
+              let n = 0;
+              const r = checkInHousehold(doc, Array.from({ length: 1 + (kind % 2) }, () => ({ ...emptyPersonInput(), name: `住民 ${step}`, stay: 'shelter' as const })), {
+                now: new Date('2026-12-01T01:00:00Z'),
+                newId: () => `${t.name}-p${step}-${n++}`,
+              });
+              if (r.ok) for (const id of r.value.personIds) model.people.add(id);
+            } else if (kind < 2) {
               const key = `${t.name}-k${int(5)}`;
               if (kind === 1 && model.map.has(key)) {
                 doc.getMap('m').delete(key);
@@ -152,6 +199,7 @@ async function run(topology: Topology, seed: number, steps = STEPS): Promise<{ l
         await world.advance(ms);
       }
       await checkInvariants(world, `${topology} seed ${seed} step ${step}`);
+      if (await encodedShadowAgrees(world, `${topology} seed ${seed} step ${step}`)) encodedSteps++;
       trace(() => `${topology} ${seed} step ${step} ok`);
     }
     // heal: every transaction has finished, everything is delivered, committed and reconnected
@@ -164,6 +212,9 @@ async function run(topology: Topology, seed: number, steps = STEPS): Promise<{ l
       list: [...model.list].sort(),
       text: model.text,
     };
+    const people = [...model.people].sort();
+    for (const t of world.tablets) expect([...t.doc.getMap('people').keys()].sort(), `${topology} seed ${seed} ${t.name}: people`).toEqual(people);
+    expect([...(await world.city.stored(world.docName)).getMap('people').keys()].sort()).toEqual(people);
     for (const t of world.tablets) {
       expect(snapshot(t.doc), `${topology} seed ${seed} ${t.name}\n${log.slice(-60).join('\n')}`).toEqual(expected);
       expect(t.replica.state().pending, `${topology} seed ${seed} ${t.name}: pending at the end`).toBe(0);
@@ -171,7 +222,7 @@ async function run(topology: Topology, seed: number, steps = STEPS): Promise<{ l
     }
     expect(snapshot(await world.city.stored(world.docName))).toEqual(expected);
     if (world.box) expect(snapshot(await world.box.stored(world.docName))).toEqual(expected);
-    return { log: [...log], hashes: world.cores.map((c) => c.frameHash()) };
+    return { log: [...log], hashes: world.cores.map((c) => c.frameHash()), encodedSteps };
   } finally {
     await world.close();
   }
@@ -191,6 +242,18 @@ for (const topology of ['city', 'box', 'instances'] as const) {
     }
   });
 }
+
+describe('the sync engine with check-ins: the city holds the shelter encoded between other edits', () => {
+  for (const topology of ['city', 'box', 'instances'] as const) {
+    it(`${TOPOLOGY_NAMES[topology]}: ${CHECK_IN_SEED_COUNT} seeds converge, and the encoded document's shadow and sync answers match its store`, async () => {
+      let encoded = 0;
+      for (let seed = 1; seed <= CHECK_IN_SEED_COUNT; seed++) encoded += (await run(topology, 1000 + seed, STEPS, true)).encodedSteps;
+      console.log(`${topology}: ${encoded} steps with the shelter encoded`);
+      // The encoded path must actually have been taken (the runs would prove nothing otherwise).
+      expect(encoded).toBeGreaterThan(CHECK_IN_SEED_COUNT * 5);
+    }, 120_000);
+  }
+});
 
 describe('the engine fuzz replays', () => {
   it('a seed gives the same frames, byte for byte, on every run (several seeds, both topologies)', async () => {

@@ -11,6 +11,8 @@ import type { IncomingMessage, ServerResponse } from 'node:http';
 import { decodeFileBytes } from '../../../domain/file-text';
 import { isPresent } from '../../../domain/counts';
 import { PeopleChanges } from '../../../domain/people-changes';
+import type { PeopleShadow } from '../../../domain/people-shadow';
+import type { FieldReader } from '../../../domain/people-tally';
 import * as Y from 'yjs';
 import { asProtected, asString } from '../../../domain/coerce';
 import { hqDistricts, hqShelters, parseDocName, shelterDocName } from '../../../domain/schema';
@@ -65,6 +67,7 @@ export class SupportListService {
   /** Per loaded shelter document: which people changed since the last rescan, and the rows read before. */
   private readonly scans = new WeakMap<Y.Doc, { changes: PeopleChanges; rows: Map<string, CheckedInPerson> }>();
   private readonly matchKeyCache = new WeakMap<CheckedInPerson, string[]>();
+  private readonly shadowScans = new WeakMap<PeopleShadow, { seen: number; rows: CheckedInPerson[] }>();
   /** Shelter id → listed id → matches in that shelter. */
   private matches = new Map<string, Map<string, SupportMatch[]>>();
   private timer: NodeJS.Timeout | null = null;
@@ -160,7 +163,9 @@ export class SupportListService {
     let seq = 0;
     const checkedIn = await this.deps.registry.peek(shelterDocName(shelterId), (live) => {
       seq = live.lastSeq;
-      return this.checkedInOf(shelterId, live.doc);
+      // A shelter held encoded while check-ins arrive is read from its shadow (core/registry.ts).
+      const shadow = live.isHot ? null : live.shadow;
+      return shadow ? this.checkedInOfShadow(shelterId, shadow) : this.checkedInOf(shelterId, live.doc);
     });
     this.extracted.set(shelterId, { seq, people: checkedIn });
     this.matchShelter(shelterId, checkedIn);
@@ -181,13 +186,21 @@ export class SupportListService {
         scan.rows.delete(personId);
         continue;
       }
-      const year = m.get('birthYear');
-      scan.rows.set(personId, {
-        shelterId, personId, name: asString(m.get('name')), kana: asString(m.get('kana')),
-        birthYear: typeof year === 'number' ? year : null, present: isPresent({ checkedOutAt: m.get('checkedOutAt') }), protected: asProtected(m.get('protected')),
-      });
+      scan.rows.set(personId, checkedInRow(shelterId, personId, m));
     }
     return [...scan.rows.values()];
+  }
+
+  /** The same from a shelter's shadow, which only grows: the people added since the last rescan are read. */
+  private checkedInOfShadow(shelterId: string, shadow: PeopleShadow): CheckedInPerson[] {
+    let scan = this.shadowScans.get(shadow);
+    if (!scan) this.shadowScans.set(shadow, (scan = { seen: 0, rows: [] }));
+    for (; scan.seen < shadow.order.length; scan.seen++) {
+      const personId = shadow.order[scan.seen];
+      const m = shadow.people.get(personId);
+      if (m) scan.rows.push(checkedInRow(shelterId, personId, m));
+    }
+    return [...scan.rows];
   }
 
   /** A check-in's match keys, computed once per row (checkedInOf keeps the rows of unchanged people). */
@@ -539,3 +552,12 @@ export class SupportListService {
 }
 
 export { SUPPORT_STATUSES };
+
+/** What a match reads of one checked-in person (a live Y.Map or a shadow's record). */
+function checkedInRow(shelterId: string, personId: string, m: FieldReader): CheckedInPerson {
+  const year = m.get('birthYear');
+  return {
+    shelterId, personId, name: asString(m.get('name')), kana: asString(m.get('kana')),
+    birthYear: typeof year === 'number' ? year : null, present: isPresent({ checkedOutAt: m.get('checkedOutAt') }), protected: asProtected(m.get('protected')),
+  };
+}
