@@ -20,7 +20,7 @@ import { retentionDays } from '../../../domain/retention';
 import { CSV_BOM, csvLine } from '../../../domain/roster-csv';
 import {
   SUPPORT_STATUSES, byAddress, matchConfidence, matchKeys, parseSupportList, supportStatus,
-  type CheckedInPerson, type ColumnMapping, type SupportDecisions, type SupportMatch, type SupportPerson, type SupportStatus,
+  type CheckedInPerson, type ColumnMapping, type MatchConfidence, type SupportDecisions, type SupportMatch, type SupportPerson, type SupportStatus,
 } from '../../../domain/support-list';
 import { bearerToken, verifyToken } from '../../core/auth';
 import type { DerivedLayers } from '../derived-layers';
@@ -56,6 +56,8 @@ export interface DistrictCounts {
   unaccounted: number;
 }
 
+const NO_MATCHES: readonly { id: string; confidence: MatchConfidence }[] = [];
+
 export class SupportListService {
   private state: ListState = EMPTY_STATE;
   private stamp = '';
@@ -66,7 +68,7 @@ export class SupportListService {
   private extracted = new Map<string, { seq: number; people: CheckedInPerson[] }>();
   /** Per loaded shelter document: which people changed since the last rescan, and the rows read before. */
   private readonly scans = new WeakMap<Y.Doc, { changes: PeopleChanges; rows: Map<string, CheckedInPerson> }>();
-  private readonly matchKeyCache = new WeakMap<CheckedInPerson, string[]>();
+  private matchesOfRow = new WeakMap<CheckedInPerson, readonly { id: string; confidence: MatchConfidence }[]>();
   private readonly shadowScans = new WeakMap<PeopleShadow, { seen: number; rows: CheckedInPerson[] }>();
   /** Shelter id → listed id → matches in that shelter. */
   private matches = new Map<string, Map<string, SupportMatch[]>>();
@@ -120,6 +122,7 @@ export class SupportListService {
 
   private rebuildIndex(): void {
     this.index = new Map();
+    this.matchesOfRow = new WeakMap();
     for (const p of this.people.values()) {
       for (const k of matchKeys(p.name, p.kana)) {
         const list = this.index.get(k);
@@ -203,21 +206,31 @@ export class SupportListService {
     return [...scan.rows];
   }
 
-  /** A check-in's match keys, computed once per row (checkedInOf keeps the rows of unchanged people). */
-  private keysOf(c: CheckedInPerson): string[] {
-    let keys = this.matchKeyCache.get(c);
-    if (!keys) this.matchKeyCache.set(c, (keys = matchKeys(c.name, c.kana)));
-    return keys;
+  /**
+   * Whom on the list a check-in matches, worked out once per row (checkedInOf keeps the rows of
+   * unchanged people) and forgotten when the list changes: a rescan of an unchanged person is
+   * one lookup.
+   */
+  private rowMatches(c: CheckedInPerson): readonly { id: string; confidence: MatchConfidence }[] {
+    let found = this.matchesOfRow.get(c);
+    if (!found) {
+      const candidates = new Set<string>();
+      for (const k of matchKeys(c.name, c.kana)) for (const id of this.index.get(k) ?? []) candidates.add(id);
+      const out: { id: string; confidence: MatchConfidence }[] = [];
+      for (const id of candidates) {
+        const confidence = matchConfidence(this.people.get(id)!, c);
+        if (confidence) out.push({ id, confidence });
+      }
+      found = out.length > 0 ? out : NO_MATCHES;
+      this.matchesOfRow.set(c, found);
+    }
+    return found;
   }
 
   matchShelter(shelterId: string, checkedIn: readonly CheckedInPerson[]): void {
     const found = new Map<string, SupportMatch[]>();
     for (const c of checkedIn) {
-      const candidates = new Set<string>();
-      for (const k of this.keysOf(c)) for (const id of this.index.get(k) ?? []) candidates.add(id);
-      for (const id of candidates) {
-        const confidence = matchConfidence(this.people.get(id)!, c);
-        if (!confidence) continue;
+      for (const { id, confidence } of this.rowMatches(c)) {
         const list = found.get(id) ?? [];
         list.push({ shelterId, personId: c.personId, confidence, present: c.present });
         found.set(id, list);
