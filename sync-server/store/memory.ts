@@ -218,8 +218,12 @@ class MemoryStore implements DocStore {
   }
 
   async putRecord(r: RecordInput, at: Date): Promise<void> {
+    return this.putRecords([r], at);
+  }
+
+  async putRecords(records: readonly RecordInput[], at: Date): Promise<void> {
     this.check();
-    this.data.records.set(`${r.kind}\u0000${r.id}`, { ...r, updatedAt: at.toISOString() });
+    for (const r of records) this.data.records.set(`${r.kind}\u0000${r.id}`, { ...r, updatedAt: at.toISOString() });
   }
 
   async insertRecord(r: RecordInput, at: Date): Promise<boolean> {

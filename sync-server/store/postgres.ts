@@ -372,10 +372,19 @@ class PostgresStore implements DocStore {
   }
 
   async putRecord(r: RecordInput, at: Date): Promise<void> {
+    return this.putRecords([r], at);
+  }
+
+  async putRecords(records: readonly RecordInput[], at: Date): Promise<void> {
+    if (records.length === 0) return;
+    // One statement: the rows as arrays (a repeated id keeps its last record, as one by one would).
+    const last = new Map(records.map((r) => [`${r.kind}\u0000${r.id}`, r]));
+    const rows = [...last.values()];
     await this.pool.query(
-      `INSERT INTO records (kind, id, grp, data, updated_at) VALUES ($1, $2, $3, $4, $5)
+      `INSERT INTO records (kind, id, grp, data, updated_at)
+       SELECT k, i, g, d, $5 FROM unnest($1::text[], $2::text[], $3::text[], $4::text[]) AS t(k, i, g, d)
        ON CONFLICT (kind, id) DO UPDATE SET grp = excluded.grp, data = excluded.data, updated_at = excluded.updated_at`,
-      [r.kind, r.id, r.grp, r.data, at.toISOString()],
+      [rows.map((r) => r.kind), rows.map((r) => r.id), rows.map((r) => r.grp), rows.map((r) => r.data), at.toISOString()],
     );
   }
 

@@ -324,9 +324,17 @@ class SqliteStore implements DocStore {
   // (synchronous=FULL applies to it too), except an erasing delete, which the writer does with
   // a VACUUM so no byte of the record stays in free pages.
   async putRecord(r: RecordInput, at: Date): Promise<void> {
-    this.db
-      .prepare('INSERT INTO records (kind, id, grp, data, updated_at) VALUES (?, ?, ?, ?, ?) ON CONFLICT (kind, id) DO UPDATE SET grp = excluded.grp, data = excluded.data, updated_at = excluded.updated_at')
-      .run(r.kind, r.id, r.grp, r.data, at.toISOString());
+    return this.putRecords([r], at);
+  }
+
+  async putRecords(records: readonly RecordInput[], at: Date): Promise<void> {
+    const put = this.db.prepare(
+      'INSERT INTO records (kind, id, grp, data, updated_at) VALUES (?, ?, ?, ?, ?) ON CONFLICT (kind, id) DO UPDATE SET grp = excluded.grp, data = excluded.data, updated_at = excluded.updated_at',
+    );
+    const iso = at.toISOString();
+    this.db.transaction(() => {
+      for (const r of records) put.run(r.kind, r.id, r.grp, r.data, iso);
+    })();
   }
 
   async insertRecord(r: RecordInput, at: Date): Promise<boolean> {

@@ -183,6 +183,11 @@ export interface RecordStore {
   /** Inserts or replaces a record, durably. */
   putRecord(record: RecordInput, at: Date): Promise<void>;
   /**
+   * Inserts or replaces many records in one transaction: all or none, one commit (a support list
+   * of 10,000 people written one by one would be 10,000 commits, each holding the server).
+   */
+  putRecords(records: readonly RecordInput[], at: Date): Promise<void>;
+  /**
    * Inserts a record unless one with its kind and id exists; true when this call inserted it.
    * Several instances racing for the same id: exactly one gets true (a push is sent once).
    */

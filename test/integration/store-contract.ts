@@ -365,6 +365,15 @@ export function storeContract(name: string, open: () => Promise<StoreHarness>): 
       await store.putRecord({ kind: 'report', id: 'r1', grp: 'd1|safe-at-home', data: '{"a":2}' }, new Date('2026-12-07T01:00:00Z'));
       expect(await store.getRecord('report', 'r1')).toEqual({ kind: 'report', id: 'r1', grp: 'd1|safe-at-home', data: '{"a":2}', updatedAt: '2026-12-07T01:00:00.000Z' });
       expect(await store.getRecord('report', 'nope')).toBeNull();
+      // many at once, in one transaction: inserted and replaced alike, a repeated id keeps its last
+      await store.putRecords([
+        { kind: 'listed', id: 'l1', grp: 'd1', data: '1' },
+        { kind: 'listed', id: 'l2', grp: 'd2', data: '2' },
+        { kind: 'listed', id: 'l1', grp: 'd1', data: '1b' },
+      ], at);
+      await store.putRecords([{ kind: 'listed', id: 'l2', grp: 'd3', data: '2b' }], at);
+      await store.putRecords([], at);
+      expect((await store.listRecords('listed')).map((r) => [r.id, r.grp, r.data])).toEqual([['l1', 'd1', '1b'], ['l2', 'd3', '2b']]);
       expect(Object.fromEntries(await store.countRecords('report', 'd1|'))).toEqual({ 'd1|safe-at-home': 1, 'd1|not-yet': 1 });
       expect((await store.countRecords('report')).size).toBe(3);
       expect((await store.listRecords('report', 'd2|evacuated')).map((r) => r.id)).toEqual(['r3']);

@@ -67,7 +67,7 @@ export class HazardService {
 
   /** Stores layers (the demo seeds its own) and serves them at once. */
   async put(layers: readonly HazardLayer[]): Promise<void> {
-    for (const l of layers) await this.deps.store.putRecord({ kind: LAYER_KIND, id: l.id, grp: l.kind, data: JSON.stringify(l) }, this.deps.clock());
+    await this.deps.store.putRecords(layers.map((l) => ({ kind: LAYER_KIND, id: l.id, grp: l.kind, data: JSON.stringify(l) })), this.deps.clock());
     await this.touchIndex();
   }
 

@@ -439,7 +439,7 @@ export class SupportListService {
           const keep = new Set(people.map((p) => p.id));
           const gone = [...this.people.keys()].filter((id) => !keep.has(id));
           if (gone.length) await store.deleteRecords(PERSON_KIND, gone, { erase: true });
-          for (const p of people) await store.putRecord({ kind: PERSON_KIND, id: p.id, grp: p.district, data: JSON.stringify(p) }, clock());
+          await store.putRecords(people.map((p) => ({ kind: PERSON_KIND, id: p.id, grp: p.district, data: JSON.stringify(p) })), clock());
           await this.saveState({ uploadedAt: clock().toISOString(), count: people.length });
           await this.follow(true);
           sendJson(res, 200, { ...summary, removed: gone.length });
