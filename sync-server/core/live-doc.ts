@@ -62,8 +62,14 @@ export class LiveDoc {
    * and for a document cooled only for being idle.
    */
   shadow: PeopleShadow | null = null;
-  /** Committed updates in a row that only added people (the registry cools a live shelter after a few). */
+  /** Committed updates in a row that only added people (the registry encodes a live shelter after `encodeAfterAdds`). */
   addOnlyStreak = 0;
+  /**
+   * How many such updates in a row make the registry encode this shelter: 4 at first, doubled
+   * (up to 256) each time it has to be made live again, so that a shelter where check-ins and
+   * other changes alternate is not encoded and decoded over and over (each costs its whole state).
+   */
+  encodeAfterAdds = 4;
   private hot: Y.Doc | null = null;
   /**
    * The encoded state; `pending`: committed updates appended to it while it stays encoded
@@ -126,6 +132,7 @@ export class LiveDoc {
       Y.applyUpdate(doc, this.folded().update);
       this.hot = doc;
       this.cold = null;
+      if (this.shadow) this.encodeAfterAdds = Math.min(this.encodeAfterAdds * 2, 256);
       this.shadow = null;
       this.addOnlyStreak = 0;
     }

@@ -26,8 +26,6 @@ export interface RegistryOptions {
   encodeBusyShelters?: boolean;
 }
 
-/** Updates in a row that only add people after which a live shelter document is encoded. */
-const ENCODE_AFTER_ADDS = 4;
 
 /** The origin of updates that another server instance committed (applied through catchUp). */
 export const PEER_ORIGIN = Symbol('peer instance');
@@ -147,7 +145,7 @@ export class DocRegistry {
     const added = addedPeople(update, (c) => Y.getState(doc.store, c), (id) => people.has(id));
     Y.applyUpdate(doc, update, origin);
     live.addOnlyStreak = added ? live.addOnlyStreak + 1 : 0;
-    if (live.addOnlyStreak >= ENCODE_AFTER_ADDS) live.cool(PeopleShadow.of(doc));
+    if (live.addOnlyStreak >= live.encodeAfterAdds) live.cool(PeopleShadow.of(doc));
   }
 
   /** On a shared store, sequence numbers are per document and gap-free (store/postgres.ts). */
@@ -168,7 +166,7 @@ export class DocRegistry {
     if (at && (!live.lastUpdateAt || at > live.lastUpdateAt)) live.lastUpdateAt = at;
     live.approxBytes += update.byteLength;
     try {
-      Y.applyUpdate(live.doc, update, PEER_ORIGIN);
+      this.applyTo(live, update, PEER_ORIGIN);
     } catch (e) {
       console.error(`${live.name}: an update from another instance did not apply: ${(e as Error).message}`);
       return;
