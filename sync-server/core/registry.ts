@@ -26,7 +26,6 @@ export interface RegistryOptions {
   encodeBusyShelters?: boolean;
 }
 
-
 /** The origin of updates that another server instance committed (applied through catchUp). */
 export const PEER_ORIGIN = Symbol('peer instance');
 
