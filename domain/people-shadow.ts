@@ -43,6 +43,9 @@ export interface AddedPeople {
  * `onRecord(id)`: whether the people map already has that id (a second write of it is not new).
  */
 export function addedPeople(update: Uint8Array, clockOf: (client: number) => number, onRecord: (id: string) => boolean): AddedPeople | null {
+  // Adding a person names the people map in the update; most other updates never do, and are
+  // told apart here without decoding them (every shelter update on the server comes this way).
+  if (!containsBytes(update, PEOPLE_KEY)) return null;
   let decoded: ReturnType<typeof Y.decodeUpdate>;
   try {
     decoded = Y.decodeUpdate(update);
@@ -77,6 +80,17 @@ export function addedPeople(update: Uint8Array, clockOf: (client: number) => num
   const people = new Map<string, ShadowPerson>();
   for (const { id, fields } of maps.values()) people.set(id, new ShadowPerson((k) => fields.get(k)));
   return { people, clocks: next };
+}
+
+const PEOPLE_KEY = new TextEncoder().encode('people');
+
+function containsBytes(haystack: Uint8Array, needle: Uint8Array): boolean {
+  const first = needle[0];
+  outer: for (let i = haystack.indexOf(first); i !== -1 && i <= haystack.length - needle.length; i = haystack.indexOf(first, i + 1)) {
+    for (let k = 1; k < needle.length; k++) if (haystack[i + k] !== needle[k]) continue outer;
+    return true;
+  }
+  return false;
 }
 
 export class PeopleShadow {
