@@ -177,7 +177,7 @@ export class SupportListService {
   /**
    * The check-ins of a shelter document, re-reading only the people changed since the last time
    * (a rescan follows every summary of the shelter: on a disaster day, about once a second for
-   * each of hundreds of shelters). Unchanged people keep their row, and with it their match keys.
+   * each of hundreds of shelters). Unchanged people keep their row, and with it their matches.
    */
   private checkedInOf(shelterId: string, doc: Y.Doc): CheckedInPerson[] {
     let scan = this.scans.get(doc);
