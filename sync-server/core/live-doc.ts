@@ -8,8 +8,8 @@ import type { AddedPeople, PeopleShadow } from '../../domain/people-shadow';
 /**
  * Appended updates are merged into the encoded state once they are as large as it (at least
  * FOLD_MIN_BYTES): a merge costs the whole state, so this keeps its cost per update bounded and
- * the memory at most twice the state. Each document's threshold is shifted by up to a quarter
- * (from its name): hundreds of shelters filling at the same pace would otherwise all merge in
+ * the memory at most about twice the state. Each document's threshold is shifted by up to a
+ * quarter (`spread`): hundreds of shelters filling at the same pace would otherwise all merge in
  * the same second, which held every forward for a second in the disaster bench.
  */
 const FOLD_MIN_BYTES = 32_768;
@@ -80,8 +80,12 @@ export class LiveDoc {
    * until asked after an append.
    */
   private cold: { update: Uint8Array; sv: Uint8Array | null; pending: Uint8Array[]; pendingBytes: number; clocks: Map<number, number> | null } | null;
-  /** This document's shift of the merge threshold (see FOLD_MIN_BYTES): 0.75–1.25. */
-  private readonly foldShift: number;
+  /**
+   * A number in [0, 1) of this document (from its name) that shifts its thresholds: the merge of
+   * appended updates (FOLD_MIN_BYTES) and the compaction (registry.ts) — hundreds of shelters
+   * filling at the same pace would otherwise all do the same costly thing in the same second.
+   */
+  readonly spread: number;
 
   constructor(
     readonly name: string,
@@ -92,7 +96,7 @@ export class LiveDoc {
     this.cold = { update: state, sv: Y.encodeStateVectorFromUpdate(state), pending: [], pendingBytes: 0, clocks: null };
     let h = 0;
     for (let i = 0; i < name.length; i++) h = (h * 31 + name.charCodeAt(i)) >>> 0;
-    this.foldShift = 0.75 + (h % 1000) / 2000;
+    this.spread = (h % 1000) / 1000;
     this.approxBytes = state.byteLength;
     this.lastSeq = stored.lastSeq;
     this.updatesSinceSnapshot = stored.updatesSinceSnapshot;
@@ -168,7 +172,7 @@ export class LiveDoc {
     cold.pending.push(update);
     cold.pendingBytes += update.byteLength;
     this.shadow!.add(added);
-    if (cold.pendingBytes >= Math.max(FOLD_MIN_BYTES, cold.update.byteLength) * this.foldShift) this.folded();
+    if (cold.pendingBytes >= Math.max(FOLD_MIN_BYTES, cold.update.byteLength) * (0.75 + this.spread / 2)) this.folded();
   }
 
   /** What a client with state vector `sv` lacks (sync step 2). */

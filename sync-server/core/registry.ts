@@ -117,7 +117,8 @@ export class DocRegistry {
     live.lastUpdateAt = at;
     this.applyTo(live, update, origin);
     for (const l of this.listeners) l.changed?.(live, update, origin);
-    if (live.updatesSinceSnapshot >= this.opts.compactThreshold) this.compact(live);
+    // At 75–100 % of the threshold, by document (LiveDoc.spread): not all shelters in one second.
+    if (live.updatesSinceSnapshot >= Math.max(1, Math.floor(this.opts.compactThreshold * (0.75 + live.spread / 4)))) this.compact(live);
     this.scheduleCool(live);
   }
 
