@@ -52,11 +52,20 @@ export async function setShelterStatus(server: TestServer, id: string, status: '
 }
 
 /** Raises or lowers a level the way HQ does: setDistrictLevel on the hq document over WebSocket. */
+/**
+ * Sets a district's level as HQ does, and returns once status.json says so (it is derived within
+ * a moment of the change): a page opened right after must not be served the level before.
+ */
 export async function setLevel(server: TestServer, districtId: string, level: Level) {
   await writeDoc(server, HQ_DOC, (doc) => {
     const r = setDistrictLevel(doc, districtId, level, { by: 'e2e', now: new Date() });
     if (!r.ok) throw new Error(`setDistrictLevel: ${r.error}`);
   });
+  for (const deadline = Date.now() + 5_000; Date.now() < deadline; await new Promise((r) => setTimeout(r, 20))) {
+    const status = (await (await fetch(`${server.url}/api/public/status.json`)).json()) as { districts: { id: string; level: number }[] };
+    if (status.districts.find((d) => d.id === districtId)?.level === level) return;
+  }
+  throw new Error(`status.json did not show level ${level} for ${districtId} within 5 s`);
 }
 
 export async function phoneContext(browser: Browser, init?: { prefs?: object; checkEveryMs?: number }): Promise<BrowserContext> {
