@@ -35,7 +35,7 @@ import { seedHq, writeDoc } from '../test/helpers/seed';
 import { tempDataDir } from '../test/helpers/server';
 import { startTestPostgres } from '../test/helpers/postgres';
 import { SERVER_NODE_ARGS } from '../scripts/server-node-args.mjs';
-import { LoadClient, ROOT, percentile, sleep, startChild, type Child } from './support';
+import { LoadClient, ROOT, kanaDigits, percentile, sleep, startChild, type Child } from './support';
 
 const SHELTERS = Number(process.env.DISASTER_SHELTERS ?? 855);
 const PEOPLE = Number(process.env.DISASTER_PEOPLE ?? 183_000);
@@ -217,7 +217,7 @@ async function main(): Promise<void> {
     });
     if (LISTED > 0) {
       // Names as the tablets write them (Tablet.checkIn), each with its own kana.
-      const kana = (i: number) => `ようしえん${String(i).replace(/\d/g, (d) => 'あいうえおかきくけこ'[Number(d)])}`;
+      const kana = (i: number) => `ようしえん${kanaDigits(i)}`;
       const csv = ['氏名,ふりがな,生年月日,住所,地区', ...Array.from({ length: LISTED }, (_, i) => `避難 ${i * 40},${kana(i)},1940/1/1,ベンチ町${i},${(i % DISTRICTS) + 1}地区`)].join('\n');
       const up = await fetch(`${base}/api/hq/support-list`, { method: 'POST', headers: { Authorization: `Bearer ${hqToken}`, 'Content-Type': 'text/csv' }, body: csv });
       if (!up.ok) throw new Error(`support list upload: ${up.status} ${await up.text()}`);

@@ -6,6 +6,7 @@ import { checkInHousehold, emptyPersonInput } from '../domain/people';
 import { shelterDocName } from '../domain/schema';
 import { startTestServer } from '../test/helpers/server';
 import { seedHq } from '../test/helpers/seed';
+import { kanaDigits } from './support';
 
 const BENCH = 'support-list';
 const emit = (metric: string, value: number, unit: string, extra: Record<string, unknown> = {}) =>
@@ -16,8 +17,6 @@ const PER_SHELTER = 1_000;
 const LISTED = 5_000;
 const FAMILY = ['佐藤', '鈴木', '高橋', '田中', '伊藤', '渡辺', '山本', '中村', '小林', '加藤', '吉田', '山田', '佐々木', '山口', '松本'];
 const KANA_FAMILY = ['さとう', 'すずき', 'たかはし', 'たなか', 'いとう', 'わたなべ', 'やまもと', 'なかむら', 'こばやし', 'かとう', 'よしだ', 'やまだ', 'ささき', 'やまぐち', 'まつもと'];
-/** A kana spelling of a number (a kana field holds kana only). */
-const kanaDigits = (i: number) => String(i).replace(/\d/g, (d) => 'あいうえおかきくけこ'[Number(d)]);
 const name = (i: number) => ({ name: `${FAMILY[i % FAMILY.length]} 人${i}`, kana: `${KANA_FAMILY[i % FAMILY.length]} ${kanaDigits(i)}` });
 
 process.env.HINANJO_SQLITE_SYNC = 'NORMAL';

@@ -249,3 +249,5 @@ export function bigShelterUpdate(PEOPLE: number): Uint8Array {
   return Y.encodeStateAsUpdate(doc);
 }
 
+/** A kana spelling of a number (a kana field holds kana only): the benches' listed people. */
+export const kanaDigits = (i: number) => String(i).replace(/\d/g, (d) => 'あいうえおかきくけこ'[Number(d)]);

@@ -10,7 +10,7 @@
 // (a check-in does not change it).
 import * as Y from 'yjs';
 import { shelterPeople } from './schema';
-import { PeopleCounter, type FieldReader } from './people-tally';
+import { PeopleCounter, type FieldReader } from './counts';
 import { summaryParts, type SummaryParts } from './overview';
 
 /** The fields of a person the shadow keeps (the headcount's and the support list's). */

@@ -142,7 +142,7 @@ export class DocRegistry {
     }
     const doc = live.doc;
     const people = shelterPeople(doc);
-    const added = addedPeople(update, (c) => Y.getState(doc.store, c), (id) => people.has(id));
+    const added = addedPeople(update, (c) => live.clockOf(c), (id) => people.has(id));
     Y.applyUpdate(doc, update, origin);
     live.addOnlyStreak = added ? live.addOnlyStreak + 1 : 0;
     if (live.addOnlyStreak >= live.encodeAfterAdds) live.cool(PeopleShadow.of(doc));

@@ -12,7 +12,7 @@ import { decodeFileBytes } from '../../../domain/file-text';
 import { isPresent } from '../../../domain/counts';
 import { PeopleChanges } from '../../../domain/people-changes';
 import type { PeopleShadow } from '../../../domain/people-shadow';
-import type { FieldReader } from '../../../domain/people-tally';
+import type { FieldReader } from '../../../domain/counts';
 import * as Y from 'yjs';
 import { asProtected, asString } from '../../../domain/coerce';
 import { hqDistricts, hqShelters, parseDocName, shelterDocName } from '../../../domain/schema';
