@@ -85,7 +85,7 @@ async function syncSideBySide(distDir: string, load: LoadOptions, point: string)
   const dataDir = mkdtempSync(join(tmpdir(), 'hinanjo-bench-'));
   const ours = await startHinanjo(dataDir, distDir);
   const token = await issueTokenFor(dataDir, { role: 'hq' });
-  const h = await syncLoad(`hinanjo (SQLite WAL, synchronous=${process.env.HINANJO_SQLITE_SYNC === 'NORMAL' ? 'NORMAL' : 'FULL'}, group commit)`, `ws://127.0.0.1:${ours.port}/sync`, token, load);
+  const h = await syncLoad(`hinanjo (SQLite WAL, synchronous=${process.env.HINANJO_SQLITE_SYNC === 'NORMAL' ? 'NORMAL' : 'FULL'}, group commit)`, `ws://127.0.0.1:${ours.port}/sync`, token, { ...load, serverCpu: () => ours.cpuSeconds() });
   // where the time goes: the store's commit latency histogram, as /metrics reports it
   const metrics = await (await fetch(`http://127.0.0.1:${ours.port}/metrics`, { headers: { Authorization: `Bearer ${token}` } })).text();
   const buckets = [...metrics.matchAll(/hinanjo_store_commit_seconds_bucket\{le="([^"]+)"\} (\d+)/g)].map((m) => [m[1], Number(m[2])]);
@@ -97,11 +97,12 @@ async function syncSideBySide(distDir: string, load: LoadOptions, point: string)
   emit('server_event_loop_delay_p99', loop('0.99'), 'ms', { p999: loop('0.999') });
   await ours.stop();
   const ref = await startChild(['--input-type=module', '-e', REFERENCE]);
-  const r = await syncLoad('@y/websocket-server 0.1.1 (memory)', `ws://127.0.0.1:${ref.port}/sync`, null, load);
+  const r = await syncLoad('@y/websocket-server 0.1.1 (memory)', `ws://127.0.0.1:${ref.port}/sync`, null, { ...load, serverCpu: () => ref.cpuSeconds() });
   await ref.stop();
   emit('sync_throughput_ratio', h.updatesPerSecond / r.updatesPerSecond, 'hinanjo/reference', { point });
   emit('sync_p50_ratio', h.p50 / r.p50, 'hinanjo/reference', { point, target: point === '50x10' ? '<= 1.2' : undefined });
   emit('sync_p99_ratio', h.p99 / r.p99, 'hinanjo/reference', { point });
+  emit('sync_server_cpu_ratio', h.cpuPerUpdateUs / r.cpuPerUpdateUs, 'hinanjo/reference', { point, note: 'server CPU per forwarded update: what saturation comes to when clients do not share the cores' });
 }
 
 /**

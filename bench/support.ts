@@ -19,6 +19,8 @@ export interface Child {
   proc: ChildProcess;
   port: number;
   rssMb(): number;
+  /** CPU seconds the process has used, all its threads (the SQLite writer's too). */
+  cpuSeconds(): number;
   stop(): Promise<void>;
 }
 
@@ -44,12 +46,21 @@ export async function startChild(args: string[], env: Record<string, string> = {
     proc,
     port,
     rssMb: () => Number(/VmRSS:\s+(\d+)/.exec(readFileSync(`/proc/${proc.pid}/status`, 'utf8'))![1]) / 1024,
+    cpuSeconds: () => cpuSecondsOf(proc.pid!),
     stop: () =>
       new Promise((r) => {
         proc.once('exit', () => r());
         proc.kill('SIGTERM');
       }),
   };
+}
+
+/** utime + stime of a process from /proc (clock ticks: 100 per second on Linux). */
+export function cpuSecondsOf(pid: number): number {
+  // The command name (field 2) may hold spaces: count fields after its closing parenthesis.
+  const stat = readFileSync(`/proc/${pid}/stat`, 'utf8');
+  const fields = stat.slice(stat.lastIndexOf(')') + 2).split(' ');
+  return (Number(fields[11]) + Number(fields[12])) / 100;
 }
 
 export function percentile(sorted: number[], p: number): number {
@@ -165,6 +176,8 @@ export interface LoadOptions {
   seconds: number;
   /** Prints one figure (the caller's bench name). */
   emit: (metric: string, value: number, unit: string, extra?: Record<string, unknown>) => void;
+  /** The server's CPU seconds so far (Child.cpuSeconds): reports its CPU per forwarded update. */
+  serverCpu?: () => number;
 }
 
 /**
@@ -206,8 +219,10 @@ export async function syncLoad(label: string, wsBases: string | string[], token:
   await sleep(2_000); // warm up
   measuring = true;
   const t0 = performance.now();
+  const cpu0 = o.serverCpu?.() ?? 0;
   await sleep(SECONDS * 1000);
   measuring = false;
+  const cpu = (o.serverCpu?.() ?? 0) - cpu0;
   const elapsed = (performance.now() - t0) / 1000;
   for (const t of timers) clearInterval(t);
   for (const c of clients) c.close();
@@ -218,11 +233,14 @@ export async function syncLoad(label: string, wsBases: string | string[], token:
     offeredPerSecond: sent / elapsed,
     p50: percentile(latencies, 50),
     p99: percentile(latencies, 99),
+    /** Server CPU per update forwarded (to all its peers), µs; NaN without o.serverCpu. */
+    cpuPerUpdateUs: o.serverCpu ? (cpu * 1e6) / (latencies.length / peers) : NaN,
   };
   const extra = { server: label, clients: CLIENTS, docs: DOCS, ratePerClient: RATE, instances: bases.length };
   emit('sync_updates_per_second', result.updatesPerSecond, 'updates/s', { ...extra, offered: Math.round(result.offeredPerSecond) });
   emit('sync_forward_latency_p50', result.p50, 'ms', extra);
   emit('sync_forward_latency_p99', result.p99, 'ms', extra);
+  if (o.serverCpu) emit('sync_server_cpu_per_update', result.cpuPerUpdateUs, 'µs', { ...extra, note: 'all threads of the server process, per update forwarded to its peers' });
   return result;
 }
 

@@ -41,7 +41,7 @@ export class WsEndpoint {
       return true;
     }
     this.wss.handleUpgrade(req, socket, head, (ws) =>
-      this.accept(ws, request).catch((e) => {
+      this.accept(ws, socket, request).catch((e) => {
         // The store could not be read (or the token checked): refuse this one connection.
         console.error(`sync connection refused: ${(e as Error).message}`);
         ws.close(CLOSE.storeFailed, 'storage unavailable');
@@ -50,13 +50,13 @@ export class WsEndpoint {
     return true;
   }
 
-  private async accept(ws: WebSocket, request: ConnectRequest): Promise<void> {
+  private async accept(ws: WebSocket, socket: Duplex, request: ConnectRequest): Promise<void> {
     // Frames may arrive while the token is checked and the document loads: keep them in order.
     const early: RawData[] = [];
     const collect = (d: RawData) => early.push(d);
     ws.on('message', collect);
     ws.on('error', () => ws.terminate());
-    const conn = await this.admission.open(wsTransport(ws), request);
+    const conn = await this.admission.open(wsTransport(ws, socket), request);
     if (!conn) return;
     ws.off('message', collect);
     ws.on('message', (d: RawData) => conn.receive(toUint8(d)));
@@ -72,10 +72,28 @@ export class WsEndpoint {
   }
 }
 
-export function wsTransport(ws: WebSocket): SyncTransport {
+/**
+ * A `ws` socket as a SyncTransport. With the raw `socket` under it, every frame sent in one
+ * synchronous run (a committed batch's forwards and STORED confirmations, a sync step 2 and its
+ * STORED) leaves in one write: the socket is corked at the first frame and uncorked in a
+ * microtask, i.e. as soon as the run that sent it ends — not a later turn of the event loop, which
+ * an earlier version tried and which added latency. A write system call per frame was a third
+ * of the server's time at saturation (50 clients × 10 documents × 400 updates/s).
+ */
+export function wsTransport(ws: WebSocket, socket?: Duplex): SyncTransport {
+  let corked = false;
+  const uncork = () => {
+    corked = false;
+    socket!.uncork();
+  };
   return {
     send(frame) {
       if (ws.readyState !== ws.OPEN) return;
+      if (socket && !corked) {
+        corked = true;
+        socket.cork();
+        queueMicrotask(uncork);
+      }
       ws.send(frame, (err) => {
         if (err) ws.terminate();
       });

@@ -75,13 +75,17 @@ const saveSummaries = db.transaction((entries) => {
 // An entry made on a copy of another epoch than the stored document's (a purge replaced it
 // meanwhile) is refused: sequence number 0, nothing stored.
 const selectEpoch = db.prepare('SELECT epoch FROM snapshots WHERE doc = ?').pluck();
-const append = db.transaction((entries, at) => {
+// The batch arrives packed (sqlite.ts packBatch): the updates end to end in one transferred
+// buffer, `ends[i]` where the i-th ends.
+const append = db.transaction(({ docs, epochs: entryEpochs, bytes, ends }, at) => {
   const epochs = new Map();
-  return entries.map((e) => {
-    let epoch = epochs.get(e.docName);
-    if (epoch === undefined) epochs.set(e.docName, (epoch = selectEpoch.get(e.docName) ?? ''));
-    if ((e.epoch ?? '') !== epoch) return 0;
-    return Number(insert.run(e.docName, e.update, at).lastInsertRowid);
+  return docs.map((docName, i) => {
+    let epoch = epochs.get(docName);
+    if (epoch === undefined) epochs.set(docName, (epoch = selectEpoch.get(docName) ?? ''));
+    if (entryEpochs[i] !== epoch) return 0;
+    const start = i === 0 ? 0 : ends[i - 1];
+    const update = Buffer.from(bytes.buffer, bytes.byteOffset + start, ends[i] - start);
+    return Number(insert.run(docName, update, at).lastInsertRowid);
   });
 });
 
@@ -151,7 +155,7 @@ function scrub() {
 parentPort.on('message', (m) => {
   try {
     let result = null;
-    if (m.op === 'append') result = append.immediate(m.entries, m.at);
+    if (m.op === 'append') result = append.immediate(m.batch, m.at);
     else if (m.op === 'compact') compact.immediate(m.docName, m.snapshot, m.uptoSeq);
     else if (m.op === 'health') writeHealth.run(m.at);
     else if (m.op === 'replace') {
