@@ -73,6 +73,8 @@ export class LiveDoc {
    */
   encodeAfterAdds = 4;
   private hot: Y.Doc | null = null;
+  /** The hot document's state vector, until its next transaction (STORED sends it per batch). */
+  private hotSv: Uint8Array | null = null;
   /**
    * The encoded state; `pending`: committed updates appended to it while it stays encoded
    * (merged once they are as large as the state, see FOLD_MIN_BYTES, or when the whole state is
@@ -137,6 +139,7 @@ export class LiveDoc {
     if (!this.hot) {
       const doc = new Y.Doc({ gc: true });
       Y.applyUpdate(doc, this.folded().update);
+      doc.on('afterTransaction', () => (this.hotSv = null));
       this.hot = doc;
       this.cold = null;
       if (this.shadow) this.encodeAfterAdds = Math.min(this.encodeAfterAdds * 2, 256);
@@ -147,7 +150,7 @@ export class LiveDoc {
   }
 
   stateVector(): Uint8Array {
-    if (this.hot) return Y.encodeStateVector(this.hot);
+    if (this.hot) return (this.hotSv ??= Y.encodeStateVector(this.hot));
     const cold = this.cold!;
     return (cold.sv ??= Y.encodeStateVector(cold.clocks!));
   }
@@ -193,6 +196,7 @@ export class LiveDoc {
     this.shadow = shadow;
     this.hot.destroy();
     this.hot = null;
+    this.hotSv = null;
   }
 
   /** The encoded state with what was appended merged into it. */
@@ -210,6 +214,7 @@ export class LiveDoc {
   destroy(): void {
     this.hot?.destroy();
     this.hot = null;
+    this.hotSv = null;
     this.cold = null;
     this.shadow = null;
   }

@@ -94,9 +94,9 @@ export function wsTransport(ws: WebSocket, socket?: Duplex): SyncTransport {
         socket.cork();
         queueMicrotask(uncork);
       }
-      ws.send(frame, (err) => {
-        if (err) ws.terminate();
-      });
+      // No callback per frame: a failed write errors the socket, and its 'error' handler
+      // (accept) terminates it.
+      ws.send(frame);
     },
     close: (code, reason) => ws.close(code, reason),
     terminate: () => ws.terminate(),
