@@ -10,6 +10,8 @@ import { summarizeShelter } from '../domain/overview';
 import { peopleTallyOf } from '../domain/people-tally';
 import { appendLedgerEntries, seedDefaultItems, stockOnHand, type LedgerInput } from '../domain/stock';
 import { checkInHousehold, emptyPersonInput, readPeople, type PersonInput } from '../domain/people';
+import { PeopleShadow, addedPeople } from '../domain/people-shadow';
+import { kanaDigits } from './support';
 import { buildSearchIndex, searchPeople } from '../domain/search';
 import { findDuplicateCandidates } from '../domain/duplicates';
 
@@ -125,3 +127,28 @@ gc();
 const hotBytes = process.memoryUsage().heapUsed - heap0;
 emit('person_heap_bytes_hot', hotBytes / MEMORY_PEOPLE, 'bytes', { people: MEMORY_PEOPLE });
 emit('person_bytes_encoded', Y.encodeStateAsUpdate(held).byteLength / MEMORY_PEOPLE, 'bytes', { people: MEMORY_PEOPLE });
+
+// And what the server keeps beside the encoded state of a shelter it holds encoded: the shadow
+// (domain/people-shadow.ts), fed the tablet's check-in updates one by one as the registry does.
+{
+  const updates: Uint8Array[] = [];
+  const tablet = new Y.Doc();
+  tablet.on('update', (u: Uint8Array) => updates.push(u));
+  for (let n = 0; n < MEMORY_PEOPLE; n += 2) {
+    checkInHousehold(tablet, [0, 1].map((i) => ({ ...emptyPersonInput(), name: `避難 ${n + i}`, kana: `ヒナン ${kanaDigits(n + i)}`, needs: (n + i) % 11 === 0 ? ['wheelchair' as const] : [] })), { now, newId });
+  }
+  tablet.destroy();
+  if (updates.length !== MEMORY_PEOPLE / 2) throw new Error(`${updates.length} check-ins written, ${MEMORY_PEOPLE / 2} meant`);
+  const shadow = PeopleShadow.of(new Y.Doc());
+  const clocks = new Map<number, number>();
+  gc();
+  const before = process.memoryUsage().heapUsed;
+  for (const u of updates) {
+    const added = addedPeople(u, (c) => clocks.get(c) ?? 0, (id) => shadow.has(id));
+    if (!added) throw new Error('a check-in was not read as one');
+    for (const [c, k] of added.clocks) clocks.set(c, k);
+    shadow.add(added);
+  }
+  gc();
+  emit('person_heap_bytes_shadow', (process.memoryUsage().heapUsed - before) / shadow.people.size, 'bytes', { people: shadow.people.size, note: 'beside the encoded state, in a shelter held encoded' });
+}

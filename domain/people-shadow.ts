@@ -12,6 +12,7 @@ import * as Y from 'yjs';
 import { shelterPeople } from './schema';
 import { PeopleCounter, type FieldReader } from './counts';
 import { summaryParts, type SummaryParts } from './overview';
+import { AGE_GROUPS, NEEDS, STAY_TYPES } from './vocabulary';
 
 /** The fields of a person the shadow keeps (the headcount's and the support list's). */
 export const SHADOW_FIELDS = ['stay', 'needs', 'ageGroup', 'checkedInAt', 'checkedOutAt', 'name', 'kana', 'birthYear', 'protected'] as const;
@@ -21,13 +22,33 @@ export class ShadowPerson implements FieldReader {
   private readonly values: unknown[];
 
   constructor(read: (key: string) => unknown) {
-    this.values = SHADOW_FIELDS.map((k) => read(k));
+    this.values = SHADOW_FIELDS.map((k) => shared(k, read(k)));
   }
 
   get(key: string): unknown {
     const i = (SHADOW_FIELDS as readonly string[]).indexOf(key);
     return i < 0 ? undefined : this.values[i];
   }
+}
+
+/**
+ * One object per value of a small vocabulary (where a person stays, their age group, their list
+ * of needs) instead of one per person: every value decoded from an update is a new string or
+ * array, and a full garbage collection marks each of them — 183,000 people's worth held every
+ * forward on a disaster day. Only known values are shared (a table bounded by the vocabulary);
+ * shared lists are frozen, and nothing that reads a shadow writes to what it reads.
+ */
+const SHARED_WORDS = new Map<string, string>([...STAY_TYPES, ...AGE_GROUPS].map((w) => [w, w]));
+const KNOWN_NEEDS = new Set<string>(NEEDS);
+const SHARED_LISTS = new Map<string, readonly string[]>();
+
+function shared(key: string, v: unknown): unknown {
+  if (typeof v === 'string') return (key === 'stay' || key === 'ageGroup') ? (SHARED_WORDS.get(v) ?? v) : v;
+  if (key !== 'needs' || !Array.isArray(v) || !v.every((n) => typeof n === 'string' && KNOWN_NEEDS.has(n))) return v;
+  const k = v.join(',');
+  let list = SHARED_LISTS.get(k);
+  if (!list) SHARED_LISTS.set(k, (list = Object.freeze([...(v as string[])])));
+  return list;
 }
 
 export interface AddedPeople {
@@ -57,6 +78,7 @@ export function addedPeople(update: Uint8Array, clockOf: (client: number) => num
   /** Person map items of this update: "client:clock" → the person's id and their fields so far. */
   const maps = new Map<string, { id: string; fields: Map<string, unknown> }>();
   const order: string[] = [];
+  const strings = new Map<string, string>();
   for (const s of decoded.structs) {
     if (!(s instanceof Y.Item)) return null;
     const expected = next.get(s.id.client) ?? clockOf(s.id.client);
@@ -75,7 +97,10 @@ export function addedPeople(update: Uint8Array, clockOf: (client: number) => num
     if (!parent || typeof parent !== 'object' || typeof parent.client !== 'number') return null;
     const person = maps.get(`${parent.client}:${String(parent.clock)}`);
     if (!person || person.fields.has(s.parentSub) || !(s.content instanceof Y.ContentAny) || s.content.arr.length !== 1) return null;
-    person.fields.set(s.parentSub, s.content.arr[0]);
+    // A household's members share their check-in time: one string for all of them.
+    let value = s.content.arr[0];
+    if (typeof value === 'string') value = strings.get(value) ?? (strings.set(value, value), value);
+    person.fields.set(s.parentSub, value);
   }
   const people = new Map<string, ShadowPerson>();
   for (const { id, fields } of maps.values()) people.set(id, new ShadowPerson((k) => fields.get(k)));

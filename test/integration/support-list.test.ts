@@ -177,6 +177,25 @@ describe('the support list', () => {
     await c.destroy();
   });
 
+  it('a new upload is matched afresh against the check-ins already read: a birth date corrected on the list unmatches one, corrected back matches it again', async () => {
+    // A list with the city's numbers, so the person keeps their key while their birth date changes.
+    const numbered = (born: string) =>
+      ['番号,氏名,ふりがな,生年月日,性別,住所,電話,避難支援を要する事由,地区,避難支援等関係者,平常時提供同意', `1001,同名 一郎,どうめい いちろう,${born},男,港町2-1,,人工透析,港町地区,,有`].join('\r\n');
+    const status = async () => (await (await get('/api/hq/support-list/status')).json()) as { people: { id: string; name: string; match: { present: boolean } | null }[] };
+    const ichiro = async () => (await status()).people.find((p) => p.name === '同名 一郎')!;
+    // Listed born 1930: the check-in at s1 born 1930 (checked out above), not the one at s2 born 1985.
+    expect((await upload(numbered('1930/3/3'))).status).toBe(200);
+    await expect.poll(async () => (await ichiro()).match, { timeout: 5_000, interval: 50 }).toMatchObject({ present: false });
+    const key = (await ichiro()).id;
+    // The check-in's row is kept between rescans, with whom it matched: a new list must not reuse that.
+    expect((await upload(numbered('1931/3/3'))).status).toBe(200);
+    expect((await ichiro()).id).toBe(key);
+    await expect.poll(async () => (await ichiro()).match, { timeout: 5_000, interval: 50 }).toBeNull();
+    expect((await upload(numbered('1930/3/3'))).status).toBe(200);
+    await expect.poll(async () => (await ichiro()).match, { timeout: 5_000, interval: 50 }).toMatchObject({ present: false });
+    expect((await upload(CSV)).status).toBe(200);
+  });
+
   it('closed again, it is sealed; deleted, no byte of a name is left in the data directory', async () => {
     expect((await post('/api/hq/support-list/close', {})).status).toBe(200);
     expect((await (await get('/api/hq/support-list/status')).json()).people).toBeUndefined();

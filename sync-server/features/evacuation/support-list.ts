@@ -58,6 +58,17 @@ export interface DistrictCounts {
 
 const NO_MATCHES: readonly { id: string; confidence: MatchConfidence }[] = [];
 
+/**
+ * A check-in as the matcher keeps it, with whom on the list it matches, worked out once per
+ * version of the list (`matchedFor`). On the row itself rather than in a WeakMap beside it: a
+ * disaster day has a row for each of 183,000 people, and a WeakMap entry is an ephemeron, which
+ * a full garbage collection has to revisit until nothing changes.
+ */
+interface Row extends CheckedInPerson {
+  matchedFor: number;
+  matches: readonly { id: string; confidence: MatchConfidence }[];
+}
+
 export class SupportListService {
   private state: ListState = EMPTY_STATE;
   private stamp = '';
@@ -65,11 +76,12 @@ export class SupportListService {
   /** Name key → listed ids. */
   private index = new Map<string, string[]>();
   /** What a match reads of each shelter, as of the document's sequence number (a re-upload reads no document again). */
-  private extracted = new Map<string, { seq: number; people: CheckedInPerson[] }>();
+  private extracted = new Map<string, { seq: number; people: Row[] }>();
   /** Per loaded shelter document: which people changed since the last rescan, and the rows read before. */
-  private readonly scans = new WeakMap<Y.Doc, { changes: PeopleChanges; rows: Map<string, CheckedInPerson> }>();
-  private matchesOfRow = new WeakMap<CheckedInPerson, readonly { id: string; confidence: MatchConfidence }[]>();
-  private readonly shadowScans = new WeakMap<PeopleShadow, { seen: number; rows: CheckedInPerson[] }>();
+  private readonly scans = new WeakMap<Y.Doc, { changes: PeopleChanges; rows: Map<string, Row> }>();
+  /** The version of the list rows were matched against (a row matched for an older one is matched again). */
+  private listVersion = 1;
+  private readonly shadowScans = new WeakMap<PeopleShadow, { seen: number; rows: Row[] }>();
   /** Shelter id → listed id → matches in that shelter. */
   private matches = new Map<string, Map<string, SupportMatch[]>>();
   private timer: NodeJS.Timeout | null = null;
@@ -122,7 +134,7 @@ export class SupportListService {
 
   private rebuildIndex(): void {
     this.index = new Map();
-    this.matchesOfRow = new WeakMap();
+    this.listVersion++;
     for (const p of this.people.values()) {
       for (const k of matchKeys(p.name, p.kana)) {
         const list = this.index.get(k);
@@ -179,7 +191,7 @@ export class SupportListService {
    * (a rescan follows every summary of the shelter: on a disaster day, about once a second for
    * each of hundreds of shelters). Unchanged people keep their row, and with it their matches.
    */
-  private checkedInOf(shelterId: string, doc: Y.Doc): CheckedInPerson[] {
+  private checkedInOf(shelterId: string, doc: Y.Doc): Row[] {
     let scan = this.scans.get(doc);
     if (!scan) this.scans.set(doc, (scan = { changes: new PeopleChanges(doc), rows: new Map() }));
     const people = scan.changes.people;
@@ -195,7 +207,7 @@ export class SupportListService {
   }
 
   /** The same from a shelter's shadow, which only grows: the people added since the last rescan are read. */
-  private checkedInOfShadow(shelterId: string, shadow: PeopleShadow): CheckedInPerson[] {
+  private checkedInOfShadow(shelterId: string, shadow: PeopleShadow): Row[] {
     let scan = this.shadowScans.get(shadow);
     if (!scan) this.shadowScans.set(shadow, (scan = { seen: 0, rows: [] }));
     for (; scan.seen < shadow.order.length; scan.seen++) {
@@ -211,9 +223,8 @@ export class SupportListService {
    * unchanged people) and forgotten when the list changes: a rescan of an unchanged person is
    * one lookup.
    */
-  private rowMatches(c: CheckedInPerson): readonly { id: string; confidence: MatchConfidence }[] {
-    let found = this.matchesOfRow.get(c);
-    if (!found) {
+  private rowMatches(c: Row): readonly { id: string; confidence: MatchConfidence }[] {
+    if (c.matchedFor !== this.listVersion) {
       const candidates = new Set<string>();
       for (const k of matchKeys(c.name, c.kana)) for (const id of this.index.get(k) ?? []) candidates.add(id);
       const out: { id: string; confidence: MatchConfidence }[] = [];
@@ -221,13 +232,13 @@ export class SupportListService {
         const confidence = matchConfidence(this.people.get(id)!, c);
         if (confidence) out.push({ id, confidence });
       }
-      found = out.length > 0 ? out : NO_MATCHES;
-      this.matchesOfRow.set(c, found);
+      c.matches = out.length > 0 ? out : NO_MATCHES;
+      c.matchedFor = this.listVersion;
     }
-    return found;
+    return c.matches;
   }
 
-  matchShelter(shelterId: string, checkedIn: readonly CheckedInPerson[]): void {
+  private matchShelter(shelterId: string, checkedIn: readonly Row[]): void {
     const found = new Map<string, SupportMatch[]>();
     for (const c of checkedIn) {
       for (const { id, confidence } of this.rowMatches(c)) {
@@ -567,10 +578,11 @@ export class SupportListService {
 export { SUPPORT_STATUSES };
 
 /** What a match reads of one checked-in person (a live Y.Map or a shadow's record). */
-function checkedInRow(shelterId: string, personId: string, m: FieldReader): CheckedInPerson {
+function checkedInRow(shelterId: string, personId: string, m: FieldReader): Row {
   const year = m.get('birthYear');
   return {
     shelterId, personId, name: asString(m.get('name')), kana: asString(m.get('kana')),
     birthYear: typeof year === 'number' ? year : null, present: isPresent({ checkedOutAt: m.get('checkedOutAt') }), protected: asProtected(m.get('protected')),
+    matchedFor: 0, matches: NO_MATCHES,
   };
 }
