@@ -22,6 +22,8 @@ import type { ReportCounts } from '../../domain/evacuation-reports';
 import type { LiveDoc } from '../core/live-doc';
 import type { DocRegistry } from '../core/registry';
 import type { DocStore, StoredSummary } from '../store/types';
+import type { Clock } from '../../domain/sync/clock';
+import { nodeClock } from '../core/node-clock';
 
 export const DEBOUNCE_MS = 150;
 /** How often shelters' changes (crowding, counts) may rebuild status.json (schedulePublic). */
@@ -49,15 +51,15 @@ export class DerivedLayers {
   private reportCounts: ReadonlyMap<string, ReportCounts> = new Map();
   /** The sequence number each shelter document's summary is as of (by document name). */
   private readonly seqs = new Map<string, number>();
-  private readonly dirty = new Map<string, NodeJS.Timeout>();
+  private readonly dirty = new Map<string, unknown>();
   private hq: LiveDoc | null = null;
   private statusBody: PublicBody = emptyBody('{}');
   private closuresBody: PublicBody = emptyBody('{"type":"FeatureCollection","features":[]}');
   private statusContentHash = '';
-  private publicTimer: NodeJS.Timeout | null = null;
+  private publicTimer: unknown = null;
   private publicDueAt = 0;
   private lastPublicAt = 0;
-  private readonly rebuildTimer: NodeJS.Timeout;
+  private rebuildTimer: unknown = null;
   private readonly listeners = new Set<(change: SummaryChange) => void>();
   private readonly publicListeners = new Set<(etags: PublicEtags) => void>();
   /** Each district's level as status.json last said it (what a change event compares against). */
@@ -66,7 +68,7 @@ export class DerivedLayers {
   private lastShelters = '';
   /** Summaries computed and not yet written to the store (written together, off the hot path). */
   private unsaved = new Map<string, StoredSummary>();
-  private saveTimer: NodeJS.Timeout | null = null;
+  private saveTimer: unknown = null;
   private refreshing: Promise<void> = Promise.resolve();
   /** How the last start went (the bench and the tests read it). */
   startStats = { fromStore: 0, summarized: 0, refreshedLater: 0 };
@@ -75,6 +77,8 @@ export class DerivedLayers {
     private readonly registry: DocRegistry,
     private readonly store: DocStore,
     private readonly clock: () => Date = () => new Date(),
+    /** Debounces and rebuilds run on these timers (Node's, unref'd; a test's ManualClock). */
+    private readonly timers: Clock = nodeClock,
   ) {
     registry.on({
       changed: (live) => this.onChanged(live),
@@ -84,14 +88,21 @@ export class DerivedLayers {
       unloaded: (live) => {
         const t = this.dirty.get(live.name);
         if (!t) return;
-        clearTimeout(t);
+        this.timers.clearTimer(t);
         this.dirty.delete(live.name);
         this.summarize(live);
         this.schedulePublic();
       },
     });
-    this.rebuildTimer = setInterval(() => this.rebuildPublic(), REBUILD_EVERY_MS);
-    this.rebuildTimer.unref();
+    this.scheduleRebuild();
+  }
+
+  /** Closures expire by the clock: the public bodies are rebuilt every REBUILD_EVERY_MS even without a change. */
+  private scheduleRebuild(): void {
+    this.rebuildTimer = this.timers.setTimer(() => {
+      this.scheduleRebuild();
+      this.rebuildPublic();
+    }, REBUILD_EVERY_MS);
   }
 
   /**
@@ -140,7 +151,7 @@ export class DerivedLayers {
 
   /** Writes the summaries computed since the last write (also on shutdown). */
   async saveSummaries(): Promise<void> {
-    if (this.saveTimer) clearTimeout(this.saveTimer);
+    if (this.saveTimer) this.timers.clearTimer(this.saveTimer);
     this.saveTimer = null;
     const batch = [...this.unsaved.values()];
     this.unsaved = new Map();
@@ -148,13 +159,14 @@ export class DerivedLayers {
   }
 
   stop(): void {
-    clearInterval(this.rebuildTimer);
-    if (this.saveTimer) clearTimeout(this.saveTimer);
-    if (this.publicTimer) clearTimeout(this.publicTimer);
+    if (this.rebuildTimer) this.timers.clearTimer(this.rebuildTimer);
+    this.rebuildTimer = null;
+    if (this.saveTimer) this.timers.clearTimer(this.saveTimer);
+    if (this.publicTimer) this.timers.clearTimer(this.publicTimer);
     // Changes still waiting for their debounce are summarized now, so the kept summaries are
     // current and the next start loads nothing that did not change.
     for (const [name, t] of this.dirty) {
-      clearTimeout(t);
+      this.timers.clearTimer(t);
       const live = this.registry.get(name);
       if (live) this.summarize(live);
     }
@@ -203,7 +215,7 @@ export class DerivedLayers {
   /** Summarizes a shelter now from its stored state (after a purge replaced it). */
   async refresh(name: string): Promise<void> {
     const t = this.dirty.get(name);
-    if (t) clearTimeout(t);
+    if (t) this.timers.clearTimer(t);
     this.dirty.delete(name);
     await this.registry.peek(name, (live) => this.summarize(live));
     this.schedulePublic();
@@ -232,7 +244,7 @@ export class DerivedLayers {
   /** Recomputes whatever is waiting for its debounce now (tests, shutdown). */
   flushNow(): void {
     for (const [name, t] of this.dirty) {
-      clearTimeout(t);
+      this.timers.clearTimer(t);
       this.dirty.delete(name);
       const live = this.registry.get(name);
       if (live) this.summarize(live);
@@ -255,7 +267,7 @@ export class DerivedLayers {
     if (this.dirty.has(live.name)) return;
     this.dirty.set(
       live.name,
-      setTimeout(() => {
+      this.timers.setTimer(() => {
         this.dirty.delete(live.name);
         // The document may have been unloaded meanwhile; its last summary was taken on unload.
         const current = this.registry.get(live.name);
@@ -287,8 +299,7 @@ export class DerivedLayers {
     this.summaries.set(live.ref.shelterId, summary);
     this.seqs.set(live.name, live.lastSeq);
     this.unsaved.set(live.name, { docName: live.name, seq: live.lastSeq, computedAt: this.clock().toISOString(), data: JSON.stringify(summary) });
-    this.saveTimer ??= setTimeout(() => void this.saveSummaries(), SAVE_SUMMARIES_MS);
-    this.saveTimer.unref?.();
+    this.saveTimer ??= this.timers.setTimer(() => void this.saveSummaries(), SAVE_SUMMARIES_MS);
     if (this.listeners.size === 0) return;
     const change = summaryChange(previous, summary);
     if (change) for (const l of this.listeners) l(change);
@@ -301,20 +312,20 @@ export class DerivedLayers {
    * in a surge, and each rebuild is a new 200 kB body to serialize and compress).
    */
   private schedulePublic(urgent = true): void {
-    const due = Date.now() + (urgent ? DEBOUNCE_MS : Math.max(DEBOUNCE_MS, this.lastPublicAt + SHELTER_CHANGES_MS - Date.now()));
+    const now = this.timers.now();
+    const due = now + (urgent ? DEBOUNCE_MS : Math.max(DEBOUNCE_MS, this.lastPublicAt + SHELTER_CHANGES_MS - now));
     if (this.publicTimer && this.publicDueAt <= due) return;
-    if (this.publicTimer) clearTimeout(this.publicTimer);
+    if (this.publicTimer) this.timers.clearTimer(this.publicTimer);
     this.publicDueAt = due;
-    this.publicTimer = setTimeout(() => {
+    this.publicTimer = this.timers.setTimer(() => {
       this.publicTimer = null;
       this.rebuildPublic();
-    }, due - Date.now());
-    this.publicTimer.unref?.();
+    }, due - now);
   }
 
   private rebuildPublic(): void {
     if (!this.hq) return;
-    this.lastPublicAt = Date.now();
+    this.lastPublicAt = this.timers.now();
     const before = this.publicEtags();
     const now = this.clock();
     const status = buildPublicStatus(this.hq.doc, this.summaries, now, this.reportCounts);
