@@ -66,8 +66,13 @@ export class DerivedLayers {
   private lastLevels = new Map<string, string>();
   /** Every shelter's status (open, closed, full) as status.json last said it. */
   private lastShelters = '';
-  /** Summaries computed and not yet written to the store (written together, off the hot path). */
-  private unsaved = new Map<string, StoredSummary>();
+  /**
+   * Summaries computed and not yet written to the store (together, off the hot path), serialized
+   * only when written: a string made at each summary (hundreds a second in a surge) would live
+   * until the write, long enough to be moved to the old generation, which only a full
+   * collection frees.
+   */
+  private unsaved = new Map<string, { docName: string; seq: number; computedAt: string; summary: ShelterSummary }>();
   private saveTimer: unknown = null;
   private refreshing: Promise<void> = Promise.resolve();
   /** How the last start went (the bench and the tests read it). */
@@ -153,7 +158,7 @@ export class DerivedLayers {
   async saveSummaries(): Promise<void> {
     if (this.saveTimer) this.timers.clearTimer(this.saveTimer);
     this.saveTimer = null;
-    const batch = [...this.unsaved.values()];
+    const batch: StoredSummary[] = [...this.unsaved.values()].map(({ summary, ...s }) => ({ ...s, data: JSON.stringify(summary) }));
     this.unsaved = new Map();
     await this.store.saveSummaries(batch).catch((e) => console.error(`saving summaries failed: ${(e as Error).message}`));
   }
@@ -298,7 +303,7 @@ export class DerivedLayers {
     const previous = this.summaries.get(live.ref.shelterId);
     this.summaries.set(live.ref.shelterId, summary);
     this.seqs.set(live.name, live.lastSeq);
-    this.unsaved.set(live.name, { docName: live.name, seq: live.lastSeq, computedAt: this.clock().toISOString(), data: JSON.stringify(summary) });
+    this.unsaved.set(live.name, { docName: live.name, seq: live.lastSeq, computedAt: this.clock().toISOString(), summary });
     this.saveTimer ??= this.timers.setTimer(() => void this.saveSummaries(), SAVE_SUMMARIES_MS);
     if (this.listeners.size === 0) return;
     const change = summaryChange(previous, summary);
