@@ -78,7 +78,7 @@ export class WsEndpoint {
  * STORED) leaves in one write: the socket is corked at the first frame and uncorked in a
  * microtask, i.e. as soon as the run that sent it ends — not a later turn of the event loop, which
  * an earlier version tried and which added latency. A write system call per frame was a third
- * of the server's time at saturation (50 clients × 10 documents × 400 updates/s).
+ * of the server's profile at saturation (50 clients × 10 documents × 400 updates/s).
  */
 export function wsTransport(ws: WebSocket, socket?: Duplex): SyncTransport {
   let corked = false;

@@ -116,7 +116,7 @@ export function openSqliteStore(dataDir: string, opts: { synchronous?: 'FULL' | 
  * A batch as the writer thread takes it: the updates copied end to end into one buffer that is
  * transferred, not cloned. Cloning an entry would copy its update's whole backing buffer — an
  * update arrives as a view into the socket read that carried it, up to 64 kB of other frames —
- * once per update: at saturation that was a twentieth of the server's time.
+ * once per update of the batch.
  */
 function packBatch(entries: readonly AppendEntry[]): { docs: string[]; epochs: string[]; bytes: Uint8Array<ArrayBuffer>; ends: number[] } {
   let total = 0;
