@@ -12,7 +12,7 @@ import * as Y from 'yjs';
 import { shelterPeople } from './schema';
 import { PeopleCounter, type FieldReader } from './counts';
 import { summaryParts, type SummaryParts } from './overview';
-import { AGE_GROUPS, NEEDS, STAY_TYPES } from './vocabulary';
+import { AGE_GROUPS, NEEDS, STAY_TYPES, isOneOf } from './vocabulary';
 
 /** The fields of a person the shadow keeps (the headcount's and the support list's). */
 export const SHADOW_FIELDS = ['stay', 'needs', 'ageGroup', 'checkedInAt', 'checkedOutAt', 'name', 'kana', 'birthYear', 'protected'] as const;
@@ -38,13 +38,14 @@ export class ShadowPerson implements FieldReader {
  * forward on a disaster day. Only known values are shared (a table bounded by the vocabulary);
  * shared lists are frozen, and nothing that reads a shadow writes to what it reads.
  */
-const SHARED_WORDS = new Map<string, string>([...STAY_TYPES, ...AGE_GROUPS].map((w) => [w, w]));
-const KNOWN_NEEDS = new Set<string>(NEEDS);
+const VOCABULARY: Readonly<Record<string, readonly string[]>> = { stay: STAY_TYPES, ageGroup: AGE_GROUPS };
 const SHARED_LISTS = new Map<string, readonly string[]>();
 
 function shared(key: string, v: unknown): unknown {
-  if (typeof v === 'string') return (key === 'stay' || key === 'ageGroup') ? (SHARED_WORDS.get(v) ?? v) : v;
-  if (key !== 'needs' || !Array.isArray(v) || !v.every((n) => typeof n === 'string' && KNOWN_NEEDS.has(n))) return v;
+  const words = VOCABULARY[key];
+  // The vocabulary's own string for a known word (the same characters, one object).
+  if (words && isOneOf(words, v)) return words[words.indexOf(v)];
+  if (key !== 'needs' || !Array.isArray(v) || !v.every((n) => isOneOf(NEEDS, n))) return v;
   const k = v.join(',');
   let list = SHARED_LISTS.get(k);
   if (!list) SHARED_LISTS.set(k, (list = Object.freeze([...(v as string[])])));
